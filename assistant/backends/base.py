@@ -1,0 +1,36 @@
+"""The two small protocols every backend implements."""
+
+from __future__ import annotations
+
+from typing import Any, Iterator, Protocol, Sequence, runtime_checkable
+
+from ..evidence import Evidence
+from ..types import Answer
+
+Message = dict[str, str]  # {"role": "system" | "user" | "assistant", "content": "..."}
+
+
+@runtime_checkable
+class Generator(Protocol):
+    name: str
+    model: str | None
+
+    def stream(self, question: str, evidence: Evidence) -> Iterator[str | Answer]:
+        """Yield text as it is produced, then exactly one final Answer."""
+        ...
+
+
+@runtime_checkable
+class LLM(Protocol):
+    name: str  # backend name: "local", "ollama", "openai", "fake"
+    model: str
+
+    def stream(self, messages: Sequence[Message], *, max_tokens: int = 256,
+               temperature: float = 0.0, json_schema: dict[str, Any] | None = None,
+               stop: Sequence[str] = ()) -> Iterator[str]:
+        """Yield the reply's text in pieces as the model produces them."""
+        ...
+
+    def count_tokens(self, text: str) -> int:
+        """Tokens `text` takes in this model's context (an estimate is acceptable)."""
+        ...

@@ -1,0 +1,49 @@
+"""Multi-turn chat: a session remembers the conversation and turns follow-ups into standalone
+questions before retrieving ("And who criticised it?" → "Who criticised the trust plan?")."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Iterator
+
+from .types import Answer
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .core import Assistant
+
+
+@dataclass
+class Turn:
+    question: str
+    answer: Answer
+
+
+@dataclass
+class ChatSession:
+    assistant: "Assistant"
+    turns: list[Turn] = field(default_factory=list)
+    max_turns: int = 6  # history kept for rewriting follow-ups
+
+    def ask(self, question: str) -> Answer:
+        answer = None
+        for item in self.ask_stream(question):
+            if isinstance(item, Answer):
+                answer = item
+        assert answer is not None
+        return answer
+
+    def ask_stream(self, question: str) -> Iterator[str | Answer]:
+        q = self.assistant.validate(question)
+        standalone = self.assistant.condense(self.history(), q) if self.turns else q
+        for item in self.assistant.ask_stream(q, standalone=standalone):
+            if isinstance(item, Answer):
+                self.turns.append(Turn(q, item))
+                self.turns = self.turns[-self.max_turns:]
+            yield item
+
+    def history(self) -> list[tuple[str, str]]:
+        """(standalone question, answer text) pairs, oldest first."""
+        return [(t.answer.standalone_question or t.question, t.answer.text) for t in self.turns]
+
+    def clear(self) -> None:
+        self.turns.clear()

@@ -1,0 +1,106 @@
+"""All settings, read in one place: explicit arguments > environment variables > defaults.
+
+| setting            | environment variable         | default                         |
+|--------------------|------------------------------|---------------------------------|
+| corpus             | ASSISTANT_CORPUS             | ./seeds                         |
+| index              | ASSISTANT_INDEX              | ./index                         |
+| generator          | ASSISTANT_GENERATOR          | local                           |
+| model_path         | ASSISTANT_MODEL_PATH         | ./models/<default model file>   |
+| chroma_host        | ASSISTANT_CHROMA_HOST        | (unset: embedded store)         |
+| chroma_port        | ASSISTANT_CHROMA_PORT        | 8000                            |
+| ollama_url         | ASSISTANT_OLLAMA_URL         | http://127.0.0.1:11434          |
+| ollama_model       | ASSISTANT_OLLAMA_MODEL       | qwen2.5-coder:1.5b              |
+| openai_base_url    | ASSISTANT_OPENAI_BASE_URL    | (required for `openai`)         |
+| openai_model       | ASSISTANT_OPENAI_MODEL       | (required for `openai`)         |
+| openai_api_key     | ASSISTANT_OPENAI_API_KEY / OPENAI_API_KEY | (optional)         |
+| threads            | ASSISTANT_THREADS            | number of CPUs                  |
+| max_question_chars | ASSISTANT_MAX_QUESTION_CHARS | 2000                            |
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any, Mapping
+
+from .errors import ConfigError
+from .models import DEFAULT_MODEL
+
+GENERATORS = ("local", "extractive", "ollama", "openai", "fake")
+
+
+@dataclass(frozen=True)
+class Config:
+    corpus: Path = Path("seeds")
+    index: Path = Path("index")
+    generator: str = "local"
+    model_path: Path = Path("models") / DEFAULT_MODEL.filename
+    chroma_host: str | None = None
+    chroma_port: int = 8000
+    collection: str = "corpus"
+    ollama_url: str = "http://127.0.0.1:11434"
+    ollama_model: str = "qwen2.5-coder:1.5b"
+    openai_base_url: str | None = None
+    openai_model: str | None = None
+    openai_api_key: str | None = field(default=None, repr=False)
+    threads: int = max(1, os.cpu_count() or 1)
+    context_window: int = 4096
+    max_question_chars: int = 2000
+    passages: int = 8  # passages retrieved to answer a question
+    abstain_below: float = 0.42  # extractive: best evidence score needed to answer
+    request_timeout: float = 120.0
+
+    @classmethod
+    def load(cls, env: Mapping[str, str] | None = None, **overrides: Any) -> "Config":
+        env = os.environ if env is None else env
+        values: dict[str, Any] = {}
+        for f in fields(cls):
+            name = f"ASSISTANT_{f.name.upper()}"
+            if name in env and env[name] != "":
+                values[f.name] = env[name]
+        if "openai_api_key" not in values and env.get("OPENAI_API_KEY"):
+            values["openai_api_key"] = env["OPENAI_API_KEY"]
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        unknown = set(values) - {f.name for f in fields(cls)}
+        if unknown:
+            raise ConfigError(f"Unknown setting(s): {', '.join(sorted(unknown))}")
+        return cls()._with(values)
+
+    def _with(self, values: dict[str, Any]) -> "Config":
+        typed: dict[str, Any] = {}
+        for f in fields(self):
+            if f.name not in values:
+                continue
+            typed[f.name] = _coerce(f.name, values[f.name], getattr(self, f.name))
+        cfg = replace(self, **typed)
+        cfg.validate()
+        return cfg
+
+    def validate(self) -> None:
+        if self.generator not in GENERATORS:
+            raise ConfigError(f"generator must be one of {', '.join(GENERATORS)}. "
+                              f"Currently, generator is {self.generator!r} "
+                              f"(set by argument, --generator or ASSISTANT_GENERATOR)")
+        for name in ("threads", "max_question_chars", "passages", "chroma_port", "context_window"):
+            if getattr(self, name) <= 0:
+                raise ConfigError(f"{name} must be greater than 0. "
+                                  f"Currently, {name} is {getattr(self, name)!r}")
+
+
+def _coerce(name: str, value: Any, default: Any) -> Any:
+    if isinstance(default, Path) or name in ("corpus", "index", "model_path"):
+        return Path(value).expanduser()
+    if isinstance(default, bool):
+        return str(value).lower() in ("1", "true", "yes", "on")
+    if isinstance(default, int):
+        try:
+            return int(value)
+        except (TypeError, ValueError):
+            raise ConfigError(f"{name} must be an integer. Currently, {name} is {value!r}") from None
+    if isinstance(default, float):
+        try:
+            return float(value)
+        except (TypeError, ValueError):
+            raise ConfigError(f"{name} must be a number. Currently, {name} is {value!r}") from None
+    return value

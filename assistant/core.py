@@ -1,0 +1,159 @@
+"""The Assistant: the one entry point. A question reads top to bottom:
+
+    validate → (condense, in chat) → retrieve → gather evidence → generate → verify → Answer
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from pathlib import Path
+from typing import Any, Iterator
+
+from .backends import make_generator
+from .chat import ChatSession
+from .condense import condense
+from .config import Config
+from .corpus import Corpus, load_corpus
+from .embeddings import Embedder, LocalEmbedder
+from .errors import InvalidQuestion
+from .evidence import Evidence, gather
+from .index import ChromaIndex, StoreConfig, SyncReport
+from .retrieval import HybridRetriever
+from .types import Answer, DocumentMeta, Passage
+
+log = logging.getLogger(__name__)
+
+
+class Assistant:
+    """Answers questions about a corpus with verbatim, numbered citations.
+
+    Build one with `Assistant.load()`; it opens (and if needed builds or updates) the index.
+    """
+
+    def __init__(self, config: Config, corpus: Corpus, index: ChromaIndex, embedder: Embedder,
+                 generator, sync_report: SyncReport):
+        self.config = config
+        self.corpus = corpus
+        self.index = index
+        self.embedder = embedder
+        self.generator = generator
+        self.sync_report = sync_report
+        self.retriever = HybridRetriever(index, embedder, {d.source: d.meta for d in corpus.documents})
+
+    @classmethod
+    def load(cls, corpus: str | Path | None = None, index: str | Path | None = None,
+             generator: Any = None, *, embedder: Embedder | None = None, llm: Any = None,
+             rebuild: bool = False, **settings: Any) -> "Assistant":
+        """Open the assistant over `corpus` (default seeds/) with its index (default index/).
+
+        `generator` is a backend name ("local", "extractive", "ollama", "openai", "fake") or a
+        generator object; `llm` supplies a ready LLM for the generative backends (tests pass a
+        scripted fake). Other keyword arguments are settings (see `assistant.config`).
+        """
+        name = generator if isinstance(generator, str) or generator is None else "custom"
+        cfg = Config.load(corpus=corpus, index=index,
+                          generator=None if name == "custom" else name, **settings)
+        docs = load_corpus(cfg.corpus)
+        embedder = embedder or LocalEmbedder()
+        store = ChromaIndex(StoreConfig(path=cfg.index, name=cfg.collection, host=cfg.chroma_host,
+                                        port=cfg.chroma_port), embedder)
+        report = store.sync(docs, rebuild=rebuild)
+        gen = generator if name == "custom" else make_generator(cfg, llm=llm)
+        return cls(cfg, docs, store, embedder, gen, report)
+
+    # ------------------------------------------------------------ what it knows
+
+    @property
+    def documents(self) -> list[DocumentMeta]:
+        return [d.meta for d in self.corpus.documents]
+
+    def source_text(self, source: str) -> str:
+        """The full text of a corpus document, as read from its file."""
+        return self.corpus.get(source).text
+
+    def info(self) -> dict[str, Any]:
+        return {
+            "generator": self.generator.name,
+            "model": getattr(self.generator, "model", None),
+            "embedder": self.embedder.identity,
+            "corpus": str(self.config.corpus),
+            "index": (f"chroma://{self.config.chroma_host}:{self.config.chroma_port}"
+                      if self.config.chroma_host else str(self.config.index)),
+            "documents": len(self.corpus.documents),
+            "chunks": self.index.count(),
+            "skipped": [f"{s.path}: {s.reason}" for s in self.corpus.skipped],
+        }
+
+    # ------------------------------------------------------------ asking
+
+    def validate(self, question: Any) -> str:
+        if not isinstance(question, str):
+            raise InvalidQuestion(f"A question must be text. Currently, it is {type(question).__name__}")
+        q = question.strip()
+        if not q:
+            raise InvalidQuestion("The question is empty: type a question about the documents.")
+        if len(q) > self.config.max_question_chars:
+            raise InvalidQuestion(
+                f"The question is {len(q):,} characters long; the limit is "
+                f"{self.config.max_question_chars:,}. Ask about one thing at a time.")
+        return q
+
+    def retrieve(self, question: str, k: int = 5, mode: str = "hybrid") -> list[Passage]:
+        return self.retriever.search(self.validate(question), k=k, mode=mode)
+
+    def evidence(self, question: str) -> Evidence:
+        q = self.validate(question)
+        vector = self.embedder.embed([q])[0]
+        passages = self.retriever.search(q, k=self.config.passages, vector=vector)
+        sentences, vectors = self.index.sentences_of([p.chunk_id for p in passages])
+        return gather(q, passages, sentences, vectors, vector, self.retriever.idf)
+
+    def ask(self, question: str) -> Answer:
+        answer = None
+        for item in self.ask_stream(question):
+            if isinstance(item, Answer):
+                answer = item
+        assert answer is not None
+        return answer
+
+    def ask_stream(self, question: str, standalone: str | None = None) -> Iterator[str | Answer]:
+        """Yield answer text as it is generated, then the final, verified Answer."""
+        t0 = time.perf_counter()
+        q = self.validate(question)
+        evidence = self.evidence(standalone or q)
+        t_retrieved = time.perf_counter()
+        for item in self.generator.stream(standalone or q, evidence):
+            if isinstance(item, Answer):
+                timings = {"retrieve_s": t_retrieved - t0, "total_s": time.perf_counter() - t0,
+                           **item.timings}
+                yield _finish(item, q, standalone, timings)
+            else:
+                yield item
+
+    def condense(self, history: list[tuple[str, str]], question: str) -> str:
+        """The standalone form of a follow-up question, given (question, answer) history."""
+        return condense(history, self.validate(question), getattr(self.generator, "llm", None))
+
+    def chat(self) -> ChatSession:
+        return ChatSession(self)
+
+    def close(self) -> None:
+        close = getattr(self.generator, "close", None)
+        if close:
+            close()
+        self.index.close()
+
+    def __enter__(self) -> "Assistant":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def _finish(answer: Answer, question: str, standalone: str | None, timings: dict) -> Answer:
+    from dataclasses import replace
+
+    return replace(answer, question=question,
+                   standalone_question=standalone if standalone and standalone != question else None,
+                   timings=timings)

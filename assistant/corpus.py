@@ -1,0 +1,247 @@
+"""Reading a corpus directory: every .txt/.md file becomes a Document with metadata and a
+classification of its lines (headline, byline, dateline, body, caption, reader comment, page
+furniture). The text itself is never altered: every span is an offset range into the file."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from . import text as T
+from .errors import CorpusError
+from .types import (BODY, BYLINE, CAPTION, COMMENT, DATELINE, FURNITURE, HEADLINE, Document,
+                    DocumentMeta, Span)
+
+SUFFIXES = (".txt", ".md")
+HEADER_LINES = 8  # bylines and datelines are looked for among the first lines only
+
+_FURNITURE = re.compile(
+    r"sign up|newsletter|subscribe|membership|per month|/\s*month\b|click (?:the )?link|"
+    r"related .{0,40}content|^advertisement|^share (?:this|on)|^follow us|^read more|"
+    r"^picture:|^photo:|^image:|cookie",
+    re.I,
+)
+_BULLET = re.compile(r"^\s*[•·▪►‣◦*-]\s+")
+_RELATED = re.compile(r"related .{0,40}content|click (?:the )?link", re.I)
+_PUBLISHER = re.compile(r"^(?:click link below for )?(?:related )?(.{2,40}?)\s+(?:digital membership|"
+                        r"magazine|content:?)$", re.I)
+_DATE_DMY = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+({T.MONTH_RE}),?\s+(\d{{4}})\b", re.I)
+_DATE_MDY = re.compile(rf"\b({T.MONTH_RE})\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})\b", re.I)
+_BY = re.compile(r"^by\s+(.{2,60})$", re.I)
+_PERSON = re.compile(r"^[A-Z][\w'’.-]+(?:\s+[A-Z][\w'’.-]+){1,3}$")
+
+
+@dataclass(frozen=True)
+class SkippedFile:
+    path: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class Corpus:
+    root: Path
+    documents: tuple[Document, ...]
+    skipped: tuple[SkippedFile, ...] = ()
+
+    def get(self, source: str) -> Document:
+        for doc in self.documents:
+            if doc.source == source:
+                return doc
+        raise KeyError(source)
+
+
+def load_corpus(root: Path) -> Corpus:
+    """Read every .txt/.md file under `root` (sorted, recursive)."""
+    root = Path(root)
+    if not root.is_dir():
+        raise CorpusError(f"Corpus directory not found: {root}. Point ASSISTANT_CORPUS or "
+                          f"--corpus at a directory of .txt/.md files.")
+    docs, skipped = [], []
+    for path in sorted(p for p in root.rglob("*") if p.is_file()):
+        rel = path.relative_to(root).as_posix()
+        if path.suffix.lower() not in SUFFIXES or any(p.startswith(".") for p in path.parts[-1:]):
+            continue
+        raw = path.read_bytes()
+        text, encoding, problem = decode(raw)
+        if problem:
+            skipped.append(SkippedFile(rel, problem))
+            continue
+        if not text.strip():
+            skipped.append(SkippedFile(rel, "empty file"))
+            continue
+        docs.append(parse_document(rel, text, hashlib.sha256(raw).hexdigest(), encoding))
+    if not docs:
+        why = "; ".join(f"{s.path}: {s.reason}" for s in skipped) or "no .txt or .md files"
+        raise CorpusError(f"Corpus directory {root} holds no readable documents ({why}).")
+    return Corpus(root, tuple(docs), tuple(skipped))
+
+
+def decode(raw: bytes) -> tuple[str, str, str | None]:
+    """(text, encoding, problem). UTF-8 first, then Windows-1252 for legacy text files;
+    anything with NUL bytes or many control characters is binary and skipped."""
+    if b"\x00" in raw[:8192]:
+        return "", "", "binary file (NUL bytes); skipped"
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            text = raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        control = sum(1 for c in text[:8192] if ord(c) < 32 and c not in "\n\r\t\f")
+        if control > max(4, len(text[:8192]) // 100):
+            return "", "", "binary file (control characters); skipped"
+        return text, ("utf-8" if encoding == "utf-8-sig" else encoding), None
+    return "", "", "not UTF-8 or Windows-1252 text; skipped"
+
+
+def parse_document(source: str, text: str, sha256: str = "", encoding: str = "utf-8") -> Document:
+    lines = [(m.start(), m.end()) for m in re.finditer(r"[^\n]+", text) if m.group(0).strip()]
+    lines = [T._strip(text, a, b) for a, b in lines]
+    kinds = _classify(text, lines)
+    spans = tuple(Span(a, b, k) for (a, b), k in zip(lines, kinds))
+    meta = DocumentMeta(source=source, title=_title(text, spans), date=_date(text, spans),
+                        author=_author(text, spans), publisher=_publisher(text, spans),
+                        sha256=sha256, encoding=encoding)
+    return Document(meta, text, spans)
+
+
+def _classify(text: str, lines: list[tuple[int, int]]) -> list[str]:
+    strings = [text[a:b] for a, b in lines]
+    kinds = [BODY] * len(lines)
+    seen: dict[str, int] = {}
+    for s in strings:
+        seen[s] = seen.get(s, 0) + 1
+    first_copy: set[str] = set()
+    for i, s in enumerate(strings):
+        n_words = len(s.split())
+        if n_words <= 15 and (_FURNITURE.search(s) or _BULLET.match(s)):
+            kinds[i] = FURNITURE
+        elif i < HEADER_LINES and _is_dateline(s):
+            kinds[i] = DATELINE
+        elif i < HEADER_LINES and (_BY.match(s) or (i < 4 and seen[s] == 1 and _PERSON.match(s))):
+            kinds[i] = BYLINE
+        elif seen[s] > 1:  # photo captions and name tags repeated as lone lines
+            keep = n_words >= 8 and s not in first_copy
+            first_copy.add(s)
+            kinds[i] = CAPTION if keep else FURNITURE
+    _spread_furniture(strings, kinds)
+    _mark_headline(strings, kinds)
+    _mark_comments(strings, kinds)
+    return kinds
+
+
+def _is_dateline(s: str) -> bool:
+    return len(s.split()) <= 12 and bool(_DATE_DMY.search(s) or _DATE_MDY.search(s))
+
+
+def _spread_furniture(strings: list[str], kinds: list[str]) -> None:
+    """Short unpunctuated lines next to furniture (promo headings, prices, related links)
+    are furniture too."""
+    changed = True
+    while changed:
+        changed = False
+        for i, s in enumerate(strings):
+            if kinds[i] != BODY or len(s.split()) > 12 or s.rstrip()[-1:] in ".!?\"”’":
+                continue
+            near = [kinds[j] for j in (i - 1, i + 1) if 0 <= j < len(strings)]
+            after_related = i > 0 and _RELATED.search(strings[i - 1])
+            if FURNITURE in near or after_related:
+                kinds[i] = FURNITURE
+                changed = True
+
+
+def _mark_headline(strings: list[str], kinds: list[str]) -> None:
+    for i, s in enumerate(strings[:HEADER_LINES]):
+        if kinds[i] != BODY:
+            continue
+        quoted = s[:1] in "\"“'‘" and s[-1:] in "\"”'’"
+        if quoted or (len(s.split()) <= 25 and s.rstrip()[-1:] not in ".!?:"):
+            kinds[i] = HEADLINE
+        return
+
+
+# Cues of a reader comment rather than reporting, with weights. A trailing run of lines that
+# each score at least 2 (and attribute nothing to a source) is tagged as reader comments.
+_COMMENT_CUES = (
+    (re.compile(r"!"), 1),
+    (re.compile(r"\?"), 1),
+    (re.compile(r"^(?:wow|lol|pity|shame|sadly|agreed|well said|rubbish|disgraceful)\b", re.I), 2),
+    (re.compile(r"\b(?:i|i'm|i’m|my|me|imho|imo)\b", re.I), 1),
+    (re.compile(r"^[A-Z][a-z]+,?\s+(?:arn|aren|isn|don|you|your)\w*\b"), 2),  # "Marilyn, you..."
+    (re.compile(r"\b(?:arn’t|arn't|lol|u|ur)\b", re.I), 1),
+)
+_ATTRIBUTION = re.compile(r"\b(?:said|says|according to|stated|added|told)\b", re.I)
+
+
+def _comment_score(s: str) -> int:
+    if _ATTRIBUTION.search(s) or s[:1] in "\"“":
+        return 0
+    return sum(weight for cue, weight in _COMMENT_CUES if cue.search(s))
+
+
+def _mark_comments(strings: list[str], kinds: list[str]) -> None:
+    i = len(strings) - 1
+    while i >= 0 and kinds[i] == FURNITURE:
+        i -= 1
+    last_comment = None
+    while i >= 0 and kinds[i] == BODY and _comment_score(strings[i]) >= 2:
+        last_comment = i
+        i -= 1
+    if last_comment is not None and last_comment > 0:
+        for j in range(last_comment, len(strings)):
+            if kinds[j] == BODY:
+                kinds[j] = COMMENT
+
+
+# ---------------------------------------------------------------- metadata
+
+def _title(text: str, spans: tuple[Span, ...]) -> str:
+    for span in spans:
+        if span.kind == HEADLINE:
+            return text[span.start:span.end].strip("\"“”'‘’ ")
+    for span in spans:
+        if span.kind == BODY:
+            first = T.split_sentences(text, span.start, span.end)[0]
+            words = text[first[0]:first[1]].rstrip(".").split()
+            return " ".join(words[:12]) + ("…" if len(words) > 12 else "")
+    return ""
+
+
+def _date(text: str, spans: tuple[Span, ...]) -> str | None:
+    for span in spans:
+        if span.kind != DATELINE:
+            continue
+        s = text[span.start:span.end]
+        if m := _DATE_DMY.search(s):
+            day, month, year = m.group(1), m.group(2), m.group(3)
+        elif m := _DATE_MDY.search(s):
+            month, day, year = m.group(1), m.group(2), m.group(3)
+        else:
+            continue
+        try:
+            return date(int(year), _month(month), int(day)).isoformat()
+        except ValueError:
+            continue
+    return None
+
+
+def _month(name: str) -> int:
+    return [m.lower() for m in T.MONTH_RE.split("|")].index(name.lower()) + 1
+
+
+def _author(text: str, spans: tuple[Span, ...]) -> str | None:
+    for span in spans:
+        if span.kind == BYLINE:
+            s = text[span.start:span.end]
+            m = _BY.match(s)
+            return (m.group(1) if m else s).strip()
+    return None
+
+
+def _publisher(text: str, spans: tuple[Span, ...]) -> str | None:
+    for span in spans:
+        if span.kind == FURNITURE and (m := _PUBLISHER.match(text[span.start:span.end].strip())):
+            return m.group(1).strip()
+    return None

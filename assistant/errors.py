@@ -1,0 +1,65 @@
+"""Errors the assistant raises. Every message says what was wrong and what to do about it.
+
+    AssistantError
+    ├── InvalidQuestion          empty, whitespace-only or over-long question
+    ├── CorpusError              corpus directory missing, empty, or holding no readable text
+    ├── IndexUnusable            index unusable: built by another embedder, corrupted, locked
+    │   ├── EmbedderMismatch
+    │   └── IndexBusy
+    ├── ModelError               local model file missing, incomplete or failing its sha256
+    ├── BackendError             a configured generator backend is unknown or unreachable
+    └── ConfigError              a setting has a value that cannot work
+
+The CLI and the UI turn these into a message for a person; the library never prints.
+"""
+
+from __future__ import annotations
+
+
+class AssistantError(Exception):
+    """Base class of every error the assistant raises on purpose."""
+
+
+class InvalidQuestion(AssistantError, ValueError):
+    pass
+
+
+class CorpusError(AssistantError):
+    pass
+
+
+class IndexUnusable(AssistantError):
+    pass
+
+
+class EmbedderMismatch(IndexUnusable):
+    pass
+
+
+class IndexBusy(IndexUnusable):
+    pass
+
+
+class ModelError(AssistantError):
+    pass
+
+
+class BackendError(AssistantError):
+    pass
+
+
+class ConfigError(AssistantError, ValueError):
+    pass
+
+
+__all__ = [
+    "AssistantError",
+    "InvalidQuestion",
+    "CorpusError",
+    "IndexUnusable",
+    "EmbedderMismatch",
+    "IndexBusy",
+    "ModelError",
+    "BackendError",
+    "ConfigError",
+]

@@ -1,0 +1,165 @@
+"""Choosing the sentences that answer a question.
+
+Every sentence of the retrieved passages is scored on what makes it an answer: its meaning
+(cosine to the question), how much of the question's rare vocabulary it shares (IDF-weighted
+coverage), whether it holds the kind of fact the question asks for (an amount for "how much",
+a date for "when", a name for "who", a cause for "why"), and how relevant its passage is. The
+ranked sentences feed both generators: the extractive one quotes the best of them, the LLM one
+reads them as numbered evidence. Weak best evidence means "the documents don't say".
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Callable
+
+import numpy as np
+
+from . import text as T
+from .types import COMMENT, Passage, Sentence
+
+# The kinds of answer a question can ask for, from its wording.
+_EXPECTS = (
+    ("money", re.compile(r"\bhow much\b|\bwhat (?:did|does|do|will|would) .{0,40}\bcost\b", re.I)),
+    ("number", re.compile(r"\bhow many\b|\bwhat (?:percentage|proportion|share|number|fraction)"
+                          r"|\bhow often\b", re.I)),
+    ("date", re.compile(r"^\s*when\b|\bby when\b|\bwhat (?:year|date|month|day)\b|\bwhich year\b|"
+                        r"\bhow long\b", re.I)),
+    ("name", re.compile(r"^\s*who\b|\bwhich (?:organi[sz]ation|firm|company|council|charity|"
+                        r"person|group|union|body)\b|\bwhat is the name\b|\bcalled\b", re.I)),
+    ("reason", re.compile(r"^\s*why\b|\bwhat (?:led|caused|prompted)\b", re.I)),
+)
+_CAUSAL = re.compile(r"\b(?:due to|because|given|as a result|owing to|following|in order to|"
+                     r"amid|so that|premature|since)\b", re.I)
+
+
+@dataclass(frozen=True)
+class Weights:
+    dense: float = 0.50
+    coverage: float = 0.35
+    passage: float = 0.10
+    type_match: float = 0.08
+    type_miss: float = 0.12
+    ungrounded: float = 0.20  # times the share of the question's names/numbers not found
+
+
+@dataclass(frozen=True)
+class ScoredSentence:
+    sentence: Sentence
+    score: float
+    dense: float
+    coverage: float
+    fits_type: bool | None  # None when the question asks for no particular kind of fact
+    missing: tuple[str, ...] = ()  # names and numbers of the question this evidence lacks
+    title: str = ""
+    date: str | None = None
+
+    @property
+    def source(self) -> str:
+        return self.sentence.source
+
+
+@dataclass(frozen=True)
+class Evidence:
+    question: str
+    expects: str | None
+    passages: tuple[Passage, ...]
+    ranked: tuple[ScoredSentence, ...]  # best first
+    context: dict[str, Sentence]  # sentence id -> sentence, for every sentence of the passages
+
+    @property
+    def best(self) -> ScoredSentence | None:
+        return self.ranked[0] if self.ranked else None
+
+    def neighbours(self, s: Sentence) -> tuple[Sentence | None, Sentence | None]:
+        same = sorted((x for x in self.context.values() if x.source == s.source),
+                      key=lambda x: x.start)
+        i = next(i for i, x in enumerate(same) if x.id == s.id)
+        before = same[i - 1] if i > 0 and same[i - 1].chunk_id == s.chunk_id else None
+        after = same[i + 1] if i + 1 < len(same) and same[i + 1].chunk_id == s.chunk_id else None
+        return before, after
+
+
+def expected_answer(question: str) -> str | None:
+    for kind, pattern in _EXPECTS:
+        if pattern.search(question):
+            return kind
+    return None
+
+
+def fits(kind: str | None, sentence: str, question: str) -> bool | None:
+    if kind is None:
+        return None
+    if kind == "money":
+        return T.has_money(sentence)
+    if kind == "number":
+        return bool(T.numbers(sentence))
+    if kind == "date":
+        return T.has_date(sentence)
+    if kind == "name":
+        return bool(T.names(sentence) - T.names(question) - _capitalised(question))
+    if kind == "reason":
+        return bool(_CAUSAL.search(sentence))
+    return None
+
+
+def _capitalised(text: str) -> set[str]:
+    return {w.strip("'’?.,") for w in text.split() if w[:1].isupper()}
+
+
+def question_entities(question: str) -> set[str]:
+    """The names and numbers a question is specifically about."""
+    return T.names(question) | T.numbers(question)
+
+
+def missing_entities(entities: set[str], context: str) -> tuple[str, ...]:
+    """Entities of the question that `context` (the sentence's passage, its document's title
+    and date) never mentions."""
+    have = T.names(context) | T.numbers(context) | {
+        re.sub(r"^\W+|(?:['’]s)?\W*$", "", w) for w in context.split()}
+    return tuple(sorted(e for e in entities if e not in have))
+
+
+def coverage(question_tokens: list[str], sentence: str, idf: Callable[[str], float],
+             context: str = "") -> float:
+    """IDF-weighted share of the question's content tokens that the sentence contains; tokens
+    found only in its context (the rest of its passage, its document's title) count half."""
+    wanted = set(question_tokens)
+    total = sum(idf(t) for t in wanted)
+    if not total:
+        return 0.0
+    have = set(T.tokenize(sentence))
+    around = set(T.tokenize(context)) - have if context else set()
+    return (sum(idf(t) for t in wanted & have) + 0.5 * sum(idf(t) for t in wanted & around)) / total
+
+
+def gather(question: str, passages: list[Passage], sentences: list[Sentence],
+           vectors: np.ndarray, question_vector: np.ndarray, idf: Callable[[str], float],
+           weights: Weights = Weights()) -> Evidence:
+    expects = expected_answer(question)
+    q_tokens = T.tokenize(question)
+    entities = question_entities(question)
+    rank_of = {p.chunk_id: i for i, p in enumerate(passages)}
+    passage_of = {p.chunk_id: p for p in passages}
+    cosines = vectors @ question_vector if len(sentences) else np.zeros(0)
+    scored = []
+    for s, cos in zip(sentences, cosines):
+        p = passage_of.get(s.chunk_id)
+        if p is None:
+            continue
+        label = "(reader comment) " if s.kind == COMMENT else ""  # what the sentence is
+        context = f"{p.text}\n{p.title} {p.date or ''}"
+        cov = coverage(q_tokens, label + s.text, idf, context)
+        fit = fits(expects, s.text, question)
+        if fit is False and expects == "reason":  # causes are phrased too many ways to insist
+            fit = None
+        missing = missing_entities(entities, context)
+        prior = (p.dense_score or 0.0) * (1.0 / (1 + 0.15 * rank_of[s.chunk_id]))
+        score = (weights.dense * float(cos) + weights.coverage * cov + weights.passage * prior
+                 + (weights.type_match if fit else -weights.type_miss if fit is False else 0.0)
+                 - (weights.ungrounded * len(missing) / len(entities) if entities else 0.0))
+        scored.append(ScoredSentence(s, score, float(cos), cov, fit, missing, p.title, p.date))
+    scored.sort(key=lambda x: (-x.score, x.sentence.source, x.sentence.start))
+    return Evidence(question, expects, tuple(passages), tuple(scored),
+                    {s.id: s for s in sentences})

@@ -1,0 +1,101 @@
+"""The extractive generator: no language model, answers are the best evidence sentences quoted
+verbatim with numbered citations. Fast, deterministic, always available, and the fallback of
+the generative backends."""
+
+from __future__ import annotations
+
+import re
+from typing import Iterator
+
+from . import text as T
+from .evidence import Evidence, ScoredSentence
+from .types import COMMENT, Answer, Citation, Sentence, SentenceSupport
+
+NOT_IN_DOCUMENTS = "The documents don't say."
+_ANAPHORA = re.compile(r"^[\"“‘']?(?:she|he|it|they|this|these|those|its|their|her|his|"
+                       r"however|but|therefore|indeed|also)\b", re.I)
+
+
+class ExtractiveGenerator:
+    name = "extractive"
+    model = None
+
+    def __init__(self, abstain_below: float = 0.42, max_sentences: int = 3, margin: float = 0.08):
+        self.abstain_below = abstain_below
+        self.max_sentences = max_sentences
+        self.margin = margin
+
+    def stream(self, question: str, evidence: Evidence) -> Iterator[str | Answer]:
+        answer = self.answer(question, evidence)
+        yield answer.text
+        yield answer
+
+    def answer(self, question: str, evidence: Evidence) -> Answer:
+        chosen = self.select(evidence)
+        if not chosen:
+            return abstention(question)
+        return compose(question, evidence, chosen, generator=self.name)
+
+    def select(self, evidence: Evidence) -> list[ScoredSentence]:
+        """The best evidence sentences, or [] when the evidence is too weak to answer from."""
+        candidates = [s for s in evidence.ranked if s.fits_type is not False]
+        if not candidates or candidates[0].score < self.abstain_below:
+            return []
+        best = candidates[0].score
+        chosen: list[ScoredSentence] = []
+        for s in candidates:
+            if len(chosen) == self.max_sentences or s.score < max(self.abstain_below,
+                                                                   best - self.margin):
+                break
+            if not any(_redundant(s.sentence.text, c.sentence.text) for c in chosen):
+                chosen.append(s)
+        return chosen
+
+
+def human_date(iso: str) -> str:
+    """2018-08-24 -> 24 Aug 2018"""
+    from datetime import date
+
+    return date.fromisoformat(iso).strftime("%-d %b %Y")
+
+
+def abstention(question: str, reason: str | None = None) -> Answer:
+    return Answer(question=question, text=NOT_IN_DOCUMENTS, abstained=True, generator="extractive",
+                  fallback=reason)
+
+
+def compose(question: str, evidence: Evidence, chosen: list[ScoredSentence],
+            generator: str = "extractive", fallback: str | None = None) -> Answer:
+    """Quote the chosen sentences, each with its citation; say when a quote is a reader comment
+    and, when the quotes come from differently dated sources, which source said what when."""
+    dated = len({c.date for c in chosen}) > 1
+    parts, citations, supports = [], [], []
+    for n, scored in enumerate(chosen, 1):
+        start, end, quote = _quote(evidence, scored.sentence)
+        citations.append(Citation(n, scored.source, quote, start, end, scored.title, scored.date,
+                                  scored.sentence.kind))
+        lead = ""
+        if scored.sentence.kind == COMMENT:
+            lead = "A reader comment (not the article's reporting) says: "
+        elif dated and scored.date:
+            lead = f"({human_date(scored.date)}) "
+        line = f"{lead}{T.normalise_space(quote)} [{n}]"
+        parts.append(line)
+        supports.append(SentenceSupport(line, (n,), True, scored.dense))
+    return Answer(question=question, text=" ".join(parts), citations=tuple(citations),
+                  sentences=tuple(supports), generator=generator, fallback=fallback)
+
+
+def _quote(evidence: Evidence, s: Sentence) -> tuple[int, int, str]:
+    """A sentence that leans on the one before it ("She added...") is quoted with it. Only
+    whitespace separates neighbouring sentences, so the joined quote stays verbatim."""
+    if _ANAPHORA.match(s.text):
+        before, _ = evidence.neighbours(s)
+        if before is not None:
+            return before.start, s.end, f"{before.text} {s.text}"
+    return s.start, s.end, s.text
+
+
+def _redundant(a: str, b: str) -> bool:
+    ta, tb = set(T.tokenize(a)), set(T.tokenize(b))
+    return bool(ta and tb) and len(ta & tb) / len(ta | tb) > 0.6

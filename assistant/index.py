@@ -1,0 +1,304 @@
+"""The persisted index: chunks and sentences with their embeddings, in Chroma.
+
+Two collections per index (`<name>-chunks`, `<name>-sentences`). The chunk collection's metadata
+records the embedder identity and vector size; each record carries its document's sha256 and
+the document's chunk and sentence counts, so `sync` can tell unchanged, changed, added, removed
+and half-written documents apart and only re-embed what changed. A file lock serialises writers.
+Chroma types stay inside this module.
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+import numpy as np
+from filelock import FileLock, Timeout
+
+from .chunking import chunk_document
+from .corpus import Corpus
+from .embeddings import Embedder
+from .errors import EmbedderMismatch, IndexBusy, IndexUnusable
+from .types import COMMENT, Chunk, Document, Sentence
+
+log = logging.getLogger(__name__)
+SCHEMA = "2"
+
+
+@dataclass(frozen=True)
+class StoreConfig:
+    path: Path  # local index directory (also holds the lock file in server mode)
+    name: str = "corpus"
+    host: str | None = None  # set to use a Chroma server instead of the embedded store
+    port: int = 8000
+    lock_timeout: float = 600.0
+
+
+@dataclass
+class SyncReport:
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    rebuilt: str | None = None  # why the whole index was rebuilt, when it was
+    seconds: float = 0.0
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.added or self.updated or self.removed)
+
+
+def _precomputed_ef():
+    from chromadb.api.types import EmbeddingFunction
+
+    class Precomputed(EmbeddingFunction):
+        """Chroma never embeds anything itself: its default would download a model."""
+
+        def __init__(self):
+            pass
+
+        def __call__(self, input):  # noqa: A002 - Chroma's signature
+            raise RuntimeError("the assistant passes its own embeddings to Chroma")
+
+        @staticmethod
+        def name() -> str:
+            return "assistant-precomputed"
+
+        def get_config(self) -> dict:
+            return {}
+
+        @staticmethod
+        def build_from_config(config):
+            return Precomputed()
+
+        def is_legacy(self) -> bool:
+            return False
+
+    return Precomputed()
+
+
+def _client(cfg: StoreConfig):
+    import chromadb
+    from chromadb.config import Settings
+
+    settings = Settings(anonymized_telemetry=False)
+    if cfg.host:
+        try:
+            return chromadb.HttpClient(host=cfg.host, port=cfg.port, settings=settings)
+        except Exception as exc:  # connection refused, wrong port, ...
+            raise IndexUnusable(
+                f"Cannot reach the Chroma server at {cfg.host}:{cfg.port} ({exc}). Start it "
+                f"(`chroma run --path DIR --host {cfg.host} --port {cfg.port}`) or unset "
+                f"ASSISTANT_CHROMA_HOST to use the embedded index."
+            ) from exc
+    cfg.path.mkdir(parents=True, exist_ok=True)
+    return chromadb.PersistentClient(path=str(cfg.path), settings=settings)
+
+
+class ChromaIndex:
+    def __init__(self, cfg: StoreConfig, embedder: Embedder):
+        self.cfg = cfg
+        self.embedder = embedder
+        self._open()
+
+    # ------------------------------------------------------------ opening
+
+    def _open(self) -> None:
+        try:
+            self._client = _client(self.cfg)
+            self._chunks = self._collection("chunks")
+            self._sentences = self._collection("sentences")
+            self._chunks.count()
+        except IndexUnusable:
+            raise
+        except Exception as exc:
+            if self.cfg.host:
+                raise IndexUnusable(f"The Chroma server at {self.cfg.host}:{self.cfg.port} "
+                                    f"failed: {exc}") from exc
+            self._recover_corrupt(exc)
+
+    def _collection(self, part: str):
+        meta = {"embedder": self.embedder.identity, "dim": self.embedder.dim, "schema": SCHEMA}
+        return self._client.get_or_create_collection(
+            f"{self.cfg.name}-{part}", metadata=meta, embedding_function=_precomputed_ef(),
+            configuration={"hnsw": {"space": "cosine"}},
+        )
+
+    def _recover_corrupt(self, exc: Exception) -> None:
+        """The index is derived data: keep the damaged copy aside and start a new one."""
+        aside = self.cfg.path.with_name(f"{self.cfg.path.name}.corrupt-{time.strftime('%Y%m%d-%H%M%S')}")
+        log.warning("index at %s is unreadable (%s); moved to %s and rebuilding",
+                    self.cfg.path, exc, aside)
+        _forget_system(self.cfg.path)
+        shutil.move(str(self.cfg.path), str(aside))
+        self.recovered_from = str(aside)
+        self._client = _client(self.cfg)
+        self._chunks = self._collection("chunks")
+        self._sentences = self._collection("sentences")
+
+    def check_embedder(self) -> None:
+        meta = self._chunks.metadata or {}
+        if meta.get("embedder") != self.embedder.identity or meta.get("schema") != SCHEMA:
+            raise EmbedderMismatch(
+                f"The index at {self.cfg.path} was built with embedder "
+                f"{meta.get('embedder')!r} (schema {meta.get('schema')}), but this assistant "
+                f"embeds with {self.embedder.identity!r} (schema {SCHEMA}). Its vectors are not "
+                f"comparable: rebuild it with `python -m assistant index --rebuild`."
+            )
+
+    def reset(self) -> None:
+        for part in ("chunks", "sentences"):
+            try:
+                self._client.delete_collection(f"{self.cfg.name}-{part}")
+            except Exception:  # not there
+                pass
+        self._chunks = self._collection("chunks")
+        self._sentences = self._collection("sentences")
+
+    # ------------------------------------------------------------ writing
+
+    def sync(self, corpus: Corpus, rebuild: bool = False) -> SyncReport:
+        """Bring the index in line with `corpus`, re-embedding only what changed."""
+        t0 = time.perf_counter()
+        lock = FileLock(str(self.cfg.path.parent / f".{self.cfg.path.name}.lock"))
+        try:
+            with lock.acquire(timeout=self.cfg.lock_timeout):
+                report = self._sync_locked(corpus, rebuild)
+        except Timeout as exc:
+            raise IndexBusy(f"Another process has been indexing {self.cfg.path} for over "
+                            f"{self.cfg.lock_timeout:.0f} s; try again when it finishes.") from exc
+        report.seconds = time.perf_counter() - t0
+        return report
+
+    def _sync_locked(self, corpus: Corpus, rebuild: bool) -> SyncReport:
+        report = SyncReport(rebuilt=getattr(self, "recovered_from", None) and "corrupt index")
+        meta = self._chunks.metadata or {}
+        if rebuild or meta.get("embedder") != self.embedder.identity or meta.get("schema") != SCHEMA:
+            if not rebuild:
+                self.check_embedder()  # raises: never silently mix embedders
+            self.reset()
+            report.rebuilt = report.rebuilt or "requested"
+        indexed = self._indexed_documents()
+        wanted = {doc.source: doc for doc in corpus.documents}
+        for source in sorted(set(indexed) - set(wanted)):
+            self._delete(source)
+            report.removed.append(source)
+        for source, doc in wanted.items():
+            state = indexed.get(source)
+            if state == (doc.meta.sha256, "complete"):
+                report.unchanged.append(source)
+                continue
+            if state:
+                self._delete(source)
+            self._add(doc)
+            (report.updated if state else report.added).append(source)
+        return report
+
+    def _indexed_documents(self) -> dict[str, tuple[str, str]]:
+        """source -> (sha256, "complete" | "partial") from what is actually stored."""
+        chunk_meta = self._chunks.get(include=["metadatas"])["metadatas"] or []
+        sentence_meta = self._sentences.get(include=["metadatas"])["metadatas"] or []
+        counts: dict[str, list[int]] = {}
+        expected: dict[str, tuple[str, int, int]] = {}
+        for m in chunk_meta:
+            counts.setdefault(m["source"], [0, 0])[0] += 1
+            expected[m["source"]] = (m["doc_sha256"], m["doc_chunks"], m["doc_sentences"])
+        for m in sentence_meta:
+            counts.setdefault(m["source"], [0, 0])[1] += 1
+            expected.setdefault(m["source"], ("", -1, -1))
+        return {
+            src: (sha, "complete" if counts[src] == [n_chunks, n_sents] else "partial")
+            for src, (sha, n_chunks, n_sents) in expected.items()
+        }
+
+    def _delete(self, source: str) -> None:
+        self._sentences.delete(where={"source": source})
+        self._chunks.delete(where={"source": source})
+
+    def _add(self, doc: Document) -> None:
+        chunks = chunk_document(doc)
+        sentences = [s for c in chunks for s in c.sentences]
+        common = {"source": doc.source, "doc_sha256": doc.meta.sha256,
+                  "doc_chunks": len(chunks), "doc_sentences": len(sentences)}
+        self._write(self._sentences, [s.id for s in sentences], [s.text for s in sentences],
+                    [s.text for s in sentences],
+                    [{**common, "start": s.start, "end": s.end, "kind": s.kind,
+                      "chunk_id": s.chunk_id} for s in sentences])
+        # Chunks last: a document counts as indexed only once its chunks are all there.
+        self._write(self._chunks, [c.id for c in chunks], [c.text for c in chunks],
+                    [_embedding_text(doc, c) for c in chunks],
+                    [{**common, "start": c.start, "end": c.end, "kind": c.kind} for c in chunks])
+
+    def _write(self, collection, ids, texts, to_embed, metadatas) -> None:
+        step = 512
+        for i in range(0, len(ids), step):
+            vectors = self.embedder.embed(to_embed[i:i + step])
+            collection.add(ids=ids[i:i + step], documents=texts[i:i + step],
+                           embeddings=vectors, metadatas=metadatas[i:i + step])
+
+    # ------------------------------------------------------------ reading
+
+    def count(self) -> int:
+        return self._chunks.count()
+
+    def all_chunks(self) -> list[Chunk]:
+        got = self._chunks.get(include=["documents", "metadatas"])
+        return [
+            Chunk(cid, m["source"], m["start"], m["end"], text, m["kind"])
+            for cid, text, m in zip(got["ids"], got["documents"], got["metadatas"])
+        ]
+
+    def dense_search(self, vector: np.ndarray, k: int) -> list[tuple[str, float]]:
+        """(chunk id, cosine similarity), best first."""
+        n = min(k, self.count())
+        if n == 0:
+            return []
+        got = self._chunks.query(query_embeddings=[vector], n_results=n, include=["distances"])
+        return [(cid, 1.0 - d) for cid, d in zip(got["ids"][0], got["distances"][0])]
+
+    def dense_sentence_search(self, vector: np.ndarray, k: int) -> list[tuple[str, float]]:
+        """(chunk id, cosine of its best sentence), best first: small-to-big retrieval."""
+        n = min(k, self._sentences.count())
+        if n == 0:
+            return []
+        got = self._sentences.query(query_embeddings=[vector], n_results=n,
+                                    include=["distances", "metadatas"])
+        best: dict[str, float] = {}
+        for m, d in zip(got["metadatas"][0], got["distances"][0]):
+            best.setdefault(m["chunk_id"], 1.0 - d)
+        return list(best.items())
+
+    def sentences_of(self, chunk_ids: list[str]) -> tuple[list[Sentence], np.ndarray]:
+        """The sentences of the given chunks, in document order, with their vectors."""
+        if not chunk_ids:
+            return [], np.zeros((0, self.embedder.dim), dtype=np.float32)
+        got = self._sentences.get(where={"chunk_id": {"$in": list(chunk_ids)}},
+                                  include=["documents", "metadatas", "embeddings"])
+        rows = sorted(zip(got["documents"], got["metadatas"], got["embeddings"]),
+                      key=lambda r: (r[1]["source"], r[1]["start"]))
+        sentences = [Sentence(m["source"], m["start"], m["end"], text, m["kind"], m["chunk_id"])
+                     for text, m, _ in rows]
+        vectors = np.asarray([v for _, _, v in rows], dtype=np.float32)
+        return sentences, vectors.reshape(len(rows), self.embedder.dim)
+
+    def close(self) -> None:
+        if not self.cfg.host:
+            _forget_system(self.cfg.path)
+
+
+def _embedding_text(doc: Document, chunk: Chunk) -> str:
+    """Chunks are embedded with their document's title, so a passage keeps its context."""
+    prefix = "Reader comment on: " if chunk.kind == COMMENT else ""
+    return f"{prefix}{doc.meta.title}\n{chunk.text}"
+
+
+def _forget_system(path: Path) -> None:
+    """Drop Chroma's per-process cache of the client for `path` (so files can be moved)."""
+    try:
+        from chromadb.api.shared_system_client import SharedSystemClient
+
+        SharedSystemClient.clear_system_cache()
+    except Exception:  # pragma: no cover - best effort
+        pass

@@ -1,0 +1,162 @@
+"""Plain-text helpers shared by indexing, retrieval and answering: sentence boundaries with
+character offsets, the one tokeniser (BM25 and lexical overlap use the same), and extraction of
+the facts a citation check cares about (numbers, money, dates, names)."""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+
+import Stemmer
+
+_ABBREVIATIONS = {
+    "mr", "mrs", "ms", "dr", "cllr", "st", "prof", "rev", "sr", "jr", "no", "vs", "co", "ltd",
+    "inc", "gov", "dept", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct",
+    "nov", "dec", "e.g", "i.e", "approx", "cf", "fig", "mt", "u.k", "u.s",
+}
+_CLOSERS = "\"'”’)]»"
+_OPENERS = "\"'“‘([«"
+# A sentence ends at . ! ? (or …) plus any closing quotes/brackets, before whitespace.
+_END = re.compile(r"[.!?…]+[" + re.escape(_CLOSERS) + r"]*(?=\s)")
+
+
+def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
+    """Sentence (start, end) offsets inside text[start:end]; line breaks always end a sentence."""
+    end = len(text) if end is None else end
+    spans: list[tuple[int, int]] = []
+    for line in re.finditer(r"[^\n]+", text[start:end]):
+        spans.extend(_split_line(text, start + line.start(), start + line.end()))
+    return spans
+
+
+def _split_line(text: str, lo: int, hi: int) -> list[tuple[int, int]]:
+    spans, begin = [], lo
+    for m in _END.finditer(text, lo, hi):
+        if not _is_boundary(text, m, hi):
+            continue
+        spans.append((begin, m.end()))
+        begin = m.end()
+    spans.append((begin, hi))
+    return [s for s in (_strip(text, a, b) for a, b in spans) if s[1] > s[0]]
+
+
+def _is_boundary(text: str, m: re.Match, hi: int) -> bool:
+    nxt = re.compile(r"\s+(\S)").match(text, m.end(), hi)
+    if not nxt:
+        return False
+    ch = nxt.group(1)
+    if not (ch.isupper() or ch.isdigit() or ch in _OPENERS or ch in "£$€"):
+        return False
+    if m.group(0).startswith("."):
+        word = re.search(r"([\w.]+)$", text[max(0, m.start() - 12):m.start()])
+        if word:
+            w = word.group(1).lower()
+            if w in _ABBREVIATIONS or (len(w) == 1 and w.isalpha()):
+                return False
+    return True
+
+
+def _strip(text: str, a: int, b: int) -> tuple[int, int]:
+    while a < b and text[a].isspace():
+        a += 1
+    while b > a and text[b - 1].isspace():
+        b -= 1
+    return a, b
+
+
+def normalise_space(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def fold(text: str) -> str:
+    """Lower-case, straight quotes, single spaces: for comparing quotes with source text."""
+    text = unicodedata.normalize("NFKC", text)
+    text = text.translate(str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "–": "-", "—": "-"}))
+    return normalise_space(text).lower()
+
+
+# ---------------------------------------------------------------- tokens
+
+STOPWORDS = frozenset(
+    """a an and are as at be been being but by can could did do does doing for from had has have
+    having he her hers him his how i if in into is it its itself me my of on or our ours she should
+    so than that the their theirs them then there these they this those to too was we were what
+    when where which while who whom why will with would you your yours about after again against
+    all also am any because before between both during each few further here just more most no nor
+    not now off once only other out over own same some such through under until up very s t
+    said says tell told according""".split()
+)
+_UNITS = {"m": "million", "mn": "million", "bn": "billion", "k": "thousand", "%": "percent"}
+_TOKEN = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+|%")
+
+
+@functools.lru_cache(maxsize=1)
+def _stemmer():
+    return Stemmer.Stemmer("english")
+
+
+def words(text: str) -> list[str]:
+    """Lower-cased word and number tokens; £22m, £22million and £22 million agree."""
+    text = fold(text).replace("per cent", "percent")
+    out: list[str] = []
+    for tok in _TOKEN.findall(text):
+        if out and out[-1][0].isdigit() and tok in _UNITS:
+            tok = _UNITS[tok]
+        elif tok == "%":
+            tok = "percent"
+        out.append(tok.replace(",", "") if tok[0].isdigit() else tok)
+    return out
+
+
+def tokenize(text: str) -> list[str]:
+    """Stemmed content tokens (stopwords removed): the one tokeniser for BM25 and overlap."""
+    toks = [w for w in words(text) if w not in STOPWORDS]
+    return _stemmer().stemWords(toks)
+
+
+# ---------------------------------------------------------------- facts
+
+_MONTHS = ("january february march april may june july august september october november "
+           "december").split()
+MONTH_RE = "|".join(m.capitalize() for m in _MONTHS)
+_MONEY = re.compile(r"[£$€]\s?\d+(?:[.,]\d+)*\s?(?:m|bn|k|million|billion|thousand)?\b", re.I)
+_NUMBER = re.compile(r"\b\d+(?:[.,]\d+)*\b")
+_NUMBER_WORDS = {
+    "one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6", "seven": "7",
+    "eight": "8", "nine": "9", "ten": "10", "eleven": "11", "twelve": "12", "twenty": "20",
+    "thirty": "30", "forty": "40", "fifty": "50", "hundred": "100",
+}
+
+
+def numbers(text: str) -> set[str]:
+    """Every number stated in `text` (digits or simple number words), normalised."""
+    found = {n.replace(",", "") for n in _NUMBER.findall(text)}
+    found |= {_NUMBER_WORDS[w] for w in words(text) if w in _NUMBER_WORDS}
+    return {n.rstrip(".") for n in found}
+
+
+def has_money(text: str) -> bool:
+    return bool(_MONEY.search(text))
+
+
+def has_date(text: str) -> bool:
+    return bool(re.search(rf"\b(?:{MONTH_RE})\b|\b(?:19|20)\d\d\b", text))
+
+
+_NAME = re.compile(r"\b[A-Z][a-z'’]+(?:[ -](?:[A-Z][a-z'’]+|of|for|and))*\b")
+
+
+def names(text: str) -> set[str]:
+    """Capitalised words that are not sentence-initial or month/day names: a cheap NER."""
+    found: set[str] = set()
+    for m in _NAME.finditer(text):
+        before = text[:m.start()].rstrip()
+        initial = not before or before[-1] in ".!?:\"“‘'(" or before.endswith("\n")
+        for part in re.split(r"[ -]", m.group(0)):
+            low = part.lower()
+            if part[:1].isupper() and low not in STOPWORDS and low not in _MONTHS and not (
+                initial and part == m.group(0).split()[0]
+            ):
+                found.add(re.sub(r"['’]s?$", "", part))
+    return found
