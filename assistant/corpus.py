@@ -172,7 +172,7 @@ _COMMENT_CUES = (
     (re.compile(r"^[A-Z][a-z]+,?\s+(?:arn|aren|isn|don|you|your)\w*\b"), 2),  # "Marilyn, you..."
     (re.compile(r"\b(?:arn’t|arn't|lol|u|ur)\b", re.I), 1),
 )
-_ATTRIBUTION = re.compile(r"\b(?:said|says|according to|stated|added|told)\b", re.I)
+_ATTRIBUTION = re.compile(r"(?<!well )\b(?:said|says|according to|stated|added|told)\b", re.I)
 
 
 def _comment_score(s: str) -> int:

