@@ -1,14 +1,15 @@
 """Cutting documents into retrievable chunks and sentences.
 
 A chunk is a run of consecutive indexed paragraphs of one kind (reporting or reader comments),
-never crossing page furniture, so its text is exactly `document.text[start:end]`. Paragraphs
-longer than the budget are cut at sentence boundaries.
+never crossing page furniture, so its text is exactly `document.text[start:end]`. A byline or
+dateline may sit inside a chunk (it keeps a headline with its lead) but is never a sentence.
+Paragraphs longer than the budget are cut at sentence boundaries.
 """
 
 from __future__ import annotations
 
 from .text import split_sentences
-from .types import BODY, COMMENT, INDEXED_KINDS, Chunk, Document, Sentence, Span
+from .types import BODY, COMMENT, INDEXED_KINDS, TRANSPARENT_KINDS, Chunk, Document, Sentence, Span
 
 MAX_WORDS = 90
 
@@ -25,10 +26,12 @@ def chunk_document(doc: Document, max_words: int = MAX_WORDS) -> list[Chunk]:
 
 
 def _groups(spans: tuple[Span, ...]) -> list[list[Span]]:
-    """Consecutive indexed spans of the same family; any other span breaks the run."""
+    """Consecutive indexed spans of the same family; furniture breaks the run."""
     groups: list[list[Span]] = []
     current: list[Span] = []
     for span in spans:
+        if span.kind in TRANSPARENT_KINDS:
+            continue
         if span.kind not in INDEXED_KINDS:
             current = []
             continue

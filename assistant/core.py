@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from pathlib import Path
 from typing import Any, Iterator
@@ -59,8 +60,18 @@ class Assistant:
         store = ChromaIndex(StoreConfig(path=cfg.index, name=cfg.collection, host=cfg.chroma_host,
                                         port=cfg.chroma_port), embedder)
         report = store.sync(docs, rebuild=rebuild)
-        gen = generator if name == "custom" else make_generator(cfg, llm=llm)
-        return cls(cfg, docs, store, embedder, gen, report)
+        gen = generator if name == "custom" else make_generator(cfg, embedder, llm=llm)
+        bot = cls(cfg, docs, store, embedder, gen, report)
+        if getattr(getattr(gen, "llm", None), "caches_prefix", False):
+            bot._warm_up = threading.Thread(target=gen.warm_up, name="warm-up", daemon=True)
+            bot._warm_up.start()
+        return bot
+
+    def wait_until_ready(self, timeout: float | None = None) -> None:
+        """Block until the background model warm-up (if any) has finished."""
+        warm = getattr(self, "_warm_up", None)
+        if warm is not None:
+            warm.join(timeout)
 
     # ------------------------------------------------------------ what it knows
 

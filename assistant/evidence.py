@@ -11,7 +11,7 @@ reads them as numbered evidence. Weak best evidence means "the documents don't s
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Callable
 
 import numpy as np
@@ -30,6 +30,19 @@ _EXPECTS = (
                         r"person|group|union|body)\b|\bwhat is the name\b|\bcalled\b", re.I)),
     ("reason", re.compile(r"^\s*why\b|\bwhat (?:led|caused|prompted)\b", re.I)),
 )
+# Questions about change over time want one dated account per source, not the best three of one.
+_TIMELINE = re.compile(r"\bover (?:time|the years)\b|\bhow (?:has|have|did) .{0,60}\bchang|"
+                       r"\btimeline\b|\bhistory of\b|\bsince \d{4}\b|\bevolv", re.I)
+
+
+def asks_for_timeline(question: str) -> bool:
+    return bool(_TIMELINE.search(question))
+_LEANS_BACK = re.compile(r"^[\"“‘']?(?:she|he|it|they|this|these|those|its|their|her|his|"
+                         r"however|but|therefore|indeed|also)\b|^[\"“]", re.I)  # or continues a quote
+# An amount or count answers a question only if its own sentence is about the question's subject:
+# at least this share (IDF-weighted) of the question's words must be in that sentence itself.
+AMOUNT_FOCUS_MIN = 0.4
+_CREDIT = re.compile(r"^(?:picture|photo|image|credit)s?\s*:", re.I)
 _CAUSAL = re.compile(r"\b(?:due to|because|given|as a result|owing to|following|in order to|"
                      r"amid|so that|premature|since)\b", re.I)
 
@@ -67,6 +80,7 @@ class Evidence:
     passages: tuple[Passage, ...]
     ranked: tuple[ScoredSentence, ...]  # best first
     context: dict[str, Sentence]  # sentence id -> sentence, for every sentence of the passages
+    vectors: dict[str, np.ndarray] = field(default_factory=dict, repr=False)  # sentence id -> vector
 
     @property
     def best(self) -> ScoredSentence | None:
@@ -79,6 +93,29 @@ class Evidence:
         before = same[i - 1] if i > 0 and same[i - 1].chunk_id == s.chunk_id else None
         after = same[i + 1] if i + 1 < len(same) and same[i + 1].chunk_id == s.chunk_id else None
         return before, after
+
+
+@dataclass(frozen=True)
+class QuoteUnit:
+    """The text to quote for a sentence: the sentence itself, plus the sentence before when it
+    leans on it ("She added...") or the one after when it only introduces it ("He said:").
+    Only whitespace separates neighbouring sentences, so the joined text stays verbatim."""
+
+    start: int
+    end: int
+    text: str
+    sentence_ids: tuple[str, ...]
+
+
+def quote_unit(evidence: Evidence, s: Sentence) -> QuoteUnit:
+    before, after = evidence.neighbours(s)
+    parts = [s]
+    if before is not None and _LEANS_BACK.match(s.text):
+        parts.insert(0, before)
+    if after is not None and s.text.rstrip().endswith(":"):
+        parts.append(after)
+    return QuoteUnit(parts[0].start, parts[-1].end, " ".join(p.text for p in parts),
+                     tuple(p.id for p in parts))
 
 
 def expected_answer(question: str) -> str | None:
@@ -146,7 +183,7 @@ def gather(question: str, passages: list[Passage], sentences: list[Sentence],
     scored = []
     for s, cos in zip(sentences, cosines):
         p = passage_of.get(s.chunk_id)
-        if p is None:
+        if p is None or _CREDIT.match(s.text):
             continue
         label = "(reader comment) " if s.kind == COMMENT else ""  # what the sentence is
         context = f"{p.text}\n{p.title} {p.date or ''}"
@@ -154,12 +191,15 @@ def gather(question: str, passages: list[Passage], sentences: list[Sentence],
         fit = fits(expects, s.text, question)
         if fit is False and expects == "reason":  # causes are phrased too many ways to insist
             fit = None
+        if fit and expects in ("money", "number"):
+            fit = coverage(q_tokens, s.text, idf) >= AMOUNT_FOCUS_MIN
         missing = missing_entities(entities, context)
         prior = (p.dense_score or 0.0) * (1.0 / (1 + 0.15 * rank_of[s.chunk_id]))
         score = (weights.dense * float(cos) + weights.coverage * cov + weights.passage * prior
+
                  + (weights.type_match if fit else -weights.type_miss if fit is False else 0.0)
                  - (weights.ungrounded * len(missing) / len(entities) if entities else 0.0))
         scored.append(ScoredSentence(s, score, float(cos), cov, fit, missing, p.title, p.date))
     scored.sort(key=lambda x: (-x.score, x.sentence.source, x.sentence.start))
     return Evidence(question, expects, tuple(passages), tuple(scored),
-                    {s.id: s for s in sentences})
+                    {s.id: s for s in sentences}, {s.id: v for s, v in zip(sentences, vectors)})

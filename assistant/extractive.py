@@ -4,16 +4,13 @@ the generative backends."""
 
 from __future__ import annotations
 
-import re
 from typing import Iterator
 
 from . import text as T
-from .evidence import Evidence, ScoredSentence
-from .types import COMMENT, Answer, Citation, Sentence, SentenceSupport
+from .evidence import Evidence, ScoredSentence, quote_unit
+from .types import COMMENT, Answer, Citation, SentenceSupport
 
 NOT_IN_DOCUMENTS = "The documents don't say."
-_ANAPHORA = re.compile(r"^[\"“‘']?(?:she|he|it|they|this|these|those|its|their|her|his|"
-                       r"however|but|therefore|indeed|also)\b", re.I)
 
 
 class ExtractiveGenerator:
@@ -71,7 +68,8 @@ def compose(question: str, evidence: Evidence, chosen: list[ScoredSentence],
     dated = len({c.date for c in chosen}) > 1
     parts, citations, supports = [], [], []
     for n, scored in enumerate(chosen, 1):
-        start, end, quote = _quote(evidence, scored.sentence)
+        unit = quote_unit(evidence, scored.sentence)
+        start, end, quote = unit.start, unit.end, unit.text
         citations.append(Citation(n, scored.source, quote, start, end, scored.title, scored.date,
                                   scored.sentence.kind))
         lead = ""
@@ -84,16 +82,6 @@ def compose(question: str, evidence: Evidence, chosen: list[ScoredSentence],
         supports.append(SentenceSupport(line, (n,), True, scored.dense))
     return Answer(question=question, text=" ".join(parts), citations=tuple(citations),
                   sentences=tuple(supports), generator=generator, fallback=fallback)
-
-
-def _quote(evidence: Evidence, s: Sentence) -> tuple[int, int, str]:
-    """A sentence that leans on the one before it ("She added...") is quoted with it. Only
-    whitespace separates neighbouring sentences, so the joined quote stays verbatim."""
-    if _ANAPHORA.match(s.text):
-        before, _ = evidence.neighbours(s)
-        if before is not None:
-            return before.start, s.end, f"{before.text} {s.text}"
-    return s.start, s.end, s.text
 
 
 def _redundant(a: str, b: str) -> bool:

@@ -24,7 +24,7 @@ from .errors import EmbedderMismatch, IndexBusy, IndexUnusable
 from .types import COMMENT, Chunk, Document, Sentence
 
 log = logging.getLogger(__name__)
-SCHEMA = "3"  # bump when what is stored or embedded changes: old indexes are rebuilt
+SCHEMA = "4"  # bump when what is stored or embedded changes: old indexes are rebuilt
 
 
 @dataclass(frozen=True)

@@ -129,11 +129,23 @@ _NUMBER_WORDS = {
 }
 
 
+_ORDINALS = {
+    "first": "1st", "second": "2nd", "third": "3rd", "fourth": "4th", "fifth": "5th",
+    "sixth": "6th", "seventh": "7th", "eighth": "8th", "ninth": "9th", "tenth": "10th",
+}
+
+
 def numbers(text: str) -> set[str]:
     """Every number stated in `text` (digits or simple number words), normalised."""
     found = {n.replace(",", "") for n in _NUMBER.findall(text)}
     found |= {_NUMBER_WORDS[w] for w in words(text) if w in _NUMBER_WORDS}
     return {n.rstrip(".") for n in found}
+
+
+def ordinals(text: str) -> set[str]:
+    """Ranks stated in `text` ("third", "3rd"), normalised to 3rd."""
+    found = {_ORDINALS[w] for w in words(text) if w in _ORDINALS}
+    return found | {m.lower() for m in re.findall(r"\b\d+(?:st|nd|rd|th)\b", text)}
 
 
 def has_money(text: str) -> bool:

@@ -13,7 +13,9 @@ COMMENT = "comment"  # a reader comment: not the publisher's reporting
 BYLINE = "byline"
 DATELINE = "dateline"
 FURNITURE = "furniture"  # sign-up lines, promos, repeated photo captions, related links
-INDEXED_KINDS = frozenset({BODY, CAPTION, COMMENT})
+INDEXED_KINDS = frozenset({HEADLINE, BODY, CAPTION, COMMENT})
+# Lines that may sit inside a chunk without being indexed themselves (between headline and lead).
+TRANSPARENT_KINDS = frozenset({BYLINE, DATELINE})
 
 
 @dataclass(frozen=True)

@@ -111,13 +111,29 @@ def speed(bot: Assistant, golden: list[GoldenQuestion], generator: str) -> dict:
         t0 = time.perf_counter()
         bot.retrieve(q, k=5)
         t_retrieve.append(time.perf_counter() - t0)
+    t_first, prompt_tokens = [], []
     for q in questions:
         t0 = time.perf_counter()
-        bot.ask(q)
+        first = None
+        for item in bot.ask_stream(q):
+            if first is None and isinstance(item, str) and item:
+                first = time.perf_counter() - t0
+            if not isinstance(item, str):
+                answer = item
         t_ask.append(time.perf_counter() - t0)
-    return {"retrieve_p50_ms": 1000 * statistics.median(t_retrieve),
-            "ask_p50_ms": 1000 * statistics.median(t_ask),
-            "ask_p90_ms": 1000 * statistics.quantiles(t_ask, n=10)[-1],
+        if "first_token_s" in answer.timings:  # the model was asked (not an early abstention)
+            t_first.append(first)
+            prompt_tokens.append(answer.usage.get("prompt_tokens",
+                                                  answer.usage.get("prompt_tokens_estimate", 0)))
+    out = {"retrieve_p50_ms": 1000 * statistics.median(t_retrieve),
+           "ask_p50_ms": 1000 * statistics.median(t_ask),
+           "ask_p90_ms": 1000 * statistics.quantiles(t_ask, n=10)[-1]}
+    if t_first:
+        out.update({"first_token_p50_s": statistics.median(t_first),
+                    "first_token_p90_s": statistics.quantiles(t_first, n=10)[-1],
+                    "prompt_tokens_mean": statistics.mean(prompt_tokens),
+                    "answers_from_model": len(t_first)})
+    return {**out,
             "index_build_s": _index_build(bot.config.corpus),
             "cold_start_to_first_answer_s": _cold_start(bot.config.corpus, generator),
             "install_s": _install_seconds()}
@@ -155,6 +171,7 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     golden = load_golden()
     bot = Assistant.load(generator=args.generator)
+    bot.wait_until_ready()
     report: dict = {"generator": args.generator, "questions": len(golden)}
     if args.part in ("retrieval", "all"):
         report["retrieval"] = retrieval(bot, golden)

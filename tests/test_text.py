@@ -30,5 +30,10 @@ def test_numbers_and_names():
     assert "Ofsted" in T.names("He stressed that Ofsted’s rating was not a factor.")
 
 
+def test_ordinals_are_facts_too():
+    assert T.ordinals("the third local authority, 2nd in line") == {"3rd", "2nd"}
+    assert T.ordinals("the 21st century") == {"21st"}
+
+
 def test_fold_normalises_quotes_and_space():
     assert T.fold("Children’s   “services”") == T.fold("children's \"services\"")

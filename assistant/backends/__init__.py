@@ -36,14 +36,14 @@ def make_llm(cfg: Config) -> LLM:
     return factory(cfg)
 
 
-def make_generator(cfg: Config, llm: Any = None) -> Generator:
+def make_generator(cfg: Config, embedder: Any, llm: Any = None) -> Generator:
     extractive = ExtractiveGenerator(abstain_below=cfg.abstain_below)
     if cfg.generator == "extractive" and llm is None:
         return extractive
     from ..generation import LLMGenerator
 
     return LLMGenerator(llm if llm is not None else make_llm(cfg), fallback=extractive,
-                        context_window=cfg.context_window)
+                        embedder=embedder, context_window=cfg.context_window)
 
 
 __all__ = ["Generator", "LLM", "make_generator", "make_llm", "register"]

@@ -1,0 +1,122 @@
+"""Checking each answer sentence against the evidence it cites.
+
+A sentence is supported when
+  * every number (amounts, years, counts), month and name it states appears in the evidence it
+    cites (or, for names and dates, in that evidence's passage and document header), and
+  * it means what the evidence says: its embedding is close to a cited item's, or most of its
+    content words are in the cited items.
+Sentences that fail are reported with the reasons, so they can be dropped or shown as marked.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+
+from . import text as T
+from .types import SentenceSupport
+
+SEMANTIC_MIN = 0.55  # cosine between sentence and its best cited item
+LEXICAL_MIN = 0.6  # share of the sentence's content words found in the cited items
+_MONTHS = re.compile(rf"\b(?:{T.MONTH_RE})\b")
+_MONTH_YEAR = re.compile(rf"\b(?:{T.MONTH_RE})\s+(?:19|20)\d\d\b")
+_MARKERS = re.compile(r"\s*\[(\d+(?:\s*[,;]\s*\d+)*)\]")
+_YES_NO = re.compile(r"^\s*(?:yes|no)[.,!]?\s*$", re.I)
+
+
+@dataclass(frozen=True)
+class EvidenceItem:
+    """One numbered piece of evidence shown to the model (one or two adjacent sentences)."""
+
+    number: int
+    source: str
+    start: int
+    end: int
+    text: str
+    kind: str
+    title: str
+    date: str | None
+    context: str  # the whole passage plus title and date: where names and dates may be found
+    vector: np.ndarray
+    fits_question: bool | None = None  # holds the kind of fact asked for (see evidence.fits)
+
+
+def split_answer(text: str) -> list[tuple[str, tuple[int, ...]]]:
+    """Answer text -> [(sentence without markers, cited numbers)]. Markers trailing a sentence
+    ("... a year. [1]") belong to it."""
+    pieces: list[tuple[str, tuple[int, ...]]] = []
+    spans = T.split_sentences(text)
+    for i, (a, b) in enumerate(spans):
+        if i and _YES_NO.match(text[spans[i - 1][0]:spans[i - 1][1]]):
+            a = spans[i - 1][0]  # "No. It would be ..." is one claim
+        elif _YES_NO.match(text[a:b]) and i + 1 < len(spans):
+            continue
+        chunk = text[a:b]
+        nums = tuple(int(n) for m in _MARKERS.finditer(chunk)
+                     for n in re.split(r"\s*[,;]\s*", m.group(1)))
+        clean = T.normalise_space(_MARKERS.sub("", chunk))
+        if not clean.strip(" .") and pieces:  # a lone "[2]" after the full stop
+            prev, prev_nums = pieces[-1]
+            pieces[-1] = (prev, prev_nums + nums)
+        elif clean.strip(" ."):
+            pieces.append((clean, tuple(dict.fromkeys(nums))))
+    return pieces
+
+
+def check_facts(sentence: str, items: list[EvidenceItem]) -> list[str]:
+    problems = []
+    cited = " ".join(i.text for i in items)
+    around = " ".join(f"{i.text} {i.context}" for i in items)
+    for n in sorted(T.numbers(sentence) - T.numbers(cited) - _date_numbers(around)):
+        problems.append(f"number {n} is not in the cited source")
+    for rank in sorted(T.ordinals(sentence) - T.ordinals(cited)):
+        problems.append(f"rank {rank} is not in the cited source")
+    for month in sorted(set(_MONTHS.findall(sentence)) - set(_MONTHS.findall(around))):
+        problems.append(f"date {month} is not in the cited source")
+    for when in sorted(set(_MONTH_YEAR.findall(sentence)) - set(_MONTH_YEAR.findall(around))):
+        problems.append(f"date {when} is not in the cited source")
+    known = T.names(around) | {w.strip(".,;:'’\"“”()") for w in around.split()}
+    for name in sorted(T.names(sentence) - known):
+        problems.append(f"name {name} is not in the cited source")
+    return problems
+
+
+def _date_numbers(text: str) -> set[str]:
+    """Years and days from dates (a document's date may be cited as "in 2018")."""
+    return {n for n in T.numbers(text) if len(n) == 4 and n[:2] in ("19", "20")} | set(
+        re.findall(r"\b(\d{4})-\d\d-\d\d\b", text))
+
+
+def lexical_support(sentence: str, items: list[EvidenceItem]) -> float:
+    words = set(T.tokenize(sentence))
+    if not words:
+        return 1.0
+    have = set(T.tokenize(" ".join(i.text for i in items)))
+    return len(words & have) / len(words)
+
+
+def verify(sentence: str, cited: tuple[int, ...], items: dict[int, EvidenceItem],
+           vector: np.ndarray) -> SentenceSupport:
+    known = [items[n] for n in cited if n in items]
+    if not known:
+        reason = "cites no source" if not cited else f"cites unknown source {cited}"
+        return SentenceSupport(sentence, cited, False, 0.0, (reason,))
+    problems = check_facts(sentence, known)
+    if T.numbers(sentence) and known and all(i.fits_question is False for i in known):
+        problems.append("states an amount from a source that is not about what was asked")
+    semantic = max(float(vector @ i.vector) for i in known)
+    lexical = lexical_support(sentence, known)
+    if semantic < SEMANTIC_MIN and lexical < LEXICAL_MIN:
+        problems.append(f"does not say what the cited source says (similarity {semantic:.2f})")
+    return SentenceSupport(sentence, tuple(i.number for i in known), not problems,
+                           round(semantic, 3), tuple(problems))
+
+
+def best_item_for(sentence: str, items: dict[int, EvidenceItem], vector: np.ndarray) -> int | None:
+    """For a sentence cited wrongly or not at all: the item that supports it best, if any does."""
+    for number in sorted(items, key=lambda n: -float(vector @ items[n].vector)):
+        if verify(sentence, (number,), items, vector).supported:
+            return number
+    return None

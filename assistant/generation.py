@@ -1,0 +1,304 @@
+"""The generative answerer: evidence-first prompting, streamed generation, verified citations.
+
+    evidence ──► numbered items (best sentences, with the sentence before when they lean on it)
+             ──► prompt (stable system prefix + items + question) ──► LLM, streamed
+             ──► answer sentences ──► each checked against what it cites ──► Answer
+
+Unsupported sentences are removed from `Answer.text` and kept, marked, in `Answer.sentences`.
+When nothing supported remains the extractive answer is used (or the answer abstains).
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from dataclasses import replace
+from typing import Iterator
+
+import numpy as np
+
+from . import text as T
+from .citations import EvidenceItem, best_item_for, split_answer, verify
+from .embeddings import Embedder
+from .evidence import Evidence, ScoredSentence, asks_for_timeline, quote_unit
+from .extractive import ExtractiveGenerator, abstention, human_date
+from .prompts import render
+from .types import COMMENT, Answer, Citation, SentenceSupport
+
+NOT_FOUND = "NOT_IN_SOURCES"
+_REFUSAL = re.compile(
+    r"not in (?:the )?(?:sources|documents)|(?:sources|documents|they) (?:do not|don't|does not) "
+    r"(?:say|mention|state|provide|specify|contain)|not (?:provided|stated|mentioned|given|"
+    r"specified|included|available) in|no information|cannot answer|can't answer|unable to answer",
+    re.I)
+
+
+class LLMGenerator:
+    def __init__(self, llm, fallback: ExtractiveGenerator, embedder: Embedder,
+                 context_window: int = 4096, max_items: int = 5, evidence_tokens: int = 150,
+                 answer_tokens: int = 160, gate: float = 0.35, trust_extractive: float = 0.55,
+                 overrule_refusal: float = 0.65):
+        self.llm = llm
+        self.fallback = fallback
+        self.embedder = embedder
+        self.context_window = context_window
+        self.max_items = max_items
+        self.evidence_tokens = evidence_tokens
+        self.answer_tokens = answer_tokens
+        self.gate = gate  # below this best-evidence score the model is not asked at all
+        self.trust_extractive = trust_extractive  # quote evidence this strong over unsupported text
+        self.overrule_refusal = overrule_refusal  # quote evidence this strong over a refusal
+
+    @property
+    def name(self) -> str:
+        return self.llm.name
+
+    @property
+    def model(self) -> str:
+        return self.llm.model
+
+    def warm_up(self) -> None:
+        """Run the fixed system prompt through the model once, so llama.cpp's prefix cache
+        holds it before the first question (the first answer then starts as fast as later ones)."""
+        messages = build_messages("?", [], "")
+        for _ in self.llm.stream(messages, max_tokens=1):
+            pass
+
+    # ------------------------------------------------------------ the flow
+
+    def stream(self, question: str, evidence: Evidence) -> Iterator[str | Answer]:
+        t0 = time.perf_counter()
+        best = evidence.best
+        if best is None or best.score < self.gate:
+            answer = self._labelled(abstention(question, "no passage is close enough to ask about"))
+            yield answer.text
+            yield answer
+            return
+        items = select_items(evidence, self.max_items, self.evidence_tokens, self.llm.count_tokens,
+                             floor=self.gate)
+        messages = self._fit(question, items, evidence)
+        raw: list[str] = []
+        first_token = None
+        for delta in _hold_back_refusal(self.llm.stream(messages, max_tokens=self.answer_tokens)):
+            if first_token is None:
+                first_token = time.perf_counter() - t0
+            raw.append(delta)
+            yield delta
+        answer = self.finish(question, "".join(raw), items, evidence)
+        usage = {"prompt_tokens_estimate": sum(self.llm.count_tokens(m["content"]) for m in messages)}
+        timings_from_model = getattr(self.llm, "last_timings", {}) or {}
+        if "prompt_n" in timings_from_model:
+            usage["prompt_tokens"] = timings_from_model["prompt_n"] + timings_from_model.get("cache_n", 0)
+            usage["prompt_tokens_processed"] = timings_from_model["prompt_n"]
+            usage["completion_tokens"] = timings_from_model.get("predicted_n", 0)
+        timings = {"generate_s": time.perf_counter() - t0}
+        if first_token is not None:
+            timings["first_token_s"] = first_token
+        yield replace(answer, usage=usage, timings=timings)
+
+    def _fit(self, question: str, items: list[EvidenceItem], evidence: Evidence) -> list[dict]:
+        """The prompt, with evidence dropped from the end until it fits the context window."""
+        while True:
+            messages = build_messages(question, items, conflicting(evidence, items))
+            size = sum(self.llm.count_tokens(m["content"]) for m in messages) + 16
+            if size + self.answer_tokens <= self.context_window or len(items) <= 1:
+                break
+            items = items[:-1]
+        if size + self.answer_tokens > self.context_window:  # one item still too long: cut it
+            room = max(32, self.context_window - self.answer_tokens - 16 -
+                       sum(self.llm.count_tokens(m["content"]) for m in messages[:1]) -
+                       self.llm.count_tokens(question) - 64)
+            cut = items[0].text[: int(room * 3)]
+            items = [replace(items[0], text=cut)]
+            messages = build_messages(question, items, "")
+        return messages
+
+    def finish(self, question: str, raw: str, items: list[EvidenceItem],
+               evidence: Evidence) -> Answer:
+        """Parse, verify and number the model's answer."""
+        by_number = {i.number: i for i in items}
+        pieces = [] if _refused(raw) else split_answer(raw)
+        vectors = self.embedder.embed([p for p, _ in pieces]) if pieces else np.zeros((0, 1))
+        supports = []
+        for (sentence, cited), vector in zip(pieces, vectors):
+            support = verify(sentence, cited, by_number, vector)
+            if not support.supported and (found := best_item_for(sentence, by_number, vector)):
+                support = replace(verify(sentence, (found,), by_number, vector),
+                                  problems=(f"cited {list(cited) or 'nothing'}; re-cited to [{found}]",))
+            supports.append(support)
+        kept = [s for s in supports if s.supported]
+        if not kept:
+            return self._fallback(question, evidence, supports, raw)
+        return self._labelled(compose(question, kept, supports, by_number))
+
+    def _fallback(self, question: str, evidence: Evidence, supports, raw: str) -> Answer:
+        """Nothing supported. The model refused, or wrote only unsupported text: quote the
+        evidence when it is strong (very strong to overrule a refusal), else abstain."""
+        refused = _refused(raw) or not supports
+        why = ("the model found no answer in the sources" if refused
+               else "no sentence of the model's answer was supported by its sources")
+        chosen = self.fallback.select(evidence)
+        needed = self.overrule_refusal if refused else self.trust_extractive
+        if chosen and chosen[0].score >= needed:
+            from .extractive import compose as quote
+
+            answer = quote(question, evidence, chosen, generator=self.name,
+                           fallback=f"{why}; quoting the best evidence instead")
+            return self._labelled(replace(answer, sentences=answer.sentences + tuple(supports)))
+        return self._labelled(replace(abstention(question, why), sentences=tuple(supports)))
+
+    def _labelled(self, answer: Answer) -> Answer:
+        return replace(answer, generator=self.name, model=self.model)
+
+
+# ---------------------------------------------------------------- evidence → prompt
+
+def select_items(evidence: Evidence, max_items: int, budget: int, count,
+                 floor: float = 0.0) -> list[EvidenceItem]:
+    """The best sentences within a token budget, near-duplicates skipped, sources varied;
+    nothing scoring under `floor` (irrelevant text only distracts a small model)."""
+    items: list[EvidenceItem] = []
+    used_tokens = 0
+    timeline = asks_for_timeline(evidence.question)
+    ranked = _one_per_source(evidence.ranked) if timeline else _diverse(evidence.ranked)
+    for scored in ranked:
+        if len(items) == max_items:
+            break
+        if items and scored.score < floor:
+            continue
+        item = _item(evidence, scored, len(items) + 1)
+        cost = count(item.text) + 12
+        if items and used_tokens + cost > budget:
+            continue
+        if any(_same(item.text, other.text) for other in items):
+            continue
+        items.append(item)
+        used_tokens += cost
+    if timeline:  # oldest first, renumbered
+        items.sort(key=lambda i: i.date or "9999")
+        items = [replace(i, number=n) for n, i in enumerate(items, 1)]
+    return items
+
+
+def _one_per_source(ranked: tuple[ScoredSentence, ...]) -> list[ScoredSentence]:
+    """Each source's best sentence first (best sources first), then the rest."""
+    firsts: dict[str, ScoredSentence] = {}
+    for s in ranked:
+        firsts.setdefault(s.source, s)
+    lead = list(firsts.values())
+    return lead + [s for s in ranked if s not in lead]
+
+
+def _diverse(ranked: tuple[ScoredSentence, ...]) -> list[ScoredSentence]:
+    """Re-rank so that a second source gets a look-in before a fourth sentence of the first."""
+    seen: dict[str, int] = {}
+    out = []
+    for s in ranked:
+        out.append((s.score - 0.05 * seen.get(s.source, 0), s))
+        seen[s.source] = seen.get(s.source, 0) + 1
+    return [s for _, s in sorted(out, key=lambda x: -x[0])]
+
+
+def _item(evidence: Evidence, scored: ScoredSentence, number: int) -> EvidenceItem:
+    s = scored.sentence
+    unit = quote_unit(evidence, s)
+    vectors = [evidence.vectors[i] for i in unit.sentence_ids if i in evidence.vectors]
+    vector = np.max(vectors, axis=0) if vectors else np.zeros(1, dtype=np.float32)
+    passage = next((p for p in evidence.passages if p.chunk_id == s.chunk_id), None)
+    when = f"{scored.date} {human_date(scored.date)}" if scored.date else ""
+    context = f"{passage.text if passage else ''}\n{scored.title} {when}"
+    return EvidenceItem(number, s.source, unit.start, unit.end, unit.text, s.kind, scored.title,
+                        scored.date, context, vector,
+                        scored.fits_type if evidence.expects in ("money", "number") else None)
+
+
+def _same(a: str, b: str) -> bool:
+    ta, tb = set(T.tokenize(a)), set(T.tokenize(b))
+    return bool(ta and tb) and len(ta & tb) / len(ta | tb) > 0.6
+
+
+def build_messages(question: str, items: list[EvidenceItem], note: str) -> list[dict]:
+    lines = []
+    for i in items:
+        label = human_date(i.date) if i.date else "undated"
+        if i.kind == COMMENT:
+            label = f"reader comment, {label}"
+        lines.append(f"[{i.number}] ({label}) {_defuse(T.normalise_space(i.text))}")
+    user = render("answer_user", sources="\n".join(lines), note=note, question=question)
+    return [{"role": "system", "content": render("answer_system")},
+            {"role": "user", "content": user}]
+
+
+def _defuse(text: str) -> str:
+    """Source text cannot fake the prompt's own structure (numbered markers, new sections)."""
+    text = re.sub(r"\[(\d+)\]", r"(\1)", text)
+    return re.sub(r"(?im)^(sources|question|answer)\s*:", r"\1 -", text)
+
+
+def conflicting(evidence: Evidence, items: list[EvidenceItem]) -> str:
+    """A note when differently dated sources state different values of what is asked."""
+    dated = [(i.date, i) for i in items if i.date]
+    if len({d for d, _ in dated}) < 2:
+        return ""
+    kind = evidence.expects
+    values = {}
+    for date, item in dated:
+        if kind in ("date", None):
+            found = frozenset(re.findall(rf"\b(?:{T.MONTH_RE})\s+\d{{4}}\b", item.text))
+        else:
+            found = frozenset(T.numbers(item.text))
+        if found:
+            values.setdefault(date, set()).update(found)
+    if len(values) >= 2 and len({frozenset(v) for v in values.values()}) >= 2:
+        return "Note: these sources are from different dates and may differ; say which says what, and when.\n"
+    return ""
+
+
+# ---------------------------------------------------------------- answer → Answer
+
+def compose(question: str, kept: list[SentenceSupport], all_supports: list[SentenceSupport],
+            items: dict[int, EvidenceItem]) -> Answer:
+    """Renumber citations in order of first use; flag reader comments in the text."""
+    order: dict[int, int] = {}
+    for s in kept:
+        for n in s.citations:
+            order.setdefault(n, len(order) + 1)
+    parts = []
+    for s in kept:
+        text = s.text.rstrip()
+        if any(items[n].kind == COMMENT for n in s.citations) and "comment" not in text.lower():
+            text = f"According to a reader comment (not reporting): {text}"
+        marks = "".join(f"[{order[n]}]" for n in s.citations)
+        parts.append(f"{text} {marks}" if text.endswith((".", "!", "?")) else f"{text}. {marks}")
+    citations = tuple(
+        Citation(new, items[old].source, items[old].text, items[old].start, items[old].end,
+                 items[old].title, items[old].date, items[old].kind)
+        for old, new in sorted(order.items(), key=lambda kv: kv[1]))
+    renumbered = tuple(replace(s, citations=tuple(order[n] for n in s.citations if n in order))
+                       for s in all_supports)
+    return Answer(question=question, text=" ".join(parts), citations=citations,
+                  sentences=renumbered)
+
+
+def _refused(raw: str) -> bool:
+    stripped = raw.strip()
+    return (not stripped or NOT_FOUND in stripped
+            or (_REFUSAL.search(stripped) is not None and "[" not in stripped))
+
+
+def _hold_back_refusal(stream: Iterator[str]) -> Iterator[str]:
+    """Do not stream the NOT_IN_SOURCES sentinel: hold text back until it cannot be it."""
+    buffer = ""
+    decided = False
+    for delta in stream:
+        if decided:
+            yield delta
+            continue
+        buffer += delta
+        probe = buffer.lstrip()
+        if NOT_FOUND.startswith(probe) or probe.startswith(NOT_FOUND):
+            continue
+        decided = True
+        yield buffer
+    if not decided and buffer and NOT_FOUND not in buffer:
+        yield buffer
