@@ -183,8 +183,8 @@ def gather(question: str, passages: list[Passage], sentences: list[Sentence],
     scored = []
     for s, cos in zip(sentences, cosines):
         p = passage_of.get(s.chunk_id)
-        if p is None or _CREDIT.match(s.text):
-            continue
+        if p is None or _CREDIT.match(s.text) or T.looks_like_instructions(s.text):
+            continue  # photo credits say nothing; injected instructions are not evidence
         label = "(reader comment) " if s.kind == COMMENT else ""  # what the sentence is
         context = f"{p.text}\n{p.title} {p.date or ''}"
         cov = coverage(q_tokens, label + s.text, idf, context)

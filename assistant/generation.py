@@ -20,6 +20,7 @@ import numpy as np
 from . import text as T
 from .citations import EvidenceItem, best_item_for, split_answer, verify
 from .embeddings import Embedder
+from .errors import ConfigError
 from .evidence import Evidence, ScoredSentence, asks_for_timeline, quote_unit
 from .extractive import ExtractiveGenerator, abstention, human_date
 from .prompts import render
@@ -97,19 +98,23 @@ class LLMGenerator:
         yield replace(answer, usage=usage, timings=timings)
 
     def _fit(self, question: str, items: list[EvidenceItem], evidence: Evidence) -> list[dict]:
-        """The prompt, with evidence dropped from the end until it fits the context window."""
-        while True:
-            messages = build_messages(question, items, conflicting(evidence, items))
-            size = sum(self.llm.count_tokens(m["content"]) for m in messages) + 16
-            if size + self.answer_tokens <= self.context_window or len(items) <= 1:
-                break
+        """The prompt, with evidence dropped from the end (and at last cut) until it fits."""
+        count = self.llm.count_tokens
+
+        def size(messages: list[dict]) -> int:
+            return sum(count(m["content"]) for m in messages) + 16 + self.answer_tokens
+
+        bare = size(build_messages(question, [], ""))
+        if bare + 32 > self.context_window:
+            raise ConfigError(f"context_window {self.context_window} is too small for the prompt "
+                              f"and answer; it needs at least {bare + 32} tokens.")
+        messages = build_messages(question, items, conflicting(evidence, items))
+        while size(messages) > self.context_window and len(items) > 1:
             items = items[:-1]
-        if size + self.answer_tokens > self.context_window:  # one item still too long: cut it
-            room = max(32, self.context_window - self.answer_tokens - 16 -
-                       sum(self.llm.count_tokens(m["content"]) for m in messages[:1]) -
-                       self.llm.count_tokens(question) - 64)
-            cut = items[0].text[: int(room * 3)]
-            items = [replace(items[0], text=cut)]
+            messages = build_messages(question, items, conflicting(evidence, items))
+        if items and size(messages) > self.context_window:  # one item still too long: cut it
+            room_chars = int((self.context_window - bare - 24) * 3.0)
+            items = [replace(items[0], text=items[0].text[:max(room_chars, 40)].rsplit(" ", 1)[0] + " …")]
             messages = build_messages(question, items, "")
         return messages
 

@@ -172,3 +172,18 @@ def names(text: str) -> set[str]:
             ):
                 found.add(re.sub(r"['’]s?$", "", part))
     return found
+
+
+# Text addressed to a language model rather than to a reader: a prompt injection. Such sentences
+# are never used as evidence (neither quoted nor shown to a model).
+_INSTRUCTIONS = re.compile(
+    r"\b(?:ignore|disregard|forget|override)\b.{0,40}\b(?:instructions?|prompts?|rules|sources|"
+    r"context|guidelines)\b|\bsystem prompt\b|\byou are (?:now )?(?:an?|the) (?:ai|assistant|"
+    r"language model|chatbot)\b|\b(?:reply|respond|answer) (?:only )?with\b.{0,10}:|"
+    r"\b(?:tell|inform) the (?:user|reader)\b|\bas an ai\b",
+    re.I,
+)
+
+
+def looks_like_instructions(text: str) -> bool:
+    return bool(_INSTRUCTIONS.search(text))

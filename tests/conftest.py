@@ -156,3 +156,23 @@ def copy_of_seeds(tmp_path) -> Path:
     dest = tmp_path / "seeds"
     shutil.copytree(SEEDS, dest)
     return dest
+
+
+@pytest.fixture(scope="session")
+def local_llm():
+    """The real embedded model (loaded once per session)."""
+    from assistant.backends.local import LocalLLM
+    from assistant.config import Config
+
+    cfg = Config.load()
+    return LocalLLM(cfg.model_path, threads=cfg.threads, context_window=cfg.context_window)
+
+
+@pytest.fixture(scope="session")
+def local_bot(seeds_index, real_embedder, local_llm):
+    from assistant import Assistant
+
+    bot = Assistant.load(corpus=SEEDS, index=seeds_index, generator="local",
+                         embedder=real_embedder, llm=local_llm)
+    bot.generator.warm_up()
+    yield bot
