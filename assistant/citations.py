@@ -41,6 +41,7 @@ class EvidenceItem:
     context: str  # the whole passage plus title and date: where names and dates may be found
     vector: np.ndarray
     fits_question: bool | None = None  # holds the kind of fact asked for (see evidence.fits)
+    score: float = 0.0  # its evidence score
 
 
 def split_answer(text: str) -> list[tuple[str, tuple[int, ...]]]:
@@ -97,13 +98,24 @@ def lexical_support(sentence: str, items: list[EvidenceItem]) -> float:
     return len(words & have) / len(words)
 
 
+def echoed_question(sentence: str, items: list[EvidenceItem], question: str) -> list[str]:
+    """Words the sentence takes from the question that its sources never say: a model pinning
+    the question onto unrelated evidence ("The inspection cost £62m" from "£62m into services")."""
+    from_question = set(T.tokenize(sentence)) & set(T.tokenize(question))
+    said = set(T.tokenize(" ".join(f"{i.text} {i.context}" for i in items)))
+    missing = sorted(from_question - said)
+    return missing if len(missing) >= 2 else []
+
+
 def verify(sentence: str, cited: tuple[int, ...], items: dict[int, EvidenceItem],
-           vector: np.ndarray) -> SentenceSupport:
+           vector: np.ndarray, question: str = "") -> SentenceSupport:
     known = [items[n] for n in cited if n in items]
     if not known:
         reason = "cites no source" if not cited else f"cites unknown source {cited}"
         return SentenceSupport(sentence, cited, False, 0.0, (reason,))
     problems = check_facts(sentence, known)
+    if question and (echo := echoed_question(sentence, known, question)):
+        problems.append(f"puts the question's words ({', '.join(echo)}) on a source that lacks them")
     if T.numbers(sentence) and known and all(i.fits_question is False for i in known):
         problems.append("states an amount from a source that is not about what was asked")
     semantic = max(float(vector @ i.vector) for i in known)
@@ -114,9 +126,10 @@ def verify(sentence: str, cited: tuple[int, ...], items: dict[int, EvidenceItem]
                            round(semantic, 3), tuple(problems))
 
 
-def best_item_for(sentence: str, items: dict[int, EvidenceItem], vector: np.ndarray) -> int | None:
+def best_item_for(sentence: str, items: dict[int, EvidenceItem], vector: np.ndarray,
+                  question: str = "") -> int | None:
     """For a sentence cited wrongly or not at all: the item that supports it best, if any does."""
     for number in sorted(items, key=lambda n: -float(vector @ items[n].vector)):
-        if verify(sentence, (number,), items, vector).supported:
+        if verify(sentence, (number,), items, vector, question).supported:
             return number
     return None

@@ -37,7 +37,7 @@ _REFUSAL = re.compile(
 class LLMGenerator:
     def __init__(self, llm, fallback: ExtractiveGenerator, embedder: Embedder,
                  context_window: int = 4096, max_items: int = 5, evidence_tokens: int = 150,
-                 answer_tokens: int = 160, gate: float = 0.35, trust_extractive: float = 0.55,
+                 answer_tokens: int = 160, gate: float = 0.35, trust_extractive: float = 0.65,
                  overrule_refusal: float = 0.65):
         self.llm = llm
         self.fallback = fallback
@@ -126,14 +126,17 @@ class LLMGenerator:
         vectors = self.embedder.embed([p for p, _ in pieces]) if pieces else np.zeros((0, 1))
         supports = []
         for (sentence, cited), vector in zip(pieces, vectors):
-            support = verify(sentence, cited, by_number, vector)
-            if not support.supported and (found := best_item_for(sentence, by_number, vector)):
-                support = replace(verify(sentence, (found,), by_number, vector),
+            support = verify(sentence, cited, by_number, vector, question)
+            if not support.supported and (found := best_item_for(sentence, by_number, vector,
+                                                                 question)):
+                support = replace(verify(sentence, (found,), by_number, vector, question),
                                   problems=(f"cited {list(cited) or 'nothing'}; re-cited to [{found}]",))
             supports.append(support)
         kept = [s for s in supports if s.supported]
         if not kept:
             return self._fallback(question, evidence, supports, raw)
+        if asks_for_timeline(question):
+            kept += untold_accounts(kept, items)
         return self._labelled(compose(question, kept, supports, by_number))
 
     def _fallback(self, question: str, evidence: Evidence, supports, raw: str) -> Answer:
@@ -214,7 +217,8 @@ def _item(evidence: Evidence, scored: ScoredSentence, number: int) -> EvidenceIt
     context = f"{passage.text if passage else ''}\n{scored.title} {when}"
     return EvidenceItem(number, s.source, unit.start, unit.end, unit.text, s.kind, scored.title,
                         scored.date, context, vector,
-                        scored.fits_type if evidence.expects in ("money", "number") else None)
+                        scored.fits_type if evidence.expects in ("money", "number") else None,
+                        scored.score)
 
 
 def _same(a: str, b: str) -> bool:
@@ -260,6 +264,23 @@ def conflicting(evidence: Evidence, items: list[EvidenceItem]) -> str:
 
 
 # ---------------------------------------------------------------- answer → Answer
+
+def untold_accounts(kept: list[SentenceSupport], items: list[EvidenceItem],
+                    margin: float = 0.1) -> list[SentenceSupport]:
+    """For a question about change over time: the dated account of each strong source the
+    answer left out, quoted verbatim, so no source's version is dropped silently."""
+    cited_sources = {i.source for s in kept for i in items if i.number in s.citations}
+    best = max(i.score for i in items)
+    extra = []
+    for item in items:
+        if item.source in cited_sources or not item.date or item.score < best - margin:
+            continue
+        cited_sources.add(item.source)
+        quote = T.normalise_space(item.text)
+        extra.append(SentenceSupport(f"({human_date(item.date)}) {quote}", (item.number,), True,
+                                     1.0, ("quoted: the model's answer left this source out",)))
+    return extra
+
 
 def compose(question: str, kept: list[SentenceSupport], all_supports: list[SentenceSupport],
             items: dict[int, EvidenceItem]) -> Answer:

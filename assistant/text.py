@@ -96,9 +96,13 @@ def _stemmer():
     return Stemmer.Stemmer("english")
 
 
+_BRITISH = re.compile(r"(?<=[a-z]{3})is(e|ed|es|ing|ation|ations)\b")
+
+
 def words(text: str) -> list[str]:
-    """Lower-cased word and number tokens; £22m, £22million and £22 million agree."""
-    text = fold(text).replace("per cent", "percent")
+    """Lower-cased word and number tokens; £22m, £22million and £22 million agree, and so do
+    British and American spellings (criticised, criticized)."""
+    text = _BRITISH.sub(r"iz\1", fold(text).replace("per cent", "percent"))
     out: list[str] = []
     for tok in _TOKEN.findall(text):
         if out and out[-1][0].isdigit() and tok in _UNITS:

@@ -1,0 +1,275 @@
+"""The Gradio chat: `python app.py [--host H] [--port P] [--generator NAME]`.
+
+`build_app(assistant)` returns the Blocks (tests need no launch). The UI uses only the public
+`assistant` API. Answers stream in; when the verified answer arrives it replaces the stream with
+clickable [n] citations, unsupported sentences struck through, and a sources panel that shows
+each quote highlighted in its surrounding text. Each browser tab has its own conversation.
+"""
+
+from __future__ import annotations
+
+import argparse
+import html
+import os
+import re
+import sys
+
+os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")  # no calls home, before the import
+
+import gradio as gr  # noqa: E402
+
+from assistant import Answer, Assistant, AssistantError, Citation, InvalidQuestion
+
+EXAMPLES = [
+    "Why was the trust shelved?",
+    "What did it cost in agency staff?",
+    "How did the planned launch date change over time?",
+    "What did readers say in the comments?",
+]
+CONTEXT_CHARS = 200  # surrounding text shown on each side of a quote
+MODEL_QUEUE = "model"  # one concurrency group: the local model answers one question at a time
+
+CSS = """
+.gradio-container {max-width: 1280px !important; margin: auto;}
+#header h1 {font-size: 1.45rem; margin: 0 0 .15rem 0;}
+#header p {margin: 0; color: var(--body-text-color-subdued); font-size: .92rem;}
+#chat .cite {display: inline-block; font-size: .78em; font-weight: 600; line-height: 1;
+  padding: .15em .4em; margin: 0 .1em; border-radius: .6em; text-decoration: none;
+  background: var(--color-accent-soft); color: var(--color-accent); cursor: pointer;
+  vertical-align: .15em;}
+#chat .cite:hover {background: var(--color-accent); color: white;}
+#chat .unsupported {text-decoration: line-through; opacity: .6;}
+#chat .unsupported-note {font-size: .8em; color: #b45309;}
+#chat .abstained {border-left: 4px solid #94a3b8; padding: .35rem .7rem; font-style: italic;
+  color: var(--body-text-color-subdued);}
+#chat .fallback-note, #chat .rewrite-note {display: block; font-size: .8em; margin-top: .4rem;
+  color: var(--body-text-color-subdued);}
+#chat .error {border-left: 4px solid #dc2626; padding: .35rem .7rem;}
+#sources .scroll {max-height: 64vh; overflow-y: auto; padding-right: .3rem;}
+#sources .turn {font-size: .8rem; text-transform: uppercase; letter-spacing: .04em;
+  color: var(--body-text-color-subdued); margin: .8rem 0 .3rem;}
+#sources .source {border: 1px solid var(--border-color-primary); border-radius: .6rem;
+  padding: .6rem .75rem; margin-bottom: .6rem; transition: box-shadow .3s, border-color .3s;}
+#sources .source.active {border-color: var(--color-accent); box-shadow: 0 0 0 3px var(--color-accent-soft);}
+#sources .source h4 {margin: 0 0 .2rem 0; font-size: .95rem;}
+#sources .meta {font-size: .78rem; color: var(--body-text-color-subdued); margin-bottom: .35rem;}
+#sources .excerpt {font-size: .88rem; line-height: 1.45; white-space: pre-wrap;}
+#sources mark {background: #fde68a; color: inherit; padding: 0 .1em; border-radius: .2em;}
+#sources .comment-tag {font-size: .72rem; background: #e0e7ff; color: #3730a3;
+  padding: .05rem .4rem; border-radius: .5rem; margin-left: .3rem;}
+#sources .empty {color: var(--body-text-color-subdued); font-size: .9rem;}
+#docs table {font-size: .85rem;}
+"""
+
+# Citation clicks: scroll the sources panel to the cited passage and light it up.
+HEAD = """
+<script>
+document.addEventListener("click", (event) => {
+  const link = event.target.closest("a.cite");
+  if (!link) return;
+  event.preventDefault();
+  const id = (link.getAttribute("href") || "").replace(/^.*#/, "");
+  const card = document.getElementById(id);
+  if (!card) return;
+  document.querySelectorAll("#sources .source.active").forEach((el) => el.classList.remove("active"));
+  card.classList.add("active");
+  card.scrollIntoView({behavior: "smooth", block: "center"});
+});
+</script>
+"""
+
+
+# ---------------------------------------------------------------- rendering
+
+def render_answer(answer: Answer, turn: int) -> str:
+    """The verified answer as HTML: citations link to the sources panel of this turn."""
+    if answer.abstained:
+        note = f"<span class='fallback-note'>{html.escape(answer.fallback)}</span>" if answer.fallback else ""
+        return f"<div class='abstained'>{html.escape(answer.text)}{note}</div>"
+    body = _link_citations(html.escape(answer.text), turn)
+    dropped = [s for s in answer.sentences if not s.supported]
+    if dropped:
+        body += "".join(
+            f"<br><span class='unsupported' title='{html.escape('; '.join(s.problems), quote=True)}'>"
+            f"{html.escape(s.text)}</span> <span class='unsupported-note'>⚠ not supported by "
+            f"the sources, removed</span>" for s in dropped)
+    if answer.fallback:
+        body += f"<span class='fallback-note'>{html.escape(answer.fallback)}</span>"
+    if answer.standalone_question:
+        body += (f"<span class='rewrite-note'>Understood as: "
+                 f"{html.escape(answer.standalone_question)}</span>")
+    return body
+
+
+def _link_citations(escaped: str, turn: int) -> str:
+    return re.sub(r"\[(\d+)\]", lambda m: f"<a class='cite' href='#src-{turn}-{m.group(1)}' "
+                  f"title='Show source {m.group(1)}'>{m.group(1)}</a>", escaped)
+
+
+def render_sources(turns: list[tuple[int, str, list[tuple[Citation, str]]]]) -> str:
+    """Cited passages of every answer so far, newest first, each quote in its context."""
+    if not turns:
+        return ("<div class='scroll'><p class='empty'>Sources of each answer appear here. Click a "
+                "number in an answer to jump to its passage.</p></div>")
+    parts = ["<div class='scroll'>"]
+    for turn, question, cited in reversed(turns):
+        parts.append(f"<div class='turn'>Answer {turn}: {html.escape(question[:80])}</div>")
+        if not cited:
+            parts.append("<p class='empty'>No sources: the documents don't say.</p>")
+        for citation, source_text in cited:
+            parts.append(_source_card(turn, citation, source_text))
+    return "\n".join(parts) + "</div>"
+
+
+def _source_card(turn: int, c: Citation, text: str) -> str:
+    start, end = c.start, c.end
+    lo = text.rfind("\n", 0, max(0, start - CONTEXT_CHARS)) + 1 if start > CONTEXT_CHARS else 0
+    hi = text.find("\n", min(len(text), end + CONTEXT_CHARS))
+    hi = len(text) if hi == -1 else hi
+    excerpt = (("… " if lo else "") + html.escape(text[lo:start].lstrip()) +
+               f"<mark>{html.escape(text[start:end])}</mark>" +
+               html.escape(text[end:hi].rstrip()) + (" …" if hi < len(text) else ""))
+    excerpt = re.sub(r"\n{2,}", "\n", excerpt)
+    when = f" · {html.escape(c.date)}" if c.date else ""
+    tag = "<span class='comment-tag'>reader comment</span>" if c.is_comment else ""
+    return (f"<div class='source' id='src-{turn}-{c.number}'><h4>[{c.number}] "
+            f"{html.escape(c.title or c.source)}{tag}</h4>"
+            f"<div class='meta'>{html.escape(c.source)}{when}</div>"
+            f"<div class='excerpt'>{excerpt}</div></div>")
+
+
+def render_documents(bot: Assistant) -> str:
+    rows = "".join(f"<tr><td>{html.escape(d.title)}</td><td>{html.escape(d.date or '—')}</td>"
+                   f"<td><code>{html.escape(d.source)}</code></td></tr>" for d in bot.documents)
+    return f"<table><tr><th>Title</th><th>Date</th><th>Source</th></tr>{rows}</table>"
+
+
+def render_header(bot: Assistant) -> str:
+    info = bot.info()
+    model = f" ({html.escape(info['model'])})" if info.get("model") else ""
+    return (f"<h1>Ask the documents</h1><p>{info['documents']} documents · every claim cited "
+            f"to the passage it comes from · answering with <b>{html.escape(info['generator'])}"
+            f"</b>{model}</p>")
+
+
+# ---------------------------------------------------------------- handlers
+
+def make_handlers(bot: Assistant):
+    limit = bot.config.max_question_chars
+
+    def respond(message: str, history: list, state: dict | None):
+        state = state or {"session": None, "turns": []}
+        history = list(history or [])
+        message = message if isinstance(message, str) else ""
+        if not message.strip():
+            history.append({"role": "assistant", "content": "Type a question about the documents, e.g. “" + EXAMPLES[0] + "”"})
+            yield history, "", render_sources(state["turns"]), state
+            return
+        if len(message.strip()) > limit:
+            gr.Warning(f"That message is {len(message.strip()):,} characters; the limit is {limit:,}.")
+            history.append({"role": "assistant", "content": f"<div class='error'>Your message is too long ({len(message.strip()):,} characters; the limit is {limit:,}). Ask about one thing at a time.</div>"})
+            yield history, message, render_sources(state["turns"]), state
+            return
+        if state["session"] is None:
+            state["session"] = bot.chat()
+        history += [{"role": "user", "content": message},
+                    {"role": "assistant", "content": "…"}]
+        yield history, "", render_sources(state["turns"]), state
+        streamed = ""
+        try:
+            for item in state["session"].ask_stream(message):
+                if isinstance(item, Answer):
+                    turn = len(state["turns"]) + 1
+                    cited = [(c, bot.source_text(c.source)) for c in item.citations]
+                    state["turns"].append((turn, message, cited))
+                    history[-1] = {"role": "assistant", "content": render_answer(item, turn)}
+                else:
+                    streamed += item
+                    history[-1] = {"role": "assistant", "content": html.escape(streamed) + " ▍"}
+                yield history, "", render_sources(state["turns"]), state
+        except InvalidQuestion as exc:
+            history[-1] = {"role": "assistant", "content": f"<div class='error'>{html.escape(str(exc))}</div>"}
+            yield history, "", render_sources(state["turns"]), state
+        except Exception as exc:  # a backend failure must not take the app down
+            kind = "" if isinstance(exc, AssistantError) else f"{type(exc).__name__}: "
+            history[-1] = {"role": "assistant", "content": f"<div class='error'>⚠ The answer failed: {html.escape(kind + str(exc))}</div>"}
+            yield history, "", render_sources(state["turns"]), state
+
+    def clear():
+        return [], "", render_sources([]), {"session": None, "turns": []}
+
+    def pick_example(selection: gr.SelectData):
+        return selection.value["text"]
+
+    def ask_api(question: str) -> dict:
+        """Answer one question (no conversation): the Answer as JSON."""
+        try:
+            return bot.ask(question).to_dict()
+        except AssistantError as exc:
+            raise gr.Error(str(exc)) from exc
+
+    return respond, clear, pick_example, ask_api
+
+
+def build_app(bot: Assistant, examples: list[str] | None = None) -> gr.Blocks:
+    respond, clear, pick_example, ask_api = make_handlers(bot)
+    with gr.Blocks(title="Ask the documents", fill_height=True) as demo:
+        state = gr.State(None)
+        gr.HTML(render_header(bot), elem_id="header")
+        with gr.Row(equal_height=False):
+            with gr.Column(scale=3):
+                chatbot = gr.Chatbot(
+                    elem_id="chat", height=560, label="Conversation", show_label=False,
+                    examples=[{"text": q} for q in (examples or EXAMPLES)],
+                    placeholder="<b>Ask about the documents.</b><br>Every answer cites the passages it comes from.",
+                    sanitize_html=True, render_markdown=True, group_consecutive_messages=False)
+                with gr.Row():
+                    box = gr.Textbox(placeholder="Ask a question about the documents…",
+                                     show_label=False, scale=6, container=False,
+                                     elem_id="question", autofocus=True)
+                    send = gr.Button("Ask", variant="primary", scale=1, min_width=90, elem_id="ask")
+                    new = gr.Button("Start over", scale=1, min_width=110, elem_id="clear")
+            with gr.Column(scale=2):
+                gr.Markdown("#### Sources")
+                sources = gr.HTML(render_sources([]), elem_id="sources")
+                with gr.Accordion("Documents in the corpus", open=False):
+                    gr.HTML(render_documents(bot), elem_id="docs")
+        outputs = [chatbot, box, sources, state]
+        common = dict(concurrency_limit=1, concurrency_id=MODEL_QUEUE, api_visibility="private")
+        box.submit(respond, [box, chatbot, state], outputs, **common)
+        send.click(respond, [box, chatbot, state], outputs, **common)
+        chatbot.example_select(pick_example, None, box, api_visibility="private").then(
+            respond, [box, chatbot, state], outputs, **common)
+        new.click(clear, None, outputs, api_visibility="private")
+        gr.api(ask_api, api_name="ask", concurrency_limit=1, concurrency_id=MODEL_QUEUE)
+    return demo
+
+
+# System fonts only: the default themes load web fonts from the internet.
+THEME = gr.themes.Soft(font=["system-ui", "Segoe UI", "Helvetica", "Arial", "sans-serif"],
+                       font_mono=["ui-monospace", "Menlo", "Consolas", "monospace"])
+
+
+def launch(demo: gr.Blocks, host: str, port: int, **kwargs):
+    demo.queue(default_concurrency_limit=4)
+    return demo.launch(server_name=host, server_port=port, css=CSS, head=HEAD, theme=THEME,
+                       footer_links=[], **kwargs)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--host", default=os.environ.get("ASSISTANT_HOST", "127.0.0.1"))
+    ap.add_argument("--port", type=int, default=int(os.environ.get("ASSISTANT_PORT", "7860")))
+    ap.add_argument("-g", "--generator", default=None, help="local (default), extractive, ollama, openai")
+    args = ap.parse_args(argv)
+    try:
+        bot = Assistant.load(generator=args.generator)
+    except AssistantError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    launch(build_app(bot), args.host, args.port)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
