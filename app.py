@@ -228,7 +228,7 @@ def build_app(bot: Assistant, examples: list[str] | None = None) -> gr.Blocks:
                                      show_label=False, scale=6, container=False,
                                      elem_id="question", autofocus=True)
                     send = gr.Button("Ask", variant="primary", scale=1, min_width=90, elem_id="ask")
-                    new = gr.Button("Start over", scale=1, min_width=110, elem_id="clear")
+                    new = gr.Button("Start over", scale=1, min_width=130, elem_id="clear")
             with gr.Column(scale=2):
                 gr.Markdown("#### Sources")
                 sources = gr.HTML(render_sources([]), elem_id="sources")

@@ -71,7 +71,7 @@ class LLMGenerator:
         t0 = time.perf_counter()
         best = evidence.best
         if best is None or best.score < self.gate:
-            answer = self._labelled(abstention(question, "no passage is close enough to ask about"))
+            answer = self._labelled(abstention(question, "no passage of the documents is close to this question"))
             yield answer.text
             yield answer
             return
