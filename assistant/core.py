@@ -8,6 +8,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -163,8 +164,6 @@ class Assistant:
 
 
 def _finish(answer: Answer, question: str, standalone: str | None, timings: dict) -> Answer:
-    from dataclasses import replace
-
     return replace(answer, question=question,
                    standalone_question=standalone if standalone and standalone != question else None,
                    timings=timings)

@@ -44,7 +44,7 @@ class ExtractiveGenerator:
             if len(chosen) == self.max_sentences or s.score < max(self.abstain_below,
                                                                    best - self.margin):
                 break
-            if not any(_redundant(s.sentence.text, c.sentence.text) for c in chosen):
+            if not any(T.near_duplicate(s.sentence.text, c.sentence.text) for c in chosen):
                 chosen.append(s)
         return chosen
 
@@ -82,8 +82,3 @@ def compose(question: str, evidence: Evidence, chosen: list[ScoredSentence],
         supports.append(SentenceSupport(line, (n,), True, scored.dense))
     return Answer(question=question, text=" ".join(parts), citations=tuple(citations),
                   sentences=tuple(supports), generator=generator, fallback=fallback)
-
-
-def _redundant(a: str, b: str) -> bool:
-    ta, tb = set(T.tokenize(a)), set(T.tokenize(b))
-    return bool(ta and tb) and len(ta & tb) / len(ta | tb) > 0.6

@@ -178,7 +178,7 @@ def select_items(evidence: Evidence, max_items: int, budget: int, count,
         cost = count(item.text) + 12
         if items and used_tokens + cost > budget:
             continue
-        if any(_same(item.text, other.text) for other in items):
+        if any(T.near_duplicate(item.text, other.text) for other in items):
             continue
         items.append(item)
         used_tokens += cost
@@ -219,11 +219,6 @@ def _item(evidence: Evidence, scored: ScoredSentence, number: int) -> EvidenceIt
                         scored.date, context, vector,
                         scored.fits_type if evidence.expects in ("money", "number") else None,
                         scored.score)
-
-
-def _same(a: str, b: str) -> bool:
-    ta, tb = set(T.tokenize(a)), set(T.tokenize(b))
-    return bool(ta and tb) and len(ta & tb) / len(ta | tb) > 0.6
 
 
 def build_messages(question: str, items: list[EvidenceItem], note: str) -> list[dict]:

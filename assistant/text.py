@@ -113,6 +113,12 @@ def words(text: str) -> list[str]:
     return out
 
 
+def near_duplicate(a: str, b: str, threshold: float = 0.6) -> bool:
+    """Two texts sharing most of their content words (the same quote in two articles)."""
+    ta, tb = set(tokenize(a)), set(tokenize(b))
+    return bool(ta and tb) and len(ta & tb) / len(ta | tb) > threshold
+
+
 def tokenize(text: str) -> list[str]:
     """Stemmed content tokens (stopwords removed): the one tokeniser for BM25 and overlap."""
     toks = [w for w in words(text) if w not in STOPWORDS]

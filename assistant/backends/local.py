@@ -52,8 +52,11 @@ class LocalLLM:
         self.context_window = context_window
         params = xlc.CommonParams()
         params.model.path = str(self.path)
-        params.n_ctx = context_window
-        params.n_parallel = 1
+        # Two slots: llama.cpp keeps each one's last prompt cached and picks the slot sharing the
+        # longest prefix, so alternating prompts (answer / follow-up rewrite, or a judge's two
+        # steps) each keep their fixed prefix cached. Generations still run one at a time.
+        params.n_ctx = 2 * context_window
+        params.n_parallel = 2
         params.n_predict = 512
         params.cpuparams.n_threads = threads
         params.cpuparams_batch.n_threads = threads
