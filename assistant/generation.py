@@ -37,8 +37,7 @@ _REFUSAL = re.compile(
 class LLMGenerator:
     def __init__(self, llm, fallback: ExtractiveGenerator, embedder: Embedder,
                  context_window: int = 4096, max_items: int = 5, evidence_tokens: int = 150,
-                 answer_tokens: int = 160, gate: float = 0.35, trust_extractive: float = 0.65,
-                 overrule_refusal: float = 0.65):
+                 answer_tokens: int = 160, gate: float = 0.35, quote_above: float = 0.65):
         self.llm = llm
         self.fallback = fallback
         self.embedder = embedder
@@ -47,8 +46,7 @@ class LLMGenerator:
         self.evidence_tokens = evidence_tokens
         self.answer_tokens = answer_tokens
         self.gate = gate  # below this best-evidence score the model is not asked at all
-        self.trust_extractive = trust_extractive  # quote evidence this strong over unsupported text
-        self.overrule_refusal = overrule_refusal  # quote evidence this strong over a refusal
+        self.quote_above = quote_above  # evidence this strong is quoted when the model fails
 
     @property
     def name(self) -> str:
@@ -136,18 +134,18 @@ class LLMGenerator:
         if not kept:
             return self._fallback(question, evidence, supports, raw)
         if asks_for_timeline(question):
-            kept += untold_accounts(kept, items)
+            extra = untold_accounts(kept, items)
+            kept, supports = kept + extra, supports + extra
         return self._labelled(compose(question, kept, supports, by_number))
 
     def _fallback(self, question: str, evidence: Evidence, supports, raw: str) -> Answer:
-        """Nothing supported. The model refused, or wrote only unsupported text: quote the
-        evidence when it is strong (very strong to overrule a refusal), else abstain."""
+        """Nothing supported: the model refused, or wrote only unsupported text. Quote the
+        evidence when it is strong, else abstain."""
         refused = _refused(raw) or not supports
         why = ("the model found no answer in the sources" if refused
                else "no sentence of the model's answer was supported by its sources")
         chosen = self.fallback.select(evidence)
-        needed = self.overrule_refusal if refused else self.trust_extractive
-        if chosen and chosen[0].score >= needed:
+        if chosen and chosen[0].score >= self.quote_above:
             from .extractive import compose as quote
 
             answer = quote(question, evidence, chosen, generator=self.name,

@@ -223,3 +223,19 @@ def test_generator_from_the_environment(tiny_corpus, tmp_path, fake_embedder, mo
     monkeypatch.setenv("ASSISTANT_GENERATOR", "nonsense")
     with pytest.raises(ConfigError, match="ASSISTANT_GENERATOR"):
         Assistant.load(corpus=tiny_corpus, index=tmp_path / "ix", embedder=fake_embedder)
+
+
+def test_timeline_answers_keep_every_dated_account(tiny_corpus, tmp_path, fake_embedder):
+    write_corpus(tiny_corpus, {"gamma.txt": "Library opening delayed\n\n5 May 2022\n\n"
+                               "The library will now open in 2024, the council said.\n"})
+    llm = ScriptedLLM([lambda m: next(f"The library was due to open in June 2022 [{n}]."
+                                      for n, t in sources_of(m[-1]["content"]).items() if "June" in t)])
+    bot = Assistant.load(corpus=tiny_corpus, index=tmp_path / "ix", generator="fake",
+                         embedder=fake_embedder, llm=llm)
+    ans = bot.ask("When will the library open, and how has that changed over time?")
+    prompt = llm.history[0]["messages"][-1]["content"]
+    dates = re.findall(r"^\[\d+\] \(([^)]*)\)", prompt, re.M)
+    assert dates.index("3 Mar 2020") < dates.index("5 May 2022")  # oldest first
+    assert "June 2022" in ans.text and "(5 May 2022) The library will now open in 2024" in ans.text
+    assert {c.source for c in ans.citations} >= {"alpha.txt", "gamma.txt"}
+    assert any("left this source out" in p for s in ans.sentences for p in s.problems)
