@@ -3,7 +3,8 @@
 Two collections per index (`<name>-chunks`, `<name>-sentences`). The chunk collection's metadata
 records the embedder identity and vector size; each record carries its document's sha256 and
 the document's chunk and sentence counts, so `sync` can tell unchanged, changed, added, removed
-and half-written documents apart and only re-embed what changed. A file lock serialises writers.
+and half-written documents apart and only re-embed what changed. A file lock serialises every
+write: opening (which creates the store and its collections), corruption recovery and `sync`.
 Chroma types stay inside this module.
 """
 
@@ -12,6 +13,7 @@ from __future__ import annotations
 import logging
 import shutil
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 import numpy as np
@@ -101,7 +103,25 @@ class ChromaIndex:
     def __init__(self, cfg: StoreConfig, embedder: Embedder):
         self.cfg = cfg
         self.embedder = embedder
-        self._open()
+        cfg.path.parent.mkdir(parents=True, exist_ok=True)
+        # reentrant: `sync` may run while `_open` holds it
+        self._lock = FileLock(str(cfg.path.parent / f".{cfg.path.name}.lock"))
+        if cfg.host:
+            self._open()
+        else:
+            # Opening writes (first use creates the database and collections), and a failed open
+            # may move the directory aside: neither may race another process's writes.
+            with self._locked():
+                self._open()
+
+    @contextmanager
+    def _locked(self):
+        try:
+            with self._lock.acquire(timeout=self.cfg.lock_timeout):
+                yield
+        except Timeout as exc:
+            raise IndexBusy(f"Another process has been indexing {self.cfg.path} for over "
+                            f"{self.cfg.lock_timeout:.0f} s; try again when it finishes.") from exc
 
     # ------------------------------------------------------------ opening
 
@@ -162,13 +182,8 @@ class ChromaIndex:
     def sync(self, corpus: Corpus, rebuild: bool = False) -> SyncReport:
         """Bring the index in line with `corpus`, re-embedding only what changed."""
         t0 = time.perf_counter()
-        lock = FileLock(str(self.cfg.path.parent / f".{self.cfg.path.name}.lock"))
-        try:
-            with lock.acquire(timeout=self.cfg.lock_timeout):
-                report = self._sync_locked(corpus, rebuild)
-        except Timeout as exc:
-            raise IndexBusy(f"Another process has been indexing {self.cfg.path} for over "
-                            f"{self.cfg.lock_timeout:.0f} s; try again when it finishes.") from exc
+        with self._locked():
+            report = self._sync_locked(corpus, rebuild)
         report.seconds = time.perf_counter() - t0
         return report
 

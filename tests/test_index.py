@@ -82,6 +82,21 @@ def test_corrupted_index_is_set_aside_and_rebuilt(tiny_corpus, tmp_path):
     assert bot.retrieve("library", k=1)[0].source in ("alpha.txt", "beta.md")
 
 
+def test_nothing_is_opened_or_moved_while_another_process_writes(tiny_corpus, tmp_path):
+    """Opening creates collections and may set a damaged index aside: both wait for the writer's
+    lock, so a reader never moves an index out from under a process that is building it."""
+    from filelock import FileLock
+    from assistant import IndexBusy
+
+    index = tmp_path / "ix"
+    load(tiny_corpus, index, HashingEmbedder()).close()
+    (index / "chroma.sqlite3").write_bytes(b"mid-write garbage" * 100)
+    with FileLock(str(tmp_path / ".ix.lock")):  # another writer holds the index
+        with pytest.raises(IndexBusy, match="indexing"):
+            ChromaIndex(StoreConfig(path=index, lock_timeout=0.5), HashingEmbedder())
+    assert not list(tmp_path.glob("ix.corrupt-*")) and (index / "chroma.sqlite3").exists()
+
+
 def test_missing_index_is_built(tiny_corpus, tmp_path):
     bot = load(tiny_corpus, tmp_path / "does" / "not" / "exist", HashingEmbedder())
     assert bot.sync_report.added == ["alpha.txt", "beta.md"]
