@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Iterator
 
-from .types import Answer
+from .types import Answer, final_answer
 
 if TYPE_CHECKING:  # pragma: no cover
     from .core import Assistant
@@ -25,12 +25,7 @@ class ChatSession:
     max_turns: int = 6  # history kept for rewriting follow-ups
 
     def ask(self, question: str) -> Answer:
-        answer = None
-        for item in self.ask_stream(question):
-            if isinstance(item, Answer):
-                answer = item
-        assert answer is not None
-        return answer
+        return final_answer(self.ask_stream(question))
 
     def ask_stream(self, question: str) -> Iterator[str | Answer]:
         q = self.assistant.validate(question)

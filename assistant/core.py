@@ -22,7 +22,7 @@ from .errors import InvalidQuestion
 from .evidence import Evidence, gather
 from .index import ChromaIndex, StoreConfig, SyncReport
 from .retrieval import HybridRetriever
-from .types import Answer, DocumentMeta, Passage
+from .types import Answer, DocumentMeta, Passage, final_answer
 
 log = logging.getLogger(__name__)
 
@@ -122,12 +122,7 @@ class Assistant:
         return gather(q, passages, sentences, vectors, vector, self.retriever.idf)
 
     def ask(self, question: str) -> Answer:
-        answer = None
-        for item in self.ask_stream(question):
-            if isinstance(item, Answer):
-                answer = item
-        assert answer is not None
-        return answer
+        return final_answer(self.ask_stream(question))
 
     def ask_stream(self, question: str, standalone: str | None = None) -> Iterator[str | Answer]:
         """Yield answer text as it is generated, then the final, verified Answer."""

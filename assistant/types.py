@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import Any, Iterable
 
 # Kinds of text span inside a document.
 HEADLINE = "headline"
@@ -152,3 +152,14 @@ class Answer:
         out["citations"] = [c.to_dict() for c in self.citations]
         out["sentences"] = [s.to_dict() for s in self.sentences]
         return out
+
+
+def final_answer(stream: Iterable[str | Answer]) -> Answer:
+    """Drain an answer stream (text pieces, then one Answer) and return the Answer."""
+    answer = None
+    for item in stream:
+        if isinstance(item, Answer):
+            answer = item
+    if answer is None:
+        raise RuntimeError("the answer stream ended without an Answer")
+    return answer

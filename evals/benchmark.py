@@ -21,7 +21,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from assistant import Assistant
+from assistant import Answer, Assistant
 from assistant.extractive import ExtractiveGenerator
 from assistant.text import fold
 
@@ -104,6 +104,20 @@ def sweep(bot: Assistant, golden: list[GoldenQuestion]) -> list[dict]:
     return table
 
 
+def timed(stream) -> tuple[Answer, float | None, float]:
+    """Drain an answer stream: (final Answer, seconds to first visible text or None, total s)."""
+    t0 = time.perf_counter()
+    first = None
+    answer = None
+    for item in stream:
+        if isinstance(item, str):
+            if first is None and item.strip():
+                first = time.perf_counter() - t0
+        else:
+            answer = item
+    return answer, first, time.perf_counter() - t0
+
+
 def speed(bot: Assistant, golden: list[GoldenQuestion], generator: str) -> dict:
     questions = [g.question for g in golden]
     t_retrieve, t_ask = [], []
@@ -113,14 +127,8 @@ def speed(bot: Assistant, golden: list[GoldenQuestion], generator: str) -> dict:
         t_retrieve.append(time.perf_counter() - t0)
     t_first, prompt_tokens = [], []
     for q in questions:
-        t0 = time.perf_counter()
-        first = None
-        for item in bot.ask_stream(q):
-            if first is None and isinstance(item, str) and item:
-                first = time.perf_counter() - t0
-            if not isinstance(item, str):
-                answer = item
-        t_ask.append(time.perf_counter() - t0)
+        answer, first, total = timed(bot.ask_stream(q))
+        t_ask.append(total)
         if "first_token_s" in answer.timings:  # the model was asked (not an early abstention)
             t_first.append(first)
             prompt_tokens.append(answer.usage.get("prompt_tokens",

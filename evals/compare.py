@@ -10,30 +10,16 @@ import json
 import random
 import statistics
 import sys
-import time
 from pathlib import Path
 
-from assistant import Answer, Assistant
+from assistant import Assistant
 from assistant.text import fold
 
-from .benchmark import RESULTS, score_answers
+from .benchmark import RESULTS, score_answers, timed
 from .golden import load_golden
 from .starter import StarterPipeline
 
 FOLLOWUPS = Path(__file__).with_name("followups.jsonl")
-
-
-def timed(stream) -> tuple[Answer, float | None, float]:
-    t0 = time.perf_counter()
-    first = None
-    answer = None
-    for item in stream:
-        if isinstance(item, str):
-            if first is None and item.strip():
-                first = time.perf_counter() - t0
-        else:
-            answer = item
-    return answer, first, time.perf_counter() - t0
 
 
 def run_golden(ask_stream, golden, source_text) -> dict:

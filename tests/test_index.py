@@ -3,12 +3,10 @@
 import os
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
 from assistant import Assistant, EmbedderMismatch
-from assistant.corpus import load_corpus
 from assistant.embeddings import HashingEmbedder
 from assistant.index import ChromaIndex, StoreConfig
 

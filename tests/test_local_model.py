@@ -1,6 +1,5 @@
 """The embedded default model: verified before loading, and answering for real."""
 
-import shutil
 
 import pytest
 
@@ -8,7 +7,7 @@ from assistant import Assistant, ModelError
 from assistant.backends.local import LocalLLM
 from assistant.models import DEFAULT_MODEL, install_model, verify_model
 
-from conftest import SEEDS, write_corpus
+from conftest import write_corpus
 
 
 def test_missing_model_is_a_clear_error(tmp_path):

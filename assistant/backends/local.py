@@ -18,6 +18,7 @@ from ..config import Config
 from ..errors import BackendError, ModelError
 from ..models import DEFAULT_MODEL, ModelSpec, verify_model
 from . import register
+from .base import estimate_tokens
 
 _DONE = object()
 
@@ -74,8 +75,7 @@ class LocalLLM:
         self.last_timings: dict[str, Any] = {}
 
     def count_tokens(self, text: str) -> int:
-        # Qwen's BPE averages ~3.6 characters per token on English news prose.
-        return max(1, round(len(text) / 3.6))
+        return estimate_tokens(text)
 
     def stream(self, messages: Sequence[dict], *, max_tokens: int = 256, temperature: float = 0.0,
                json_schema: dict | None = None, stop: Sequence[str] = ()) -> Iterator[str]:

@@ -7,6 +7,7 @@ from typing import Iterator, Sequence
 from ..config import Config
 from ..errors import BackendError
 from . import register
+from .base import estimate_tokens
 from ._http import parse_json, stream_lines
 
 
@@ -19,7 +20,7 @@ class OllamaLLM:
         self.timeout = timeout
 
     def count_tokens(self, text: str) -> int:
-        return max(1, round(len(text) / 3.6))
+        return estimate_tokens(text)
 
     def stream(self, messages: Sequence[dict], *, max_tokens: int = 256, temperature: float = 0.0,
                json_schema: dict | None = None, stop: Sequence[str] = ()) -> Iterator[str]:
