@@ -267,6 +267,12 @@ def main(argv: list[str] | None = None) -> int:
     except AssistantError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    info = bot.info()
+    print(f"{info['documents']} documents from {info['corpus']}, index {info['index']} "
+          f"({'; '.join(bot.sync_report.describe())}); answering with {info['generator']}"
+          f"{' / ' + info['model'] if info['model'] else ''}", file=sys.stderr)
+    for skipped in info["skipped"]:
+        print(f"  skipped {skipped}", file=sys.stderr)
     launch(build_app(bot), args.host, args.port)
     return 0
 

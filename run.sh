@@ -76,7 +76,8 @@ setup() {
 cmd=${1:-chat}
 shift || true
 case "$cmd" in
-  chat)  setup runtime;  log "starting the chat on http://${ASSISTANT_HOST:-127.0.0.1}:${ASSISTANT_PORT:-7860}"
+  # the chat builds or updates the index itself as it loads (and says what it did)
+  chat)  install_packages runtime; install_model; log "loading the index and model, then serving the chat on http://${ASSISTANT_HOST:-127.0.0.1}:${ASSISTANT_PORT:-7860}"
          exec "$PY" app.py "$@" ;;
   test)  setup dev; install_browser; exec "$PY" -m pytest "$@" ;;
   setup) setup dev ;;

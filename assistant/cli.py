@@ -81,13 +81,8 @@ def cmd_index(args) -> int:
     r = bot.sync_report
     print(f"index {bot.info()['index']}: {bot.index.count()} chunks from "
           f"{len(bot.documents)} documents in {r.seconds:.1f} s")
-    for label, items in (("added", r.added), ("updated", r.updated), ("removed", r.removed)):
-        if items:
-            print(f"  {label}: {', '.join(items)}")
-    if not r.changed and not r.rebuilt:
-        print("  up to date: nothing to re-embed")
-    if r.rebuilt:
-        print(f"  rebuilt ({r.rebuilt})")
+    for line in r.describe():
+        print(f"  {line}")
     for s in bot.corpus.skipped:
         print(f"  skipped {s.path}: {s.reason}", file=sys.stderr)
     return 0

@@ -51,6 +51,17 @@ class SyncReport:
     def changed(self) -> bool:
         return bool(self.added or self.updated or self.removed)
 
+    def describe(self) -> list[str]:
+        """What the sync did, one line per kind of change, for people."""
+        lines = [f"{label}: {', '.join(items)}" for label, items in
+                 (("added", self.added), ("updated", self.updated), ("removed", self.removed))
+                 if items]
+        if self.rebuilt:
+            lines.append(f"rebuilt ({self.rebuilt})")
+        elif not self.changed:
+            lines.append("up to date: nothing to re-embed")
+        return lines
+
 
 def _precomputed_ef():
     from chromadb.api.types import EmbeddingFunction

@@ -162,3 +162,21 @@ def test_api_queue_and_a_page_that_stays_responsive(tiny_corpus, tmp_path, fake_
     finally:
         llm.release.set()
         demo.close()
+
+
+def test_main_says_what_it_loaded_and_reports_bad_setup(tiny_corpus, tmp_path, monkeypatch, capsys):
+    launched = []
+    monkeypatch.setattr(app, "launch", lambda demo, host, port, **kw: launched.append((host, port)))
+    monkeypatch.setenv("ASSISTANT_CORPUS", str(tiny_corpus))
+    monkeypatch.setenv("ASSISTANT_INDEX", str(tmp_path / "ix"))
+    assert app.main(["-g", "extractive", "--port", "7999"]) == 0
+    assert launched == [("127.0.0.1", 7999)]
+    err = capsys.readouterr().err
+    assert "2 documents" in err and "added: alpha.txt, beta.md" in err and "extractive" in err
+    assert app.main(["-g", "extractive"]) == 0
+    assert "up to date" in capsys.readouterr().err
+    (tmp_path / "empty").mkdir()
+    monkeypatch.setenv("ASSISTANT_CORPUS", str(tmp_path / "empty"))
+    assert app.main(["-g", "extractive"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error:") and "Traceback" not in err and len(launched) == 2
