@@ -130,7 +130,7 @@ def _source_card(turn: int, c: Citation, text: str) -> str:
                f"<mark>{html.escape(text[start:end])}</mark>" +
                html.escape(text[end:hi].rstrip()) + (" …" if hi < len(text) else ""))
     excerpt = re.sub(r"\n{2,}", "\n", excerpt)
-    when = f" · {html.escape(c.date)}" if c.date else ""
+    when = f" · {html.escape(c.date)}" if c.date else " · undated"
     tag = "<span class='comment-tag'>reader comment</span>" if c.is_comment else ""
     return (f"<div class='source' id='src-{turn}-{c.number}'><h4>[{c.number}] "
             f"{html.escape(c.title or c.source)}{tag}</h4>"

@@ -10,6 +10,7 @@ import app
 from assistant import Assistant, BackendError
 from assistant.backends.fake import ScriptedLLM, default_reply
 
+from conftest import write_corpus
 from helpers import free_port
 
 
@@ -58,6 +59,16 @@ def test_quote_is_highlighted_in_its_surrounding_text(bot):
     assert f"<mark>{citation.quote.replace(chr(39), '&#x27;')}</mark>" in sources
     before = text[:citation.start].strip().splitlines()[-1]
     assert before.replace("'", "&#x27;") in sources  # context around the quote is shown
+    assert f"{citation.source} · {citation.date}" in sources  # which document, and when
+
+
+def test_a_source_without_a_date_says_so(tmp_path, fake_embedder):
+    corpus = write_corpus(tmp_path / "c", {"memo.txt": "Bridge works\n\nThe bridge reopens in May.\n"})
+    bot = Assistant.load(corpus=corpus, index=tmp_path / "ix", generator="extractive",
+                         embedder=fake_embedder)
+    respond, *_ = app.make_handlers(bot)
+    _, (_, _, sources, _) = run(respond, "When does the bridge reopen?")
+    assert "memo.txt · undated" in sources
 
 
 def test_unsupported_sentences_are_marked(bot, fake_llm):
