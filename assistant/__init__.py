@@ -9,8 +9,8 @@
 
 from .core import Assistant
 from .chat import ChatSession
-from .errors import (AssistantError, BackendError, ConfigError, CorpusError, EmbedderMismatch,
-                     IndexBusy, IndexUnusable, InvalidQuestion, ModelError)
+from . import errors
+from .errors import *  # noqa: F403 - every error class; errors.__all__ is the one list of them
 from .types import Answer, Citation, DocumentMeta, Passage, SentenceSupport
 
 __all__ = [
@@ -21,13 +21,5 @@ __all__ = [
     "Passage",
     "SentenceSupport",
     "DocumentMeta",
-    "AssistantError",
-    "InvalidQuestion",
-    "CorpusError",
-    "IndexUnusable",
-    "EmbedderMismatch",
-    "IndexBusy",
-    "ModelError",
-    "BackendError",
-    "ConfigError",
+    *errors.__all__,
 ]
