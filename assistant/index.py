@@ -115,7 +115,7 @@ class ChromaIndex:
         self.cfg = cfg
         self.embedder = embedder
         cfg.path.parent.mkdir(parents=True, exist_ok=True)
-        # reentrant: `sync` may run while `_open` holds it
+        # one lock per index directory, shared with every other process that opens it
         self._lock = FileLock(str(cfg.path.parent / f".{cfg.path.name}.lock"))
         if cfg.host:
             self._open()
