@@ -118,7 +118,7 @@ class Assistant:
         q = self.validate(question)
         vector = self.embedder.embed([q])[0]
         passages = self.retriever.search(q, k=self.config.passages, vector=vector)
-        sentences, vectors = self.index.sentences_of([p.chunk_id for p in passages])
+        sentences, vectors = self.index.sentences_of([p.chunk_id for p in passages], edges=True)
         return gather(q, passages, sentences, vectors, vector, self.retriever.idf)
 
     def ask(self, question: str) -> Answer:

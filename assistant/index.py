@@ -14,7 +14,7 @@ import logging
 import shutil
 import time
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 import numpy as np
 from filelock import FileLock, Timeout
@@ -295,18 +295,58 @@ class ChromaIndex:
             best.setdefault(m["chunk_id"], 1.0 - d)
         return list(best.items())
 
-    def sentences_of(self, chunk_ids: list[str]) -> tuple[list[Sentence], np.ndarray]:
-        """The sentences of the given chunks, in document order, with their vectors."""
+    def sentences_of(self, chunk_ids: list[str], edges: bool = False
+                     ) -> tuple[list[Sentence], np.ndarray]:
+        """The sentences of the given chunks, in document order, with their vectors.
+
+        With `edges`, each chunk also gets the sentence just before and just after it in its
+        document when that sentence lies in a chunk not given (labelled with the chunk it
+        borders): a chunk edge can fall between sentences that belong together, as in a
+        headline chunk ending "...ahead of a planned launch." and the next chunk beginning
+        "However, councillors have put the plans on hold due to..."."""
         if not chunk_ids:
             return [], np.zeros((0, self.embedder.dim), dtype=np.float32)
-        got = self._sentences.get(where={"chunk_id": {"$in": list(chunk_ids)}},
+        given = list(dict.fromkeys(chunk_ids))
+        borders = self._bordering_chunks(given) if edges else {}
+        got = self._sentences.get(where={"chunk_id": {"$in": given + sorted(borders)}},
                                   include=["documents", "metadatas", "embeddings"])
         rows = sorted(zip(got["documents"], got["metadatas"], got["embeddings"]),
                       key=lambda r: (r[1]["source"], r[1]["start"]))
-        sentences = [Sentence(m["source"], m["start"], m["end"], text, m["kind"], m["chunk_id"])
-                     for text, m, _ in rows]
-        vectors = np.asarray([v for _, _, v in rows], dtype=np.float32)
-        return sentences, vectors.reshape(len(rows), self.embedder.dim)
+        by_chunk: dict[str, list[tuple[Sentence, np.ndarray]]] = {}
+        for text, m, v in rows:
+            sentence = Sentence(m["source"], m["start"], m["end"], text, m["kind"], m["chunk_id"])
+            by_chunk.setdefault(m["chunk_id"], []).append((sentence, v))
+        picked = {s.id: (s, v) for cid in given for s, v in by_chunk.get(cid, [])}
+        for border, sides in borders.items():
+            found = by_chunk.get(border, [])
+            for side, home in sides:
+                if found:
+                    s, v = found[-1] if side == "before" else found[0]
+                    picked.setdefault(s.id, (replace(s, chunk_id=home), v))
+        ordered = sorted(picked.values(), key=lambda sv: (sv[0].source, sv[0].start))
+        sentences = [s for s, _ in ordered]
+        vectors = np.asarray([v for _, v in ordered], dtype=np.float32)
+        return sentences, vectors.reshape(len(ordered), self.embedder.dim)
+
+    def _bordering_chunks(self, chunk_ids: list[str]) -> dict[str, list[tuple[str, str]]]:
+        """chunk id not given -> [("before" | "after", the given chunk it borders), ...]."""
+        given = set(chunk_ids)
+        sources = sorted({cid.rsplit("#", 1)[0] for cid in chunk_ids})
+        got = self._chunks.get(where={"source": {"$in": sources}}, include=["metadatas"])
+        order: dict[str, list[tuple[int, str]]] = {}
+        for cid, m in zip(got["ids"], got["metadatas"]):
+            order.setdefault(m["source"], []).append((m["start"], cid))
+        borders: dict[str, list[tuple[str, str]]] = {}
+        for chunks in order.values():
+            ids = [cid for _, cid in sorted(chunks)]
+            for i, cid in enumerate(ids):
+                if cid not in given:
+                    continue
+                if i > 0 and ids[i - 1] not in given:
+                    borders.setdefault(ids[i - 1], []).append(("before", cid))
+                if i + 1 < len(ids) and ids[i + 1] not in given:
+                    borders.setdefault(ids[i + 1], []).append(("after", cid))
+        return borders
 
     def close(self) -> None:
         if not self.cfg.host:

@@ -127,3 +127,27 @@ def test_two_processes_indexing_at_once(tmp_path):
     idx = ChromaIndex(StoreConfig(path=tmp_path / "ix"), HashingEmbedder())
     assert len({c.id for c in idx.all_chunks()}) == 8
     idx.close()
+
+
+def test_sentences_across_a_chunk_edge_come_with_the_chunk(tmp_path):
+    """A chunk edge can split sentences that belong together: asking for a chunk's sentences
+    with `edges` adds the one just before and just after it (from chunks not asked for),
+    labelled with the chunk they border, and nothing else of those chunks."""
+    paragraphs = [" ".join(f"Paragraph {p} sentence {i} mentions the {p * 10 + i}th bridge."
+                           for i in range(8)) for p in range(3)]
+    corpus = write_corpus(tmp_path / "c", {"long.txt": "Bridges\n\n" + "\n\n".join(paragraphs) + "\n"})
+    bot = load(corpus, tmp_path / "ix", HashingEmbedder())
+    chunks = sorted(bot.index.all_chunks(), key=lambda c: c.start)
+    assert len(chunks) >= 3
+    middle = chunks[1]
+    plain, _ = bot.index.sentences_of([middle.id])
+    wide, vectors = bot.index.sentences_of([middle.id], edges=True)
+    assert len(wide) == len(plain) + 2 and len(vectors) == len(wide)
+    before, after = wide[0], wide[-1]
+    assert before.end <= middle.start and after.start >= middle.end
+    assert before.id == bot.index.sentences_of([chunks[0].id])[0][-1].id
+    assert after.id == bot.index.sentences_of([chunks[2].id])[0][0].id
+    assert {s.chunk_id for s in wide} == {middle.id}
+    # chunks that are both asked for add nothing between them; the outer edges still come
+    both, _ = bot.index.sentences_of([chunks[0].id, middle.id], edges=True)
+    assert len(both) == len(bot.index.sentences_of([chunks[0].id, middle.id])[0]) + 1
