@@ -11,7 +11,7 @@ Sentences that fail are reported with the reasons, so they can be dropped or sho
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -126,10 +126,13 @@ def verify(sentence: str, cited: tuple[int, ...], items: dict[int, EvidenceItem]
                            round(semantic, 3), tuple(problems))
 
 
-def best_item_for(sentence: str, items: dict[int, EvidenceItem], vector: np.ndarray,
-                  question: str = "") -> int | None:
-    """For a sentence cited wrongly or not at all: the item that supports it best, if any does."""
+def recite(sentence: str, cited: tuple[int, ...], items: dict[int, EvidenceItem],
+           vector: np.ndarray, question: str = "") -> SentenceSupport | None:
+    """For a sentence cited wrongly or not at all: its support by the one item that supports
+    it best (most similar first), if any does, noting the re-citation."""
     for number in sorted(items, key=lambda n: -float(vector @ items[n].vector)):
-        if verify(sentence, (number,), items, vector, question).supported:
-            return number
+        support = verify(sentence, (number,), items, vector, question)
+        if support.supported:
+            return replace(support, problems=(f"cited {list(cited) or 'nothing'}; "
+                                              f"re-cited to [{number}]",))
     return None

@@ -18,7 +18,7 @@ from typing import Iterator
 import numpy as np
 
 from . import text as T
-from .citations import EvidenceItem, best_item_for, split_answer, verify
+from .citations import EvidenceItem, recite, split_answer, verify
 from .embeddings import Embedder
 from .errors import ConfigError
 from .evidence import Evidence, ScoredSentence, asks_for_timeline, quote_unit
@@ -125,10 +125,8 @@ class LLMGenerator:
         supports = []
         for (sentence, cited), vector in zip(pieces, vectors):
             support = verify(sentence, cited, by_number, vector, question)
-            if not support.supported and (found := best_item_for(sentence, by_number, vector,
-                                                                 question)):
-                support = replace(verify(sentence, (found,), by_number, vector, question),
-                                  problems=(f"cited {list(cited) or 'nothing'}; re-cited to [{found}]",))
+            if not support.supported:
+                support = recite(sentence, cited, by_number, vector, question) or support
             supports.append(support)
         kept = [s for s in supports if s.supported]
         if not kept:
