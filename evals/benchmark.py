@@ -23,17 +23,11 @@ from pathlib import Path
 
 from assistant import Answer, Assistant
 from assistant.extractive import ExtractiveGenerator
-from assistant.text import fold
 
-from .golden import GoldenQuestion, grounded_correct, load_golden, quote_is_verbatim
+from .golden import GoldenQuestion, gold_in, grounded_correct, load_golden, quote_is_verbatim
 from .keyword_baseline import KeywordPicker
 
 RESULTS = Path(__file__).with_name("results")
-
-
-def relevant(bot: Assistant, passage, g: GoldenQuestion) -> bool:
-    text = fold(bot.source_text(passage.source)[passage.start:passage.end])
-    return any(passage.source == src and fold(q) in text for src, q in g.evidence)
 
 
 def retrieval(bot: Assistant, golden: list[GoldenQuestion], k: int = 5) -> dict:
@@ -47,7 +41,7 @@ def retrieval(bot: Assistant, golden: list[GoldenQuestion], k: int = 5) -> dict:
         hits, doc_hits, rr = 0, 0, 0.0
         for g in answerable:
             ranked = bot.retrieve(g.question, k=20, mode=mode)
-            rank = next((i for i, p in enumerate(ranked, 1) if relevant(bot, p, g)), None)
+            rank = next((i for i, p in enumerate(ranked, 1) if gold_in(g, p, bot.source_text)), None)
             hits += bool(rank and rank <= k)
             rr += 1 / rank if rank else 0.0
             doc_hits += any(p.source in g.sources for p in ranked[:k])

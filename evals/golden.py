@@ -47,6 +47,13 @@ def quote_is_verbatim(quote: str, source_text: str) -> bool:
     return fold(quote) in fold(source_text)
 
 
+def gold_in(g: GoldenQuestion, passage, source_text) -> list[int]:
+    """Which of the question's gold evidence quotes (by index) lie within the passage."""
+    text = source_text(passage.source)[passage.start:passage.end]
+    return [n for n, (source, quote) in enumerate(g.evidence)
+            if passage.source == source and quote_is_verbatim(quote, text)]
+
+
 def grounded_correct(g: GoldenQuestion, answer, source_text) -> bool:
     """Answerable: not abstained, every expected fact in the answer text, every citation
     verbatim, at least one citation from a gold source, and a comment flagged as one.

@@ -28,7 +28,8 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 from assistant import Assistant  # noqa: E402
 
-from .golden import GoldenQuestion, grounded_correct, load_golden, quote_is_verbatim  # noqa: E402
+from .golden import (GoldenQuestion, gold_in, grounded_correct, load_golden,  # noqa: E402
+                     quote_is_verbatim)
 from .report import write_report  # noqa: E402
 
 HERE = Path(__file__).parent
@@ -117,11 +118,9 @@ def context_ids(bot: Assistant, g: GoldenQuestion, passages) -> tuple[list[str],
     """IDs for ragas' ID-based context metrics: a retrieved passage counts as the reference it
     contains (a gold quote inside its offsets); gold quotes nothing retrieved stay missing."""
     retrieved = [f"{p.source}:{p.start}-{p.end}" for p in passages]
-    reference = []
-    for n, (source, quote) in enumerate(g.evidence):
-        hit = next((rid for rid, p in zip(retrieved, passages) if p.source == source and
-                    quote_is_verbatim(quote, bot.source_text(source)[p.start:p.end])), None)
-        reference.append(hit or f"missing:{g.id}:{n}")
+    holds = [gold_in(g, p, bot.source_text) for p in passages]
+    reference = [next((rid for rid, h in zip(retrieved, holds) if n in h), f"missing:{g.id}:{n}")
+                 for n in range(len(g.evidence))]
     return retrieved, list(dict.fromkeys(reference))
 
 
