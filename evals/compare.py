@@ -13,10 +13,9 @@ import sys
 from pathlib import Path
 
 from assistant import Assistant
-from assistant.text import fold
 
 from .benchmark import RESULTS, score_answers, timed
-from .golden import load_golden
+from .golden import facts_found, load_golden
 from .starter import StarterPipeline
 
 FOLLOWUPS = Path(__file__).with_name("followups.jsonl")
@@ -46,9 +45,7 @@ def run_followups(new_session, ask, conversations) -> dict:
         session = new_session()
         ask(session, c["first"])
         answer = ask(session, c["follow_up"])
-        text = fold(answer.text)
-        ok = all(any(fold(v) in text for v in group) for group in c["facts"])
-        right += ok and not answer.abstained
+        right += facts_found(c["facts"], answer.text) and not answer.abstained
     return {"follow_up_correct": right / len(conversations), "conversations": len(conversations)}
 
 

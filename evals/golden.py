@@ -38,9 +38,10 @@ def load_golden(path: Path = GOLDEN) -> list[GoldenQuestion]:
     return rows
 
 
-def facts_found(g: GoldenQuestion, text: str) -> bool:
+def facts_found(facts, text: str) -> bool:
+    """Every group of expected facts has one of its variants in `text` (case and quotes folded)."""
     folded = fold(text)
-    return all(any(fold(v) in folded for v in group) for group in g.facts)
+    return all(any(fold(v) in folded for v in group) for group in facts)
 
 
 def quote_is_verbatim(quote: str, source_text: str) -> bool:
@@ -60,7 +61,7 @@ def grounded_correct(g: GoldenQuestion, answer, source_text) -> bool:
     Unanswerable: abstained."""
     if not g.answerable:
         return answer.abstained
-    if answer.abstained or not facts_found(g, answer.text) or not answer.citations:
+    if answer.abstained or not facts_found(g.facts, answer.text) or not answer.citations:
         return False
     if not all(quote_is_verbatim(c.quote, source_text(c.source)) for c in answer.citations):
         return False

@@ -53,6 +53,13 @@ class ProtocolLLM(CustomLLM):
         return [{"role": m.role.value if m.role != MessageRole.MODEL else "assistant",
                  "content": m.content or ""} for m in messages]
 
+    def _pieces(self, messages: list[dict]):
+        """(text so far, delta) as the backend streams its reply."""
+        text = ""
+        for delta in self._backend.stream(messages, max_tokens=self.num_output):
+            text += delta
+            yield text, delta
+
     @llm_chat_callback()
     def chat(self, messages: Sequence[ChatMessage], **kwargs) -> ChatResponse:
         text = "".join(self._backend.stream(self._messages(messages), max_tokens=self.num_output))
@@ -60,13 +67,9 @@ class ProtocolLLM(CustomLLM):
 
     @llm_chat_callback()
     def stream_chat(self, messages: Sequence[ChatMessage], **kwargs) -> ChatResponseGen:
-        def gen():
-            text = ""
-            for delta in self._backend.stream(self._messages(messages), max_tokens=self.num_output):
-                text += delta
-                yield ChatResponse(message=ChatMessage(role=MessageRole.ASSISTANT, content=text),
-                                   delta=delta)
-        return gen()
+        return (ChatResponse(message=ChatMessage(role=MessageRole.ASSISTANT, content=text),
+                             delta=delta)
+                for text, delta in self._pieces(self._messages(messages)))
 
     @llm_completion_callback()
     def complete(self, prompt: str, formatted: bool = False, **kwargs) -> CompletionResponse:
@@ -76,13 +79,8 @@ class ProtocolLLM(CustomLLM):
 
     @llm_completion_callback()
     def stream_complete(self, prompt: str, formatted: bool = False, **kwargs) -> CompletionResponseGen:
-        def gen():
-            text = ""
-            for delta in self._backend.stream([{"role": "user", "content": prompt}],
-                                              max_tokens=self.num_output):
-                text += delta
-                yield CompletionResponse(text=text, delta=delta)
-        return gen()
+        return (CompletionResponse(text=text, delta=delta)
+                for text, delta in self._pieces([{"role": "user", "content": prompt}]))
 
 
 class StarterPipeline:
