@@ -155,8 +155,6 @@ def render_header(bot: Assistant) -> str:
 # ---------------------------------------------------------------- handlers
 
 def make_handlers(bot: Assistant):
-    limit = bot.config.max_question_chars
-
     def respond(message: str, history: list, state: dict | None):
         state = state or {"session": None, "turns": []}
         history = list(history or [])
@@ -165,10 +163,12 @@ def make_handlers(bot: Assistant):
             history.append({"role": "assistant", "content": "Type a question about the documents, e.g. “" + EXAMPLES[0] + "”"})
             yield history, "", render_sources(state["turns"]), state
             return
-        if len(message.strip()) > limit:
-            gr.Warning(f"That message is {len(message.strip()):,} characters; the limit is {limit:,}.")
-            history.append({"role": "assistant", "content": f"<div class='error'>Your message is too long ({len(message.strip()):,} characters; the limit is {limit:,}). Ask about one thing at a time.</div>"})
-            yield history, message, render_sources(state["turns"]), state
+        try:
+            bot.validate(message)  # the library's own rules; past the empty check, only length
+        except InvalidQuestion as exc:
+            gr.Warning(str(exc))
+            history.append({"role": "assistant", "content": f"<div class='error'>Your message is too long. {html.escape(str(exc))}</div>"})
+            yield history, message, render_sources(state["turns"]), state  # kept, to shorten
             return
         if state["session"] is None:
             state["session"] = bot.chat()
@@ -187,9 +187,6 @@ def make_handlers(bot: Assistant):
                     streamed += item
                     history[-1] = {"role": "assistant", "content": html.escape(streamed) + " ▍"}
                 yield history, "", render_sources(state["turns"]), state
-        except InvalidQuestion as exc:
-            history[-1] = {"role": "assistant", "content": f"<div class='error'>{html.escape(str(exc))}</div>"}
-            yield history, "", render_sources(state["turns"]), state
         except Exception as exc:  # a backend failure must not take the app down
             kind = "" if isinstance(exc, AssistantError) else f"{type(exc).__name__}: "
             history[-1] = {"role": "assistant", "content": f"<div class='error'>⚠ The answer failed: {html.escape(kind + str(exc))}</div>"}
