@@ -157,6 +157,33 @@ class Assistant:
     def __exit__(self, *exc) -> None:
         self.close()
 
+    # ------------------------------------------------------------ llama-index
+    # llama-index is imported inside these methods, never when the package is: most users never
+    # need it, and it costs about a second to import.
+
+    def as_retriever(self, k: int = 5):
+        """This assistant's hybrid retrieval as a llama-index `BaseRetriever`: nodes hold the
+        passages verbatim, with source, offsets, title and date, for stock query engines,
+        node postprocessors and tools."""
+        from .integrations.llama_index import AssistantRetriever
+
+        return AssistantRetriever(self, k=k)
+
+    def as_query_engine(self, streaming: bool = False):
+        """A llama-index `BaseQueryEngine` answering with this assistant's checked answers:
+        `source_nodes` are the cited quotes and `metadata["answer"]` the whole `Answer`.
+        With `streaming`, a `StreamingResponse`; see `assistant.integrations.llama_index`."""
+        from .integrations.llama_index import AssistantQueryEngine
+
+        return AssistantQueryEngine(self, streaming=streaming)
+
+    def as_chat_engine(self):
+        """A llama-index `BaseChatEngine` over a new conversation (`chat()`): follow-ups are
+        rewritten from the conversation, replies are checked and cited like `ask`."""
+        from .integrations.llama_index import AssistantChatEngine
+
+        return AssistantChatEngine(self)
+
 
 def _finish(answer: Answer, question: str, standalone: str | None, timings: dict) -> Answer:
     return replace(answer, question=question,
