@@ -10,15 +10,20 @@ from __future__ import annotations
 
 import argparse
 import html
+import ipaddress
+import logging
 import os
 import re
 import sys
+from pathlib import Path
 
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")  # no calls home, before the import
 
 import gradio as gr  # noqa: E402
 
-from assistant import Answer, Assistant, AssistantError, Citation, InvalidQuestion
+from assistant import Answer, Assistant, AssistantError, Citation, ConfigError, InvalidQuestion
+
+log = logging.getLogger(__name__)
 
 EXAMPLES = [
     "Why was the trust shelved?",
@@ -28,6 +33,9 @@ EXAMPLES = [
 ]
 CONTEXT_CHARS = 200  # surrounding text shown on each side of a quote
 MODEL_QUEUE = "model"  # one concurrency group: the local model answers one question at a time
+PARALLEL_BACKENDS = ("extractive", "ollama", "openai")  # share no in-process model: answer at once
+FAILED = ("Something went wrong while answering ({kind}); the details are in the server's log. "
+          "Try again, or ask another question.")
 
 CSS = """
 .gradio-container {max-width: 1280px !important; margin: auto;}
@@ -101,6 +109,25 @@ def render_answer(answer: Answer, turn: int) -> str:
     return body
 
 
+def render_draft(streamed: str) -> str:
+    """The answer while it streams: escaped text (the chat renders HTML, never Markdown, so
+    nothing a document says can become an image, a link or markup), with a typing cursor."""
+    return render_text(streamed) + " ▍"
+
+
+def render_text(text: str) -> str:
+    """Plain text as inert HTML: escaped, line breaks kept."""
+    return html.escape(text).replace("\n", "<br>")
+
+
+def failure_message(exc: BaseException) -> str:
+    """What a person is told when answering failed. The assistant's own errors say what to
+    do; anything else is named by type only (its message may hold internals), and logged."""
+    if isinstance(exc, AssistantError):
+        return f"The answer failed: {exc}"
+    return FAILED.format(kind=type(exc).__name__)
+
+
 def _link_citations(escaped: str, turn: int) -> str:
     return re.sub(r"\[(\d+)\]", lambda m: f"<a class='cite' href='#src-{turn}-{m.group(1)}' "
                   f"title='Show source {m.group(1)}'>{m.group(1)}</a>", escaped)
@@ -172,7 +199,7 @@ def make_handlers(bot: Assistant):
             return
         if state["session"] is None:
             state["session"] = bot.chat()
-        history += [{"role": "user", "content": message},
+        history += [{"role": "user", "content": render_text(message)},
                     {"role": "assistant", "content": "…"}]
         yield history, "", render_sources(state["turns"]), state
         streamed = ""
@@ -185,11 +212,12 @@ def make_handlers(bot: Assistant):
                     history[-1] = {"role": "assistant", "content": render_answer(item, turn)}
                 else:
                     streamed += item
-                    history[-1] = {"role": "assistant", "content": html.escape(streamed) + " ▍"}
+                    history[-1] = {"role": "assistant", "content": render_draft(streamed)}
                 yield history, "", render_sources(state["turns"]), state
-        except Exception as exc:  # a backend failure must not take the app down
-            kind = "" if isinstance(exc, AssistantError) else f"{type(exc).__name__}: "
-            history[-1] = {"role": "assistant", "content": f"<div class='error'>⚠ The answer failed: {html.escape(kind + str(exc))}</div>"}
+        except Exception as exc:  # a failure must not take the app down, nor show internals
+            log.exception("answering %r failed", message[:200])
+            shown = f"<div class='error'>⚠ {html.escape(failure_message(exc))}</div>"
+            history[-1] = {"role": "assistant", "content": shown}
             yield history, "", render_sources(state["turns"]), state
 
     def clear():
@@ -202,8 +230,11 @@ def make_handlers(bot: Assistant):
         """Answer one question (no conversation): the Answer as JSON."""
         try:
             return bot.ask(question).to_dict()
-        except AssistantError as exc:
+        except InvalidQuestion as exc:  # the caller's mistake: nothing to log
             raise gr.Error(str(exc)) from exc
+        except Exception as exc:  # Gradio would send a bare "Error": say what happened
+            log.exception("answering %r through the API failed", str(question)[:200])
+            raise gr.Error(failure_message(exc)) from exc
 
     return respond, clear, pick_example, ask_api
 
@@ -219,7 +250,8 @@ def build_app(bot: Assistant, examples: list[str] | None = None) -> gr.Blocks:
                     elem_id="chat", height=560, label="Conversation", show_label=False,
                     examples=[{"text": q} for q in (examples or EXAMPLES)],
                     placeholder="<b>Ask about the documents.</b><br>Every answer cites the passages it comes from.",
-                    sanitize_html=True, render_markdown=True, group_consecutive_messages=False)
+                    sanitize_html=True, render_markdown=False, latex_delimiters=[],
+                    group_consecutive_messages=False)
                 with gr.Row():
                     box = gr.Textbox(placeholder="Ask a question about the documents…",
                                      show_label=False, scale=6, container=False,
@@ -232,14 +264,25 @@ def build_app(bot: Assistant, examples: list[str] | None = None) -> gr.Blocks:
                 with gr.Accordion("Documents in the corpus", open=False):
                     gr.HTML(render_documents(bot), elem_id="docs")
         outputs = [chatbot, box, sources, state]
-        common = dict(concurrency_limit=1, concurrency_id=MODEL_QUEUE, api_visibility="private")
+        queue = concurrency(bot)
+        common = dict(**queue, api_visibility="private")
         box.submit(respond, [box, chatbot, state], outputs, **common)
         send.click(respond, [box, chatbot, state], outputs, **common)
         chatbot.example_select(pick_example, None, box, api_visibility="private").then(
             respond, [box, chatbot, state], outputs, **common)
         new.click(clear, None, outputs, api_visibility="private")
-        gr.api(ask_api, api_name="ask", concurrency_limit=1, concurrency_id=MODEL_QUEUE)
+        gr.api(ask_api, api_name="ask", **queue)
     return demo
+
+
+def concurrency(bot: Assistant) -> dict:
+    """How questions queue. A model in this process (`local`, and any backend not known to be
+    safe) answers one question at a time, in one group shared by the chat and the API;
+    `extractive` and the remote servers share no model here, so questions run side by side
+    (up to the queue's default limit, per event)."""
+    if bot.info()["generator"] in PARALLEL_BACKENDS:
+        return dict(concurrency_limit="default")
+    return dict(concurrency_limit=1, concurrency_id=MODEL_QUEUE)
 
 
 # System fonts only: the default themes load web fonts from the internet.
@@ -247,10 +290,55 @@ THEME = gr.themes.Soft(font=["system-ui", "Segoe UI", "Helvetica", "Arial", "san
                        font_mono=["ui-monospace", "Menlo", "Consolas", "monospace"])
 
 
-def launch(demo: gr.Blocks, host: str, port: int, **kwargs):
+def launch(demo: gr.Blocks, host: str, port: int, *, auth: list[tuple[str, str]] | None = None,
+           max_upload_mb: float = 50.0, **kwargs):
+    """Serve the app. `auth` (user, password) pairs put a login in front of the page and the
+    API; uploads over `max_upload_mb` are refused (Gradio accepts uploads on any app)."""
     demo.queue(default_concurrency_limit=4)
     return demo.launch(server_name=host, server_port=port, css=CSS, head=HEAD, theme=THEME,
-                       footer_links=[], **kwargs)
+                       footer_links=[], auth=auth or None,
+                       max_file_size=max(1, int(max_upload_mb * 2**20)), **kwargs)
+
+
+def load_auth(value: str | None) -> list[tuple[str, str]] | None:
+    """ASSISTANT_AUTH: "user:password", or the path of a file of such lines (blank lines and
+    # comments ignored). None when unset; a malformed value is an error, never "no login"."""
+    if not value:
+        return None
+    path = Path(value).expanduser()
+    lines = path.read_text(encoding="utf-8").splitlines() if path.is_file() else [value]
+    pairs = [_credentials(line) for line in lines
+             if line.strip() and not line.lstrip().startswith("#")]
+    if not pairs:
+        raise ConfigError(f"ASSISTANT_AUTH names the file {path}, which holds no "
+                          f"user:password lines.")
+    return pairs
+
+
+def _credentials(line: str) -> tuple[str, str]:
+    user, sep, password = line.strip().partition(":")
+    if not (sep and user and password):
+        raise ConfigError("ASSISTANT_AUTH must be user:password, or the path of a file of "
+                          "user:password lines (the value, or a line of the file, is not).")
+    return user, password
+
+
+def exposure_warning(host: str, auth) -> str | None:
+    """A warning when the chat is reachable from other machines and anyone may use it."""
+    if auth or _is_loopback(host):
+        return None
+    return (f"warning: serving on {host} without a login: anyone who can reach this machine can "
+            f"use the assistant and read the documents. Set ASSISTANT_AUTH=user:password (or a "
+            f"file of such lines), or serve on 127.0.0.1.")
+
+
+def _is_loopback(host: str) -> bool:
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False  # a host name: it may well resolve to a public address
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -259,9 +347,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--port", type=int, default=int(os.environ.get("ASSISTANT_PORT", "7860")))
     ap.add_argument("-g", "--generator", default=None, help="local (default), extractive, ollama, openai")
     args = ap.parse_args(argv)
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     try:
         bot = Assistant.load(generator=args.generator)
-    except AssistantError as exc:
+        auth = load_auth(bot.config.auth)
+    except (AssistantError, OSError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     info = bot.info()
@@ -270,7 +360,10 @@ def main(argv: list[str] | None = None) -> int:
           f"{' / ' + info['model'] if info['model'] else ''}", file=sys.stderr)
     for skipped in info["skipped"]:
         print(f"  skipped {skipped}", file=sys.stderr)
-    launch(build_app(bot), args.host, args.port)
+    warning = exposure_warning(args.host, auth)
+    if warning:
+        print(warning, file=sys.stderr)
+    launch(build_app(bot), args.host, args.port, auth=auth, max_upload_mb=bot.config.max_upload_mb)
     return 0
 
 

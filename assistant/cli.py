@@ -32,9 +32,13 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:  # last resort: a person never sees a traceback
         if os.environ.get("ASSISTANT_DEBUG"):
             raise
-        print(f"unexpected error: {type(exc).__name__}: {exc} "
-              f"(set ASSISTANT_DEBUG=1 to see the traceback)", file=sys.stderr)
+        print(_unexpected(exc), file=sys.stderr)
         return 1
+
+
+def _unexpected(exc: Exception) -> str:
+    return (f"unexpected error: {type(exc).__name__}: {exc} "
+            f"(set ASSISTANT_DEBUG=1 to see the traceback)")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -122,6 +126,10 @@ def cmd_chat(args) -> int:
             show(session.ask_stream(line))
         except AssistantError as exc:
             print(f"error: {exc}")
+        except Exception as exc:  # one failed answer must not end the conversation
+            if os.environ.get("ASSISTANT_DEBUG"):
+                raise
+            print(f"\n{_unexpected(exc)}")
 
 
 def cmd_info(args) -> int:
@@ -142,25 +150,40 @@ def cmd_install_model(args) -> int:
 
 
 def show(stream: Iterator[str | Answer]) -> None:
-    """Print streamed text as it comes, then the citations."""
-    answer = None
-    streamed = False
+    """Print streamed text as it comes, then the answer as checked, then the citations.
+
+    The stream is a draft: the check may strike sentences, renumber citations or replace the
+    whole answer (a quote of the evidence, or "the documents don't say"). Whenever the checked
+    answer differs from the draft it is printed after it, so the last word is the one the
+    chat shows too; struck sentences are listed as removed."""
+    draft, answer = [], None
     for item in stream:
         if isinstance(item, Answer):
             answer = item
         else:
             print(item, end="", flush=True)
-            streamed = True
+            draft.append(item)
     if answer is None:
         return
-    if streamed:
+    if draft:
         print()
-    if answer.standalone_question:
-        print(f"  (understood as: {answer.standalone_question})")
+    _show_checked("".join(draft), answer)
     for c in answer.citations:
         when = f", {c.date}" if c.date else ""
         tag = " — reader comment" if c.is_comment else ""
         print(f"  [{c.number}] {c.source} ({c.title}{when}){tag}\n      “{c.quote}”")
+
+
+def _show_checked(draft: str, answer: Answer) -> None:
+    """The answer the check decided on, when the draft was not already it, and its notes."""
+    if " ".join(draft.split()) != " ".join(answer.text.split()):
+        if draft.strip():
+            print("Checked answer (replaces the draft above):")
+        print(answer.text)
+    if answer.fallback:
+        print(f"  (note: {answer.fallback})")
     for s in answer.sentences:
         if not s.supported:
-            print(f"  ! not supported by its source: {s.text} ({'; '.join(s.problems)})")
+            print(f"  ✗ removed, not supported by its source: {s.text} ({'; '.join(s.problems)})")
+    if answer.standalone_question:
+        print(f"  (understood as: {answer.standalone_question})")

@@ -15,6 +15,10 @@
 | openai_api_key     | ASSISTANT_OPENAI_API_KEY / OPENAI_API_KEY | (optional)         |
 | threads            | ASSISTANT_THREADS            | number of CPUs                  |
 | max_question_chars | ASSISTANT_MAX_QUESTION_CHARS | 2000                            |
+| max_file_mb        | ASSISTANT_MAX_FILE_MB        | 50 (larger corpus files skipped)|
+| max_upload_mb      | ASSISTANT_MAX_UPLOAD_MB      | 50 (chat: largest upload)       |
+| auth               | ASSISTANT_AUTH               | (unset: no login; user:password |
+|                    |                              |  or a file of such lines)       |
 """
 
 from __future__ import annotations
@@ -47,6 +51,9 @@ class Config:
     threads: int = max(1, os.cpu_count() or 1)
     context_window: int = 4096
     max_question_chars: int = 2000
+    max_file_mb: float = 50.0  # corpus files larger than this are skipped, never read
+    max_upload_mb: float = 50.0  # the chat refuses larger uploads (Gradio's max_file_size)
+    auth: str | None = field(default=None, repr=False)  # chat login: "user:password" or a file
     passages: int = 8  # passages retrieved to answer a question
     abstain_below: float = 0.42  # extractive: best evidence score needed to answer
     request_timeout: float = 120.0
@@ -82,7 +89,8 @@ class Config:
             raise ConfigError(f"generator must be one of {', '.join(GENERATORS)}. "
                               f"Currently, generator is {self.generator!r} "
                               f"(set by argument, --generator or ASSISTANT_GENERATOR)")
-        for name in ("threads", "max_question_chars", "passages", "chroma_port", "context_window"):
+        for name in ("threads", "max_question_chars", "passages", "chroma_port", "context_window",
+                     "max_file_mb", "max_upload_mb"):
             if getattr(self, name) <= 0:
                 raise ConfigError(f"{name} must be greater than 0. "
                                   f"Currently, {name} is {getattr(self, name)!r}")

@@ -56,7 +56,7 @@ class Assistant:
         name = generator if isinstance(generator, str) or generator is None else "custom"
         cfg = Config.load(corpus=corpus, index=index,
                           generator=None if name == "custom" else name, **settings)
-        docs = load_corpus(cfg.corpus)
+        docs = load_corpus(cfg.corpus, max_bytes=int(cfg.max_file_mb * 2**20))
         embedder = embedder or LocalEmbedder()
         store = ChromaIndex(StoreConfig(path=cfg.index, name=cfg.collection, host=cfg.chroma_host,
                                         port=cfg.chroma_port), embedder)

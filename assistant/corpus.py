@@ -53,8 +53,15 @@ class Corpus:
         raise KeyError(source)
 
 
-def load_corpus(root: Path) -> Corpus:
-    """Read every .txt/.md file under `root` (sorted, recursive)."""
+MB = 2**20
+MAX_FILE_BYTES = 50 * MB  # the default of the max_file_mb setting
+BLOCK = 8192  # control characters are counted per block, so a binary tail cannot hide
+_CONTROL = bytes(b for b in range(32) if chr(b) not in "\n\r\t\f")
+
+
+def load_corpus(root: Path, *, max_bytes: int = MAX_FILE_BYTES) -> Corpus:
+    """Read every .txt/.md file under `root` (sorted, recursive). Files over `max_bytes` are
+    skipped by their size alone, never read, so one huge file cannot exhaust memory."""
     root = Path(root)
     if not root.is_dir():
         raise CorpusError(f"Corpus directory not found: {root}. Point ASSISTANT_CORPUS or "
@@ -64,8 +71,9 @@ def load_corpus(root: Path) -> Corpus:
         rel = path.relative_to(root).as_posix()
         if path.suffix.lower() not in SUFFIXES or any(p.startswith(".") for p in path.parts[-1:]):
             continue
-        raw = path.read_bytes()
-        text, encoding, problem = decode(raw)
+        raw, problem = _read(path, max_bytes)
+        if problem is None:
+            text, encoding, problem = decode(raw)
         if problem:
             skipped.append(SkippedFile(rel, problem))
             continue
@@ -79,21 +87,50 @@ def load_corpus(root: Path) -> Corpus:
     return Corpus(root, tuple(docs), tuple(skipped))
 
 
+def _read(path: Path, max_bytes: int) -> tuple[bytes, str | None]:
+    """(bytes, problem): the size is checked with stat first; an unreadable file is a skip,
+    not the end of indexing."""
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            return b"", (f"{_megabytes(size)} MB is over the {max_bytes / MB:g} MB limit "
+                         f"(ASSISTANT_MAX_FILE_MB); skipped")
+        return path.read_bytes(), None
+    except OSError as exc:
+        return b"", f"cannot be read ({exc.strerror or exc}); skipped"
+
+
+def _megabytes(size: int) -> str:
+    mb = size / MB
+    return f"{mb:.1f}" if mb >= 0.1 else f"{mb:.2g}"
+
+
 def decode(raw: bytes) -> tuple[str, str, str | None]:
     """(text, encoding, problem). UTF-8 first, then Windows-1252 for legacy text files;
-    anything with NUL bytes or many control characters is binary and skipped."""
-    if b"\x00" in raw[:8192]:
+    anything with a NUL byte, or a block with many control characters, anywhere in the file
+    is binary and skipped (a text header must not smuggle a binary body into the index)."""
+    if b"\x00" in raw:
         return "", "", "binary file (NUL bytes); skipped"
+    if _control_heavy(raw):
+        return "", "", "binary file (control characters); skipped"
     for encoding in ("utf-8-sig", "cp1252"):
         try:
             text = raw.decode(encoding)
         except UnicodeDecodeError:
             continue
-        control = sum(1 for c in text[:8192] if ord(c) < 32 and c not in "\n\r\t\f")
-        if control > max(4, len(text[:8192]) // 100):
-            return "", "", "binary file (control characters); skipped"
         return text, ("utf-8" if encoding == "utf-8-sig" else encoding), None
     return "", "", "not UTF-8 or Windows-1252 text; skipped"
+
+
+def _control_heavy(raw: bytes) -> bool:
+    """True when some block has more than 1% control characters (at least 5). Bytes below 32
+    are the same characters in UTF-8 and Windows-1252, so the bytes can be counted directly."""
+    for at in range(0, len(raw), BLOCK):
+        block = raw[at:at + BLOCK]
+        control = len(block) - len(block.translate(None, _CONTROL))
+        if control > max(4, len(block) // 100):
+            return True
+    return False
 
 
 def parse_document(source: str, text: str, sha256: str = "", encoding: str = "utf-8") -> Document:

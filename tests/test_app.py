@@ -191,3 +191,149 @@ def test_main_says_what_it_loaded_and_reports_bad_setup(tiny_corpus, tmp_path, m
     assert app.main(["-g", "extractive"]) == 2
     err = capsys.readouterr().err
     assert err.startswith("error:") and "Traceback" not in err and len(launched) == 2
+
+
+# ---------------------------------------------------------------- safe to leave running
+
+def test_an_unexpected_failure_is_a_clear_message_logged_with_its_cause(bot, fake_llm, caplog):
+    def crash(messages):
+        raise ValueError("internal detail /srv/secret")
+    fake_llm.enqueue(crash, crash)
+    respond, _, _, ask_api = app.make_handlers(bot)
+    _, (history, *_rest) = run(respond, "When will the library open?")
+    shown = history[-1]["content"]
+    assert "class='error'" in shown and "ValueError" in shown and "server&#x27;s log" in shown
+    assert "/srv/secret" not in shown and "Traceback" not in shown
+    with pytest.raises(gr.Error) as raised:
+        ask_api("When will the library open?")
+    assert "ValueError" in raised.value.message and "/srv/secret" not in raised.value.message
+    logged = [r for r in caplog.records if r.name == "app" and r.exc_info]
+    assert len(logged) == 2 and all(isinstance(r.exc_info[1], ValueError) for r in logged)
+    _, (history, *_rest) = run(respond, "When will the library open?")
+    assert "class='cite'" in history[-1]["content"]  # and the app goes on
+
+
+def test_the_chat_renders_text_never_markdown(bot):
+    demo = app.build_app(bot)
+    chat = next(c for c in demo.config["components"] if c["type"] == "chatbot")["props"]
+    assert chat["render_markdown"] is False and chat["latex_delimiters"] == []
+    assert app.render_draft("![x](http://h/p.png) <img src=x>\nnext") == (
+        "![x](http://h/p.png) &lt;img src=x&gt;<br>next ▍")
+
+
+def test_login_settings(tmp_path):
+    assert app.load_auth(None) is None and app.load_auth("") is None
+    assert app.load_auth("ann:pa:ss") == [("ann", "pa:ss")]
+    users = tmp_path / "users"
+    users.write_text("# who may ask\nann:one\n\nbob:two\n")
+    assert app.load_auth(str(users)) == [("ann", "one"), ("bob", "two")]
+    for bad in ("ann", "ann:", ":pw", str(tmp_path / "missing-file")):
+        with pytest.raises(app.ConfigError, match="ASSISTANT_AUTH"):
+            app.load_auth(bad)
+
+
+def test_serving_beyond_loopback_without_a_login_warns():
+    for host in ("0.0.0.0", "::", "192.168.1.20", "my-server.example"):
+        assert "without a login" in app.exposure_warning(host, None)
+        assert app.exposure_warning(host, [("ann", "pw")]) is None
+    for host in ("127.0.0.1", "127.0.1.1", "localhost", "::1"):
+        assert app.exposure_warning(host, None) is None
+
+
+def test_main_warns_and_passes_login_and_upload_limit(tiny_corpus, tmp_path, monkeypatch, capsys):
+    launched = []
+    monkeypatch.setattr(app, "launch", lambda demo, host, port, **kw: launched.append((host, kw)))
+    monkeypatch.setenv("ASSISTANT_CORPUS", str(tiny_corpus))
+    monkeypatch.setenv("ASSISTANT_INDEX", str(tmp_path / "ix"))
+    assert app.main(["-g", "extractive", "--host", "0.0.0.0"]) == 0
+    assert "warning: serving on 0.0.0.0 without a login" in capsys.readouterr().err
+    assert launched[-1] == ("0.0.0.0", {"auth": None, "max_upload_mb": 50.0})
+    monkeypatch.setenv("ASSISTANT_AUTH", "ann:pw")
+    monkeypatch.setenv("ASSISTANT_MAX_UPLOAD_MB", "2")
+    assert app.main(["-g", "extractive", "--host", "0.0.0.0"]) == 0
+    assert "warning" not in capsys.readouterr().err
+    assert launched[-1] == ("0.0.0.0", {"auth": [("ann", "pw")], "max_upload_mb": 2.0})
+    monkeypatch.setenv("ASSISTANT_AUTH", "no-colon")
+    assert app.main(["-g", "extractive"]) == 2 and "ASSISTANT_AUTH" in capsys.readouterr().err
+
+
+def test_only_an_in_process_model_is_one_question_at_a_time():
+    from types import SimpleNamespace
+
+    def bot_with(name):
+        return SimpleNamespace(info=lambda: {"generator": name})
+    one_at_a_time = {"concurrency_limit": 1, "concurrency_id": app.MODEL_QUEUE}
+    assert app.concurrency(bot_with("local")) == one_at_a_time
+    assert app.concurrency(bot_with("fake")) == one_at_a_time  # unknown: assume one model
+    for name in ("extractive", "ollama", "openai"):
+        assert "concurrency_id" not in app.concurrency(bot_with(name))
+
+
+@pytest.mark.server
+def test_login_is_required_when_set_and_uploads_are_limited(bot):
+    import httpx
+    from gradio_client import Client
+
+    port = free_port()
+    demo = app.build_app(bot)
+    app.launch(demo, "127.0.0.1", port, auth=[("ann", "s3cret")], max_upload_mb=0.01,
+               prevent_thread_lock=True, quiet=True)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        with httpx.Client(timeout=30) as anon:
+            assert anon.get(f"{url}/config").status_code == 401
+            upload = anon.post(f"{url}/gradio_api/upload", files={"files": ("a.txt", b"x")})
+            assert upload.status_code == 401
+            page = anon.get(f"{url}/").text  # the login form: no app, no documents in it
+            assert '"auth_required":true' in page and "Riverton" not in page
+        with pytest.raises(Exception):
+            Client(f"{url}/", verbose=False)
+        with httpx.Client(timeout=30) as user:
+            for password, status in (("wrong", 400), ("s3cret", 200)):
+                login = user.post(f"{url}/login", data={"username": "ann", "password": password})
+                assert login.status_code == status
+            big = user.post(f"{url}/gradio_api/upload", files={"files": ("a.txt", b"x" * 20_000)})
+            small = user.post(f"{url}/gradio_api/upload", files={"files": ("a.txt", b"x" * 100)})
+            assert big.status_code == 413 and small.status_code == 200
+        client = Client(f"{url}/", auth=("ann", "s3cret"), verbose=False)
+        assert "June 2022" in client.predict("When will the library open?", api_name="/ask")["text"]
+    finally:
+        demo.close()
+
+
+class BarrierGenerator:
+    """An `extractive` answerer that waits until `parties` questions are being answered at
+    once: it proves parallelism without timing anything (a serial queue breaks the barrier)."""
+
+    name = "extractive"
+    model = None
+
+    def __init__(self, parties: int):
+        from assistant.extractive import ExtractiveGenerator
+
+        self.inner = ExtractiveGenerator()
+        self.barrier = threading.Barrier(parties, timeout=20)
+
+    def stream(self, question, evidence):
+        self.barrier.wait()
+        yield from self.inner.stream(question, evidence)
+
+
+@pytest.mark.server
+def test_the_extractive_app_answers_questions_side_by_side(tiny_corpus, tmp_path, fake_embedder):
+    from gradio_client import Client
+
+    gen = BarrierGenerator(4)
+    bot = Assistant.load(corpus=tiny_corpus, index=tmp_path / "ix", generator=gen,
+                         embedder=fake_embedder)
+    port = free_port()
+    demo = app.build_app(bot)
+    app.launch(demo, "127.0.0.1", port, prevent_thread_lock=True, quiet=True)
+    try:
+        client = Client(f"http://127.0.0.1:{port}/", verbose=False)
+        jobs = [client.submit("When will the library open?", api_name="/ask") for _ in range(4)]
+        results = [j.result(timeout=90) for j in jobs]
+        assert all("June 2022" in r["text"] for r in results)
+        assert not gen.barrier.broken  # all four were being answered at the same time
+    finally:
+        demo.close()

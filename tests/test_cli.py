@@ -68,3 +68,64 @@ def test_chat_repl(capsys, cli_env, monkeypatch):
     monkeypatch.setattr("builtins.input", fake_input)
     code, out, _ = run(capsys, "chat", "-g", "extractive", *cli_env)
     assert code == 0 and "(conversation cleared)" in out and out.count("[1]") >= 2
+
+
+@pytest.fixture
+def scripted(monkeypatch):
+    """The `fake` backend the CLI builds, with replies the test scripts."""
+    from assistant.backends import _LLMS
+    from assistant.backends.fake import ScriptedLLM
+
+    llm = ScriptedLLM()
+    monkeypatch.setitem(_LLMS, "fake", lambda cfg: llm)
+    return llm
+
+
+def _after_draft(out: str) -> str:
+    """What the CLI printed once the stream ended: the checked answer and its notes."""
+    assert "Checked answer" in out, out
+    return out.split("Checked answer", 1)[1]
+
+
+def test_ask_shows_struck_sentences_of_the_checked_answer(capsys, cli_env, scripted):
+    from assistant.backends.fake import default_reply
+
+    scripted.enqueue(lambda m: default_reply(m) + " It has 900 rooms [1].")
+    code, out, _ = run(capsys, "ask", "-g", "fake", *cli_env, "When will the library open?")
+    checked = _after_draft(out)
+    assert code == 0 and "June 2022" in checked.splitlines()[1]
+    rooms = [line for line in checked.splitlines() if "900 rooms" in line]
+    assert rooms and all(line.lstrip().startswith("✗ removed") for line in rooms)
+
+
+def test_ask_shows_the_abstention_that_replaced_the_draft(capsys, cli_env, scripted):
+    scripted.enqueue("The library has 900 rooms and a pool [1].")
+    code, out, _ = run(capsys, "ask", "-g", "fake", *cli_env,
+                       "What do critics say about the library?")
+    checked = _after_draft(out)
+    assert code == 0 and "The documents don't say." in checked
+    assert all(line.lstrip().startswith("✗ removed") for line in checked.splitlines()
+               if "900 rooms" in line)
+
+
+def test_ask_does_not_repeat_an_answer_the_check_left_unchanged(capsys, cli_env):
+    code, out, _ = run(capsys, "ask", "-g", "extractive", *cli_env, "When will the library open?")
+    assert code == 0 and "Checked answer" not in out and out.count("June 2022") == 2  # text, quote
+
+
+def test_chat_repl_survives_an_unexpected_failure(capsys, cli_env, scripted, monkeypatch):
+    def crash(messages):
+        raise ValueError("internal detail /srv/secret")
+    scripted.enqueue(crash)
+    lines = iter(["When will the library open?", "When will the library open?"])
+
+    def fake_input(prompt=""):
+        try:
+            return next(lines)
+        except StopIteration:
+            raise EOFError
+    monkeypatch.setattr("builtins.input", fake_input)
+    monkeypatch.delenv("ASSISTANT_DEBUG", raising=False)
+    code, out, err = run(capsys, "chat", "-g", "fake", *cli_env)
+    assert code == 0 and "unexpected error: ValueError" in out and "ASSISTANT_DEBUG" in out
+    assert "Traceback" not in out + err and "June 2022" in out.split("ValueError", 1)[1]

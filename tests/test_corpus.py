@@ -99,3 +99,42 @@ def test_only_binary_files_is_a_corpus_error(tmp_path):
     (tmp_path / "c" / "x.txt").write_bytes(b"\x00\x01\x02" * 100)
     with pytest.raises(CorpusError, match="x.txt: binary"):
         load_corpus(tmp_path / "c")
+
+
+def test_a_nul_byte_anywhere_makes_a_file_binary(tmp_path):
+    corpus = write_corpus(tmp_path / "c", {"good.txt": "Plain text about the council.\n"})
+    (corpus / "late.txt").write_bytes(b"Plain text line.\n" * 1000 + b"\x00\x01 tail\n")
+    (corpus / "noisy.txt").write_bytes(b"Plain text line.\n" * 1000 + b"\x01\x02\x03\x04\x05" * 40)
+    c = load_corpus(corpus)
+    assert [d.source for d in c.documents] == ["good.txt"]
+    assert {s.path: s.reason for s in c.skipped} == {
+        "late.txt": "binary file (NUL bytes); skipped",
+        "noisy.txt": "binary file (control characters); skipped"}
+
+
+def test_a_file_over_the_size_limit_is_skipped_before_it_is_read(tmp_path, monkeypatch):
+    corpus = write_corpus(tmp_path / "c", {"good.txt": "Plain text about the council.\n"})
+    with open(corpus / "huge.txt", "wb") as f:  # sparse: 73.2 MB on paper, nothing on disk
+        f.truncate(int(73.2 * 2**20))
+    read = []
+    real_read_bytes = type(corpus).read_bytes
+    monkeypatch.setattr(type(corpus), "read_bytes",
+                        lambda self: read.append(self.name) or real_read_bytes(self))
+    c = load_corpus(corpus)
+    assert [d.source for d in c.documents] == ["good.txt"] and "huge.txt" not in read
+    assert [(s.path, s.reason) for s in c.skipped] == [
+        ("huge.txt", "73.2 MB is over the 50 MB limit (ASSISTANT_MAX_FILE_MB); skipped")]
+    (corpus / "small.txt").write_text("Plain text. " * 200)  # 2.4 KB
+    c = load_corpus(corpus, max_bytes=2048)
+    assert [d.source for d in c.documents] == ["good.txt"]
+    assert "MB is over the" in dict((s.path, s.reason) for s in c.skipped)["small.txt"]
+
+
+def test_the_file_size_limit_is_a_setting(monkeypatch):
+    from assistant.config import Config
+    from assistant.errors import ConfigError
+
+    assert Config.load(env={}).max_file_mb == 50
+    assert Config.load(env={"ASSISTANT_MAX_FILE_MB": "2.5"}).max_file_mb == 2.5
+    with pytest.raises(ConfigError, match="max_file_mb"):
+        Config.load(env={"ASSISTANT_MAX_FILE_MB": "0"})
