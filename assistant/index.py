@@ -1,15 +1,18 @@
 """The persisted index: chunks and sentences with their embeddings, in Chroma.
 
 Two collections per index (`<name>-chunks`, `<name>-sentences`). The chunk collection's metadata
-records the embedder identity and vector size; each record carries its document's sha256 and
-the document's chunk and sentence counts, so `sync` can tell unchanged, changed, added, removed
-and half-written documents apart and only re-embed what changed. A file lock serialises every
-write: opening (which creates the store and its collections), corruption recovery and `sync`.
+records the embedder identity and vector size. The manifest (`manifest.py`, a small table of
+its own) records each document's sha256, counts and status, so `sync` can tell unchanged,
+changed, added, removed and half-written documents apart without reading the store, and only
+re-embed what changed. Every read of the store is paged: one unpaged read of a large store
+overflows SQLite's limit on query variables. A file lock serialises every write: opening
+(which creates the store and its collections), corruption recovery and `sync`.
 Chroma types stay inside this module.
 """
 
 from __future__ import annotations
 
+import functools
 import logging
 import shutil
 import time
@@ -23,10 +26,12 @@ from .chunking import chunk_document
 from .corpus import Corpus
 from .embeddings import Embedder
 from .errors import EmbedderMismatch, IndexBusy, IndexUnusable
+from .manifest import Manifest
 from .types import COMMENT, Chunk, Document, Sentence
 
 log = logging.getLogger(__name__)
-SCHEMA = "4"  # bump when what is stored or embedded changes: old indexes are rebuilt
+SCHEMA = "5"  # bump when what is stored or embedded changes: old indexes are rebuilt
+PAGE = 5000  # records per read or delete: far below SQLite's 32,766 query variables
 
 
 @dataclass(frozen=True)
@@ -61,6 +66,25 @@ class SyncReport:
         elif not self.changed:
             lines.append("up to date: nothing to re-embed")
         return lines
+
+
+def _store_errors(method):
+    """A failure inside the store reaches the user as an IndexUnusable that says what happened
+    and what to do, never as a raw database error."""
+    @functools.wraps(method)
+    def wrapper(self, *args, **kwargs):
+        try:
+            return method(self, *args, **kwargs)
+        except IndexUnusable:
+            raise
+        except Exception as exc:
+            where = (f"the Chroma server at {self.cfg.host}:{self.cfg.port}" if self.cfg.host
+                     else f"the index at {self.cfg.path}")
+            raise IndexUnusable(
+                f"Reading or writing {where} failed ({type(exc).__name__}: {exc}). Rebuild it "
+                f"with `python -m assistant index --rebuild`; if that fails too, delete "
+                f"{self.cfg.path} and run `python -m assistant index`.") from exc
+    return wrapper
 
 
 def _precomputed_ef():
@@ -137,11 +161,14 @@ class ChromaIndex:
     # ------------------------------------------------------------ opening
 
     def _open(self) -> None:
+        self.manifest = None
         try:
             self._client = _client(self.cfg)
             self._chunks = self._collection("chunks")
             self._sentences = self._collection("sentences")
             self._chunks.count()
+            self.manifest = Manifest(self.cfg.path)
+            self.manifest.documents()
         except IndexUnusable:
             raise
         except Exception as exc:
@@ -162,12 +189,15 @@ class ChromaIndex:
         aside = self.cfg.path.with_name(f"{self.cfg.path.name}.corrupt-{time.strftime('%Y%m%d-%H%M%S')}")
         log.warning("index at %s is unreadable (%s); moved to %s and rebuilding",
                     self.cfg.path, exc, aside)
+        if self.manifest is not None:
+            self.manifest.close()
         _forget_system(self.cfg.path)
         shutil.move(str(self.cfg.path), str(aside))
         self.recovered_from = str(aside)
         self._client = _client(self.cfg)
         self._chunks = self._collection("chunks")
         self._sentences = self._collection("sentences")
+        self.manifest = Manifest(self.cfg.path)
 
     def check_embedder(self) -> None:
         meta = self._chunks.metadata or {}
@@ -187,9 +217,11 @@ class ChromaIndex:
                 pass
         self._chunks = self._collection("chunks")
         self._sentences = self._collection("sentences")
+        self.manifest.clear()
 
     # ------------------------------------------------------------ writing
 
+    @_store_errors
     def sync(self, corpus: Corpus, rebuild: bool = False) -> SyncReport:
         """Bring the index in line with `corpus`, re-embedding only what changed."""
         t0 = time.perf_counter()
@@ -202,51 +234,50 @@ class ChromaIndex:
         report = SyncReport(rebuilt=getattr(self, "recovered_from", None) and "corrupt index")
         if not rebuild:
             self.check_embedder()  # never silently mix embedders
-        if rebuild or (self._chunks.metadata or {}).get("schema") != SCHEMA:
-            report.rebuilt = report.rebuilt or ("requested" if rebuild else "index format changed")
+        why = self._needs_rebuild(rebuild)
+        if why:
+            report.rebuilt = report.rebuilt or why
             self.reset()
-        indexed = self._indexed_documents()
+        indexed = self.manifest.documents()
         wanted = {doc.source: doc for doc in corpus.documents}
         for source in sorted(set(indexed) - set(wanted)):
             self._delete(source)
             report.removed.append(source)
         for source, doc in wanted.items():
             state = indexed.get(source)
-            if state == (doc.meta.sha256, "complete"):
+            if state and state.complete and state.sha256 == doc.meta.sha256:
                 report.unchanged.append(source)
                 continue
             if state:
                 self._delete(source)
             self._add(doc)
             (report.updated if state else report.added).append(source)
+        self.manifest.set(schema=SCHEMA, embedder=self.embedder.identity, dim=self.embedder.dim)
         return report
 
-    def _indexed_documents(self) -> dict[str, tuple[str, str]]:
-        """source -> (sha256, "complete" | "partial") from what is actually stored."""
-        chunk_meta = self._chunks.get(include=["metadatas"])["metadatas"] or []
-        sentence_meta = self._sentences.get(include=["metadatas"])["metadatas"] or []
-        counts: dict[str, list[int]] = {}
-        expected: dict[str, tuple[str, int, int]] = {}
-        for m in chunk_meta:
-            counts.setdefault(m["source"], [0, 0])[0] += 1
-            expected[m["source"]] = (m["doc_sha256"], m["doc_chunks"], m["doc_sentences"])
-        for m in sentence_meta:
-            counts.setdefault(m["source"], [0, 0])[1] += 1
-            expected.setdefault(m["source"], ("", -1, -1))
-        return {
-            src: (sha, "complete" if counts[src] == [n_chunks, n_sents] else "partial")
-            for src, (sha, n_chunks, n_sents) in expected.items()
-        }
+    def _needs_rebuild(self, requested: bool) -> str | None:
+        """Why the whole index must be rebuilt, if it must."""
+        if requested:
+            return "requested"
+        if (self._chunks.metadata or {}).get("schema") != SCHEMA:
+            return "index format changed"
+        if self.manifest.is_new and self._chunks.count():
+            return "index manifest missing"
+        return None
 
     def _delete(self, source: str) -> None:
-        self._sentences.delete(where={"source": source})
-        self._chunks.delete(where={"source": source})
+        """Drop a document's records, a page at a time (a large document has many)."""
+        for collection in (self._sentences, self._chunks):
+            while ids := collection.get(where={"source": source}, limit=PAGE, include=[])["ids"]:
+                collection.delete(ids=ids)
+        self.manifest.remove(source)
 
     def _add(self, doc: Document) -> None:
         chunks = chunk_document(doc)
         sentences = [s for c in chunks for s in c.sentences]
-        common = {"source": doc.source, "doc_sha256": doc.meta.sha256,
-                  "doc_chunks": len(chunks), "doc_sentences": len(sentences)}
+        self.manifest.begin(doc.source, doc.meta.sha256, len(chunks), len(sentences))
+        common = {"source": doc.source, "doc_sha256": doc.meta.sha256}
+        seq = {c.id: n for n, c in enumerate(chunks)}
         self._write(self._sentences, [s.id for s in sentences], [s.text for s in sentences],
                     [_label(s.kind) + s.text for s in sentences],
                     [{**common, "start": s.start, "end": s.end, "kind": s.kind,
@@ -254,7 +285,9 @@ class ChromaIndex:
         # Chunks last: a document counts as indexed only once its chunks are all there.
         self._write(self._chunks, [c.id for c in chunks], [c.text for c in chunks],
                     [_embedding_text(doc, c) for c in chunks],
-                    [{**common, "start": c.start, "end": c.end, "kind": c.kind} for c in chunks])
+                    [{**common, "start": c.start, "end": c.end, "kind": c.kind, "seq": seq[c.id]}
+                     for c in chunks])
+        self.manifest.complete(doc.source)
 
     def _write(self, collection, ids, texts, to_embed, metadatas) -> None:
         step = 512
@@ -265,16 +298,20 @@ class ChromaIndex:
 
     # ------------------------------------------------------------ reading
 
+    @_store_errors
     def count(self) -> int:
         return self._chunks.count()
 
+    @_store_errors
     def all_chunks(self) -> list[Chunk]:
-        got = self._chunks.get(include=["documents", "metadatas"])
-        return [
-            Chunk(cid, m["source"], m["start"], m["end"], text, m["kind"])
-            for cid, text, m in zip(got["ids"], got["documents"], got["metadatas"])
-        ]
+        chunks: list[Chunk] = []
+        for offset in range(0, self.count(), PAGE):
+            got = self._chunks.get(include=["documents", "metadatas"], limit=PAGE, offset=offset)
+            chunks += [Chunk(cid, m["source"], m["start"], m["end"], text, m["kind"])
+                       for cid, text, m in zip(got["ids"], got["documents"], got["metadatas"])]
+        return chunks
 
+    @_store_errors
     def dense_search(self, vector: np.ndarray, k: int) -> list[tuple[str, float]]:
         """(chunk id, cosine similarity), best first."""
         n = min(k, self.count())
@@ -283,6 +320,7 @@ class ChromaIndex:
         got = self._chunks.query(query_embeddings=[vector], n_results=n, include=["distances"])
         return [(cid, 1.0 - d) for cid, d in zip(got["ids"][0], got["distances"][0])]
 
+    @_store_errors
     def dense_sentence_search(self, vector: np.ndarray, k: int) -> list[tuple[str, float]]:
         """(chunk id, cosine of its best sentence), best first: small-to-big retrieval."""
         n = min(k, self._sentences.count())
@@ -295,6 +333,7 @@ class ChromaIndex:
             best.setdefault(m["chunk_id"], 1.0 - d)
         return list(best.items())
 
+    @_store_errors
     def sentences_of(self, chunk_ids: list[str], edges: bool = False
                      ) -> tuple[list[Sentence], np.ndarray]:
         """The sentences of the given chunks, in document order, with their vectors.
@@ -329,26 +368,25 @@ class ChromaIndex:
         return sentences, vectors.reshape(len(ordered), self.embedder.dim)
 
     def _bordering_chunks(self, chunk_ids: list[str]) -> dict[str, list[tuple[str, str]]]:
-        """chunk id not given -> [("before" | "after", the given chunk it borders), ...]."""
-        given = set(chunk_ids)
-        sources = sorted({cid.rsplit("#", 1)[0] for cid in chunk_ids})
-        got = self._chunks.get(where={"source": {"$in": sources}}, include=["metadatas"])
-        order: dict[str, list[tuple[int, str]]] = {}
-        for cid, m in zip(got["ids"], got["metadatas"]):
-            order.setdefault(m["source"], []).append((m["start"], cid))
-        borders: dict[str, list[tuple[str, str]]] = {}
-        for chunks in order.values():
-            ids = [cid for _, cid in sorted(chunks)]
-            for i, cid in enumerate(ids):
-                if cid not in given:
-                    continue
-                if i > 0 and ids[i - 1] not in given:
-                    borders.setdefault(ids[i - 1], []).append(("before", cid))
-                if i + 1 < len(ids) and ids[i + 1] not in given:
-                    borders.setdefault(ids[i + 1], []).append(("after", cid))
-        return borders
+        """chunk id not given -> [("before" | "after", the given chunk it borders), ...]:
+        the chunks at positions seq - 1 and seq + 1 of each given chunk's document."""
+        given = self._chunks.get(ids=chunk_ids, include=["metadatas"])
+        position = {(m["source"], m["seq"]): cid for cid, m in zip(given["ids"], given["metadatas"])}
+        wanted: dict[tuple[str, int], list[tuple[str, str]]] = {}
+        for (source, seq), cid in position.items():
+            for side, other in (("before", seq - 1), ("after", seq + 1)):
+                if other >= 0 and (source, other) not in position:
+                    wanted.setdefault((source, other), []).append((side, cid))
+        if not wanted:
+            return {}
+        clauses = [{"$and": [{"source": src}, {"seq": seq}]} for src, seq in wanted]
+        got = self._chunks.get(where=clauses[0] if len(clauses) == 1 else {"$or": clauses},
+                               include=["metadatas"])
+        return {cid: wanted[(m["source"], m["seq"])] for cid, m in zip(got["ids"], got["metadatas"])}
 
     def close(self) -> None:
+        if self.manifest is not None:
+            self.manifest.close()
         if not self.cfg.host:
             _forget_system(self.cfg.path)
 
