@@ -78,7 +78,7 @@ def check_facts(sentence: str, items: list[EvidenceItem]) -> list[str]:
         problems.append(f"date {month} is not in the cited source")
     for when in sorted(set(_MONTH_YEAR.findall(sentence)) - set(_MONTH_YEAR.findall(around))):
         problems.append(f"date {when} is not in the cited source")
-    known = T.names(around) | {w.strip(".,;:'’\"“”()") for w in around.split()}
+    known = T.names(around) | {T.name_key(w) for w in around.split()}
     for name in sorted(T.names(sentence) - known):
         problems.append(f"name {name} is not in the cited source")
     return problems
@@ -86,7 +86,7 @@ def check_facts(sentence: str, items: list[EvidenceItem]) -> list[str]:
 
 def _date_numbers(text: str) -> set[str]:
     """Years and days from dates (a document's date may be cited as "in 2018")."""
-    return {n for n in T.numbers(text) if len(n) == 4 and n[:2] in ("19", "20")} | set(
+    return {n for n in T.numbers(text) if len(n) == 4 and n[:1] in "12"} | set(
         re.findall(r"\b(\d{4})-\d\d-\d\d\b", text))
 
 
@@ -99,12 +99,34 @@ def lexical_support(sentence: str, items: list[EvidenceItem]) -> float:
 
 
 def echoed_question(sentence: str, items: list[EvidenceItem], question: str) -> list[str]:
-    """Words the sentence takes from the question that its sources never say: a model pinning
-    the question onto unrelated evidence ("The inspection cost £62m" from "£62m into services")."""
+    """Words the sentence takes from the question that its sources never say, when they are
+    most of what it takes: a model pinning the question onto unrelated evidence ("The
+    inspection cost £62m" from "£62m into services"). A restatement that keeps the question's
+    subject ("Henry IV was known as Henry of Navarre before taking the throne") passes."""
     from_question = set(T.tokenize(sentence)) & set(T.tokenize(question))
     said = set(T.tokenize(" ".join(f"{i.text} {i.context}" for i in items)))
     missing = sorted(from_question - said)
-    return missing if len(missing) >= 2 else []
+    return missing if len(missing) >= 2 and len(missing) > len(from_question) / 2 else []
+
+
+# A clause that gives a cause, purpose or comparison: checked on its own, since a sentence can
+# be close to its source as a whole while its "because ..." is invented.
+_CLAUSE = re.compile(r"\b(?:because(?: of)?|due to|owing to|as a result of|thanks to|in order to|"
+                     r"so that|rather than|more than|less than|instead of|unlike|caused by|"
+                     r"led to|following)\b", re.I)
+CLAUSE_MIN = 0.5  # share of a clause's content words its cited sources must hold
+
+
+def unsupported_clauses(sentence: str, items: list[EvidenceItem]) -> list[str]:
+    """Cause/purpose/comparison clauses whose content words the cited sources mostly lack."""
+    said = set(T.tokenize(" ".join(f"{i.text} {i.context}" for i in items)))
+    found = []
+    for m in _CLAUSE.finditer(sentence):
+        clause = re.split(r"[,;:.]", sentence[m.end():], maxsplit=1)[0]
+        words = set(T.tokenize(clause))
+        if words and len(words & said) / len(words) < CLAUSE_MIN:
+            found.append(f"{m.group(0)}{clause}".strip())
+    return found
 
 
 def verify(sentence: str, cited: tuple[int, ...], items: dict[int, EvidenceItem],
@@ -116,6 +138,8 @@ def verify(sentence: str, cited: tuple[int, ...], items: dict[int, EvidenceItem]
     problems = check_facts(sentence, known)
     if question and (echo := echoed_question(sentence, known, question)):
         problems.append(f"puts the question's words ({', '.join(echo)}) on a source that lacks them")
+    for clause in unsupported_clauses(sentence, known):
+        problems.append(f"the cited source does not say “{clause}”")
     if T.numbers(sentence) and known and all(i.fits_question is False for i in known):
         problems.append("states an amount from a source that is not about what was asked")
     semantic = max(float(vector @ i.vector) for i in known)

@@ -37,6 +37,16 @@ _TIMELINE = re.compile(r"\bover (?:time|the years)\b|\bhow (?:has|have|did) .{0,
 
 def asks_for_timeline(question: str) -> bool:
     return bool(_TIMELINE.search(question))
+
+
+_YES_NO_QUESTION = re.compile(r"^\s*(?:is|are|was|were|am|do|does|did|has|have|had|can|could|will|"
+                              r"would|should|shall|may|might|must|isn't|aren't|wasn't|weren't|"
+                              r"doesn't|don't|didn't|hasn't|haven't)\b", re.I)
+
+
+def asks_yes_no(question: str) -> bool:
+    """A question a plain "Yes." or "No." can lead the answer to ("Would it be the first...?")."""
+    return bool(_YES_NO_QUESTION.match(question))
 _LEANS_BACK = re.compile(r"^[\"“‘']?(?:she|he|it|they|this|these|those|its|their|her|his|"
                          r"however|but|therefore|indeed|also)\b|^[\"“]", re.I)  # or continues a quote
 # An amount or count answers a question only if its own sentence is about the question's subject:
@@ -142,7 +152,7 @@ def fits(kind: str | None, sentence: str, question: str) -> bool | None:
 
 
 def _capitalised(text: str) -> set[str]:
-    return {w.strip("'’?.,") for w in text.split() if w[:1].isupper()}
+    return {T.name_key(w) for w in text.split() if w[:1].isupper()}
 
 
 def question_entities(question: str) -> set[str]:
@@ -153,8 +163,7 @@ def question_entities(question: str) -> set[str]:
 def missing_entities(entities: set[str], context: str) -> tuple[str, ...]:
     """Entities of the question that `context` (the sentence's passage, its document's title
     and date) never mentions."""
-    have = T.names(context) | T.numbers(context) | {
-        re.sub(r"^\W+|(?:['’]s)?\W*$", "", w) for w in context.split()}
+    have = T.names(context) | T.numbers(context) | {T.name_key(w) for w in context.split()}
     return tuple(sorted(e for e in entities if e not in have))
 
 

@@ -21,7 +21,7 @@ from . import text as T
 from .citations import EvidenceItem, recite, split_answer, verify
 from .embeddings import Embedder
 from .errors import ConfigError
-from .evidence import Evidence, ScoredSentence, asks_for_timeline, quote_unit
+from .evidence import Evidence, ScoredSentence, asks_for_timeline, asks_yes_no, quote_unit
 from .extractive import ExtractiveGenerator, abstention, human_date
 from .prompts import render
 from .types import COMMENT, Answer, Citation, SentenceSupport
@@ -120,6 +120,8 @@ class LLMGenerator:
                evidence: Evidence) -> Answer:
         """Parse, verify and number the model's answer."""
         by_number = {i.number: i for i in items}
+        if not asks_yes_no(question):  # a "Yes." before an answer to "why" or "what" misleads
+            raw = _YES_NO_LEAD.sub("", raw)
         pieces = [] if _refused(raw) else split_answer(raw)
         vectors = self.embedder.embed([p for p, _ in pieces]) if pieces else np.zeros((0, 1))
         supports = []
@@ -137,13 +139,15 @@ class LLMGenerator:
         return self._labelled(compose(question, kept, supports, by_number))
 
     def _fallback(self, question: str, evidence: Evidence, supports, raw: str) -> Answer:
-        """Nothing supported: the model refused, or wrote only unsupported text. Quote the
-        evidence when it is strong, else abstain."""
+        """Nothing supported. When the model refused, quote the evidence only if it is strong
+        (the refusal is a signal that the documents do not answer); when the model answered
+        but its wording failed the check, quote what the extractive answerer would quote,
+        so a check that is strict on wording never makes this backend answer less than quoting."""
         refused = _refused(raw) or not supports
         why = ("the model found no answer in the sources" if refused
                else "no sentence of the model's answer was supported by its sources")
         chosen = self.fallback.select(evidence)
-        if chosen and chosen[0].score >= self.quote_above:
+        if chosen and (not refused or chosen[0].score >= self.quote_above):
             from .extractive import compose as quote
 
             answer = quote(question, evidence, chosen, generator=self.name,
@@ -295,6 +299,9 @@ def compose(question: str, kept: list[SentenceSupport], all_supports: list[Sente
                        for s in all_supports)
     return Answer(question=question, text=" ".join(parts), citations=citations,
                   sentences=renumbered)
+
+
+_YES_NO_LEAD = re.compile(r"^\s*(?:yes|no)\s*[.,!:]\s*", re.I)
 
 
 def _refused(raw: str) -> bool:

@@ -99,10 +99,16 @@ def _stemmer():
 _BRITISH = re.compile(r"(?<=[a-z]{3})is(e|ed|es|ing|ation|ations)\b")
 
 
+def strip_accents(text: str) -> str:
+    """Kücükdeveci -> Kucukdeveci: people type names without their diacritics."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
 def words(text: str) -> list[str]:
     """Lower-cased word and number tokens; £22m, £22million and £22 million agree, and so do
-    British and American spellings (criticised, criticized)."""
-    text = _BRITISH.sub(r"iz\1", fold(text).replace("per cent", "percent"))
+    British and American spellings (criticised, criticized) and accented and plain letters."""
+    text = _BRITISH.sub(r"iz\1", strip_accents(fold(text)).replace("per cent", "percent"))
     out: list[str] = []
     for tok in _TOKEN.findall(text):
         if out and out[-1][0].isdigit() and tok in _UNITS:
@@ -131,13 +137,16 @@ _MONTHS = ("january february march april may june july august september october 
            "december").split()
 MONTH_RE = "|".join(m.capitalize() for m in _MONTHS)
 _MONEY = re.compile(r"[£$€]\s?\d+(?:[.,]\d+)*\s?(?:m|bn|k|million|billion|thousand)?\b", re.I)
-_NUMBER = re.compile(r"\b\d+(?:[.,]\d+)*\b")
+_NUMBER = re.compile(r"\b\d+(?:[.,]\d+)*(?=s?\b)")  # 1880 in "the 1880s" too
 _NUMBER_WORDS = {
     "one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6", "seven": "7",
     "eight": "8", "nine": "9", "ten": "10", "eleven": "11", "twelve": "12", "twenty": "20",
     "thirty": "30", "forty": "40", "fifty": "50", "hundred": "100",
 }
 
+
+_DURATION_COUNTS = ("a", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine",
+                    "ten", "several", "many", "few")
 
 _ORDINALS = {
     "first": "1st", "second": "2nd", "third": "3rd", "fourth": "4th", "fifth": "5th",
@@ -162,26 +171,43 @@ def has_money(text: str) -> bool:
     return bool(_MONEY.search(text))
 
 
+_DATE = re.compile(
+    rf"\b(?:{MONTH_RE})\b|\b(?:1\d{{3}}|20\d\d)s?\b|\b\d{{1,2}}(?:st|nd|rd|th) century\b|"
+    rf"\b(?:{'|'.join(_DURATION_COUNTS)}|\d+(?:\.\d+)?) (?:years?|months?|weeks?|days?|hours?|"
+    rf"decades?|centuries)\b|\b(?:last|next|this) (?:year|month|week)\b|\b(?:yesterday|today)\b",
+    re.I)
+
+
 def has_date(text: str) -> bool:
-    return bool(re.search(rf"\b(?:{MONTH_RE})\b|\b(?:19|20)\d\d\b", text))
+    """A date, year (1000-2099), decade, century or duration: what "when" and "how long"
+    questions are answered with."""
+    return bool(_DATE.search(text))
 
 
-_NAME = re.compile(r"\b[A-Z][a-z'’]+(?:[ -](?:[A-Z][a-z'’]+|of|for|and))*\b")
+_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
 
 
 def names(text: str) -> set[str]:
-    """Capitalised words that are not sentence-initial or month/day names: a cheap NER."""
+    """Capitalised words that are not sentence-initial, stopwords or month names: a cheap NER.
+    Names come back as `name_key`s, so GmbH and Gmbh, Kücükdeveci and Kucukdeveci are one."""
     found: set[str] = set()
-    for m in _NAME.finditer(text):
-        before = text[:m.start()].rstrip()
-        initial = not before or before[-1] in ".!?:\"“‘'(" or before.endswith("\n")
-        for part in re.split(r"[ -]", m.group(0)):
-            low = part.lower()
-            if part[:1].isupper() and low not in STOPWORDS and low not in _MONTHS and not (
-                initial and part == m.group(0).split()[0]
-            ):
-                found.add(re.sub(r"['’]s?$", "", part))
+    for m in _WORD.finditer(text):
+        word = m.group(0)
+        if not word[0].isupper():
+            continue
+        before = text[max(0, m.start() - 40):m.start()].rstrip()
+        initial = not before or before[-1] in ".!?:\"“‘'(\n"
+        low = word.lower()
+        if not initial and low not in STOPWORDS and low not in _MONTHS:
+            found.add(name_key(word))
     return found
+
+
+def name_key(word: str) -> str:
+    """The form names are compared in: no possessive, no diacritics, lower case, stemmed
+    (Huguenots and Huguenot, Britain's and Britain are one name)."""
+    bare = strip_accents(re.sub(r"['’]s?$", "", word.strip(".,;:'’\"“”()"))).lower()
+    return _stemmer().stemWord(bare) if bare.isalpha() else bare
 
 
 # Text addressed to a language model rather than to a reader: a prompt injection. Such sentences
