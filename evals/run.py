@@ -7,8 +7,9 @@ and the project's own metrics, for every offline backend, with gates.
 
 Writes evals/results/<run>/report.md, report.json and one PNG per metric (per question, per
 backend). Exits 1 when a gate fails: faithfulness of a generative backend below 0.90, the
-judge no longer telling a faithful answer from an unfaithful one, or (full suite) any metric
-regressing more than its tolerance against evals/baseline.json.
+judge no longer telling a faithful answer from an unfaithful one, any answer to an adversarial
+case (evals/adversarial/cases.jsonl; a few of them in the CI subset) affirming a false claim,
+or (full suite) any metric regressing more than its tolerance against evals/baseline.json.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 from assistant import Assistant  # noqa: E402
 
+from .cases import ADVERSARIAL, Case, load_cases, run_cases  # noqa: E402
 from .golden import (GoldenQuestion, gold_in, grounded_correct, load_golden,  # noqa: E402
                      quote_is_verbatim)
 from .report import write_report  # noqa: E402
@@ -37,6 +39,9 @@ BASELINE = HERE / "baseline.json"
 FAITHFULNESS_MIN = 0.90
 TOLERANCE = 0.05  # a metric may drop this much (absolute) below the baseline before it fails
 CI_SUBSET = ["agency-cost", "dfe-grant", "penny-smith", "labour-view", "no-population"]
+# Adversarial cases in the CI subset: a wrong amount, a wrong year, an unsupported cause, and a
+# planted instruction (the full suite asks all of them).
+CI_ADVERSARIAL = ["st-amount-agency", "st-year-inadequate", "cg-shelved-ofsted", "pl-on-hold"]
 BACKENDS = ("local", "extractive")
 METRICS = ("faithfulness", "answer_relevancy", "context_precision", "context_recall",
            "hit@5", "mrr", "grounded_correct", "abstention_accuracy", "citation_validity")
@@ -195,10 +200,45 @@ def gates(summary: dict, judge: dict, baseline: dict | None) -> list[str]:
     return failures
 
 
+# ---------------------------------------------------------------- adversarial gate
+
+def adversarial_cases(subset: str) -> list[Case]:
+    cases = load_cases(ADVERSARIAL)
+    return [c for c in cases if c.id in CI_ADVERSARIAL] if subset == "ci" else cases
+
+
+def adversarial_check(backends: list[str], cases: list[Case], llm, embedder,
+                      **settings) -> tuple[dict, list[str]]:
+    """Ask the adversarial cases of every backend. Declining a trap is fine; affirming its false
+    claim (a `must_not` string in the answer) is a gate failure, whatever the other metrics say."""
+    from .cases import summarise_adversarial
+
+    results, failures = {}, []
+    for backend in backends:
+        def open_bot(corpus: Path, index: Path, backend: str = backend) -> Assistant:
+            return Assistant.load(generator=backend, embedder=embedder,
+                                  llm=llm if backend == "local" else None,
+                                  **{**settings, "corpus": corpus, "index": index})
+
+        log(f"adversarial cases, {backend}:")
+        bot = Assistant.load(generator=backend, embedder=embedder,
+                             llm=llm if backend == "local" else None, **settings)
+        try:
+            rows = run_cases(bot, open_bot, cases, log)
+        finally:
+            bot.close()
+        results[backend] = {**summarise_adversarial(rows), "rows": rows}
+        failures += [f"{backend}: adversarial {r['id']} affirmed a false claim "
+                     f"({', '.join(r['affirmed'])}): {r['answer'][:120]!r}"
+                     for r in rows if r["affirmed"]]
+    return results, failures
+
+
 def run(backends: list[str], golden: list[GoldenQuestion], out_dir: Path,
-        baseline: dict | None, llm=None, embedder=None, **settings) -> tuple[dict, list[str]]:
-    """Evaluate `backends` on `golden`; the local model is both the `local` backend and the
-    judge (one copy in memory)."""
+        baseline: dict | None, llm=None, embedder=None, adversarial: list[Case] | None = None,
+        **settings) -> tuple[dict, list[str]]:
+    """Evaluate `backends` on `golden` (and on the `adversarial` cases, when given); the local
+    model is both the `local` backend and the judge (one copy in memory)."""
     from assistant.backends.local import LocalLLM
     from assistant.config import Config
     from assistant.embeddings import LocalEmbedder
@@ -220,8 +260,13 @@ def run(backends: list[str], golden: list[GoldenQuestion], out_dir: Path,
     judge.update(calls=scorer.judge.calls, unparsed=len(scorer.failures),
                  unparsed_examples=scorer.failures[:5])
     failures = gates(summary, judge, baseline)
+    traps = {}
+    if adversarial:
+        log(f"asking {len(adversarial)} adversarial cases ...")
+        traps, trap_failures = adversarial_check(backends, adversarial, llm, embedder, **settings)
+        failures += trap_failures
     report = {"questions": [g.id for g in golden], "judge": judge, "summary": summary,
-              "rows": rows, "gates": {"faithfulness_min": FAITHFULNESS_MIN,
+              "rows": rows, "adversarial": traps, "gates": {"faithfulness_min": FAITHFULNESS_MIN,
                                       "tolerance": TOLERANCE, "failures": failures},
               "seconds": time.perf_counter() - t0}
     write_report(report, out_dir, METRICS)
@@ -244,7 +289,8 @@ def main(argv: list[str] | None = None) -> int:
     out = args.out or HERE / "results" / f"eval-{args.subset}"
     full = args.subset == "all" and not args.update_baseline
     baseline = json.loads(BASELINE.read_text()) if full and BASELINE.exists() else None
-    report, failures = run(backends, golden, out, baseline)
+    report, failures = run(backends, golden, out, baseline,
+                           adversarial=adversarial_cases(args.subset))
     log(f"\nreport: {out / 'report.md'} ({report['seconds'] / 60:.1f} min)")
     if args.update_baseline:
         BASELINE.write_text(json.dumps(report["summary"], indent=2, sort_keys=True) + "\n")
