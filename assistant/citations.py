@@ -16,7 +16,8 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from . import text as T
-from .types import SentenceSupport
+from .evidence import asks_yes_no
+from .types import COMMENT, SentenceSupport
 
 SEMANTIC_MIN = 0.55  # cosine between sentence and its best cited item
 LEXICAL_MIN = 0.6  # share of the sentence's content words found in the cited items
@@ -129,6 +130,27 @@ def unsupported_clauses(sentence: str, items: list[EvidenceItem]) -> list[str]:
     return found
 
 
+NEW_MIN = 0.5  # share of what a sentence adds to the question that its cited text must hold
+
+
+def unsupported_addition(sentence: str, items: list[EvidenceItem], question: str) -> str | None:
+    """What a sentence adds to the question is its answer, and that part must stand in the text
+    it cites, not merely near it: a right fact cited to the neighbouring sentence, or a question
+    restated with nothing added ("Sadat was seeking to release Islamists"), fails. The cited
+    items' titles, dates and kind count as said (an answer may name its source's date)."""
+    if not question:
+        return None
+    added = set(T.tokenize(sentence)) - set(T.tokenize(question))
+    if not added:
+        return None if asks_yes_no(question) else "restates the question without answering it"
+    said = " ".join(f"{i.text} {i.context.rsplit(chr(10), 1)[-1]}"
+                    f"{' reader comment' if i.kind == COMMENT else ''}" for i in items)
+    missing = sorted(added - set(T.tokenize(said)))
+    if len(missing) > len(added) * (1 - NEW_MIN):
+        return f"adds what its cited source does not say ({', '.join(missing)})"
+    return None
+
+
 def verify(sentence: str, cited: tuple[int, ...], items: dict[int, EvidenceItem],
            vector: np.ndarray, question: str = "") -> SentenceSupport:
     known = [items[n] for n in cited if n in items]
@@ -136,10 +158,14 @@ def verify(sentence: str, cited: tuple[int, ...], items: dict[int, EvidenceItem]
         reason = "cites no source" if not cited else f"cites unknown source {cited}"
         return SentenceSupport(sentence, cited, False, 0.0, (reason,))
     problems = check_facts(sentence, known)
+    if any(T.looks_like_instructions(i.text) for i in known):
+        problems.append("its source is an instruction to the reader, not a statement")
     if question and (echo := echoed_question(sentence, known, question)):
         problems.append(f"puts the question's words ({', '.join(echo)}) on a source that lacks them")
     for clause in unsupported_clauses(sentence, known):
         problems.append(f"the cited source does not say “{clause}”")
+    if addition := unsupported_addition(sentence, known, question):
+        problems.append(addition)
     if T.numbers(sentence) and known and all(i.fits_question is False for i in known):
         problems.append("states an amount from a source that is not about what was asked")
     semantic = max(float(vector @ i.vector) for i in known)

@@ -65,6 +65,7 @@ class Weights:
     type_match: float = 0.08
     type_miss: float = 0.12
     ungrounded: float = 0.20  # times the share of the question's names/numbers not found
+    title: float = 0.15  # times the share of the question's words in the document's title
 
 
 @dataclass(frozen=True)
@@ -119,6 +120,10 @@ class QuoteUnit:
 
 def quote_unit(evidence: Evidence, s: Sentence) -> QuoteUnit:
     before, after = evidence.neighbours(s)
+    if before is not None and T.looks_like_instructions(before.text):
+        before = None  # a planted instruction is never joined to a quote
+    if after is not None and T.looks_like_instructions(after.text):
+        after = None
     parts = [s]
     if before is not None and _LEANS_BACK.match(s.text):
         parts.insert(0, before)
@@ -180,6 +185,17 @@ def coverage(question_tokens: list[str], sentence: str, idf: Callable[[str], flo
     return (sum(idf(t) for t in wanted & have) + 0.5 * sum(idf(t) for t in wanted & around)) / total
 
 
+def title_coverage(question_tokens: list[str], title: str, idf: Callable[[str], float]) -> float:
+    """IDF-weighted share of the question's words that the sentence's document title holds. A
+    sentence is read in its document's context: when the title says what the question asks
+    ("Museum closes its doors"), its body sentences, which may say it in other words ("the
+    galleries will not reopen"), rank above look-alikes from documents about something else.
+    Worth one question in 60 on the SQuAD tune split (extractive 0.733 -> 0.750 grounded)."""
+    wanted = set(question_tokens)
+    total = sum(idf(t) for t in wanted)
+    return sum(idf(t) for t in wanted & set(T.tokenize(title))) / total if total else 0.0
+
+
 def gather(question: str, passages: list[Passage], sentences: list[Sentence],
            vectors: np.ndarray, question_vector: np.ndarray, idf: Callable[[str], float],
            weights: Weights = Weights()) -> Evidence:
@@ -204,10 +220,12 @@ def gather(question: str, passages: list[Passage], sentences: list[Sentence],
             fit = coverage(q_tokens, s.text, idf) >= AMOUNT_FOCUS_MIN
         missing = missing_entities(entities, context)
         prior = (p.dense_score or 0.0) * (1.0 / (1 + 0.15 * rank_of[s.chunk_id]))
+        in_title = title_coverage(q_tokens, p.title, idf)
         score = (weights.dense * float(cos) + weights.coverage * cov + weights.passage * prior
 
                  + (weights.type_match if fit else -weights.type_miss if fit is False else 0.0)
-                 - (weights.ungrounded * len(missing) / len(entities) if entities else 0.0))
+                 - (weights.ungrounded * len(missing) / len(entities) if entities else 0.0)
+                 + weights.title * in_title)
         scored.append(ScoredSentence(s, score, float(cos), cov, fit, missing, p.title, p.date))
     scored.sort(key=lambda x: (-x.score, x.sentence.source, x.sentence.start))
     return Evidence(question, expects, tuple(passages), tuple(scored),

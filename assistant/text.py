@@ -210,13 +210,20 @@ def name_key(word: str) -> str:
     return _stemmer().stemWord(bare) if bare.isalpha() else bare
 
 
-# Text addressed to a language model rather than to a reader: a prompt injection. Such sentences
-# are never used as evidence (neither quoted nor shown to a model).
+# Text addressed to a language model (or to whoever answers) rather than to a reader: a prompt
+# injection. Such sentences are never evidence: neither quoted, nor shown to a model, nor
+# accepted as the support of an answer. Imperatives count only where a statement would not use
+# them: at the start of a sentence, or after "you must" / "the assistant should".
 _INSTRUCTIONS = re.compile(
     r"\b(?:ignore|disregard|forget|override)\b.{0,40}\b(?:instructions?|prompts?|rules|sources|"
-    r"context|guidelines)\b|\bsystem prompt\b|\byou are (?:now )?(?:an?|the) (?:ai|assistant|"
-    r"language model|chatbot)\b|\b(?:reply|respond|answer) (?:only )?with\b.{0,10}:|"
-    r"\b(?:tell|inform) the (?:user|reader)\b|\bas an ai\b",
+    r"documents?|passages?|context|guidelines)\b|\bsystem prompt\b|\byou are (?:now )?(?:an?|the) "
+    r"(?:ai|assistant|language model|chatbot)\b|\b(?:reply|respond|answer) (?:only )?with\b.{0,10}:|"
+    r"\b(?:tell|inform) the (?:user|reader)\b|\bas an ai\b|"
+    r"^\W*(?:please\s+)?(?:ignore|disregard|forget|pretend)\b|"
+    r"^\W*(?:please\s+)?(?:say|state|claim|answer|reply|respond)\s+(?:that|with|only|every|all)\b|"
+    r"\byou (?:must|should|will|have to|need to)\s+(?:always\s+|now\s+|only\s+)?"
+    r"(?:answer|say|reply|respond|state|tell|ignore|claim|mention|write)\b|"
+    r"\b(?:the|an?) (?:assistant|ai|chatbot|language model|model)\s+(?:must|should|will|has to)\b",
     re.I,
 )
 
