@@ -175,13 +175,19 @@ def test_api_queue_and_a_page_that_stays_responsive(tiny_corpus, tmp_path, fake_
         demo.close()
 
 
-def test_main_says_what_it_loaded_and_reports_bad_setup(tiny_corpus, tmp_path, monkeypatch, capsys):
-    launched = []
-    monkeypatch.setattr(app, "launch", lambda demo, host, port, **kw: launched.append((host, port)))
+@pytest.fixture
+def launched(tiny_corpus, tmp_path, monkeypatch) -> list:
+    """app.main over the tiny corpus, with launch() recording (host, port, options) instead."""
+    calls = []
+    monkeypatch.setattr(app, "launch", lambda demo, host, port, **kw: calls.append((host, port, kw)))
     monkeypatch.setenv("ASSISTANT_CORPUS", str(tiny_corpus))
     monkeypatch.setenv("ASSISTANT_INDEX", str(tmp_path / "ix"))
+    return calls
+
+
+def test_main_says_what_it_loaded_and_reports_bad_setup(launched, tmp_path, monkeypatch, capsys):
     assert app.main(["-g", "extractive", "--port", "7999"]) == 0
-    assert launched == [("127.0.0.1", 7999)]
+    assert [(host, port) for host, port, _ in launched] == [("127.0.0.1", 7999)]
     err = capsys.readouterr().err
     assert "2 documents" in err and "added: alpha.txt, beta.md" in err and "extractive" in err
     assert app.main(["-g", "extractive"]) == 0
@@ -240,19 +246,15 @@ def test_serving_beyond_loopback_without_a_login_warns():
         assert app.exposure_warning(host, None) is None
 
 
-def test_main_warns_and_passes_login_and_upload_limit(tiny_corpus, tmp_path, monkeypatch, capsys):
-    launched = []
-    monkeypatch.setattr(app, "launch", lambda demo, host, port, **kw: launched.append((host, kw)))
-    monkeypatch.setenv("ASSISTANT_CORPUS", str(tiny_corpus))
-    monkeypatch.setenv("ASSISTANT_INDEX", str(tmp_path / "ix"))
+def test_main_warns_and_passes_login_and_upload_limit(launched, monkeypatch, capsys):
     assert app.main(["-g", "extractive", "--host", "0.0.0.0"]) == 0
     assert "warning: serving on 0.0.0.0 without a login" in capsys.readouterr().err
-    assert launched[-1] == ("0.0.0.0", {"auth": None, "max_upload_mb": 50.0})
+    assert (launched[-1][0], launched[-1][2]) == ("0.0.0.0", {"auth": None, "max_upload_mb": 50.0})
     monkeypatch.setenv("ASSISTANT_AUTH", "ann:pw")
     monkeypatch.setenv("ASSISTANT_MAX_UPLOAD_MB", "2")
     assert app.main(["-g", "extractive", "--host", "0.0.0.0"]) == 0
     assert "warning" not in capsys.readouterr().err
-    assert launched[-1] == ("0.0.0.0", {"auth": [("ann", "pw")], "max_upload_mb": 2.0})
+    assert (launched[-1][0], launched[-1][2]) == ("0.0.0.0", {"auth": [("ann", "pw")], "max_upload_mb": 2.0})
     monkeypatch.setenv("ASSISTANT_AUTH", "no-colon")
     assert app.main(["-g", "extractive"]) == 2 and "ASSISTANT_AUTH" in capsys.readouterr().err
 

@@ -57,15 +57,20 @@ def test_unknown_generator_is_a_message(capsys, cli_env):
     assert code == 2 and "generator must be one of" in err
 
 
-def test_chat_repl(capsys, cli_env, monkeypatch):
-    lines = iter(["How much will the library cost?", "", "/clear", "And when will it open?"])
-    monkeypatch.setattr("builtins.input", lambda prompt="": next(lines))  # then EOF
+def typed(monkeypatch, *lines: str) -> None:
+    """The terminal chat reads these lines, then end of input (Ctrl-D)."""
+    feed = iter(lines)
+
     def fake_input(prompt=""):
         try:
-            return next(lines)
+            return next(feed)
         except StopIteration:
-            raise EOFError
+            raise EOFError from None
     monkeypatch.setattr("builtins.input", fake_input)
+
+
+def test_chat_repl(capsys, cli_env, monkeypatch):
+    typed(monkeypatch, "How much will the library cost?", "", "/clear", "And when will it open?")
     code, out, _ = run(capsys, "chat", "-g", "extractive", *cli_env)
     assert code == 0 and "(conversation cleared)" in out and out.count("[1]") >= 2
 
@@ -119,14 +124,7 @@ def test_chat_repl_survives_an_unexpected_failure(capsys, cli_env, scripted, mon
     def crash(messages):
         raise ValueError("internal detail /srv/secret")
     scripted.enqueue(crash)
-    lines = iter(["When will the library open?", "When will the library open?"])
-
-    def fake_input(prompt=""):
-        try:
-            return next(lines)
-        except StopIteration:
-            raise EOFError
-    monkeypatch.setattr("builtins.input", fake_input)
+    typed(monkeypatch, "When will the library open?", "When will the library open?")
     monkeypatch.delenv("ASSISTANT_DEBUG", raising=False)
     code, out, err = run(capsys, "chat", "-g", "fake", *cli_env)
     assert code == 0 and "unexpected error: ValueError" in out and "ASSISTANT_DEBUG" in out
