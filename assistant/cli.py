@@ -81,7 +81,11 @@ def _load(args, **extra):
 
 
 def cmd_index(args) -> int:
-    bot = _load(args, rebuild=args.rebuild)
+    bar = ProgressBar(enabled=sys.stderr.isatty())
+    try:
+        bot = _load(args, rebuild=args.rebuild, progress=bar)
+    finally:
+        bar.close()
     r = bot.sync_report
     print(f"index {bot.info()['index']}: {bot.index.count()} chunks from "
           f"{len(bot.documents)} documents in {r.seconds:.1f} s")
@@ -90,6 +94,31 @@ def cmd_index(args) -> int:
     for s in bot.corpus.skipped:
         print(f"  skipped {s.path}: {s.reason}", file=sys.stderr)
     return 0
+
+
+class ProgressBar:
+    """Indexing progress on stderr (chunks done of total, files done, rate, ETA) for a person
+    watching a terminal; silent when stderr is a pipe or a file, so logs stay clean. Called
+    with a `SyncProgress` from the index's writer thread."""
+
+    def __init__(self, enabled: bool):
+        self.enabled = enabled
+        self._bar = None
+
+    def __call__(self, p) -> None:
+        if not self.enabled or not p.files_total:
+            return
+        if self._bar is None:
+            from tqdm import tqdm
+
+            self._bar = tqdm(total=p.chunks_total, unit="chunk", desc="indexing",
+                             file=sys.stderr, dynamic_ncols=True)
+        self._bar.update(p.chunks_done - self._bar.n)
+        self._bar.set_postfix_str(f"{p.files_done}/{p.files_total} files", refresh=True)
+
+    def close(self) -> None:
+        if self._bar is not None:
+            self._bar.close()
 
 
 def cmd_ask(args) -> int:

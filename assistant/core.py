@@ -10,7 +10,7 @@ import threading
 import time
 from dataclasses import replace
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 from .backends import make_generator
 from .chat import ChatSession
@@ -20,7 +20,7 @@ from .corpus import Corpus, load_corpus
 from .embeddings import Embedder, LocalEmbedder
 from .errors import InvalidQuestion
 from .evidence import Evidence, gather
-from .index import ChromaIndex, StoreConfig, SyncReport
+from .index import ChromaIndex, StoreConfig, SyncProgress, SyncReport
 from .retrieval import HybridRetriever
 from .types import Answer, DocumentMeta, Passage, final_answer
 
@@ -46,12 +46,15 @@ class Assistant:
     @classmethod
     def load(cls, corpus: str | Path | None = None, index: str | Path | None = None,
              generator: Any = None, *, embedder: Embedder | None = None, llm: Any = None,
-             rebuild: bool = False, **settings: Any) -> "Assistant":
+             rebuild: bool = False, progress: Callable[[SyncProgress], None] | None = None,
+             **settings: Any) -> "Assistant":
         """Open the assistant over `corpus` (default seeds/) with its index (default index/).
 
         `generator` is a backend name ("local", "extractive", "ollama", "openai", "fake") or a
         generator object; `llm` supplies a ready LLM for the generative backends (tests pass a
-        scripted fake). Other keyword arguments are settings (see `assistant.config`).
+        scripted fake). `progress`, if given, is called with a `SyncProgress` (files and
+        chunks done of total, the file just finished) as the index is brought up to date.
+        Other keyword arguments are settings (see `assistant.config`).
         """
         name = generator if isinstance(generator, str) or generator is None else "custom"
         cfg = Config.load(corpus=corpus, index=index,
@@ -60,7 +63,7 @@ class Assistant:
         embedder = embedder or LocalEmbedder()
         store = ChromaIndex(StoreConfig(path=cfg.index, name=cfg.collection, host=cfg.chroma_host,
                                         port=cfg.chroma_port), embedder)
-        report = store.sync(docs, rebuild=rebuild)
+        report = store.sync(docs, rebuild=rebuild, progress=progress)
         gen = generator if name == "custom" else make_generator(cfg, embedder, llm=llm)
         bot = cls(cfg, docs, store, embedder, gen, report)
         if getattr(getattr(gen, "llm", None), "caches_prefix", False):

@@ -6,7 +6,11 @@ in one call also overflowed SQLite's limit on query variables and locked users o
 
     documents(source, sha256, chunks, sentences, status, indexed_at)
         status "partial" while a document's records are being written, "complete" after
-    meta(key, value)   embedder, dim, schema
+    meta(key, value)   embedder, dim, schema, generation
+
+`generation` counts the syncs that changed anything. It is bumped before the first change is
+written (so a sync killed midway still leaves a new number behind), and whatever is derived
+from the whole index and saved beside it (the BM25 index) is keyed by it.
 
 The file lives beside the store (inside the index directory, or in the local index directory
 when the store is a Chroma server). Every write happens under the index's writer lock.
@@ -61,6 +65,16 @@ class Manifest:
                              [(k, str(v)) for k, v in values.items()])
 
     @property
+    def generation(self) -> int:
+        return int(self.get("generation") or 0)
+
+    def bump(self) -> int:
+        """A new generation: the index is about to change."""
+        new = self.generation + 1
+        self.set(generation=new)
+        return new
+
+    @property
     def is_new(self) -> bool:
         """Nothing has ever been recorded here."""
         return self.get("schema") is None
@@ -85,7 +99,11 @@ class Manifest:
         self._db.execute("DELETE FROM documents WHERE source = ?", (source,))
 
     def clear(self) -> None:
+        """Forget every document; the generation keeps counting (saved BM25 copies are keyed
+        by it, and an old number must never come back to mean other contents)."""
+        generation = self.generation
         self._db.executescript("DELETE FROM documents; DELETE FROM meta;")
+        self.set(generation=generation + 1)
 
     def close(self) -> None:
         self._db.close()

@@ -5,25 +5,23 @@ indexed too: small-to-big). Fusion is a convex combination of the two normalised
 (`fusion="convex"`, equal weights), or reciprocal-rank fusion (`fusion="rrf"`). On the golden
 set the score combination ranks better than RRF, which over-rewards chunks both retrievers
 find mediocre (see `python -m evals.benchmark retrieval`).
+
+The BM25 index is saved with the store (`assistant/store/lexical.py`) and only the hits'
+chunks are read back to build passages, so opening a large index reads no chunk texts.
 """
 
 from __future__ import annotations
 
-import logging
-import math
 from typing import Iterable
 
-import bm25s
 import numpy as np
 
 from .embeddings import Embedder
 from .errors import ConfigError
-from .index import ChromaIndex
+from .index import ChromaIndex, LexicalIndex
 from .text import tokenize
-from .types import COMMENT, Chunk, DocumentMeta, Passage
+from .types import Chunk, DocumentMeta, Passage
 
-log = logging.getLogger(__name__)
-logging.getLogger("bm25s").setLevel(logging.WARNING)  # it logs every index build at DEBUG
 MODES = ("hybrid", "dense", "bm25")
 FUSIONS = ("convex", "rrf")
 
@@ -43,29 +41,14 @@ class HybridRetriever:
         self.refresh()
 
     def refresh(self) -> None:
-        """(Re)build the BM25 side from what the index holds."""
-        self.chunks: list[Chunk] = sorted(self.index.all_chunks(), key=lambda c: c.id)
-        self._by_id = {c.id: c for c in self.chunks}
-        tokens = [self._bm25_tokens(c) for c in self.chunks]
-        self._df: dict[str, int] = {}
-        for toks in tokens:
-            for tok in set(toks):
-                self._df[tok] = self._df.get(tok, 0) + 1
-        self._bm25 = bm25s.BM25()
-        if self.chunks:
-            self._bm25.index(tokens, show_progress=False)
-
-    def _bm25_tokens(self, chunk: Chunk) -> list[str]:
-        """A chunk's own words plus its document's title and, for reader comments, the label:
-        metadata as a (short) field, so "comments" and headline words can match."""
-        meta = self.documents.get(chunk.source)
-        label = "reader comment " if chunk.kind == COMMENT else ""
-        return tokenize(f"{label}{meta.title if meta else ''}\n{chunk.text}") or ["<empty>"]
+        """(Re)open the BM25 side: the copy saved with the index when it is current (nothing
+        is read or tokenised), else one built from what the index holds."""
+        titles = {source: meta.title for source, meta in self.documents.items()}
+        self.lexical: LexicalIndex = self.index.lexical(titles)
 
     def idf(self, token: str) -> float:
         """Smoothed inverse document frequency over chunks; unseen tokens get the maximum."""
-        n = len(self.chunks)
-        return math.log(1 + (n + 1) / (self._df.get(token, 0) + 0.5))
+        return self.lexical.idf(token)
 
     def search(self, question: str, k: int = 5, mode: str = "hybrid",
                vector: np.ndarray | None = None) -> list[Passage]:
@@ -89,9 +72,11 @@ class HybridRetriever:
             fused = cosine or bm25
         dense_rank = {cid: r for r, cid in enumerate(_ranking(cosine), 1)}
         bm25_rank = {cid: r for r, cid in enumerate(_ranking(bm25), 1)}
-        return [self._passage(cid, fused[cid], dense_rank.get(cid), bm25_rank.get(cid),
+        top = _ranking(fused)[:k]
+        chunks = self.index.chunks_by_id(top)  # only the hits are read from the store
+        return [self._passage(chunks[cid], fused[cid], dense_rank.get(cid), bm25_rank.get(cid),
                               cosine.get(cid))
-                for cid in _ranking(fused)[:k] if cid in self._by_id]
+                for cid in top if cid in chunks]
 
     def _dense(self, vector: np.ndarray, pool: int) -> dict[str, float]:
         """Chunk relevance = the better of the chunk's own cosine and its best sentence's."""
@@ -101,20 +86,14 @@ class HybridRetriever:
         return scores
 
     def _bm25_scores(self, question: str, pool: int) -> dict[str, float]:
-        tokens = tokenize(question)
-        if not tokens or not self.chunks:
-            return {}
-        ids, scores = self._bm25.retrieve([tokens], k=min(pool, len(self.chunks)),
-                                          show_progress=False)
-        return {self.chunks[i].id: float(s) for i, s in zip(ids[0], scores[0]) if s > 0}
+        return self.lexical.scores(tokenize(question), pool)
 
-    def _passage(self, cid: str, score: float, dense_rank, bm25_rank, cosine) -> Passage:
-        chunk = self._by_id[cid]
+    def _passage(self, chunk: Chunk, score: float, dense_rank, bm25_rank, cosine) -> Passage:
         meta = self.documents.get(chunk.source)
         return Passage(source=chunk.source, text=chunk.text, start=chunk.start, end=chunk.end,
                        score=score, kind=chunk.kind, title=meta.title if meta else "",
                        date=meta.date if meta else None, dense_rank=dense_rank,
-                       bm25_rank=bm25_rank, dense_score=cosine, chunk_id=cid)
+                       bm25_rank=bm25_rank, dense_score=cosine, chunk_id=chunk.id)
 
 
 def _ranking(scores: dict[str, float]) -> list[str]:

@@ -1,0 +1,10 @@
+"""The persisted index: the Chroma store (`chroma.py`), how a sync decides what to change
+(`sync.py`), the streaming embed-and-write pipeline (`writer.py`) and the saved BM25 index
+(`lexical.py`). The manifest table is `assistant/manifest.py`."""
+
+from .base import SCHEMA, StoreConfig, SyncReport
+from .chroma import ChromaIndex
+from .lexical import LexicalIndex
+from .writer import SyncProgress
+
+__all__ = ["ChromaIndex", "LexicalIndex", "SCHEMA", "StoreConfig", "SyncProgress", "SyncReport"]

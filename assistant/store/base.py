@@ -1,0 +1,66 @@
+"""What callers of the store see besides the store itself: its configuration, the report of a
+sync, and the rule that a store failure reaches the user as an `IndexUnusable`."""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..errors import IndexUnusable
+
+SCHEMA = "5"  # bump when what is stored or embedded changes: old indexes are rebuilt
+PAGE = 5000  # records per read or delete: far below SQLite's 32,766 query variables
+
+
+@dataclass(frozen=True)
+class StoreConfig:
+    path: Path  # local index directory (also holds the lock file in server mode)
+    name: str = "corpus"
+    host: str | None = None  # set to use a Chroma server instead of the embedded store
+    port: int = 8000
+    lock_timeout: float = 600.0
+
+
+@dataclass
+class SyncReport:
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    rebuilt: str | None = None  # why the whole index was rebuilt, when it was
+    seconds: float = 0.0
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.added or self.updated or self.removed)
+
+    def describe(self) -> list[str]:
+        """What the sync did, one line per kind of change, for people."""
+        lines = [f"{label}: {', '.join(items)}" for label, items in
+                 (("added", self.added), ("updated", self.updated), ("removed", self.removed))
+                 if items]
+        if self.rebuilt:
+            lines.append(f"rebuilt ({self.rebuilt})")
+        elif not self.changed:
+            lines.append("up to date: nothing to re-embed")
+        return lines
+
+
+def store_errors(method):
+    """A failure inside the store reaches the user as an IndexUnusable that says what happened
+    and what to do, never as a raw database error."""
+    @functools.wraps(method)
+    def wrapper(self, *args, **kwargs):
+        try:
+            return method(self, *args, **kwargs)
+        except IndexUnusable:
+            raise
+        except Exception as exc:
+            where = (f"the Chroma server at {self.cfg.host}:{self.cfg.port}" if self.cfg.host
+                     else f"the index at {self.cfg.path}")
+            raise IndexUnusable(
+                f"Reading or writing {where} failed ({type(exc).__name__}: {exc}). Rebuild it "
+                f"with `python -m assistant index --rebuild`; if that fails too, delete "
+                f"{self.cfg.path} and run `python -m assistant index`.") from exc
+    return wrapper

@@ -1,0 +1,344 @@
+"""The Chroma store: chunks and sentences with their embeddings.
+
+Two collections per index (`<name>-chunks`, `<name>-sentences`). The chunk collection's metadata
+records the embedder identity and vector size. The manifest (`assistant/manifest.py`, a small
+table of its own) records each document's sha256, counts and status, so `sync` can tell
+unchanged, changed, added, removed and half-written documents apart without reading the store,
+and only re-embed what changed (`sync.py`, `writer.py`). Every read of the store is paged: one
+unpaged read of a large store overflows SQLite's limit on query variables. A file lock
+serialises every write: opening (which creates the store and its collections), corruption
+recovery and `sync`. Chroma types stay inside this module.
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import time
+from contextlib import contextmanager
+from dataclasses import replace
+from pathlib import Path
+from typing import Iterator, Mapping
+
+import numpy as np
+from filelock import FileLock, Timeout
+
+from ..corpus import Corpus
+from ..embeddings import Embedder
+from ..errors import EmbedderMismatch, IndexBusy, IndexUnusable
+from ..manifest import Manifest
+from ..types import Chunk, Sentence
+from .base import PAGE, SCHEMA, StoreConfig, SyncReport, store_errors
+from .lexical import LexicalIndex
+from .sync import sync_locked
+from .writer import DocPlan, Progress, Record
+
+log = logging.getLogger(__name__)
+
+
+def _precomputed_ef():
+    from chromadb.api.types import EmbeddingFunction
+
+    class Precomputed(EmbeddingFunction):
+        """Chroma never embeds anything itself: its default would download a model."""
+
+        def __init__(self):
+            pass
+
+        def __call__(self, input):  # noqa: A002 - Chroma's signature
+            raise RuntimeError("the assistant passes its own embeddings to Chroma")
+
+        @staticmethod
+        def name() -> str:
+            return "assistant-precomputed"
+
+        def get_config(self) -> dict:
+            return {}
+
+        @staticmethod
+        def build_from_config(config):
+            return Precomputed()
+
+        def is_legacy(self) -> bool:
+            return False
+
+    return Precomputed()
+
+
+def _client(cfg: StoreConfig):
+    import chromadb
+    from chromadb.config import Settings
+
+    settings = Settings(anonymized_telemetry=False)
+    if cfg.host:
+        try:
+            return chromadb.HttpClient(host=cfg.host, port=cfg.port, settings=settings)
+        except Exception as exc:  # connection refused, wrong port, ...
+            raise IndexUnusable(
+                f"Cannot reach the Chroma server at {cfg.host}:{cfg.port} ({exc}). Start it "
+                f"(`chroma run --path DIR --host {cfg.host} --port {cfg.port}`) or unset "
+                f"ASSISTANT_CHROMA_HOST to use the embedded index."
+            ) from exc
+    cfg.path.mkdir(parents=True, exist_ok=True)
+    return chromadb.PersistentClient(path=str(cfg.path), settings=settings)
+
+
+class ChromaIndex:
+    def __init__(self, cfg: StoreConfig, embedder: Embedder):
+        self.cfg = cfg
+        self.embedder = embedder
+        cfg.path.parent.mkdir(parents=True, exist_ok=True)
+        # one lock per index directory, shared with every other process that opens it
+        self._lock = FileLock(str(cfg.path.parent / f".{cfg.path.name}.lock"))
+        if cfg.host:
+            self._open()
+        else:
+            # Opening writes (first use creates the database and collections), and a failed open
+            # may move the directory aside: neither may race another process's writes.
+            with self._locked():
+                self._open()
+
+    @contextmanager
+    def _locked(self):
+        try:
+            with self._lock.acquire(timeout=self.cfg.lock_timeout):
+                yield
+        except Timeout as exc:
+            raise IndexBusy(f"Another process has been indexing {self.cfg.path} for over "
+                            f"{self.cfg.lock_timeout:.0f} s; try again when it finishes.") from exc
+
+    # ------------------------------------------------------------ opening
+
+    def _open(self) -> None:
+        self.manifest = None
+        try:
+            self._client = _client(self.cfg)
+            self._chunks = self._collection("chunks")
+            self._sentences = self._collection("sentences")
+            self._chunks.count()
+            self.manifest = Manifest(self.cfg.path)
+            self.manifest.documents()
+        except IndexUnusable:
+            raise
+        except Exception as exc:
+            if self.cfg.host:
+                raise IndexUnusable(f"The Chroma server at {self.cfg.host}:{self.cfg.port} "
+                                    f"failed: {exc}") from exc
+            self._recover_corrupt(exc)
+
+    def _collection(self, part: str):
+        meta = {"embedder": self.embedder.identity, "dim": self.embedder.dim, "schema": SCHEMA}
+        return self._client.get_or_create_collection(
+            f"{self.cfg.name}-{part}", metadata=meta, embedding_function=_precomputed_ef(),
+            configuration={"hnsw": {"space": "cosine"}},
+        )
+
+    def _recover_corrupt(self, exc: Exception) -> None:
+        """The index is derived data: keep the damaged copy aside and start a new one."""
+        aside = self.cfg.path.with_name(f"{self.cfg.path.name}.corrupt-{time.strftime('%Y%m%d-%H%M%S')}")
+        log.warning("index at %s is unreadable (%s); moved to %s and rebuilding",
+                    self.cfg.path, exc, aside)
+        if self.manifest is not None:
+            self.manifest.close()
+        _forget_system(self.cfg.path)
+        shutil.move(str(self.cfg.path), str(aside))
+        self.recovered_from = str(aside)
+        self._client = _client(self.cfg)
+        self._chunks = self._collection("chunks")
+        self._sentences = self._collection("sentences")
+        self.manifest = Manifest(self.cfg.path)
+
+    def check_embedder(self) -> None:
+        meta = self._chunks.metadata or {}
+        if meta.get("embedder") != self.embedder.identity:
+            raise EmbedderMismatch(
+                f"The index at {self.cfg.path} was built with embedder "
+                f"{meta.get('embedder')!r}, but this assistant embeds with "
+                f"{self.embedder.identity!r}. Their vectors are not comparable: rebuild the "
+                f"index with `python -m assistant index --rebuild` (or load with rebuild=True)."
+            )
+
+    def reset(self) -> None:
+        for part in ("chunks", "sentences"):
+            try:
+                self._client.delete_collection(f"{self.cfg.name}-{part}")
+            except Exception:  # not there
+                pass
+        self._chunks = self._collection("chunks")
+        self._sentences = self._collection("sentences")
+        self.manifest.clear()
+
+    # ------------------------------------------------------------ writing
+
+    @store_errors
+    def sync(self, corpus: Corpus, rebuild: bool = False,
+             progress: Progress | None = None) -> SyncReport:
+        """Bring the index in line with `corpus`, re-embedding only what changed. `progress`
+        is called with a `SyncProgress` as documents complete (from the writer thread)."""
+        t0 = time.perf_counter()
+        with self._locked():
+            report = sync_locked(self, corpus, rebuild, progress)
+        report.seconds = time.perf_counter() - t0
+        return report
+
+    def needs_rebuild(self, requested: bool) -> str | None:
+        """Why the whole index must be rebuilt, if it must."""
+        if requested:
+            return "requested"
+        if (self._chunks.metadata or {}).get("schema") != SCHEMA:
+            return "index format changed"
+        if self.manifest.is_new and self._chunks.count():
+            return "index manifest missing"
+        return None
+
+    def delete(self, source: str) -> None:
+        """Drop a document's records, a page at a time (a large document has many)."""
+        for collection in (self._sentences, self._chunks):
+            while ids := collection.get(where={"source": source}, limit=PAGE, include=[])["ids"]:
+                collection.delete(ids=ids)
+        self.manifest.remove(source)
+
+    def sink(self) -> "_Sink":
+        return _Sink(self)
+
+    # ------------------------------------------------------------ reading
+
+    @store_errors
+    def count(self) -> int:
+        return self._chunks.count()
+
+    @store_errors
+    def iter_chunks(self) -> Iterator[Chunk]:
+        """Every chunk, a page at a time (without vectors)."""
+        for offset in range(0, self.count(), PAGE):
+            got = self._chunks.get(include=["documents", "metadatas"], limit=PAGE, offset=offset)
+            yield from (Chunk(cid, m["source"], m["start"], m["end"], text, m["kind"])
+                        for cid, text, m in zip(got["ids"], got["documents"], got["metadatas"]))
+
+    @store_errors
+    def all_chunks(self) -> list[Chunk]:
+        return list(self.iter_chunks())
+
+    @store_errors
+    def chunks_by_id(self, ids: list[str]) -> dict[str, Chunk]:
+        """The chunks with these ids that the store holds (a search hit's text and offsets)."""
+        found: dict[str, Chunk] = {}
+        for at in range(0, len(ids), PAGE):
+            got = self._chunks.get(ids=list(ids[at:at + PAGE]), include=["documents", "metadatas"])
+            found.update((cid, Chunk(cid, m["source"], m["start"], m["end"], text, m["kind"]))
+                         for cid, text, m in zip(got["ids"], got["documents"], got["metadatas"]))
+        return found
+
+    @store_errors
+    def lexical(self, titles: Mapping[str, str]) -> LexicalIndex:
+        """The BM25 index: the saved copy for the manifest's generation when there is one
+        (no chunk is read), else built in memory from the store."""
+        saved = LexicalIndex.load(self.cfg.path, self.manifest.generation)
+        return saved if saved is not None else LexicalIndex.build(self.iter_chunks(), titles)
+
+    @store_errors
+    def dense_search(self, vector: np.ndarray, k: int) -> list[tuple[str, float]]:
+        """(chunk id, cosine similarity), best first."""
+        n = min(k, self.count())
+        if n == 0:
+            return []
+        got = self._chunks.query(query_embeddings=[vector], n_results=n, include=["distances"])
+        return [(cid, 1.0 - d) for cid, d in zip(got["ids"][0], got["distances"][0])]
+
+    @store_errors
+    def dense_sentence_search(self, vector: np.ndarray, k: int) -> list[tuple[str, float]]:
+        """(chunk id, cosine of its best sentence), best first: small-to-big retrieval."""
+        n = min(k, self._sentences.count())
+        if n == 0:
+            return []
+        got = self._sentences.query(query_embeddings=[vector], n_results=n,
+                                    include=["distances", "metadatas"])
+        best: dict[str, float] = {}
+        for m, d in zip(got["metadatas"][0], got["distances"][0]):
+            best.setdefault(m["chunk_id"], 1.0 - d)
+        return list(best.items())
+
+    @store_errors
+    def sentences_of(self, chunk_ids: list[str], edges: bool = False
+                     ) -> tuple[list[Sentence], np.ndarray]:
+        """The sentences of the given chunks, in document order, with their vectors.
+
+        With `edges`, each chunk also gets the sentence just before and just after it in its
+        document when that sentence lies in a chunk not given (labelled with the chunk it
+        borders): a chunk edge can fall between sentences that belong together, as in a
+        headline chunk ending "...ahead of a planned launch." and the next chunk beginning
+        "However, councillors have put the plans on hold due to..."."""
+        if not chunk_ids:
+            return [], np.zeros((0, self.embedder.dim), dtype=np.float32)
+        given = list(dict.fromkeys(chunk_ids))
+        borders = self._bordering_chunks(given) if edges else {}
+        got = self._sentences.get(where={"chunk_id": {"$in": given + sorted(borders)}},
+                                  include=["documents", "metadatas", "embeddings"])
+        rows = sorted(zip(got["documents"], got["metadatas"], got["embeddings"]),
+                      key=lambda r: (r[1]["source"], r[1]["start"]))
+        by_chunk: dict[str, list[tuple[Sentence, np.ndarray]]] = {}
+        for text, m, v in rows:
+            sentence = Sentence(m["source"], m["start"], m["end"], text, m["kind"], m["chunk_id"])
+            by_chunk.setdefault(m["chunk_id"], []).append((sentence, v))
+        picked = {s.id: (s, v) for cid in given for s, v in by_chunk.get(cid, [])}
+        for border, sides in borders.items():
+            found = by_chunk.get(border, [])
+            for side, home in sides:
+                if found:
+                    s, v = found[-1] if side == "before" else found[0]
+                    picked.setdefault(s.id, (replace(s, chunk_id=home), v))
+        ordered = sorted(picked.values(), key=lambda sv: (sv[0].source, sv[0].start))
+        sentences = [s for s, _ in ordered]
+        vectors = np.asarray([v for _, v in ordered], dtype=np.float32)
+        return sentences, vectors.reshape(len(ordered), self.embedder.dim)
+
+    def _bordering_chunks(self, chunk_ids: list[str]) -> dict[str, list[tuple[str, str]]]:
+        """chunk id not given -> [("before" | "after", the given chunk it borders), ...]:
+        the chunks at positions seq - 1 and seq + 1 of each given chunk's document."""
+        given = self._chunks.get(ids=chunk_ids, include=["metadatas"])
+        position = {(m["source"], m["seq"]): cid for cid, m in zip(given["ids"], given["metadatas"])}
+        wanted: dict[tuple[str, int], list[tuple[str, str]]] = {}
+        for (source, seq), cid in position.items():
+            for side, other in (("before", seq - 1), ("after", seq + 1)):
+                if other >= 0 and (source, other) not in position:
+                    wanted.setdefault((source, other), []).append((side, cid))
+        if not wanted:
+            return {}
+        clauses = [{"$and": [{"source": src}, {"seq": seq}]} for src, seq in wanted]
+        got = self._chunks.get(where=clauses[0] if len(clauses) == 1 else {"$or": clauses},
+                               include=["metadatas"])
+        return {cid: wanted[(m["source"], m["seq"])] for cid, m in zip(got["ids"], got["metadatas"])}
+
+    def close(self) -> None:
+        if self.manifest is not None:
+            self.manifest.close()
+        if not self.cfg.host:
+            _forget_system(self.cfg.path)
+
+
+class _Sink:
+    """The writer's view of the store: add embedded records, record documents' progress."""
+
+    def __init__(self, index: ChromaIndex):
+        self.index = index
+        self.parts = {"sentences": index._sentences, "chunks": index._chunks}
+
+    def add(self, part: str, records: list[Record], vectors: np.ndarray) -> None:
+        self.parts[part].add(ids=[r.id for r in records], documents=[r.text for r in records],
+                             embeddings=vectors, metadatas=[r.meta for r in records])
+
+    def begin(self, plan: DocPlan) -> None:
+        self.index.manifest.begin(plan.source, plan.sha256, plan.chunks, plan.sentences)
+
+    def complete(self, source: str) -> None:
+        self.index.manifest.complete(source)
+
+
+def _forget_system(path: Path) -> None:
+    """Drop Chroma's per-process cache of the client for `path` (so files can be moved)."""
+    try:
+        from chromadb.api.shared_system_client import SharedSystemClient
+
+        SharedSystemClient.clear_system_cache()
+    except Exception:  # pragma: no cover - best effort
+        pass

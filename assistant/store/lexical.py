@@ -1,0 +1,111 @@
+"""The BM25 side of the index, persisted beside the store so start-up need not rebuild it.
+
+Rebuilding BM25 on every start means reading and tokenising every chunk: seconds at a million
+words, and all chunk texts held in memory. Instead `sync` builds it once after any change
+(under the writer lock) and saves it in `lexical-<generation>/` inside the index directory:
+bm25s's own files (memory-mapped on load) plus `chunks.json`, the chunk ids in BM25 row order
+and the document-frequency table that `idf()` needs. The manifest's generation counter says
+which copy is current; a reader whose generation has no saved copy builds one in memory.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import math
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable, Mapping
+
+import bm25s
+
+from ..text import tokenize
+from ..types import COMMENT, Chunk
+
+log = logging.getLogger(__name__)
+logging.getLogger("bm25s").setLevel(logging.WARNING)  # it logs every index build at DEBUG
+PREFIX = "lexical-"
+META = "chunks.json"
+
+
+def bm25_tokens(chunk: Chunk, title: str) -> list[str]:
+    """A chunk's own words plus its document's title and, for reader comments, the label:
+    metadata as a (short) field, so "comments" and headline words can match."""
+    label = "reader comment " if chunk.kind == COMMENT else ""
+    return tokenize(f"{label}{title}\n{chunk.text}") or ["<empty>"]
+
+
+@dataclass
+class LexicalIndex:
+    ids: list[str]  # chunk ids in BM25 row order (sorted)
+    df: dict[str, int]  # token -> number of chunks holding it
+    bm25: bm25s.BM25 | None  # None when there are no chunks
+
+    @classmethod
+    def build(cls, chunks: Iterable[Chunk], titles: Mapping[str, str]) -> "LexicalIndex":
+        """Index chunks (any order; rows are sorted by chunk id, as search ties expect)."""
+        rows = sorted(((c.id, bm25_tokens(c, titles.get(c.source, ""))) for c in chunks),
+                      key=lambda row: row[0])
+        df: dict[str, int] = {}
+        for _, toks in rows:
+            for tok in set(toks):
+                df[tok] = df.get(tok, 0) + 1
+        bm25 = None
+        if rows:
+            bm25 = bm25s.BM25()
+            bm25.index([toks for _, toks in rows], show_progress=False)
+        return cls([cid for cid, _ in rows], df, bm25)
+
+    def idf(self, token: str) -> float:
+        """Smoothed inverse document frequency over chunks; unseen tokens get the maximum."""
+        n = len(self.ids)
+        return math.log(1 + (n + 1) / (self.df.get(token, 0) + 0.5))
+
+    def scores(self, tokens: list[str], pool: int) -> dict[str, float]:
+        """chunk id -> BM25 score for the best `pool` chunks with a positive score."""
+        if not tokens or self.bm25 is None:
+            return {}
+        ids, scores = self.bm25.retrieve([tokens], k=min(pool, len(self.ids)), show_progress=False)
+        return {self.ids[i]: float(s) for i, s in zip(ids[0], scores[0]) if s > 0}
+
+    # ------------------------------------------------------------ persistence
+
+    def save(self, directory: Path, generation: int) -> None:
+        """Write `lexical-<generation>/` (via a temporary name, so a reader never sees half a
+        copy) and drop older generations."""
+        final = Path(directory) / f"{PREFIX}{generation}"
+        tmp = final.with_name(final.name + ".tmp")
+        shutil.rmtree(tmp, ignore_errors=True)
+        tmp.mkdir(parents=True)
+        if self.bm25 is not None:
+            self.bm25.save(str(tmp), show_progress=False)
+        (tmp / META).write_text(json.dumps({"generation": generation, "ids": self.ids,
+                                            "df": self.df}), encoding="utf-8")
+        shutil.rmtree(final, ignore_errors=True)
+        tmp.rename(final)
+        for old in Path(directory).glob(f"{PREFIX}*"):
+            if old != final:
+                shutil.rmtree(old, ignore_errors=True)
+
+    @classmethod
+    def load(cls, directory: Path, generation: int) -> "LexicalIndex | None":
+        """The saved copy for `generation`, or None if there is none (or it cannot be read:
+        it is derived data, and the caller rebuilds it)."""
+        path = Path(directory) / f"{PREFIX}{generation}"
+        try:
+            meta = json.loads((path / META).read_text(encoding="utf-8"))
+            if meta["generation"] != generation:
+                return None
+            bm25 = (bm25s.BM25.load(str(path), mmap=True, show_progress=False)
+                    if meta["ids"] else None)
+            return cls(meta["ids"], meta["df"], bm25)
+        except FileNotFoundError:
+            return None
+        except Exception as exc:  # damaged copy: rebuild rather than fail
+            log.warning("saved BM25 index %s is unreadable (%s); rebuilding it", path, exc)
+            return None
+
+    @staticmethod
+    def exists(directory: Path, generation: int) -> bool:
+        return (Path(directory) / f"{PREFIX}{generation}" / META).exists()
