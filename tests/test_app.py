@@ -2,6 +2,7 @@
 
 import copy
 import threading
+from contextlib import contextmanager
 
 import gradio as gr
 import pytest
@@ -147,6 +148,18 @@ class GatedLLM(ScriptedLLM):
                 self.active -= 1
 
 
+@contextmanager
+def serving(bot, **launch_options):
+    """The app over `bot`, launched on a free loopback port: yields its base URL."""
+    port = free_port()
+    demo = app.build_app(bot)
+    app.launch(demo, "127.0.0.1", port, prevent_thread_lock=True, quiet=True, **launch_options)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        demo.close()
+
+
 @pytest.mark.server
 def test_api_queue_and_a_page_that_stays_responsive(tiny_corpus, tmp_path, fake_embedder):
     import httpx
@@ -155,24 +168,21 @@ def test_api_queue_and_a_page_that_stays_responsive(tiny_corpus, tmp_path, fake_
     llm = GatedLLM()
     bot = Assistant.load(corpus=tiny_corpus, index=tmp_path / "ix", generator="fake",
                          embedder=fake_embedder, llm=llm)
-    port = free_port()
-    demo = app.build_app(bot)
-    app.launch(demo, "127.0.0.1", port, prevent_thread_lock=True, quiet=True)
-    try:
-        client = Client(f"http://127.0.0.1:{port}/", verbose=False)
-        jobs = [client.submit("When will the library open?", api_name="/ask") for _ in range(3)]
-        # while answers wait on the model, the page still loads for someone else
-        page = httpx.get(f"http://127.0.0.1:{port}/", timeout=30)
-        assert page.status_code == 200 and not any(j.done() for j in jobs)
-        llm.release.set()
-        results = [j.result(timeout=60) for j in jobs]
-        assert all("June 2022" in r["text"] and r["citations"] for r in results)
-        assert llm.most == 1  # the model was never called concurrently
-        api = client.view_api(print_info=False, return_format="dict")
-        assert "/ask" in api["named_endpoints"]
-    finally:
-        llm.release.set()
-        demo.close()
+    with serving(bot) as url:
+        try:
+            client = Client(f"{url}/", verbose=False)
+            jobs = [client.submit("When will the library open?", api_name="/ask") for _ in range(3)]
+            # while answers wait on the model, the page still loads for someone else
+            page = httpx.get(f"{url}/", timeout=30)
+            assert page.status_code == 200 and not any(j.done() for j in jobs)
+            llm.release.set()
+            results = [j.result(timeout=60) for j in jobs]
+            assert all("June 2022" in r["text"] and r["citations"] for r in results)
+            assert llm.most == 1  # the model was never called concurrently
+            api = client.view_api(print_info=False, return_format="dict")
+            assert "/ask" in api["named_endpoints"]
+        finally:
+            llm.release.set()
 
 
 @pytest.fixture
@@ -276,12 +286,7 @@ def test_login_is_required_when_set_and_uploads_are_limited(bot):
     import httpx
     from gradio_client import Client
 
-    port = free_port()
-    demo = app.build_app(bot)
-    app.launch(demo, "127.0.0.1", port, auth=[("ann", "s3cret")], max_upload_mb=0.01,
-               prevent_thread_lock=True, quiet=True)
-    url = f"http://127.0.0.1:{port}"
-    try:
+    with serving(bot, auth=[("ann", "s3cret")], max_upload_mb=0.01) as url:
         with httpx.Client(timeout=30) as anon:
             assert anon.get(f"{url}/config").status_code == 401
             upload = anon.post(f"{url}/gradio_api/upload", files={"files": ("a.txt", b"x")})
@@ -299,8 +304,6 @@ def test_login_is_required_when_set_and_uploads_are_limited(bot):
             assert big.status_code == 413 and small.status_code == 200
         client = Client(f"{url}/", auth=("ann", "s3cret"), verbose=False)
         assert "June 2022" in client.predict("When will the library open?", api_name="/ask")["text"]
-    finally:
-        demo.close()
 
 
 class BarrierGenerator:
@@ -328,14 +331,9 @@ def test_the_extractive_app_answers_questions_side_by_side(tiny_corpus, tmp_path
     gen = BarrierGenerator(4)
     bot = Assistant.load(corpus=tiny_corpus, index=tmp_path / "ix", generator=gen,
                          embedder=fake_embedder)
-    port = free_port()
-    demo = app.build_app(bot)
-    app.launch(demo, "127.0.0.1", port, prevent_thread_lock=True, quiet=True)
-    try:
-        client = Client(f"http://127.0.0.1:{port}/", verbose=False)
+    with serving(bot) as url:
+        client = Client(f"{url}/", verbose=False)
         jobs = [client.submit("When will the library open?", api_name="/ask") for _ in range(4)]
         results = [j.result(timeout=90) for j in jobs]
         assert all("June 2022" in r["text"] for r in results)
         assert not gen.barrier.broken  # all four were being answered at the same time
-    finally:
-        demo.close()
