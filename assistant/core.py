@@ -42,6 +42,8 @@ class Assistant:
         self.generator = generator
         self.sync_report = sync_report
         self.retriever = HybridRetriever(index, embedder, {d.source: d.meta for d in corpus.documents})
+        self._generation = index.manifest.generation
+        self._following = threading.Lock()
 
     @classmethod
     def load(cls, corpus: str | Path | None = None, index: str | Path | None = None,
@@ -59,7 +61,7 @@ class Assistant:
         name = generator if isinstance(generator, str) or generator is None else "custom"
         cfg = Config.load(corpus=corpus, index=index,
                           generator=None if name == "custom" else name, **settings)
-        docs = load_corpus(cfg.corpus, max_bytes=int(cfg.max_file_mb * 2**20))
+        docs = _read_corpus(cfg)
         embedder = embedder or LocalEmbedder()
         store = ChromaIndex(StoreConfig(path=cfg.index, name=cfg.collection, host=cfg.chroma_host,
                                         port=cfg.chroma_port), embedder)
@@ -114,11 +116,33 @@ class Assistant:
                 f"{self.config.max_question_chars:,}. Ask about one thing at a time.")
         return q
 
+    def refresh(self) -> bool:
+        """Pick up what another process changed in the index (`python -m assistant index`, or
+        another app's upload) and return whether the view was renewed. Called before every
+        question, at the cost of one small manifest read. A change is picked up only once its
+        writer has finished (its BM25 copy is saved), never half-way."""
+        settled = self.index.settled_generation()
+        if settled is None or settled == self._generation:
+            return False
+        with self._following:
+            if settled == self._generation:
+                return False
+            corpus = _read_corpus(self.config)
+            self.index.reopen()
+            self.retriever = HybridRetriever(self.index, self.embedder,
+                                             {d.source: d.meta for d in corpus.documents})
+            self.corpus = corpus
+            self._generation = settled
+        log.info("the index changed (generation %d): %d documents", settled, len(corpus.documents))
+        return True
+
     def retrieve(self, question: str, k: int = 5, mode: str = "hybrid") -> list[Passage]:
+        self.refresh()
         return self.retriever.search(self.validate(question), k=k, mode=mode)
 
     def evidence(self, question: str) -> Evidence:
         q = self.validate(question)
+        self.refresh()
         vector = self.embedder.embed([q])[0]
         passages = self.retriever.search(q, k=self.config.passages, vector=vector)
         sentences, vectors = self.index.sentences_of([p.chunk_id for p in passages], edges=True)
@@ -186,6 +210,10 @@ class Assistant:
         from .integrations.llama_index import AssistantChatEngine
 
         return AssistantChatEngine(self)
+
+
+def _read_corpus(cfg: Config) -> Corpus:
+    return load_corpus(cfg.corpus, max_bytes=int(cfg.max_file_mb * 2**20))
 
 
 def _finish(answer: Answer, question: str, standalone: str | None, timings: dict) -> Answer:

@@ -230,6 +230,13 @@ class ChromaIndex:
         return found
 
     @store_errors
+    def settled_generation(self) -> int | None:
+        """The manifest's generation when its sync has finished (its BM25 copy is saved), else
+        None: another process is still writing, and its change is not to be served in part."""
+        generation = self.manifest.generation
+        return generation if LexicalIndex.saved(self.cfg.path, generation) else None
+
+    @store_errors
     def lexical(self, titles: Mapping[str, str]) -> LexicalIndex:
         """The BM25 index: the saved copy for the manifest's generation when there is one
         (no chunk is read), else built in memory from the store."""
@@ -309,6 +316,15 @@ class ChromaIndex:
                                include=["metadatas"])
         return {cid: wanted[(m["source"], m["seq"])] for cid, m in zip(got["ids"], got["metadatas"])}
 
+    def reopen(self) -> None:
+        """Open the store anew: this process's Chroma client keeps the vector index in memory,
+        so records another process added or deleted are seen only by a new client."""
+        if self.manifest is not None:
+            self.manifest.close()
+        if not self.cfg.host:
+            _forget_system(self.cfg.path)
+        self._open()
+
     def close(self) -> None:
         if self.manifest is not None:
             self.manifest.close()
@@ -335,10 +351,17 @@ class _Sink:
 
 
 def _forget_system(path: Path) -> None:
-    """Drop Chroma's per-process cache of the client for `path` (so files can be moved)."""
+    """Drop Chroma's per-process cache of the client for `path` (so files can be moved, and a
+    reopened client reads what other processes wrote). Clients of other paths keep theirs."""
     try:
         from chromadb.api.shared_system_client import SharedSystemClient
 
-        SharedSystemClient.clear_system_cache()
+        target = Path(path).resolve()
+        systems = SharedSystemClient._identifier_to_system
+        for identifier, system in list(systems.items()):
+            persisted = system.settings.persist_directory
+            if persisted and Path(persisted).resolve() == target:
+                systems.pop(identifier, None)
+                SharedSystemClient._identifier_to_refcount.pop(identifier, None)
     except Exception:  # pragma: no cover - best effort
         pass

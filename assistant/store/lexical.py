@@ -88,6 +88,11 @@ class LexicalIndex:
             if old != final:
                 shutil.rmtree(old, ignore_errors=True)
 
+    @staticmethod
+    def saved(directory: Path, generation: int) -> bool:
+        """Whether `generation` has its saved copy: its writer has finished."""
+        return (Path(directory) / f"{PREFIX}{generation}" / META).is_file()
+
     @classmethod
     def load(cls, directory: Path, generation: int) -> "LexicalIndex | None":
         """The saved copy for `generation`, or None if there is none (or it cannot be read:
