@@ -99,14 +99,18 @@ def lexical_support(sentence: str, items: list[EvidenceItem]) -> float:
     return len(words & have) / len(words)
 
 
+def said_around(items: list[EvidenceItem]) -> set[str]:
+    """The words the cited items and their surroundings (passage, title, date) say."""
+    return set(T.tokenize(" ".join(f"{i.text} {i.context}" for i in items)))
+
+
 def echoed_question(sentence: str, items: list[EvidenceItem], question: str) -> list[str]:
     """Words the sentence takes from the question that its sources never say, when they are
     most of what it takes: a model pinning the question onto unrelated evidence ("The
     inspection cost £62m" from "£62m into services"). A restatement that keeps the question's
     subject ("Henry IV was known as Henry of Navarre before taking the throne") passes."""
     from_question = set(T.tokenize(sentence)) & set(T.tokenize(question))
-    said = set(T.tokenize(" ".join(f"{i.text} {i.context}" for i in items)))
-    missing = sorted(from_question - said)
+    missing = sorted(from_question - said_around(items))
     return missing if len(missing) >= 2 and len(missing) > len(from_question) / 2 else []
 
 
@@ -120,7 +124,7 @@ CLAUSE_MIN = 0.5  # share of a clause's content words its cited sources must hol
 
 def unsupported_clauses(sentence: str, items: list[EvidenceItem]) -> list[str]:
     """Cause/purpose/comparison clauses whose content words the cited sources mostly lack."""
-    said = set(T.tokenize(" ".join(f"{i.text} {i.context}" for i in items)))
+    said = said_around(items)
     found = []
     for m in _CLAUSE.finditer(sentence):
         clause = re.split(r"[,;:.]", sentence[m.end():], maxsplit=1)[0]
