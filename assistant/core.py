@@ -41,7 +41,7 @@ class Assistant:
         self.embedder = embedder
         self.generator = generator
         self.sync_report = sync_report
-        self.retriever = HybridRetriever(index, embedder, {d.source: d.meta for d in corpus.documents})
+        self.retriever = self._retriever_for(corpus)
         self._generation = index.manifest.generation
         self._following = threading.Lock()
 
@@ -116,6 +116,9 @@ class Assistant:
                 f"{self.config.max_question_chars:,}. Ask about one thing at a time.")
         return q
 
+    def _retriever_for(self, corpus: Corpus) -> HybridRetriever:
+        return HybridRetriever(self.index, self.embedder, {d.source: d.meta for d in corpus.documents})
+
     def refresh(self) -> bool:
         """Pick up what another process changed in the index (`python -m assistant index`, or
         another app's upload) and return whether the view was renewed. Called before every
@@ -129,8 +132,7 @@ class Assistant:
                 return False
             corpus = _read_corpus(self.config)
             self.index.reopen()
-            self.retriever = HybridRetriever(self.index, self.embedder,
-                                             {d.source: d.meta for d in corpus.documents})
+            self.retriever = self._retriever_for(corpus)
             self.corpus = corpus
             self._generation = settled
         log.info("the index changed (generation %d): %d documents", settled, len(corpus.documents))
