@@ -1,0 +1,194 @@
+"""The readers' shared types: what a reader returns (`Extracted`, made of `Block`s), the one error
+it raises (`ReadError`), the `Reader` protocol, and `TextBuilder`, which lays blocks out into one
+text with their offsets, pages and heading paths, so every format builds them the same way.
+
+Offsets are character offsets into `Extracted.text`: a quote is `text[start:end]`, verbatim."""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from ..errors import AssistantError
+
+HEADING, BODY, TABLE, LIST, FURNITURE = "heading", "body", "table", "list", "furniture"
+KINDS = frozenset({HEADING, BODY, TABLE, LIST, FURNITURE})  # furniture is never indexed
+SECTION_SEP = " › "
+BLOCK_SEP = "\n\n"  # between blocks laid out by TextBuilder: a paragraph break
+
+
+class ReadError(AssistantError):
+    """A file that cannot be read. The message is the per-file reason for a person, ending in
+    "; skipped", e.g. "encrypted PDF (password required); skipped"."""
+
+
+@dataclass(frozen=True)
+class Block:
+    """A paragraph-level unit of the extracted text: text[start:end]."""
+
+    start: int
+    end: int
+    kind: str  # HEADING, BODY, TABLE, LIST or FURNITURE
+    level: int = 0  # 1..6 for headings
+
+
+@dataclass(frozen=True)
+class Extracted:
+    """A document's extracted, normalised text, with where things are in it.
+
+    blocks: in order, non-overlapping, covering every non-blank part of `text`.
+    pages: (start, end, page number 1-based) per page that has text (PDFs); () otherwise.
+    sections: (start offset, heading path "Opening hours › Weekend hours"), sorted by start.
+    """
+
+    text: str
+    blocks: tuple[Block, ...]
+    pages: tuple[tuple[int, int, int], ...] = ()
+    sections: tuple[tuple[int, str], ...] = ()
+    title: str | None = None
+    date: str | None = None  # ISO yyyy-mm-dd
+    author: str | None = None
+    format: str = "text"  # "pdf", "docx", "html", "markdown", "text"
+    page_count: int | None = None
+    encoding: str | None = None  # of text formats (utf-8, cp1252); None for binary formats
+    _page_starts: tuple[int, ...] = field(default=(), init=False, repr=False, compare=False)
+    _section_starts: tuple[int, ...] = field(default=(), init=False, repr=False, compare=False)
+
+    def __post_init__(self):
+        object.__setattr__(self, "_page_starts", tuple(p[0] for p in self.pages))
+        object.__setattr__(self, "_section_starts", tuple(s[0] for s in self.sections))
+
+    def block_text(self, block: Block) -> str:
+        return self.text[block.start:block.end]
+
+
+class Reader(Protocol):
+    """One format's reader: the file's bytes (and its name, for messages) in, Extracted out.
+    Raises ReadError, with a reason for a person, when the file cannot be read."""
+
+    def __call__(self, raw: bytes, name: str) -> Extracted: ...
+
+
+def page_of(extracted: Extracted, offset: int) -> int | None:
+    """The 1-based page holding `offset` (a separator after a page counts as that page), or
+    None: not a paged format, or before any text."""
+    i = bisect.bisect_right(extracted._page_starts, offset) - 1
+    return extracted.pages[i][2] if i >= 0 else None
+
+
+def section_of(extracted: Extracted, offset: int) -> str | None:
+    """The heading path in force at `offset` (the nearest heading before it), or None."""
+    i = bisect.bisect_right(extracted._section_starts, offset) - 1
+    return extracted.sections[i][1] if i >= 0 else None
+
+
+# ---------------------------------------------------------------- normalisation
+
+_LIGATURES = {cp: unicodedata.normalize("NFKC", chr(cp)) for cp in range(0xFB00, 0xFB07)}
+_INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u2060\ufeff"), None)  # soft hyphen, zero widths
+_INLINE = {**_LIGATURES, **_INVISIBLE}
+
+
+def clean_inline(s: str, *, keep_lines: bool = False) -> str:
+    """Normalise a run of text once, for every format: ligatures (ﬁ ﬂ ﬀ ﬃ ﬄ ﬅ ﬆ) become their
+    letters (NFKC on those code points only), soft hyphens and zero-width characters go, and
+    whitespace (non-breaking spaces included) collapses to single spaces, keeping line breaks
+    when `keep_lines` (a <br>, preformatted text)."""
+    s = s.translate(_INLINE)
+    if keep_lines:
+        lines = (" ".join(line.split()) for line in s.splitlines())
+        return "\n".join(line for line in lines if line)
+    return " ".join(s.split())
+
+
+# ---------------------------------------------------------------- building
+
+class Sections:
+    """Heading paths: a heading of level n closes every open heading of level >= n."""
+
+    def __init__(self) -> None:
+        self._open: list[tuple[int, str]] = []
+        self.items: list[tuple[int, str]] = []
+
+    def enter(self, level: int, title: str, start: int) -> None:
+        title = " ".join(title.split())
+        if not title:
+            return
+        while self._open and self._open[-1][0] >= level:
+            self._open.pop()
+        self._open.append((level, title))
+        self.items.append((start, SECTION_SEP.join(t for _, t in self._open)))
+
+
+class TextBuilder:
+    """Lays out blocks one after another, separated by a blank line, recording each block's
+    offsets, the heading paths and the pages. Readers that re-make the text (PDF, DOCX, HTML)
+    use it; text and Markdown keep the file's own text instead."""
+
+    def __init__(self) -> None:
+        self._parts: list[str] = []
+        self._size = 0
+        self.blocks: list[Block] = []
+        self.sections = Sections()
+        self._pages: list[tuple[int, int, int]] = []
+        self._page_first = 0
+
+    def add(self, text: str, kind: str = BODY, level: int = 0) -> Block | None:
+        """Append one block (stripped; nothing for blank text) and return it."""
+        text = text.strip()
+        if not text:
+            return None
+        if kind not in KINDS:
+            raise ValueError(f"block kind must be one of {sorted(KINDS)}. Currently, kind is {kind!r}")
+        if self._size:
+            self._parts.append(BLOCK_SEP)
+            self._size += len(BLOCK_SEP)
+        start = self._size
+        self._parts.append(text)
+        self._size += len(text)
+        block = Block(start, self._size, kind, level if kind == HEADING else 0)
+        self.blocks.append(block)
+        if kind == HEADING:
+            self.sections.enter(level, text, start)
+        return block
+
+    def begin_page(self) -> None:
+        self._page_first = len(self.blocks)
+
+    def end_page(self, number: int) -> None:
+        """Close page `number`: it spans the blocks added since begin_page (none: no span)."""
+        if len(self.blocks) > self._page_first:
+            self._pages.append((self.blocks[self._page_first].start, self.blocks[-1].end, number))
+
+    def build(self, **meta) -> Extracted:
+        return Extracted(text="".join(self._parts), blocks=tuple(self.blocks),
+                         pages=tuple(self._pages), sections=tuple(self.sections.items), **meta)
+
+
+def iso_date(value) -> str | None:
+    """yyyy-mm-dd from a date/datetime, or from a string starting with one (or a PDF date
+    "D:20240314..."); None when it holds no valid date."""
+    if value is None:
+        return None
+    if hasattr(value, "date") and callable(value.date):
+        value = value.date()
+    if hasattr(value, "isoformat") and not isinstance(value, str):
+        return value.isoformat()[:10]
+    s = str(value).strip()
+    m = re.match(r"(?:D:)?(\d{4})-?(\d{2})-?(\d{2})", s)
+    if not m:
+        return None
+    try:
+        return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3))).isoformat()
+    except ValueError:
+        return None
+
+
+def meta_text(value) -> str | None:
+    """A metadata string, stripped; None when empty or a placeholder a tool wrote."""
+    s = " ".join(str(value or "").split())
+    return s if s and s.lower() not in {"anonymous", "unknown", "untitled", "unspecified"} else None

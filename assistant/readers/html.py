@@ -1,0 +1,106 @@
+"""HTML (.html, .htm): the page's main content only, by trafilatura (Apache-2.0 since 1.8;
+2.3.1 here). Navigation, headers, footers, sidebars, cookie banners, share bars, scripts, styles
+and reader comments are left out; headings (h1-h6) become heading blocks and section paths,
+list items "list" blocks, table rows "table" blocks (cells joined by " | "), paragraphs and
+quotes "body". Title, author and date come from the page's metadata (og:/article: meta tags,
+<title>, JSON-LD); the date only from markup, never guessed from the text.
+
+Why trafilatura. Measured on the 181 real news and blog pages of the article-extraction
+benchmark (scrapinghub/article-extraction-benchmark, MIT; its 4-gram shingle scoring against
+gold article bodies) and on tests/fixtures_docs.HTML_PAGES (five pages with navigation, cookie
+banners, sidebars, footers and scripts; 20 gold sentences, 38 furniture strings):
+
+    extractor                              F1     precision recall  pages/s  fixtures: gold, leaked
+    trafilatura 2.3.1                      0.960  0.942     0.978    74      20/20, 0/38
+    an lxml extractor of our own (tried)   0.842  0.810     0.876   188      20/20, 0/38
+    llama-index-core HTMLNodeParser        0.561  0.401     0.937    30      19/20, 23/38
+
+Our own extractor (boilerplate class/role/tag removal, <main>/<article>/paragraph-density
+root, link-density filter) was 12 points of F1 behind on pages nobody here wrote; llama-index
+keeps every <p>/<li> of the page (menus, footers) and needs bs4; llama-index-readers-file adds
+pandas, pypdf and bs4 and has no boilerplate removal either. The cost of trafilatura is weight:
+with its dependencies (courlan, htmldate, justext, dateparser, babel, tld, tzlocal,
+lxml_html_clean) about 45 MB installed, most of it babel's locale data; lxml was already here.
+It is imported on first use only.
+"""
+
+from __future__ import annotations
+
+from .base import (BODY, HEADING, LIST, TABLE, Extracted, ReadError, TextBuilder, clean_inline,
+                   iso_date, meta_text)
+
+_OPTIONS = dict(include_comments=False, include_tables=True, include_images=False,
+                include_links=False, include_formatting=False, with_metadata=True,
+                date_extraction_params={"extensive_search": False, "original_date": True})
+
+
+def read(raw: bytes, name: str) -> Extracted:
+    if not raw.strip():
+        raise ReadError("empty file; skipped")
+    if b"\x00" in raw[:4096] and not raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise ReadError("binary file (NUL bytes); skipped")
+    doc = _extract(raw)
+    out = TextBuilder()
+    if doc is not None and doc.body is not None:
+        _walk(doc.body, out)
+    if not out.blocks:
+        raise ReadError("HTML page has no main text; skipped")
+    return out.build(title=meta_text(doc.title), author=meta_text(doc.author),
+                     date=iso_date(doc.date), format="html", encoding=None)
+
+
+def _extract(raw: bytes):
+    """trafilatura's main-content tree (favouring recall when the precise pass finds nothing)."""
+    import trafilatura
+
+    doc = trafilatura.bare_extraction(raw, **_OPTIONS)
+    if doc is None or doc.body is None or not len(doc.body):
+        doc = trafilatura.bare_extraction(raw, favor_recall=True, **_OPTIONS)
+    return doc
+
+
+def _walk(element, out: TextBuilder) -> None:
+    """Blocks from trafilatura's XML: head, p, quote, list/item, table/row/cell, code."""
+    for child in element:
+        tag = child.tag
+        if tag == "head":
+            rend = child.get("rend") or "h2"
+            level = int(rend[1]) if rend[:1] == "h" and rend[1:].isdigit() else 2
+            out.add(clean_inline(_text(child)), HEADING, min(max(level, 1), 6))
+        elif tag == "list":
+            _list(child, out)
+        elif tag == "table":
+            _table(child, out)
+        elif tag in ("quote", "div", "section") and any(c.tag in _BLOCKS for c in child):
+            _walk(child, out)
+        elif tag not in ("graphic", "image", "ref") or (child.text or "").strip():
+            out.add(clean_inline(_text(child), keep_lines=True), BODY)
+
+
+_BLOCKS = {"head", "p", "list", "table", "quote", "code", "div", "section"}
+
+
+def _list(element, out: TextBuilder) -> None:
+    for item in element:
+        nested = [c for c in item if c.tag == "list"]
+        out.add(clean_inline(_text(item, skip=nested), keep_lines=True), LIST)
+        for sub in nested:
+            _list(sub, out)
+
+
+def _table(element, out: TextBuilder) -> None:
+    for row in element.iter("row"):
+        cells = [clean_inline(_text(cell)) for cell in row if cell.tag == "cell"]
+        if any(cells):
+            out.add(" | ".join(cells), TABLE)
+
+
+def _text(element, skip=()) -> str:
+    """An element's text with <lb/> as a line break, leaving out the sub-elements in `skip`."""
+    parts = [element.text or ""]
+    for child in element:
+        if child in skip:
+            continue
+        parts.append("\n" if child.tag == "lb" else _text(child))
+        parts.append(child.tail or "")
+    return "".join(parts)

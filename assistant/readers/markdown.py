@@ -1,0 +1,116 @@
+"""Markdown (.md): the file's own text, verbatim (markup included), with its structure from
+markdown-it-py's block tokens and their source line maps. ATX and setext headings are heading
+blocks with their level and nested section paths; list items are "list" blocks, table rows
+"table" blocks, paragraphs, quotes and code "body". A YAML front matter block, thematic breaks,
+link reference definitions and a table's delimiter row are "furniture". The title is the front
+matter's `title`, else the first level-1 heading.
+
+markdown-it-py (MIT) is CommonMark-compliant, reports line maps, and was already installed
+(through rich); it is now a direct dependency."""
+
+from __future__ import annotations
+
+import re
+
+from .base import (BODY, FURNITURE, HEADING, LIST, TABLE, Block, Extracted, Sections, iso_date,
+                   meta_text)
+from .text import decode_text, line_blocks
+
+_FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?\r?\n)(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.S)
+_FRONT_FIELD = re.compile(r"^(title|date|author)\s*:\s*(.+?)\s*$", re.M | re.I)
+
+
+def read(raw: bytes, name: str) -> Extracted:
+    text, encoding = decode_text(raw)
+    meta, body_start = _front_matter(text)
+    blocks = [Block(0, _rstrip_end(text, body_start), FURNITURE)] if body_start else []
+    sections = Sections()
+    title = meta.get("title")
+    for block, heading in _parse(text, body_start):
+        blocks.append(block)
+        if heading is not None:
+            sections.enter(block.level, heading, block.start)
+            if title is None and block.level == 1:
+                title = heading
+    blocks = _fill_gaps(text, blocks)
+    return Extracted(text=text, blocks=tuple(blocks), sections=tuple(sections.items),
+                     title=meta_text(title), date=iso_date(meta.get("date")),
+                     author=meta_text(meta.get("author")), format="markdown", encoding=encoding)
+
+
+def _front_matter(text: str) -> tuple[dict[str, str], int]:
+    """The simple `key: value` fields of a leading YAML block, and where the Markdown starts."""
+    m = _FRONT_MATTER.match(text)
+    if not m:
+        return {}, 0
+    fields = {k.lower(): v.strip("\"'") for k, v in _FRONT_FIELD.findall(m.group(1))}
+    return fields, m.end()
+
+
+def _parse(text: str, offset: int):
+    """(Block, heading text or None) for each leaf block of the Markdown after `offset`."""
+    from markdown_it import MarkdownIt
+
+    source = text[offset:]
+    line_starts = [0] + [m.end() for m in re.finditer(r"\n", source)]
+    tokens = MarkdownIt("commonmark").enable("table").parse(source)
+    in_list = 0
+    for i, tok in enumerate(tokens):
+        if tok.type in ("bullet_list_open", "ordered_list_open"):
+            in_list += 1
+        elif tok.type in ("bullet_list_close", "ordered_list_close"):
+            in_list -= 1
+        kind = _KIND.get(tok.type)
+        if kind is None or tok.map is None:
+            continue
+        if kind == BODY and in_list:
+            kind = LIST
+        start, end = _span(source, line_starts, tok.map)
+        if end <= start:
+            continue
+        if kind == HEADING:
+            level = int(tok.tag[1])
+            yield Block(offset + start, offset + end, HEADING, level), _plain(tokens[i + 1])
+        else:
+            yield Block(offset + start, offset + end, kind), None
+
+
+_KIND = {"heading_open": HEADING, "paragraph_open": BODY, "fence": BODY, "code_block": BODY,
+         "html_block": BODY, "tr_open": TABLE}
+
+
+def _plain(inline) -> str:
+    """A heading's words without their markup ("**Weekend** `hours`" -> "Weekend hours")."""
+    parts = [c.content if c.type in ("text", "code_inline", "html_inline") else " "
+             for c in inline.children or () if c.type in ("text", "code_inline", "softbreak")]
+    return "".join(parts) or inline.content
+
+
+def _span(source: str, line_starts: list[int], line_map) -> tuple[int, int]:
+    """Character offsets of source lines [first, last), surrounding whitespace left out."""
+    first, last = line_map
+    start = line_starts[first] if first < len(line_starts) else len(source)
+    end = line_starts[last] if last < len(line_starts) else len(source)
+    chunk = source[start:end]
+    return start + len(chunk) - len(chunk.lstrip()), start + len(chunk.rstrip())
+
+
+def _fill_gaps(text: str, blocks: list[Block]) -> list[Block]:
+    """Blocks in order, with every non-blank line no token claimed (thematic breaks, link
+    definitions, a table's delimiter row) added as furniture, so the blocks cover the text."""
+    blocks = sorted(blocks, key=lambda b: b.start)
+    out: list[Block] = []
+    at = 0
+    for block in blocks:
+        if block.start < at:  # a token nested in one already taken (never expected)
+            continue
+        out.extend(Block(b.start, b.end, FURNITURE) for b in line_blocks(text, at, block.start))
+        out.append(block)
+        at = block.end
+    out.extend(Block(b.start, b.end, FURNITURE) for b in line_blocks(text, at))
+    return out
+
+
+def _rstrip_end(text: str, end: int) -> int:
+    return len(text[:end].rstrip())
+
