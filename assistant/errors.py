@@ -5,7 +5,8 @@
     ├── CorpusError              corpus directory missing, empty, or holding no readable text
     ├── IndexUnusable            index unusable: built by another embedder, corrupted, locked
     │   ├── EmbedderMismatch
-    │   └── IndexBusy
+    │   ├── IndexBusy
+    │   └── IndexReadOnly        this user may not write the index (needed even to read it)
     ├── ModelError               local model file missing, incomplete or failing its sha256
     ├── BackendError             a configured generator backend is unknown or unreachable
     └── ConfigError              a setting has a value that cannot work
@@ -40,6 +41,10 @@ class IndexBusy(IndexUnusable):
     pass
 
 
+class IndexReadOnly(IndexUnusable):
+    pass
+
+
 class ModelError(AssistantError):
     pass
 
@@ -59,6 +64,7 @@ __all__ = [
     "IndexUnusable",
     "EmbedderMismatch",
     "IndexBusy",
+    "IndexReadOnly",
     "ModelError",
     "BackendError",
     "ConfigError",

@@ -7,7 +7,8 @@ import functools
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import IndexUnusable
+from ..errors import IndexReadOnly, IndexUnusable
+from .files import is_permission_error, read_only_message
 
 SCHEMA = "5"  # bump when what is stored or embedded changes: old indexes are rebuilt
 PAGE = 5000  # records per read or delete: far below SQLite's 32,766 query variables
@@ -57,6 +58,9 @@ def store_errors(method):
         except IndexUnusable:
             raise
         except Exception as exc:
+            if is_permission_error(exc) and not self.cfg.host:
+                raise IndexReadOnly(read_only_message(
+                    self.cfg.path, f"the store refused to write ({exc})")) from exc
             where = (f"the Chroma server at {self.cfg.host}:{self.cfg.port}" if self.cfg.host
                      else f"the index at {self.cfg.path}")
             raise IndexUnusable(

@@ -7,17 +7,16 @@ unchanged, changed, added, removed and half-written documents apart without read
 and only re-embed what changed (`sync.py`, `writer.py`). Every read of the store is paged: one
 unpaged read of a large store overflows SQLite's limit on query variables. A file lock
 serialises every write: opening (which creates the store and its collections), corruption
-recovery and `sync`. Chroma types stay inside this module.
+recovery and `sync`. An index this process may not write is refused before it is opened, and a
+damaged one is set aside (`files.py`). Chroma types stay inside the store package.
 """
 
 from __future__ import annotations
 
 import logging
-import shutil
 import time
 from contextlib import contextmanager
 from dataclasses import replace
-from pathlib import Path
 from typing import Iterator, Mapping
 
 import numpy as np
@@ -25,10 +24,12 @@ from filelock import FileLock, Timeout
 
 from ..corpus import Corpus
 from ..embeddings import Embedder
-from ..errors import EmbedderMismatch, IndexBusy, IndexUnusable
+from ..errors import EmbedderMismatch, IndexBusy, IndexReadOnly, IndexUnusable
 from ..manifest import Manifest
 from ..types import Chunk, Sentence
 from .base import PAGE, SCHEMA, StoreConfig, SyncReport, store_errors
+from .client import chroma_client, forget_system, precomputed_ef
+from .files import is_permission_error, read_only_message, require_access, set_aside
 from .lexical import LexicalIndex
 from .sync import sync_locked
 from .writer import DocPlan, Progress, Record
@@ -36,70 +37,28 @@ from .writer import DocPlan, Progress, Record
 log = logging.getLogger(__name__)
 
 
-def _precomputed_ef():
-    from chromadb.api.types import EmbeddingFunction
-
-    class Precomputed(EmbeddingFunction):
-        """Chroma never embeds anything itself: its default would download a model."""
-
-        def __init__(self):
-            pass
-
-        def __call__(self, input):  # noqa: A002 - Chroma's signature
-            raise RuntimeError("the assistant passes its own embeddings to Chroma")
-
-        @staticmethod
-        def name() -> str:
-            return "assistant-precomputed"
-
-        def get_config(self) -> dict:
-            return {}
-
-        @staticmethod
-        def build_from_config(config):
-            return Precomputed()
-
-        def is_legacy(self) -> bool:
-            return False
-
-    return Precomputed()
-
-
-def _client(cfg: StoreConfig):
-    import chromadb
-    from chromadb.config import Settings
-
-    settings = Settings(anonymized_telemetry=False)
-    if cfg.host:
-        try:
-            return chromadb.HttpClient(host=cfg.host, port=cfg.port, settings=settings)
-        except Exception as exc:  # connection refused, wrong port, ...
-            raise IndexUnusable(
-                f"Cannot reach the Chroma server at {cfg.host}:{cfg.port} ({exc}). Start it "
-                f"(`chroma run --path DIR --host {cfg.host} --port {cfg.port}`) or unset "
-                f"ASSISTANT_CHROMA_HOST to use the embedded index."
-            ) from exc
-    cfg.path.mkdir(parents=True, exist_ok=True)
-    return chromadb.PersistentClient(path=str(cfg.path), settings=settings)
-
-
 class ChromaIndex:
-    def __init__(self, cfg: StoreConfig, embedder: Embedder):
+    def __init__(self, cfg: StoreConfig, embedder: Embedder, recover: bool = True):
+        """Open (creating if need be) the index. An index that cannot be read is moved aside
+        and started anew when `recover`, else it is an `IndexUnusable`."""
         self.cfg = cfg
         self.embedder = embedder
+        lock = cfg.path.parent / f".{cfg.path.name}.lock"
+        require_access(cfg.path, lock)  # before anything is opened: a refusal changes nothing
         cfg.path.parent.mkdir(parents=True, exist_ok=True)
         # one lock per index directory, shared with every other process that opens it
-        self._lock = FileLock(str(cfg.path.parent / f".{cfg.path.name}.lock"))
+        self._lock = FileLock(str(lock))
         if cfg.host:
-            self._open()
+            self._open(recover)
         else:
             # Opening writes (first use creates the database and collections), and a failed open
             # may move the directory aside: neither may race another process's writes.
-            with self._locked():
-                self._open()
+            with self.locked():
+                self._open(recover)
 
     @contextmanager
-    def _locked(self):
+    def locked(self):
+        """Hold the writer lock (every write happens under it)."""
         try:
             with self._lock.acquire(timeout=self.cfg.lock_timeout):
                 yield
@@ -109,10 +68,10 @@ class ChromaIndex:
 
     # ------------------------------------------------------------ opening
 
-    def _open(self) -> None:
+    def _open(self, recover: bool = True) -> None:
         self.manifest = None
         try:
-            self._client = _client(self.cfg)
+            self._client = chroma_client(self.cfg)
             self._chunks = self._collection("chunks")
             self._sentences = self._collection("sentences")
             self._chunks.count()
@@ -124,26 +83,34 @@ class ChromaIndex:
             if self.cfg.host:
                 raise IndexUnusable(f"The Chroma server at {self.cfg.host}:{self.cfg.port} "
                                     f"failed: {exc}") from exc
+            if is_permission_error(exc):  # refused, not damaged: never moved or rebuilt
+                raise IndexReadOnly(read_only_message(
+                    self.cfg.path, f"the store refused to write ({exc})")) from exc
+            if not recover:
+                raise IndexUnusable(
+                    f"The index at {self.cfg.path} cannot be opened ({type(exc).__name__}: "
+                    f"{exc}). Run `python -m assistant index --repair` to set it aside and "
+                    f"rebuild it.") from exc
             self._recover_corrupt(exc)
 
     def _collection(self, part: str):
         meta = {"embedder": self.embedder.identity, "dim": self.embedder.dim, "schema": SCHEMA}
         return self._client.get_or_create_collection(
-            f"{self.cfg.name}-{part}", metadata=meta, embedding_function=_precomputed_ef(),
+            f"{self.cfg.name}-{part}", metadata=meta, embedding_function=precomputed_ef(),
             configuration={"hnsw": {"space": "cosine"}},
         )
 
     def _recover_corrupt(self, exc: Exception) -> None:
-        """The index is derived data: keep the damaged copy aside and start a new one."""
-        aside = self.cfg.path.with_name(f"{self.cfg.path.name}.corrupt-{time.strftime('%Y%m%d-%H%M%S')}")
-        log.warning("index at %s is unreadable (%s); moved to %s and rebuilding",
-                    self.cfg.path, exc, aside)
+        """The index is derived data: keep the damaged copy aside (only the latest one) and
+        start a new one. Said to be moved only once it has been."""
         if self.manifest is not None:
             self.manifest.close()
-        _forget_system(self.cfg.path)
-        shutil.move(str(self.cfg.path), str(aside))
+        forget_system(self.cfg.path)
+        aside = set_aside(self.cfg.path, exc)
+        log.warning("index at %s is unreadable (%s); moved it to %s and rebuilding",
+                    self.cfg.path, exc, aside)
         self.recovered_from = str(aside)
-        self._client = _client(self.cfg)
+        self._client = chroma_client(self.cfg)
         self._chunks = self._collection("chunks")
         self._sentences = self._collection("sentences")
         self.manifest = Manifest(self.cfg.path)
@@ -176,7 +143,7 @@ class ChromaIndex:
         """Bring the index in line with `corpus`, re-embedding only what changed. `progress`
         is called with a `SyncProgress` as documents complete (from the writer thread)."""
         t0 = time.perf_counter()
-        with self._locked():
+        with self.locked():
             report = sync_locked(self, corpus, rebuild, progress)
         report.seconds = time.perf_counter() - t0
         return report
@@ -322,14 +289,14 @@ class ChromaIndex:
         if self.manifest is not None:
             self.manifest.close()
         if not self.cfg.host:
-            _forget_system(self.cfg.path)
+            forget_system(self.cfg.path)
         self._open()
 
     def close(self) -> None:
         if self.manifest is not None:
             self.manifest.close()
         if not self.cfg.host:
-            _forget_system(self.cfg.path)
+            forget_system(self.cfg.path)
 
 
 class _Sink:
@@ -348,20 +315,3 @@ class _Sink:
 
     def complete(self, source: str) -> None:
         self.index.manifest.complete(source)
-
-
-def _forget_system(path: Path) -> None:
-    """Drop Chroma's per-process cache of the client for `path` (so files can be moved, and a
-    reopened client reads what other processes wrote). Clients of other paths keep theirs."""
-    try:
-        from chromadb.api.shared_system_client import SharedSystemClient
-
-        target = Path(path).resolve()
-        systems = SharedSystemClient._identifier_to_system
-        for identifier, system in list(systems.items()):
-            persisted = system.settings.persist_directory
-            if persisted and Path(persisted).resolve() == target:
-                systems.pop(identifier, None)
-                SharedSystemClient._identifier_to_refcount.pop(identifier, None)
-    except Exception:  # pragma: no cover - best effort
-        pass
