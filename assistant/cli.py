@@ -54,7 +54,13 @@ def _parser() -> argparse.ArgumentParser:
         return p
 
     p = common(sub.add_parser("index", help="build or update the index"))
-    p.add_argument("--rebuild", action="store_true", help="re-embed everything from scratch")
+    what = p.add_mutually_exclusive_group()
+    what.add_argument("--rebuild", action="store_true", help="re-embed everything from scratch")
+    what.add_argument("--check", action="store_true",
+                      help="verify the index against its manifest, changing nothing "
+                           "(exit 1 if anything is damaged)")
+    what.add_argument("--repair", action="store_true",
+                      help="re-embed only the damaged documents, then update the index")
     p.set_defaults(func=cmd_index, generator="extractive")
 
     p = common(sub.add_parser("ask", help="answer one question"))
@@ -81,6 +87,8 @@ def _load(args, **extra):
 
 
 def cmd_index(args) -> int:
+    if args.check or args.repair:
+        return cmd_health(args)
     bar = ProgressBar(enabled=sys.stderr.isatty())
     try:
         bot = _load(args, rebuild=args.rebuild, progress=bar)
@@ -94,6 +102,57 @@ def cmd_index(args) -> int:
     for s in bot.corpus.skipped:
         print(f"  skipped {s.path}: {s.reason}", file=sys.stderr)
     return 0
+
+
+def cmd_health(args) -> int:
+    """`index --check`: what is wrong, per document (exit 1), or one "ok" line (exit 0).
+    `index --repair`: that, then what was re-embedded, then the check again."""
+    index, corpus = _open_index(args, repair=args.repair)
+    try:
+        if args.check:
+            report = index.check()
+            _print_health(report)
+            return 0 if report.ok else 1
+        bar = ProgressBar(enabled=sys.stderr.isatty())
+        try:
+            result = index.repair(corpus, progress=bar)
+        finally:
+            bar.close()
+    finally:
+        index.close()
+    if not result.before.ok:
+        print("found:")
+        _print_health(result.before, summary=False)
+    print("did:")
+    for line in result.sync.describe():
+        print(f"  {line}")
+    _print_health(result.after)
+    return 0 if result.after.ok else 1
+
+
+def _open_index(args, repair: bool):
+    """The index alone (and, to repair, the corpus), without the sync `Assistant.load` runs:
+    a check changes nothing, and never sets a damaged index aside."""
+    from .config import Config
+    from .core import LocalEmbedder, _read_corpus
+    from .errors import IndexUnusable
+    from .index import ChromaIndex, StoreConfig
+
+    cfg = Config.load(corpus=args.corpus, index=args.index, generator=args.generator)
+    corpus = _read_corpus(cfg) if repair else None
+    if not repair and not cfg.chroma_host and not (cfg.index / "chroma.sqlite3").exists():
+        raise IndexUnusable(f"There is no index at {cfg.index}: build it with "
+                            f"`python -m assistant index`.")
+    store = StoreConfig(path=cfg.index, name=cfg.collection, host=cfg.chroma_host,
+                        port=cfg.chroma_port)
+    return ChromaIndex(store, LocalEmbedder(), recover=repair), corpus
+
+
+def _print_health(report, summary: bool = True) -> None:
+    for line in report.describe():
+        print(f"  {line}")
+    if summary:
+        print(report.summary())
 
 
 class ProgressBar:

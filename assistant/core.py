@@ -66,6 +66,7 @@ class Assistant:
         store = ChromaIndex(StoreConfig(path=cfg.index, name=cfg.collection, host=cfg.chroma_host,
                                         port=cfg.chroma_port), embedder)
         report = store.sync(docs, rebuild=rebuild, progress=progress)
+        store.verify()  # the cheap health check: a damaged index is an error saying to repair
         gen = generator if name == "custom" else make_generator(cfg, embedder, llm=llm)
         bot = cls(cfg, docs, store, embedder, gen, report)
         if getattr(getattr(gen, "llm", None), "caches_prefix", False):

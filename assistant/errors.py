@@ -6,7 +6,8 @@
     ├── IndexUnusable            index unusable: built by another embedder, corrupted, locked
     │   ├── EmbedderMismatch
     │   ├── IndexBusy
-    │   └── IndexReadOnly        this user may not write the index (needed even to read it)
+    │   ├── IndexReadOnly        this user may not write the index (needed even to read it)
+    │   └── IndexDamaged         records or vector segments missing: `index --repair` fixes it
     ├── ModelError               local model file missing, incomplete or failing its sha256
     ├── BackendError             a configured generator backend is unknown or unreachable
     └── ConfigError              a setting has a value that cannot work
@@ -45,6 +46,10 @@ class IndexReadOnly(IndexUnusable):
     pass
 
 
+class IndexDamaged(IndexUnusable):
+    pass
+
+
 class ModelError(AssistantError):
     pass
 
@@ -65,6 +70,7 @@ __all__ = [
     "EmbedderMismatch",
     "IndexBusy",
     "IndexReadOnly",
+    "IndexDamaged",
     "ModelError",
     "BackendError",
     "ConfigError",

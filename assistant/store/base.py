@@ -29,17 +29,19 @@ class SyncReport:
     updated: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
+    repaired: list[str] = field(default_factory=list)  # damaged, re-embedded by `--repair`
     rebuilt: str | None = None  # why the whole index was rebuilt, when it was
     seconds: float = 0.0
 
     @property
     def changed(self) -> bool:
-        return bool(self.added or self.updated or self.removed)
+        return bool(self.added or self.updated or self.removed or self.repaired)
 
     def describe(self) -> list[str]:
         """What the sync did, one line per kind of change, for people."""
         lines = [f"{label}: {', '.join(items)}" for label, items in
-                 (("added", self.added), ("updated", self.updated), ("removed", self.removed))
+                 (("added", self.added), ("updated", self.updated), ("removed", self.removed),
+                  ("repaired (re-embedded)", self.repaired))
                  if items]
         if self.rebuilt:
             lines.append(f"rebuilt ({self.rebuilt})")
@@ -64,7 +66,9 @@ def store_errors(method):
             where = (f"the Chroma server at {self.cfg.host}:{self.cfg.port}" if self.cfg.host
                      else f"the index at {self.cfg.path}")
             raise IndexUnusable(
-                f"Reading or writing {where} failed ({type(exc).__name__}: {exc}). Rebuild it "
-                f"with `python -m assistant index --rebuild`; if that fails too, delete "
+                f"Reading or writing {where} failed ({type(exc).__name__}: {exc}). "
+                f"`python -m assistant index --check` shows what is damaged and "
+                f"`python -m assistant index --repair` re-embeds it; or rebuild it all with "
+                f"`python -m assistant index --rebuild`, and if that fails too, delete "
                 f"{self.cfg.path} and run `python -m assistant index`.") from exc
     return wrapper

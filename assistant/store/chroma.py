@@ -8,7 +8,8 @@ and only re-embed what changed (`sync.py`, `writer.py`). Every read of the store
 unpaged read of a large store overflows SQLite's limit on query variables. A file lock
 serialises every write: opening (which creates the store and its collections), corruption
 recovery and `sync`. An index this process may not write is refused before it is opened, and a
-damaged one is set aside (`files.py`). Chroma types stay inside the store package.
+damaged one is set aside (`files.py`); `health.py` checks and repairs what the store holds
+against the manifest. Chroma types stay inside the store package.
 """
 
 from __future__ import annotations
@@ -24,13 +25,15 @@ from filelock import FileLock, Timeout
 
 from ..corpus import Corpus
 from ..embeddings import Embedder
-from ..errors import EmbedderMismatch, IndexBusy, IndexReadOnly, IndexUnusable
+from ..errors import EmbedderMismatch, IndexBusy, IndexDamaged, IndexReadOnly, IndexUnusable
 from ..manifest import Manifest
 from ..types import Chunk, Sentence
+from . import health
 from .base import PAGE, SCHEMA, StoreConfig, SyncReport, store_errors
 from .client import chroma_client, forget_system, precomputed_ef
 from .files import is_permission_error, read_only_message, require_access, set_aside
 from .lexical import LexicalIndex
+from .segments import remove_orphans
 from .sync import sync_locked
 from .writer import DocPlan, Progress, Record
 
@@ -58,7 +61,7 @@ class ChromaIndex:
 
     @contextmanager
     def locked(self):
-        """Hold the writer lock (every write happens under it)."""
+        """Hold the writer lock (every write, and a health check, happens under it)."""
         try:
             with self._lock.acquire(timeout=self.cfg.lock_timeout):
                 yield
@@ -134,6 +137,8 @@ class ChromaIndex:
         self._chunks = self._collection("chunks")
         self._sentences = self._collection("sentences")
         self.manifest.clear()
+        if not self.cfg.host:
+            remove_orphans(self.cfg.path)  # Chroma leaves a deleted collection's vectors behind
 
     # ------------------------------------------------------------ writing
 
@@ -167,6 +172,46 @@ class ChromaIndex:
 
     def sink(self) -> "_Sink":
         return _Sink(self)
+
+    # ------------------------------------------------------------ health
+
+    def parts(self) -> dict:
+        """The collections by part ("chunks", "sentences"), for the health checks."""
+        return {"chunks": self._chunks, "sentences": self._sentences}
+
+    @store_errors
+    def verify(self) -> None:
+        """The cheap health check (counts, segment folders, a vector per collection): raise
+        `IndexDamaged` saying to repair, rather than answer from a damaged index. Under the
+        writer lock: another process's sync in progress is not damage."""
+        with self.locked():
+            problems = health.quick_check(self)
+        if problems:
+            more = f" (and {len(problems) - 3} more)" if len(problems) > 3 else ""
+            raise IndexDamaged(
+                f"The index at {self._where()} is damaged: {'; '.join(problems[:3])}{more}. "
+                f"Run `python -m assistant index --repair` to re-embed what is damaged "
+                f"(`python -m assistant index --check` lists it).")
+
+    @store_errors
+    def check(self) -> "health.HealthReport":
+        """The full health check: every document's records present and searchable."""
+        with self.locked():
+            return health.check_locked(self)
+
+    @store_errors
+    def repair(self, corpus: Corpus, progress: Progress | None = None) -> "health.RepairReport":
+        """Re-embed the damaged documents (or everything, when only that helps), then bring
+        the index up to date with `corpus`."""
+        t0 = time.perf_counter()
+        with self.locked():
+            report = health.repair_locked(self, corpus, progress)
+        report.sync.seconds = time.perf_counter() - t0
+        return report
+
+    def _where(self) -> str:
+        return (f"chroma://{self.cfg.host}:{self.cfg.port} (manifest in {self.cfg.path})"
+                if self.cfg.host else str(self.cfg.path))
 
     # ------------------------------------------------------------ reading
 
