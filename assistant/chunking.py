@@ -1,7 +1,7 @@
 """Cutting documents into retrievable chunks and sentences.
 
 A chunk is a run of consecutive indexed paragraphs of one kind (reporting or reader comments),
-never crossing page furniture, so its text is exactly `document.text[start:end]`. A byline or
+never crossing page furniture or a heading, so its text is exactly `document.text[start:end]`. A byline or
 dateline may sit inside a chunk (it keeps a headline with its lead) but is never a sentence.
 Paragraphs longer than the budget are cut at sentence boundaries.
 """
@@ -9,7 +9,7 @@ Paragraphs longer than the budget are cut at sentence boundaries.
 from __future__ import annotations
 
 from .text import split_sentences
-from .types import BODY, COMMENT, INDEXED_KINDS, TRANSPARENT_KINDS, Chunk, Document, Sentence, Span
+from .types import BODY, COMMENT, HEADLINE, INDEXED_KINDS, TRANSPARENT_KINDS, Chunk, Document, Sentence, Span
 
 MAX_WORDS = 90
 
@@ -35,7 +35,8 @@ def _groups(spans: tuple[Span, ...]) -> list[list[Span]]:
         if span.kind not in INDEXED_KINDS:
             current = []
             continue
-        if current and (current[-1].kind == COMMENT) != (span.kind == COMMENT):
+        if current and ((current[-1].kind == COMMENT) != (span.kind == COMMENT)
+                        or span.kind == HEADLINE):  # a heading opens a new section
             current = []
         if not current:
             groups.append(current)

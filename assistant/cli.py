@@ -1,4 +1,4 @@
-"""Command line: `python -m assistant {index,ask,chat,info,install-model}`.
+"""Command line: `python -m assistant {index,ask,chat,add,remove,list,info,install-model}`.
 
 Errors the assistant raises on purpose become one-line messages; anything unexpected is
 reported without a traceback unless ASSISTANT_DEBUG=1.
@@ -73,6 +73,18 @@ def _parser() -> argparse.ArgumentParser:
 
     p = common(sub.add_parser("info", help="show the corpus, index and backend"))
     p.set_defaults(func=cmd_info)
+
+    p = common(sub.add_parser("add", help="copy files or folders into the corpus and index them"))
+    p.add_argument("paths", nargs="+", metavar="PATH")
+    p.set_defaults(func=cmd_add, generator="extractive")
+
+    p = common(sub.add_parser("remove", help="take a document out of the corpus and the index"))
+    p.add_argument("name", help="the document's name, as `list` shows it")
+    p.set_defaults(func=cmd_remove, generator="extractive")
+
+    p = common(sub.add_parser("list", help="list the documents: type, pages, chunks, indexed at"))
+    p.add_argument("--json", action="store_true", help="print the list as JSON")
+    p.set_defaults(func=cmd_list, generator="extractive")
 
     p = sub.add_parser("install-model", help="assemble and verify the default local model")
     p.add_argument("--dir", default=None, help="model directory (default: models/)")
@@ -228,6 +240,45 @@ def cmd_info(args) -> int:
     return 0
 
 
+def cmd_add(args) -> int:
+    """Exit 0 when every file was added or already there, 1 when some were skipped."""
+    bot = _load(args)
+    bar = ProgressBar(enabled=sys.stderr.isatty())
+    try:
+        outcomes, report = bot.add(args.paths, progress=bar)
+    finally:
+        bar.close()
+    for o in outcomes:
+        print(o.describe(), file=sys.stderr if o.status == "skipped" else sys.stdout)
+    print(f"index: {bot.index.count()} chunks from {len(bot.documents)} documents "
+          f"({report.seconds:.1f} s)")
+    return 1 if any(o.status == "skipped" for o in outcomes) else 0
+
+
+def cmd_remove(args) -> int:
+    bot = _load(args)
+    where, _ = bot.remove(args.name)
+    print(f"removed {args.name} from the index; the file is kept at {where}")
+    return 0
+
+
+def cmd_list(args) -> int:
+    bot = _load(args)
+    rows = bot.list_documents()
+    if args.json:
+        print(json.dumps([r.to_dict() for r in rows], indent=2, ensure_ascii=False))
+        return 0
+    width = max([len(r.name) for r in rows] + [4])
+    print(f"{'name':{width}}  {'type':8}  {'pages':>5}  {'chunks':>6}  indexed at")
+    for r in rows:
+        pages = "" if r.pages is None else str(r.pages)
+        chunks = "" if r.chunks is None else str(r.chunks)
+        print(f"{r.name:{width}}  {r.format:8}  {pages:>5}  {chunks:>6}  {r.indexed_at or 'not indexed'}")
+    for s in bot.corpus.skipped:
+        print(f"skipped {s.path}: {s.reason}", file=sys.stderr)
+    return 0
+
+
 def cmd_install_model(args) -> int:
     from .config import Config
     from .models import install_model
@@ -259,7 +310,7 @@ def show(stream: Iterator[str | Answer]) -> None:
     for c in answer.citations:
         when = f", {c.date}" if c.date else ""
         tag = " — reader comment" if c.is_comment else ""
-        print(f"  [{c.number}] {c.source} ({c.title}{when}){tag}\n      “{c.quote}”")
+        print(f"  [{c.number}] {c.where} ({c.title}{when}){tag}\n      “{c.quote}”")
 
 
 def _show_checked(draft: str, answer: Answer) -> None:

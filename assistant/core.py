@@ -17,6 +17,7 @@ from .chat import ChatSession
 from .condense import condense
 from .config import Config
 from .corpus import Corpus, load_corpus
+from .documents import DocumentInfo, FileOutcome, add_files, list_documents, remove_file
 from .embeddings import Embedder, LocalEmbedder
 from .errors import InvalidQuestion
 from .evidence import Evidence, gather
@@ -85,6 +86,33 @@ class Assistant:
     @property
     def documents(self) -> list[DocumentMeta]:
         return [d.meta for d in self.corpus.documents]
+
+    def list_documents(self) -> list[DocumentInfo]:
+        """Every document with its format, pages, chunks and when it was indexed."""
+        self.refresh()
+        return list_documents(self.corpus, self.index.manifest.documents())
+
+    def add(self, paths, progress: Callable[[SyncProgress], None] | None = None
+            ) -> tuple[list[FileOutcome], SyncReport]:
+        """Copy files (or every file under folders) into the corpus folder and index them.
+        Returns what happened to each file (added, updated, duplicate, unchanged, skipped with
+        its reason) and what the index did. Unreadable files are never copied."""
+        outcomes = add_files(self.corpus, [paths] if isinstance(paths, (str, Path)) else paths,
+                             max_bytes=_max_bytes(self.config), cache=_extraction_cache(self.config))
+        return outcomes, self._resync(progress)
+
+    def remove(self, name: str, progress: Callable[[SyncProgress], None] | None = None
+               ) -> tuple[Path, SyncReport]:
+        """Take document `name` out of the corpus and the index. The file is moved to the
+        corpus's `.removed/` folder, not deleted; returns where it went."""
+        self.refresh()
+        where = remove_file(self.corpus, name)
+        return where, self._resync(progress)
+
+    def _resync(self, progress) -> SyncReport:
+        report = self.index.sync(_read_corpus(self.config), progress=progress)
+        self.refresh()  # the sync settled a new generation: read it like any other change
+        return report
 
     def source_text(self, source: str) -> str:
         """The full text of a corpus document, as read from its file."""
@@ -164,7 +192,7 @@ class Assistant:
             if isinstance(item, Answer):
                 timings = {"retrieve_s": t_retrieved - t0, "total_s": time.perf_counter() - t0,
                            **item.timings}
-                yield _finish(item, q, standalone, timings)
+                yield _locate(_finish(item, q, standalone, timings), self.corpus)
             else:
                 yield item
 
@@ -216,7 +244,29 @@ class Assistant:
 
 
 def _read_corpus(cfg: Config) -> Corpus:
-    return load_corpus(cfg.corpus, max_bytes=int(cfg.max_file_mb * 2**20))
+    return load_corpus(cfg.corpus, max_bytes=_max_bytes(cfg), cache=_extraction_cache(cfg))
+
+
+def _max_bytes(cfg: Config) -> int:
+    return int(cfg.max_file_mb * 2**20)
+
+
+def _extraction_cache(cfg: Config) -> Path:
+    """Extracted text of PDFs, Word files and web pages, by content hash (see corpus)."""
+    return Path(cfg.index) / "extracted"
+
+
+def _locate(answer: Answer, corpus: Corpus) -> Answer:
+    """Each citation's page (PDFs) and section heading, from its document."""
+    located = []
+    for c in answer.citations:
+        try:
+            doc = corpus.get(c.source)
+        except KeyError:
+            located.append(c)
+            continue
+        located.append(replace(c, page=doc.page_at(c.start), section=doc.section_at(c.start)))
+    return replace(answer, citations=tuple(located))
 
 
 def _finish(answer: Answer, question: str, standalone: str | None, timings: dict) -> Answer:

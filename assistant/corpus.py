@@ -1,12 +1,20 @@
-"""Reading a corpus directory: every .txt/.md file becomes a Document with metadata and a
-classification of its lines (headline, byline, dateline, body, caption, reader comment, page
-furniture). The text itself is never altered: every span is an offset range into the file."""
+"""Reading a corpus directory: every file a reader knows (`assistant.readers`: PDF, DOCX, HTML,
+Markdown, text) becomes a Document. Plain-text files keep their exact text, with a classification
+of their lines (headline, byline, dateline, body, caption, reader comment, page furniture); other
+formats are the reader's extracted text, with its blocks, pages and heading paths. Every span is
+an offset range into `Document.text`, so every quote is verbatim.
+
+Extracting a PDF costs far more than reading it, so extracted text is kept in a cache folder
+(inside the index) by the file's sha256: a restart re-reads bytes, never re-parses them."""
 
 from __future__ import annotations
 
 import hashlib
+import json
+import logging
+import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
@@ -15,7 +23,7 @@ from .errors import CorpusError
 from .types import (BODY, BYLINE, CAPTION, COMMENT, DATELINE, FURNITURE, HEADLINE, Document,
                     DocumentMeta, Span)
 
-SUFFIXES = (".txt", ".md")
+log = logging.getLogger(__name__)
 HEADER_LINES = 8  # bylines and datelines are looked for among the first lines only
 
 _FURNITURE = re.compile(
@@ -59,32 +67,63 @@ BLOCK = 8192  # control characters are counted per block, so a binary tail canno
 _CONTROL = bytes(b for b in range(32) if chr(b) not in "\n\r\t\f")
 
 
-def load_corpus(root: Path, *, max_bytes: int = MAX_FILE_BYTES) -> Corpus:
-    """Read every .txt/.md file under `root` (sorted, recursive). Files over `max_bytes` are
-    skipped by their size alone, never read, so one huge file cannot exhaust memory."""
+def load_corpus(root: Path, *, max_bytes: int = MAX_FILE_BYTES, cache: Path | None = None) -> Corpus:
+    """Read every file under `root` (sorted, recursive; hidden files left out). Files over
+    `max_bytes` are skipped by their size alone, never read, so one huge file cannot exhaust
+    memory; a file that cannot be read, or repeats another's content, is skipped with its
+    reason, and the others are still read. `cache`: where extracted text is kept (see above)."""
     root = Path(root)
     if not root.is_dir():
         raise CorpusError(f"Corpus directory not found: {root}. Point ASSISTANT_CORPUS or "
-                          f"--corpus at a directory of .txt/.md files.")
-    docs, skipped = [], []
+                          f"--corpus at a directory of documents.")
+    docs, skipped, seen = [], [], {}
     for path in sorted(p for p in root.rglob("*") if p.is_file()):
         rel = path.relative_to(root).as_posix()
-        if path.suffix.lower() not in SUFFIXES or any(p.startswith(".") for p in path.parts[-1:]):
+        if any(part.startswith(".") for part in path.relative_to(root).parts):
             continue
-        raw, problem = _read(path, max_bytes)
-        if problem is None:
-            text, encoding, problem = decode(raw)
+        doc, problem = read_file(path, rel, max_bytes, cache)
+        if doc is not None and doc.meta.sha256 in seen:
+            problem = f"same content as {seen[doc.meta.sha256]}; skipped"
         if problem:
             skipped.append(SkippedFile(rel, problem))
             continue
-        if not text.strip():
-            skipped.append(SkippedFile(rel, "empty file"))
-            continue
-        docs.append(parse_document(rel, text, hashlib.sha256(raw).hexdigest(), encoding))
+        seen[doc.meta.sha256] = rel
+        docs.append(doc)
     if not docs:
-        why = "; ".join(f"{s.path}: {s.reason}" for s in skipped) or "no .txt or .md files"
+        why = "; ".join(f"{s.path}: {s.reason}" for s in skipped) or "no documents"
         raise CorpusError(f"Corpus directory {root} holds no readable documents ({why}).")
     return Corpus(root, tuple(docs), tuple(skipped))
+
+
+def read_file(path: Path, rel: str, max_bytes: int = MAX_FILE_BYTES,
+              cache: Path | None = None) -> tuple[Document | None, str | None]:
+    """(document, None) or (None, the reason it was skipped) for one file."""
+    from .readers import ReadError, read_document, supported_suffixes
+
+    suffix = path.suffix.lower()
+    if suffix not in supported_suffixes():
+        return None, f"unsupported file type {suffix or '(no extension)'}; skipped"
+    raw, problem = _read(path, max_bytes)
+    if problem:
+        return None, problem
+    sha = hashlib.sha256(raw).hexdigest()
+    if suffix == ".txt":
+        text, encoding, problem = decode(raw)
+        if problem or not text.strip():
+            return None, problem or "empty file; skipped"
+        return parse_document(rel, text, sha, encoding), None
+    extracted = _cached(cache, sha)
+    if extracted is None:
+        try:
+            extracted = read_document(path, raw)
+        except ReadError as exc:
+            return None, str(exc)
+        _store(cache, sha, extracted)
+    if not extracted.text.strip():
+        return None, "no text found in the file; skipped"
+    if extracted.format == "markdown":
+        return markdown_document(rel, extracted, sha), None
+    return from_extracted(rel, extracted, sha), None
 
 
 def _read(path: Path, max_bytes: int) -> tuple[bytes, str | None]:
@@ -131,6 +170,77 @@ def _control_heavy(raw: bytes) -> bool:
         if control > max(4, len(block) // 100):
             return True
     return False
+
+
+def from_extracted(source: str, ex, sha256: str) -> Document:
+    """A Document from a reader's Extracted: its blocks become spans (headings start chunks;
+    furniture is never indexed), its pages and heading paths are kept for citations."""
+    kinds = {"heading": HEADLINE, "furniture": FURNITURE}
+    spans = tuple(Span(b.start, b.end, kinds.get(b.kind, BODY)) for b in ex.blocks)
+    title = ex.title or ""
+    if not title:
+        title = _title(ex.text, spans)
+    meta = DocumentMeta(source=source, title=title, date=ex.date, author=ex.author,
+                        sha256=sha256, encoding=ex.encoding or "utf-8", format=ex.format,
+                        page_count=ex.page_count)
+    return Document(meta, ex.text, spans, tuple(ex.pages), tuple(ex.sections))
+
+
+def markdown_document(source: str, ex, sha256: str) -> Document:
+    """Markdown keeps its file's text, so it is read like a text file (an article saved as
+    Markdown still has its byline, dateline and reader comments told apart), with the reader's
+    structure on top: headings are headlines that open sections, front matter is furniture."""
+    doc = parse_document(source, ex.text, sha256, ex.encoding or "utf-8")
+    marked = {(b.start, b.end): b.kind for b in ex.blocks if b.kind in ("heading", "furniture")}
+    kinds = {"heading": HEADLINE, "furniture": FURNITURE}
+    spans = tuple(Span(s.start, s.end, kinds[marked[(s.start, s.end)]])
+                  if (s.start, s.end) in marked else s for s in doc.spans)
+    meta = replace(doc.meta, title=ex.title or doc.meta.title, date=ex.date or doc.meta.date,
+                   author=ex.author or doc.meta.author, format="markdown")
+    return Document(meta, doc.text, spans, (), tuple(ex.sections))
+
+
+# ---------------------------------------------------------------- the extraction cache
+
+CACHE_VERSION = 1  # bump when a reader's output changes, so old extractions are not reused
+
+
+def _cache_path(cache: Path, sha: str) -> Path:
+    return cache / f"{sha}.v{CACHE_VERSION}.json"
+
+
+def _cached(cache: Path | None, sha: str):
+    from .readers import Block, Extracted
+
+    if cache is None:
+        return None
+    try:
+        data = json.loads(_cache_path(cache, sha).read_text(encoding="utf-8"))
+        data["blocks"] = tuple(Block(*b) for b in data["blocks"])
+        data["pages"] = tuple(tuple(p) for p in data["pages"])
+        data["sections"] = tuple(tuple(x) for x in data["sections"])
+        return Extracted(**data)
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError, TypeError, KeyError) as exc:  # a damaged entry: read again
+        log.warning("ignoring a damaged extraction cache entry for %s (%s)", sha[:12], exc)
+        return None
+
+
+def _store(cache: Path | None, sha: str, ex) -> None:
+    if cache is None:
+        return
+    data = {"text": ex.text, "blocks": [[b.start, b.end, b.kind, b.level] for b in ex.blocks],
+            "pages": [list(p) for p in ex.pages], "sections": [list(x) for x in ex.sections],
+            "title": ex.title, "date": ex.date, "author": ex.author, "format": ex.format,
+            "page_count": ex.page_count, "encoding": ex.encoding}
+    try:
+        cache.mkdir(parents=True, exist_ok=True)
+        tmp = cache / f".{sha}.{os.getpid()}.tmp"
+        tmp.write_text(json.dumps(data), encoding="utf-8")
+        os.replace(tmp, _cache_path(cache, sha))
+    except OSError as exc:  # a read-only index still answers; it only re-extracts next time
+        log.warning("could not cache the extracted text of %s (%s)", sha[:12], exc)
 
 
 def parse_document(source: str, text: str, sha256: str = "", encoding: str = "utf-8") -> Document:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import asdict, dataclass, field
 from typing import Any, Iterable
 
@@ -36,6 +37,8 @@ class DocumentMeta:
     publisher: str | None = None
     sha256: str = ""
     encoding: str = "utf-8"
+    format: str = "text"  # "text", "markdown", "html", "docx", "pdf"
+    page_count: int | None = None  # PDFs
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -44,12 +47,24 @@ class DocumentMeta:
 @dataclass(frozen=True)
 class Document:
     meta: DocumentMeta
-    text: str  # the whole file, decoded, untouched
+    text: str  # text files: the whole file, decoded, untouched; other formats: extracted text
     spans: tuple[Span, ...]
+    pages: tuple[tuple[int, int, int], ...] = ()  # (start, end, 1-based page number), PDFs
+    sections: tuple[tuple[int, str], ...] = ()  # (start, heading path), sorted by start
 
     @property
     def source(self) -> str:
         return self.meta.source
+
+    def page_at(self, offset: int) -> int | None:
+        """The page holding text[offset] (PDFs), else None."""
+        i = bisect.bisect_right(self.pages, offset, key=lambda p: p[0]) - 1
+        return self.pages[i][2] if i >= 0 else None
+
+    def section_at(self, offset: int) -> str | None:
+        """The heading path in force at text[offset] ("Opening hours › Weekend"), else None."""
+        i = bisect.bisect_right(self.sections, offset, key=lambda s: s[0]) - 1
+        return self.sections[i][1] if i >= 0 else None
 
 
 @dataclass(frozen=True)
@@ -110,6 +125,17 @@ class Citation:
     title: str = ""
     date: str | None = None
     kind: str = BODY  # "comment" when the quote is a reader comment, not reporting
+    page: int | None = None  # 1-based page of the quote's start (PDFs)
+    section: str | None = None  # heading path of the quote (Markdown, HTML, DOCX, PDF headings)
+
+    @property
+    def where(self) -> str:
+        """Where the quote is, for a person: "report.pdf, p. 2", "guide.md, § Hours › Weekend"."""
+        if self.page is not None:
+            return f"{self.source}, p. {self.page}"
+        if self.section:
+            return f"{self.source}, § {self.section}"
+        return self.source
 
     @property
     def is_comment(self) -> bool:

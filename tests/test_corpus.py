@@ -91,7 +91,8 @@ def test_binary_and_legacy_encodings(tmp_path):
     legacy = c.get("legacy.txt")
     assert legacy.meta.encoding == "cp1252" and "Café prices rose “10%”." in legacy.text
     assert {s.path: s.reason for s in c.skipped} == {
-        "image.txt": "binary file (NUL bytes); skipped", "blank.md": "empty file"}
+        "image.txt": "binary file (NUL bytes); skipped", "blank.md": "empty file; skipped",
+        "notes.pdf": "corrupt or truncated PDF; skipped"}
 
 
 def test_only_binary_files_is_a_corpus_error(tmp_path):
