@@ -1,6 +1,7 @@
 """The Gradio app's handlers with the fake LLM, and its API through gradio_client."""
 
 import copy
+import html
 import threading
 from contextlib import contextmanager
 
@@ -37,7 +38,7 @@ def test_build_app_needs_no_launch(bot):
     demo = app.build_app(bot)
     assert isinstance(demo, gr.Blocks)
     assert "fake" in app.render_header(bot) and "scripted" in app.render_header(bot)
-    assert "Riverton council plans new library" in app.render_documents(bot)
+    assert "Riverton council plans new library" in app.render_documents(bot.list_documents())
 
 
 def test_answer_streams_then_becomes_cited_html(bot):
@@ -56,7 +57,7 @@ def test_answer_streams_then_becomes_cited_html(bot):
 def test_quote_is_highlighted_in_its_surrounding_text(bot):
     respond, *_ = app.make_handlers(bot)
     _, (_, _, sources, state) = run(respond, "When will the library open?")
-    citation, text = state["turns"][0][2][0]
+    citation, text, _ = state["turns"][0][2][0]
     assert f"<mark>{citation.quote.replace(chr(39), '&#x27;')}</mark>" in sources
     before = text[:citation.start].strip().splitlines()[-1]
     assert before.replace("'", "&#x27;") in sources  # context around the quote is shown
@@ -337,3 +338,214 @@ def test_the_extractive_app_answers_questions_side_by_side(tiny_corpus, tmp_path
         results = [j.result(timeout=90) for j in jobs]
         assert all("June 2022" in r["text"] for r in results)
         assert not gen.barrier.broken  # all four were being answered at the same time
+
+
+# ---------------------------------------------------------------- the Documents tab
+
+def last(steps):
+    """The final update of a handler that yields (or returns) its updates."""
+    return list(steps)[-1] if not isinstance(steps, tuple) else steps
+
+
+@pytest.fixture
+def uploads(tmp_path):
+    from fixtures_docs import NOTES_MD, corrupt_pdf, report_pdf
+
+    folder = tmp_path / "uploads"
+    folder.mkdir()
+    (folder / "notes.md").write_text(NOTES_MD, encoding="utf-8")
+    return {"report": report_pdf(folder / "report.pdf"), "notes": folder / "notes.md",
+            "broken": corrupt_pdf(folder / "broken.pdf")}
+
+
+def test_documents_tab_is_built_from_the_supported_types(bot):
+    from assistant.readers import supported_suffixes
+
+    config = app.build_app(bot).config
+    by_id = {c["props"].get("elem_id"): c for c in config["components"]}
+    upload = by_id["upload"]["props"]
+    assert upload["file_count"] == "multiple"
+    assert upload["file_types"] == sorted(supported_suffixes()) and ".pdf" in upload["file_types"]
+    assert [tuple(c) for c in by_id["remove-name"]["props"]["choices"]] == [("alpha.txt",) * 2, ("beta.md",) * 2]
+    assert by_id["sources"]["props"]["server_fns"] == ["page_view"]
+    assert {"add-docs", "remove-doc", "reload-docs", "doc-list", "doc-status"} <= set(by_id)
+
+
+def test_adding_files_reports_progress_each_outcome_and_updates_the_list(tiny_corpus, tmp_path, uploads):
+    from helpers import CountingEmbedder
+
+    embedder = CountingEmbedder(delay=0.4)  # slow enough for the tab to report progress
+    bot = Assistant.load(corpus=tiny_corpus, index=tmp_path / "ix", generator="extractive",
+                         embedder=embedder)
+    docs = app.make_document_handlers(bot)
+    steps = list(docs.add([str(uploads["report"]), str(uploads["notes"]), str(uploads["broken"])]))
+    shown = [status for status, *_ in steps[:-1]]
+    assert shown and all(rest == [gr.skip()] * 4 for _, *rest in steps[:-1])  # only the status moves
+    assert any("Indexing:" in s and "chunks embedded" in s and "<progress" in s for s in shown)
+    status, header, listing, choices, picker = steps[-1]
+    assert "2 of 3 files added or updated" in status
+    assert "<li class='added'><span class='status'>added</span> <code>report.pdf</code></li>" in status
+    assert "<code>notes.md</code>" in status
+    assert "<li class='skipped'>" in status and "broken.pdf</code>: corrupt or truncated PDF" in status
+    assert "4 documents" in header
+    assert "<code>report.pdf</code></td><td>pdf</td><td>Harbour Trust Annual Report 2024</td>" \
+           "<td class='num'>4</td>" in listing
+    assert "broken.pdf" not in listing
+    assert choices.choices == [(n, n) for n in ("alpha.txt", "beta.md", "notes.md", "report.pdf")]
+    assert picker is None  # the file picker is emptied for the next files
+    again = last(docs.add([str(uploads["report"])]))[0]
+    assert "0 of 1 files" in again and "unchanged" in again and "already indexed" in again
+    bot.close()
+
+
+def test_an_upload_that_fails_is_a_message_never_a_traceback(fake_bot, uploads, monkeypatch, caplog):
+    from assistant import IndexBusy, IndexUnusable
+
+    docs = app.make_document_handlers(fake_bot)
+    assert "Choose one or more files" in last(docs.add([]))[0]
+
+    def busy(paths, progress=None):
+        raise IndexBusy("Another process is indexing; try again in a minute.")
+    monkeypatch.setattr(fake_bot, "add", busy)
+    status, header, listing, *_ = last(docs.add([str(uploads["report"])]))
+    assert "class='error'" in status and "Another process is indexing" in status
+    assert "alpha.txt" in listing  # the list is still shown
+
+    def crash(paths, progress=None):
+        raise ValueError("internal detail /srv/secret")
+    monkeypatch.setattr(fake_bot, "add", crash)
+    status = last(docs.add([str(uploads["report"])]))[0]
+    assert "ValueError" in status and "server&#x27;s log" in status
+    assert "/srv/secret" not in status and "Traceback" not in status
+    assert any(isinstance(r.exc_info[1], ValueError) for r in caplog.records if r.exc_info)
+
+    def unusable():
+        raise IndexUnusable("Reading the index failed. Run `python -m assistant index --check`.")
+    monkeypatch.setattr(fake_bot, "list_documents", unusable)
+    status, *rest = docs.reload()
+    assert "class='error'" in status and "index --check" in status
+    assert rest == [gr.skip()] * 3  # the page keeps the list it shows
+
+
+def test_removing_a_document_updates_the_list(fake_bot):
+    docs = app.make_document_handlers(fake_bot)
+    status, header, listing, choices = docs.remove("beta.md")
+    assert "Removed beta.md" in status and ".removed/beta.md in the corpus folder" in status
+    assert "beta.md" not in listing and "1 document ·" in header
+    assert choices.choices == [("alpha.txt", "alpha.txt")]
+    assert (fake_bot.config.corpus / ".removed" / "beta.md").is_file()
+    status, *_ = docs.remove("beta.md")
+    assert "class='error'" in status and "No document named &#x27;beta.md&#x27;" in status
+    assert "Choose the document" in docs.remove(None)[0]
+
+
+def test_reload_picks_up_what_another_process_changed(fake_bot, tiny_corpus, tmp_path, fake_embedder):
+    docs = app.make_document_handlers(fake_bot)
+    assert "the index is unchanged (2 documents)" in docs.reload()[0]
+    (tmp_path / "gamma.txt").write_text("Ferry news\n\nThe ferry runs hourly.\n")
+    other = Assistant.load(corpus=tiny_corpus, index=tmp_path / "index", generator="extractive",
+                           embedder=fake_embedder)  # as `python -m assistant add` would
+    other.add([tmp_path / "gamma.txt"])
+    other.close()
+    status, header, listing, choices = docs.reload()
+    assert "the index had changed: reloaded (3 documents)" in status
+    assert "gamma.txt" in listing and "3 documents" in header
+    assert ("gamma.txt", "gamma.txt") in choices.choices
+    assert "unchanged" in docs.reload()[0]
+
+
+def test_names_and_reasons_from_files_are_escaped():
+    from assistant.documents import FileOutcome
+
+    shown = app.render_outcomes([FileOutcome("x", "<img src=x>.md", "skipped", "<script>1</script>")])
+    assert "<img" not in shown and "<script>" not in shown and "&lt;img src=x&gt;.md" in shown
+    from assistant.documents import DocumentInfo
+
+    row = app.render_documents([DocumentInfo("<b>.md", "markdown", "<i>t</i>", None, 1, 2, None)])
+    assert "<b>" not in row and "<i>" not in row and "not indexed yet" in row
+
+
+# ---------------------------------------------------------------- citations a person can check
+
+@pytest.fixture
+def pdf_bot(fake_bot, uploads):
+    fake_bot.add([uploads["report"]])
+    return fake_bot
+
+
+def test_a_pdf_citation_says_file_and_page_and_offers_the_page(pdf_bot):
+    respond, *_ = app.make_handlers(pdf_bot)
+    _, (history, _, sources, state) = run(respond, "How many passengers did the ferry carry in 2023?")
+    assert "41,350" in history[-1]["content"]
+    card = sources[sources.index("id='src-1-1'"):]
+    assert "report.pdf, p. 2 · 2024-03-14" in card
+    assert "<mark>In 2023 the ferry carried 41,350 passengers between Northport and Gull Island.</mark>" in card
+    assert "Show page 2</button>" in card and "class='page-view' hidden" in card
+    at = card.index("class='excerpt'")
+    excerpt = card[at:card.index("</div>", at)]
+    assert "2. Passengers and fares" in excerpt and "Ferry services" not in excerpt  # its page's text
+
+
+def test_a_section_citation_names_its_heading(fake_bot, uploads):
+    fake_bot.add([uploads["notes"]])
+    respond, *_ = app.make_handlers(fake_bot)
+    _, (_, _, sources, state) = run(respond, "What do weekend volunteers get?")
+    c = state["turns"][0][2][0].citation
+    assert (c.source, c.page) == ("notes.md", None) and "Weekend shifts" in c.section
+    assert f"{html.escape(c.where)} · undated" in sources  # "notes.md, § … › Weekend shifts"
+    assert "page-btn" not in sources  # no page to show
+
+
+def test_the_page_view_is_the_rendered_page_with_the_quote_highlighted(pdf_bot):
+    import base64
+    import io
+
+    from PIL import Image
+
+    docs = app.make_document_handlers(pdf_bot)
+    text = pdf_bot.source_text("report.pdf")
+    start = text.index("In 2023 the ferry carried")
+    end = text.index("Gull Island.") + len("Gull Island.")
+    shown = docs.page_view({"source": "report.pdf", "page": 2, "start": start, "end": end})
+    assert shown["alt"] == "Page 2 of report.pdf" and "message" not in shown
+    assert shown["src"].startswith("data:image/png;base64,")
+    image = Image.open(io.BytesIO(base64.b64decode(shown["src"].split(",", 1)[1]))).convert("RGB")
+    assert abs(image.width - 595 * app.PAGE_SCALE) <= 1 and abs(image.height - 842 * app.PAGE_SCALE) <= 1
+    marked = [y for y in range(image.height) if image.getpixel((120, y)) == app.PAGE_MARK]
+    assert marked and 0.1 < shown["top"] < 0.25  # near the top of the page, where the fact is
+    assert abs(min(marked) / image.height - shown["top"]) < 0.02
+
+
+def test_quote_boxes_follow_the_quote_across_lines_hyphens_and_ligatures(uploads):
+    import pypdfium2 as pdfium
+
+    pdf = pdfium.PdfDocument(str(uploads["report"]))
+    try:
+        page = pdf[0].get_textpage()
+        one_line = app.quote_boxes(page, "The ferry runs every hour in summer")
+        hyphenated = app.quote_boxes(page, "useful information at the harbour office")  # infor-/mation
+        ligature = app.quote_boxes(page, "the financial year")  # drawn with the U+FB01 ligature
+        assert len(one_line) == 1 and len(hyphenated) == 2 and len(ligature) == 2
+        assert hyphenated[0][1] > hyphenated[1][1]  # first line above the second
+        assert app.quote_boxes(page, "Gull Island") == [] and app.quote_boxes(page, "") == []
+    finally:
+        pdf.close()
+
+
+def test_the_page_view_checks_what_the_browser_asks_for(pdf_bot, caplog):
+    docs = app.make_document_handlers(pdf_bot)
+    for request in ({"source": "../../etc/passwd", "page": 1, "start": 0, "end": 1},
+                    {"source": "gone.pdf", "page": 1, "start": 0, "end": 1},
+                    "not a request", None, {"source": "report.pdf"}):
+        assert docs.page_view(request) == {"message": "That document is no longer in the corpus."}
+    for request in ({"source": "report.pdf", "page": 9, "start": 0, "end": 5},
+                    {"source": "report.pdf", "page": 1, "start": 5, "end": 10**9},
+                    {"source": "alpha.txt", "page": 1, "start": 0, "end": 5}):
+        assert docs.page_view(request) == {"message": "That page is not in the document."}
+    text = pdf_bot.source_text("report.pdf")
+    start = text.index("The ferry runs every hour")
+    moved = docs.page_view({"source": "report.pdf", "page": 1, "start": start, "end": start + 25})
+    assert "message" not in moved  # a quote on page 1 is found there ...
+    start = text.index("In 2023 the ferry")  # on page 2
+    lost = docs.page_view({"source": "report.pdf", "page": 1, "start": start, "end": start + 20})
+    assert lost["src"] and "could not be found on the page image" in lost["message"]  # ... this not

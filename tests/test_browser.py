@@ -1,7 +1,9 @@
 """End to end in headless Chromium (Debian's chromium, driven by Playwright) against the app on
 loopback, answering with the real local model: ask, watch the answer stream, click a citation,
 see its passage highlighted, ask a follow-up. Screenshots go to artifacts/. And, with the
-`extractive` backend: markup planted in a document stays text, and the page fetches nothing."""
+`extractive` backend: markup planted in a document stays text, and the page fetches nothing;
+a PDF uploaded in the Documents tab is answered from, its citation shows the page, and it is
+removed again."""
 
 import shutil
 from contextlib import contextmanager
@@ -160,3 +162,74 @@ def test_markup_in_documents_stays_text_and_fetches_nothing(planted):
         assert f"![beacon](http://{BEACON}/beacon.png)" in answer  # shown as the text it is
         assert f"[the port office](http://{BEACON}/port)" in answer
         assert pg.outside == []  # nor anything else beyond loopback
+
+
+# ---------------------------------------------------------------- the Documents tab
+
+FERRY = "How many passengers did the ferry carry in 2023?"
+
+
+@pytest.fixture
+def documents_app(tmp_path, fake_embedder):
+    """The app, answering with `extractive` (fake embedder), over the tiny corpus."""
+    from assistant import Assistant
+
+    bot = Assistant.load(corpus=write_corpus(tmp_path / "corpus"), index=tmp_path / "index",
+                         generator="extractive", embedder=fake_embedder)
+    port = free_port()
+    demo = app.build_app(bot)
+    app.launch(demo, "127.0.0.1", port, prevent_thread_lock=True, quiet=True)
+    yield f"http://127.0.0.1:{port}/"
+    demo.close()
+    bot.close()
+
+
+def test_upload_a_pdf_ask_and_see_the_cited_page(documents_app, tmp_path):
+    from fixtures_docs import report_pdf, scanned_pdf
+
+    uploads = tmp_path / "uploads"
+    uploads.mkdir()
+    files = [report_pdf(uploads / "report.pdf"), scanned_pdf(uploads / "scan.pdf")]
+    with open_page(documents_app) as pg:
+        pg.get_by_role("tab", name="Documents").click()
+        pg.set_input_files("#upload input[type=file]", [str(f) for f in files])
+        pg.wait_for_function("['report', 'scan'].every((name) => "
+                             "document.querySelector('#upload').innerText.includes(name))",
+                             timeout=20000)  # both uploaded (each name shows as 'scan' '.pdf')
+        pg.click("#add-docs")
+        status = pg.locator("#doc-status")
+        status.locator("li.skipped").wait_for(timeout=60000)
+        assert "report.pdf" in status.locator("li.added").inner_text()
+        assert "no text layer" in status.locator("li.skipped").inner_text()
+        listing = pg.locator("#doc-list").inner_text()
+        assert "report.pdf" in listing and "Harbour Trust Annual Report 2024" in listing
+        assert "scan.pdf" not in listing
+        assert "3 documents" in pg.inner_text("#header")
+        pg.screenshot(path=str(ARTIFACTS / "7-documents-panel.png"))
+
+        pg.get_by_role("tab", name="Chat").click()
+        ask(pg, FERRY)
+        pg.wait_for_selector("#chat a.cite", timeout=60000)
+        assert "41,350" in pg.locator("#chat .message-row").last.inner_text()
+        pg.locator("#chat a.cite").first.click()
+        card = pg.locator("#sources .source.active")
+        card.wait_for(timeout=5000)
+        assert "report.pdf, p. 2" in card.locator(".meta").inner_text()
+        assert "41,350" in card.locator("mark").inner_text()
+        page_image = card.locator(".page-view img")
+        page_image.wait_for(timeout=20000)  # the cited page, shown because the citation was clicked
+        assert page_image.get_attribute("src").startswith("data:image/png;base64,")
+        assert page_image.get_attribute("alt") == "Page 2 of report.pdf"
+        assert pg.evaluate("(img) => img.naturalWidth > 500 && img.complete",
+                           page_image.element_handle())
+        assert card.locator(".page-note").is_hidden()  # the quoted lines were found on the page
+        pg.screenshot(path=str(ARTIFACTS / "8-cited-pdf-page.png"))
+
+        pg.get_by_role("tab", name="Documents").click()
+        pg.click("#remove-name input")
+        pg.get_by_role("option", name="report.pdf").click()
+        pg.click("#remove-doc")
+        pg.wait_for_function("document.querySelector('#doc-status').innerText.includes('Removed')")
+        assert "report.pdf" not in pg.inner_text("#doc-list")
+        assert "2 documents" in pg.inner_text("#header")
+        assert pg.outside == []
