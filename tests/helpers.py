@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import hashlib
 import shutil
 import socket
 import subprocess
 import sys
 import time
 
+import numpy as np
+
 from assistant.embeddings import HashingEmbedder
+from assistant.text import tokenize
 
 
 class CountingEmbedder(HashingEmbedder):
@@ -26,6 +30,47 @@ class CountingEmbedder(HashingEmbedder):
         if self.delay:
             time.sleep(self.delay)
         return super().embed(texts)
+
+
+class DenseHashingEmbedder(HashingEmbedder):
+    """Like `HashingEmbedder`, but each token is a fixed pseudo-random *dense* unit vector
+    (seeded by its sha256) rather than one signed coordinate, so vectors look like a real
+    model's: every pair of texts has some graded similarity.
+
+    `HashingEmbedder`'s vectors are sparse (a sentence touches about 8 of 256 coordinates):
+    most pairs of sentences are exactly orthogonal and sentences cut from one template are
+    exactly equidistant. Chroma's HNSW graph cannot be navigated through such ties (its
+    neighbour heuristic prunes them), so whether a dense search reaches a given record
+    depends on the order records were inserted in. Use this embedder where a test needs a
+    particular record found by dense search."""
+
+    def __init__(self, dim: int = 256, salt: str = ""):
+        super().__init__(dim, salt)
+        self.identity = "dense-" + self.identity
+        self._tokens: dict[str, np.ndarray] = {}
+
+    def _token(self, tok: str) -> np.ndarray:
+        vector = self._tokens.get(tok)
+        if vector is None:
+            seed = int.from_bytes(hashlib.sha256((self._salt + tok).encode()).digest()[:8], "little")
+            vector = np.random.default_rng(seed).standard_normal(self.dim).astype(np.float32)
+            vector /= np.linalg.norm(vector)
+            self._tokens[tok] = vector
+        return vector
+
+    def embed(self, texts):
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        for row, text in enumerate(texts):
+            for tok in tokenize(text) or ["<empty>"]:
+                out[row] += self._token(tok)
+            norm = np.linalg.norm(out[row])
+            if norm:
+                out[row] /= norm
+        return out
+
+
+class CountingDenseEmbedder(CountingEmbedder, DenseHashingEmbedder):
+    """`CountingEmbedder` with `DenseHashingEmbedder`'s vectors."""
 
 
 def free_port() -> int:
