@@ -5,12 +5,18 @@
     answer = bot.ask("Why was the trust shelved?")
     print(answer.text)            # sentences with [n] markers
     answer.citations[0].quote     # verbatim source text behind [1]
+    c = answer.citations[0]       # a PDF citation's page, its quote highlighted:
+    cited_page(bot.corpus, c.source, c.page, c.start, c.end).png
 """
 
 from .core import Assistant
 from .chat import ChatSession
 from . import errors
 from .errors import *  # noqa: F403 - every error class; errors.__all__ is the one list of them
+from .documents import DocumentInfo, FileOutcome
+from .store import SyncProgress
+from .pages import PageImage, cited_page, render_page
+from .readers import supported_suffixes
 from .types import Answer, Citation, DocumentMeta, Passage, SentenceSupport
 
 __all__ = [
@@ -21,5 +27,12 @@ __all__ = [
     "Passage",
     "SentenceSupport",
     "DocumentMeta",
+    "DocumentInfo",
+    "FileOutcome",
+    "SyncProgress",
+    "PageImage",
+    "render_page",
+    "cited_page",
+    "supported_suffixes",
     *errors.__all__,
 ]

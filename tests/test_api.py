@@ -14,6 +14,10 @@ def test_public_surface_is_exactly_all():
     assert public - modules == set(assistant.__all__)
     for name in assistant.__all__:
         assert getattr(assistant, name).__module__.startswith("assistant")
+    ui_needs = {"Assistant", "Answer", "Citation", "AssistantError", "InvalidQuestion", "ConfigError",
+                "DocumentInfo", "FileOutcome", "SyncProgress", "PageImage", "cited_page",
+                "render_page", "supported_suffixes"}  # the chat (app.py, ui/) uses only these
+    assert ui_needs <= set(assistant.__all__)
 
 
 def test_answer_shape(fake_bot):

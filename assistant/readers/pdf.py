@@ -40,11 +40,13 @@ NO_TEXT = "PDF has no text layer (scanned?); OCR is not available; skipped"
 ENCRYPTED = "encrypted PDF (password required); skipped"
 CORRUPT = "corrupt or truncated PDF; skipped"
 HEADING_RATIO = 1.15  # type this much larger than the body text, in a short paragraph
-_PDFIUM = threading.Lock()
+# PDFium is not thread-safe: every use of it in this process (reading here, rendering pages in
+# `assistant.pages`) holds this lock.
+PDFIUM_LOCK = threading.Lock()
 
 
 def read(raw: bytes, name: str) -> Extracted:
-    with _PDFIUM:  # PDFium is not thread-safe: one document at a time in this process
+    with PDFIUM_LOCK:  # PDFium is not thread-safe: one document at a time in this process
         pdf = _open(raw)
         try:
             pages = [_pieces(pdf, i) for i in range(len(pdf))]
