@@ -1,4 +1,5 @@
-"""The Gradio app's handlers with the fake LLM, and its API through gradio_client."""
+"""The Gradio app's handlers with the fake LLM, and its API through gradio_client. Rendering a
+PDF page is the library's (`tests/test_pages.py`); here, the page view that serves it."""
 
 import copy
 import html
@@ -10,6 +11,7 @@ import pytest
 
 import app
 from assistant import Assistant, BackendError
+from ui import chat, documents, render
 from assistant.backends.fake import ScriptedLLM, default_reply
 
 from conftest import write_corpus
@@ -37,12 +39,12 @@ def run(respond, message, history=None, state=None):
 def test_build_app_needs_no_launch(bot):
     demo = app.build_app(bot)
     assert isinstance(demo, gr.Blocks)
-    assert "fake" in app.render_header(bot) and "scripted" in app.render_header(bot)
-    assert "Riverton council plans new library" in app.render_documents(bot.list_documents())
+    assert "fake" in render.render_header(bot) and "scripted" in render.render_header(bot)
+    assert "Riverton council plans new library" in render.render_documents(bot.list_documents())
 
 
 def test_answer_streams_then_becomes_cited_html(bot):
-    respond, *_ = app.make_handlers(bot)
+    respond, *_ = chat.make_handlers(bot)
     steps, (history, box, sources, state) = run(respond, "When will the library open?")
     streamed = [h[-1]["content"] for h, *_ in steps[1:-1]]
     assert any(s.endswith("▍") for s in streamed)  # text appeared while generating
@@ -55,7 +57,7 @@ def test_answer_streams_then_becomes_cited_html(bot):
 
 
 def test_quote_is_highlighted_in_its_surrounding_text(bot):
-    respond, *_ = app.make_handlers(bot)
+    respond, *_ = chat.make_handlers(bot)
     _, (_, _, sources, state) = run(respond, "When will the library open?")
     citation, text, _ = state["turns"][0][2][0]
     assert f"<mark>{citation.quote.replace(chr(39), '&#x27;')}</mark>" in sources
@@ -68,27 +70,27 @@ def test_a_source_without_a_date_says_so(tmp_path, fake_embedder):
     corpus = write_corpus(tmp_path / "c", {"memo.txt": "Bridge works\n\nThe bridge reopens in May.\n"})
     bot = Assistant.load(corpus=corpus, index=tmp_path / "ix", generator="extractive",
                          embedder=fake_embedder)
-    respond, *_ = app.make_handlers(bot)
+    respond, *_ = chat.make_handlers(bot)
     _, (_, _, sources, _) = run(respond, "When does the bridge reopen?")
     assert "memo.txt · undated" in sources
 
 
 def test_unsupported_sentences_are_marked(bot, fake_llm):
     fake_llm.enqueue(lambda m: default_reply(m) + " It has 900 rooms [1].")
-    respond, *_ = app.make_handlers(bot)
+    respond, *_ = chat.make_handlers(bot)
     _, (history, *_rest) = run(respond, "When will the library open?")
     final = history[-1]["content"]
     assert "class='unsupported'" in final and "900 rooms" in final and "not supported" in final
 
 
 def test_documents_dont_say_looks_different(bot):
-    respond, *_ = app.make_handlers(bot)
+    respond, *_ = chat.make_handlers(bot)
     _, (history, *_rest) = run(respond, "What is the airspeed of a swallow?")
     assert history[-1]["content"].startswith("<div class='abstained'>")
 
 
 def test_empty_and_overlong_messages(bot, fake_llm):
-    respond, *_ = app.make_handlers(bot)
+    respond, *_ = chat.make_handlers(bot)
     _, (history, *_rest) = run(respond, "   ")
     assert "Type a question" in history[-1]["content"] and len(history) == 1
     _, (history, box, *_rest) = run(respond, "x" * 5000)
@@ -100,7 +102,7 @@ def test_backend_error_is_a_chat_message_and_the_app_goes_on(bot, fake_llm):
     def boom(messages):
         raise BackendError("Cannot reach http://127.0.0.1:9/api/chat. Check ASSISTANT_OLLAMA_URL.")
     fake_llm.enqueue(boom)
-    respond, *_ = app.make_handlers(bot)
+    respond, *_ = chat.make_handlers(bot)
     _, (history, _, _, state) = run(respond, "When will the library open?")
     assert "class='error'" in history[-1]["content"] and "ASSISTANT_OLLAMA_URL" in history[-1]["content"]
     _, (history, *_rest) = run(respond, "When will the library open?", history, state)
@@ -108,7 +110,7 @@ def test_backend_error_is_a_chat_message_and_the_app_goes_on(bot, fake_llm):
 
 
 def test_follow_ups_and_independent_tabs(bot, fake_llm):
-    respond, clear, *_ = app.make_handlers(bot)
+    respond, clear, *_ = chat.make_handlers(bot)
     _, (h1, _, _, tab1) = run(respond, "How much will the Riverton library cost?")
     _, (h2, _, _, tab2) = run(respond, "Who leads the council?")
     fake_llm.enqueue("When will the Riverton library open?", default_reply)
@@ -118,13 +120,13 @@ def test_follow_ups_and_independent_tabs(bot, fake_llm):
     assert len(tab1["session"].turns) == 2 and len(tab2["session"].turns) == 1
     rewrite = fake_llm.history[-2]["messages"][-1]["content"]
     assert "Riverton library cost" in rewrite and "Who leads" not in rewrite  # own history only
-    assert clear() == ([], "", app.render_sources([]), {"session": None, "turns": []})
+    assert clear() == ([], "", render.render_sources([]), {"session": None, "turns": []})
 
 
 def test_example_click_fills_the_box(bot):
-    _, _, pick, _ = app.make_handlers(bot)
-    data = gr.SelectData(None, {"index": 0, "value": {"text": app.EXAMPLES[0]}})
-    assert pick(data) == app.EXAMPLES[0]
+    _, _, pick, _ = chat.make_handlers(bot)
+    data = gr.SelectData(None, {"index": 0, "value": {"text": chat.EXAMPLES[0]}})
+    assert pick(data) == chat.EXAMPLES[0]
 
 
 class GatedLLM(ScriptedLLM):
@@ -216,7 +218,7 @@ def test_an_unexpected_failure_is_a_clear_message_logged_with_its_cause(bot, fak
     def crash(messages):
         raise ValueError("internal detail /srv/secret")
     fake_llm.enqueue(crash, crash)
-    respond, _, _, ask_api = app.make_handlers(bot)
+    respond, _, _, ask_api = chat.make_handlers(bot)
     _, (history, *_rest) = run(respond, "When will the library open?")
     shown = history[-1]["content"]
     assert "class='error'" in shown and "ValueError" in shown and "server&#x27;s log" in shown
@@ -224,7 +226,7 @@ def test_an_unexpected_failure_is_a_clear_message_logged_with_its_cause(bot, fak
     with pytest.raises(gr.Error) as raised:
         ask_api("When will the library open?")
     assert "ValueError" in raised.value.message and "/srv/secret" not in raised.value.message
-    logged = [r for r in caplog.records if r.name == "app" and r.exc_info]
+    logged = [r for r in caplog.records if r.name == chat.log.name and r.exc_info]
     assert len(logged) == 2 and all(isinstance(r.exc_info[1], ValueError) for r in logged)
     _, (history, *_rest) = run(respond, "When will the library open?")
     assert "class='cite'" in history[-1]["content"]  # and the app goes on
@@ -234,7 +236,7 @@ def test_the_chat_renders_text_never_markdown(bot):
     demo = app.build_app(bot)
     chat = next(c for c in demo.config["components"] if c["type"] == "chatbot")["props"]
     assert chat["render_markdown"] is False and chat["latex_delimiters"] == []
-    assert app.render_draft("![x](http://h/p.png) <img src=x>\nnext") == (
+    assert render.render_draft("![x](http://h/p.png) <img src=x>\nnext") == (
         "![x](http://h/p.png) &lt;img src=x&gt;<br>next ▍")
 
 
@@ -275,11 +277,11 @@ def test_only_an_in_process_model_is_one_question_at_a_time():
 
     def bot_with(name):
         return SimpleNamespace(info=lambda: {"generator": name})
-    one_at_a_time = {"concurrency_limit": 1, "concurrency_id": app.MODEL_QUEUE}
-    assert app.concurrency(bot_with("local")) == one_at_a_time
-    assert app.concurrency(bot_with("fake")) == one_at_a_time  # unknown: assume one model
+    one_at_a_time = {"concurrency_limit": 1, "concurrency_id": chat.MODEL_QUEUE}
+    assert chat.concurrency(bot_with("local")) == one_at_a_time
+    assert chat.concurrency(bot_with("fake")) == one_at_a_time  # unknown: assume one model
     for name in ("extractive", "ollama", "openai"):
-        assert "concurrency_id" not in app.concurrency(bot_with(name))
+        assert "concurrency_id" not in chat.concurrency(bot_with(name))
 
 
 @pytest.mark.server
@@ -377,7 +379,7 @@ def test_adding_files_reports_progress_each_outcome_and_updates_the_list(tiny_co
     embedder = CountingEmbedder(delay=0.4)  # slow enough for the tab to report progress
     bot = Assistant.load(corpus=tiny_corpus, index=tmp_path / "ix", generator="extractive",
                          embedder=embedder)
-    docs = app.make_document_handlers(bot)
+    docs = documents.make_document_handlers(bot)
     steps = list(docs.add([str(uploads["report"]), str(uploads["notes"]), str(uploads["broken"])]))
     shown = [status for status, *_ in steps[:-1]]
     assert shown and all(rest == [gr.skip()] * 4 for _, *rest in steps[:-1])  # only the status moves
@@ -401,7 +403,7 @@ def test_adding_files_reports_progress_each_outcome_and_updates_the_list(tiny_co
 def test_an_upload_that_fails_is_a_message_never_a_traceback(fake_bot, uploads, monkeypatch, caplog):
     from assistant import IndexBusy, IndexUnusable
 
-    docs = app.make_document_handlers(fake_bot)
+    docs = documents.make_document_handlers(fake_bot)
     assert "Choose one or more files" in last(docs.add([]))[0]
 
     def busy(paths, progress=None):
@@ -428,7 +430,7 @@ def test_an_upload_that_fails_is_a_message_never_a_traceback(fake_bot, uploads, 
 
 
 def test_removing_a_document_updates_the_list(fake_bot):
-    docs = app.make_document_handlers(fake_bot)
+    docs = documents.make_document_handlers(fake_bot)
     status, header, listing, choices = docs.remove("beta.md")
     assert "Removed beta.md" in status and ".removed/beta.md in the corpus folder" in status
     assert "beta.md" not in listing and "1 document ·" in header
@@ -440,7 +442,7 @@ def test_removing_a_document_updates_the_list(fake_bot):
 
 
 def test_reload_picks_up_what_another_process_changed(fake_bot, tiny_corpus, tmp_path, fake_embedder):
-    docs = app.make_document_handlers(fake_bot)
+    docs = documents.make_document_handlers(fake_bot)
     assert "the index is unchanged (2 documents)" in docs.reload()[0]
     (tmp_path / "gamma.txt").write_text("Ferry news\n\nThe ferry runs hourly.\n")
     other = Assistant.load(corpus=tiny_corpus, index=tmp_path / "index", generator="extractive",
@@ -457,11 +459,11 @@ def test_reload_picks_up_what_another_process_changed(fake_bot, tiny_corpus, tmp
 def test_names_and_reasons_from_files_are_escaped():
     from assistant.documents import FileOutcome
 
-    shown = app.render_outcomes([FileOutcome("x", "<img src=x>.md", "skipped", "<script>1</script>")])
+    shown = render.render_outcomes([FileOutcome("x", "<img src=x>.md", "skipped", "<script>1</script>")])
     assert "<img" not in shown and "<script>" not in shown and "&lt;img src=x&gt;.md" in shown
     from assistant.documents import DocumentInfo
 
-    row = app.render_documents([DocumentInfo("<b>.md", "markdown", "<i>t</i>", None, 1, 2, None)])
+    row = render.render_documents([DocumentInfo("<b>.md", "markdown", "<i>t</i>", None, 1, 2, None)])
     assert "<b>" not in row and "<i>" not in row and "not indexed yet" in row
 
 
@@ -474,7 +476,7 @@ def pdf_bot(fake_bot, uploads):
 
 
 def test_a_pdf_citation_says_file_and_page_and_offers_the_page(pdf_bot):
-    respond, *_ = app.make_handlers(pdf_bot)
+    respond, *_ = chat.make_handlers(pdf_bot)
     _, (history, _, sources, state) = run(respond, "How many passengers did the ferry carry in 2023?")
     assert "41,350" in history[-1]["content"]
     card = sources[sources.index("id='src-1-1'"):]
@@ -488,7 +490,7 @@ def test_a_pdf_citation_says_file_and_page_and_offers_the_page(pdf_bot):
 
 def test_a_section_citation_names_its_heading(fake_bot, uploads):
     fake_bot.add([uploads["notes"]])
-    respond, *_ = app.make_handlers(fake_bot)
+    respond, *_ = chat.make_handlers(fake_bot)
     _, (_, _, sources, state) = run(respond, "What do weekend volunteers get?")
     c = state["turns"][0][2][0].citation
     assert (c.source, c.page) == ("notes.md", None) and "Weekend shifts" in c.section
@@ -502,7 +504,9 @@ def test_the_page_view_is_the_rendered_page_with_the_quote_highlighted(pdf_bot):
 
     from PIL import Image
 
-    docs = app.make_document_handlers(pdf_bot)
+    from assistant.pages import HIGHLIGHT, PAGE_SCALE
+
+    docs = documents.make_document_handlers(pdf_bot)
     text = pdf_bot.source_text("report.pdf")
     start = text.index("In 2023 the ferry carried")
     end = text.index("Gull Island.") + len("Gull Island.")
@@ -510,30 +514,14 @@ def test_the_page_view_is_the_rendered_page_with_the_quote_highlighted(pdf_bot):
     assert shown["alt"] == "Page 2 of report.pdf" and "message" not in shown
     assert shown["src"].startswith("data:image/png;base64,")
     image = Image.open(io.BytesIO(base64.b64decode(shown["src"].split(",", 1)[1]))).convert("RGB")
-    assert abs(image.width - 595 * app.PAGE_SCALE) <= 1 and abs(image.height - 842 * app.PAGE_SCALE) <= 1
-    marked = [y for y in range(image.height) if image.getpixel((120, y)) == app.PAGE_MARK]
+    assert abs(image.width - 595 * PAGE_SCALE) <= 1 and abs(image.height - 842 * PAGE_SCALE) <= 1
+    marked = [y for y in range(image.height) if image.getpixel((120, y)) == HIGHLIGHT]
     assert marked and 0.1 < shown["top"] < 0.25  # near the top of the page, where the fact is
     assert abs(min(marked) / image.height - shown["top"]) < 0.02
 
 
-def test_quote_boxes_follow_the_quote_across_lines_hyphens_and_ligatures(uploads):
-    import pypdfium2 as pdfium
-
-    pdf = pdfium.PdfDocument(str(uploads["report"]))
-    try:
-        page = pdf[0].get_textpage()
-        one_line = app.quote_boxes(page, "The ferry runs every hour in summer")
-        hyphenated = app.quote_boxes(page, "useful information at the harbour office")  # infor-/mation
-        ligature = app.quote_boxes(page, "the financial year")  # drawn with the U+FB01 ligature
-        assert len(one_line) == 1 and len(hyphenated) == 2 and len(ligature) == 2
-        assert hyphenated[0][1] > hyphenated[1][1]  # first line above the second
-        assert app.quote_boxes(page, "Gull Island") == [] and app.quote_boxes(page, "") == []
-    finally:
-        pdf.close()
-
-
 def test_the_page_view_checks_what_the_browser_asks_for(pdf_bot, caplog):
-    docs = app.make_document_handlers(pdf_bot)
+    docs = documents.make_document_handlers(pdf_bot)
     for request in ({"source": "../../etc/passwd", "page": 1, "start": 0, "end": 1},
                     {"source": "gone.pdf", "page": 1, "start": 0, "end": 1},
                     "not a request", None, {"source": "report.pdf"}):
@@ -549,3 +537,15 @@ def test_the_page_view_checks_what_the_browser_asks_for(pdf_bot, caplog):
     start = text.index("In 2023 the ferry")  # on page 2
     lost = docs.page_view({"source": "report.pdf", "page": 1, "start": start, "end": start + 20})
     assert lost["src"] and "could not be found on the page image" in lost["message"]  # ... this not
+
+
+def test_a_page_that_cannot_be_rendered_is_a_note_logged_with_its_cause(pdf_bot, caplog):
+    from assistant import CorpusError
+
+    docs = documents.make_document_handlers(pdf_bot)
+    text = pdf_bot.source_text("report.pdf")
+    start = text.index("The north pier")  # page 3
+    (pdf_bot.config.corpus / "report.pdf").write_bytes(b"%PDF-1.4 damaged since it was indexed")
+    shown = docs.page_view({"source": "report.pdf", "page": 3, "start": start, "end": start + 20})
+    assert shown == {"message": documents.UNRENDERED}
+    assert any(isinstance(r.exc_info[1], CorpusError) for r in caplog.records if r.exc_info)

@@ -1,0 +1,103 @@
+"""The Chat tab's handlers: a streamed, then verified answer per question, one conversation
+per browser tab, the example questions, and the `ask` API; and how questions queue."""
+
+from __future__ import annotations
+
+import html
+import logging
+
+import gradio as gr
+
+from assistant import Answer, Assistant, AssistantError, InvalidQuestion
+
+from .render import cited, render_answer, render_draft, render_sources, render_text
+
+log = logging.getLogger(__name__)
+
+EXAMPLES = [
+    "Why was the trust shelved?",
+    "What did it cost in agency staff?",
+    "How did the planned launch date change over time?",
+    "What did readers say in the comments?",
+]
+MODEL_QUEUE = "model"  # one concurrency group: the local model answers one question at a time
+PARALLEL_BACKENDS = ("extractive", "ollama", "openai")  # share no in-process model: answer at once
+FAILED = ("Something went wrong while answering ({kind}); the details are in the server's log. "
+          "Try again, or ask another question.")
+
+
+def failure_message(exc: BaseException) -> str:
+    """What a person is told when answering failed. The assistant's own errors say what to
+    do; anything else is named by type only (its message may hold internals), and logged."""
+    if isinstance(exc, AssistantError):
+        return f"The answer failed: {exc}"
+    return FAILED.format(kind=type(exc).__name__)
+
+
+def make_handlers(bot: Assistant):
+    """The Chat tab's handlers over `bot`: (respond, clear, pick_example, ask_api). `respond`
+    yields (chat history, question box, sources panel, state) as the answer streams in."""
+    def respond(message: str, history: list, state: dict | None):
+        state = state or {"session": None, "turns": []}
+        history = list(history or [])
+        message = message if isinstance(message, str) else ""
+        if not message.strip():
+            history.append({"role": "assistant", "content": "Type a question about the documents, e.g. “" + EXAMPLES[0] + "”"})
+            yield history, "", render_sources(state["turns"]), state
+            return
+        try:
+            bot.validate(message)  # the library's own rules; past the empty check, only length
+        except InvalidQuestion as exc:
+            gr.Warning(str(exc))
+            history.append({"role": "assistant", "content": f"<div class='error'>Your message is too long. {html.escape(str(exc))}</div>"})
+            yield history, message, render_sources(state["turns"]), state  # kept, to shorten
+            return
+        if state["session"] is None:
+            state["session"] = bot.chat()
+        history += [{"role": "user", "content": render_text(message)},
+                    {"role": "assistant", "content": "…"}]
+        yield history, "", render_sources(state["turns"]), state
+        streamed = ""
+        try:
+            for item in state["session"].ask_stream(message):
+                if isinstance(item, Answer):
+                    turn = len(state["turns"]) + 1
+                    state["turns"].append((turn, message, [cited(bot, c) for c in item.citations]))
+                    history[-1] = {"role": "assistant", "content": render_answer(item, turn)}
+                else:
+                    streamed += item
+                    history[-1] = {"role": "assistant", "content": render_draft(streamed)}
+                yield history, "", render_sources(state["turns"]), state
+        except Exception as exc:  # a failure must not take the app down, nor show internals
+            log.exception("answering %r failed", message[:200])
+            shown = f"<div class='error'>⚠ {html.escape(failure_message(exc))}</div>"
+            history[-1] = {"role": "assistant", "content": shown}
+            yield history, "", render_sources(state["turns"]), state
+
+    def clear():
+        return [], "", render_sources([]), {"session": None, "turns": []}
+
+    def pick_example(selection: gr.SelectData):
+        return selection.value["text"]
+
+    def ask_api(question: str) -> dict:
+        """Answer one question (no conversation): the Answer as JSON."""
+        try:
+            return bot.ask(question).to_dict()
+        except InvalidQuestion as exc:  # the caller's mistake: nothing to log
+            raise gr.Error(str(exc)) from exc
+        except Exception as exc:  # Gradio would send a bare "Error": say what happened
+            log.exception("answering %r through the API failed", str(question)[:200])
+            raise gr.Error(failure_message(exc)) from exc
+
+    return respond, clear, pick_example, ask_api
+
+
+def concurrency(bot: Assistant) -> dict:
+    """How questions queue. A model in this process (`local`, and any backend not known to be
+    safe) answers one question at a time, in one group shared by the chat and the API;
+    `extractive` and the remote servers share no model here, so questions run side by side
+    (up to the queue's default limit, per event)."""
+    if bot.info()["generator"] in PARALLEL_BACKENDS:
+        return dict(concurrency_limit="default")
+    return dict(concurrency_limit=1, concurrency_id=MODEL_QUEUE)
