@@ -20,7 +20,7 @@ from .corpus import Corpus, load_corpus
 from .documents import DocumentInfo, FileOutcome, add_files, list_documents, remove_file
 from .embeddings import Embedder, LocalEmbedder
 from .errors import InvalidQuestion
-from .evidence import Evidence, gather
+from .evidence import Evidence, gather, search_text
 from .index import ChromaIndex, StoreConfig, SyncProgress, SyncReport
 from .retrieval import HybridRetriever
 from .types import Answer, DocumentMeta, Passage, final_answer
@@ -174,8 +174,9 @@ class Assistant:
     def evidence(self, question: str) -> Evidence:
         q = self.validate(question)
         self.refresh()
-        vector = self.embedder.embed([q])[0]
-        passages = self.retriever.search(q, k=self.config.passages, vector=vector)
+        topic = search_text(q)
+        vector = self.embedder.embed([topic])[0]
+        passages = self.retriever.search(topic, k=self.config.passages, vector=vector)
         sentences, vectors = self.index.sentences_of([p.chunk_id for p in passages], edges=True)
         return gather(q, passages, sentences, vectors, vector, self.retriever.idf)
 

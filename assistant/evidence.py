@@ -25,7 +25,7 @@ _EXPECTS = (
     ("number", re.compile(r"\bhow many\b|\bwhat (?:percentage|proportion|share|number|fraction)"
                           r"|\bhow often\b", re.I)),
     ("date", re.compile(r"^\s*when\b|\bby when\b|\bwhat (?:year|date|month|day)\b|\bwhich year\b|"
-                        r"\bhow long\b", re.I)),
+                        r"\bhow long\b|\b(?:date|deadline)s?\b", re.I)),
     ("name", re.compile(r"^\s*who\b|\bwhich (?:organi[sz]ation|firm|company|council|charity|"
                         r"person|group|union|body)\b|\bwhat is the name\b|\bcalled\b", re.I)),
     ("reason", re.compile(r"^\s*why\b|\bwhat (?:led|caused|prompted)\b", re.I)),
@@ -37,6 +37,23 @@ _TIMELINE = re.compile(r"\bover (?:time|the years)\b|\bhow (?:has|have|did) .{0,
 
 def asks_for_timeline(question: str) -> bool:
     return bool(_TIMELINE.search(question))
+
+
+# The framing of a question about change ("how did ... change over time", "the history of"):
+# words about the question's form, not its topic, which no passage needs to repeat.
+_TIMELINE_FRAME = re.compile(r"^\s*how (?:has|have|did|does|do|had)\b|\b(?:chang(?:e|ed|es|ing)|"
+                             r"evolv(?:e|ed|es|ing))\b|\bover (?:time|the years)\b", re.I)
+
+
+def search_text(question: str) -> str:
+    """What to search and score passages with: the question, less the framing of a question
+    about change over time ("How did the opening date change over time?" -> "the opening
+    date"; "What is the history of the pier?" is left whole), whose words a short embedding model otherwise weighs as much as the topic's."""
+    if not asks_for_timeline(question):
+        return question
+    framed = _TIMELINE_FRAME.sub(" ", question)
+    topic = " ".join(framed.split()).strip(" ?")
+    return topic if framed != question and len(T.tokenize(topic)) >= 2 else question
 
 
 _YES_NO_QUESTION = re.compile(r"^\s*(?:is|are|was|were|am|do|does|did|has|have|had|can|could|will|"
@@ -200,7 +217,7 @@ def gather(question: str, passages: list[Passage], sentences: list[Sentence],
            vectors: np.ndarray, question_vector: np.ndarray, idf: Callable[[str], float],
            weights: Weights = Weights()) -> Evidence:
     expects = expected_answer(question)
-    q_tokens = T.tokenize(question)
+    q_tokens = T.tokenize(search_text(question))
     entities = question_entities(question)
     rank_of = {p.chunk_id: i for i, p in enumerate(passages)}
     passage_of = {p.chunk_id: p for p in passages}

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from . import text as T
-from .evidence import Evidence, ScoredSentence, quote_unit
+from .evidence import Evidence, ScoredSentence, asks_for_timeline, quote_unit
 from .types import COMMENT, Answer, Citation, SentenceSupport
 
 NOT_IN_DOCUMENTS = "The documents don't say."
@@ -38,6 +38,8 @@ class ExtractiveGenerator:
         candidates = [s for s in evidence.ranked if s.fits_type is not False]
         if not candidates or candidates[0].score < self.abstain_below:
             return []
+        if asks_for_timeline(evidence.question):
+            return self._accounts(candidates)
         best = candidates[0].score
         chosen: list[ScoredSentence] = []
         for s in candidates:
@@ -47,6 +49,19 @@ class ExtractiveGenerator:
             if not any(T.near_duplicate(s.sentence.text, c.sentence.text) for c in chosen):
                 chosen.append(s)
         return chosen
+
+
+    def _accounts(self, candidates: list[ScoredSentence]) -> list[ScoredSentence]:
+        """For a question about change over time: each source's best account that states the
+        kind of fact asked for (then half the answer threshold is enough) or clears the threshold,
+        oldest first, so no dated version is dropped for a stronger-worded one."""
+        firsts: dict[str, ScoredSentence] = {}
+        for s in candidates:
+            floor = self.abstain_below / 2 if s.fits_type else self.abstain_below
+            if s.source not in firsts and (not firsts or s.score >= floor):
+                firsts[s.source] = s
+        chosen = list(firsts.values())[:self.max_sentences + 1]
+        return sorted(chosen, key=lambda s: s.date or "9999")
 
 
 def human_date(iso: str) -> str:

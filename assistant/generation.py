@@ -172,8 +172,9 @@ def select_items(evidence: Evidence, max_items: int, budget: int, count,
     for scored in ranked:
         if len(items) == max_items:
             break
-        if items and scored.score < floor:
-            continue
+        if items and scored.score < floor and not (timeline and scored.fits_type
+                                                   and scored.score >= floor / 2):
+            continue  # a question about change wants each source's dated account, if weaker
         item = _item(evidence, scored, len(items) + 1)
         cost = count(item.text) + 12
         if items and used_tokens + cost > budget:
