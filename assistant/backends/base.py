@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any, Iterator, Protocol, Sequence, runtime_checkable
 
 from ..evidence import Evidence
@@ -14,6 +15,16 @@ def estimate_tokens(text: str) -> int:
     """Tokens `text` takes, estimated without a tokenizer: BPE vocabularies of current
     instruction models (Qwen, Llama, GPT) average ~3.6 characters per token on English prose."""
     return max(1, round(len(text) / 3.6))
+
+
+@dataclass(frozen=True)
+class TokenLogprob:
+    """One generated token with its log-probability and the most likely alternatives
+    (backends that report them keep a reply's tokens in `last_logprobs`)."""
+
+    token: str
+    logprob: float
+    top: tuple[tuple[str, float], ...] = ()
 
 
 @runtime_checkable

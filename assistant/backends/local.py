@@ -18,9 +18,10 @@ from ..config import Config
 from ..errors import BackendError, ModelError
 from ..models import DEFAULT_MODEL, ModelSpec, verify_model
 from . import register
-from .base import estimate_tokens
+from .base import TokenLogprob, estimate_tokens
 
 _DONE = object()
+TOP_LOGPROBS = 5  # alternatives kept per token: how close the model came to another reply
 
 
 @contextlib.contextmanager
@@ -73,6 +74,7 @@ class LocalLLM:
                 raise ModelError(f"llama.cpp could not load {self.path}: {exc}") from exc
         self._lock = threading.Lock()
         self.last_timings: dict[str, Any] = {}
+        self.last_logprobs: list[TokenLogprob] = []  # of the last reply, token by token
 
     def count_tokens(self, text: str) -> int:
         return estimate_tokens(text)
@@ -81,7 +83,8 @@ class LocalLLM:
                json_schema: dict | None = None, stop: Sequence[str] = ()) -> Iterator[str]:
         request: dict[str, Any] = {"messages": list(messages), "max_tokens": max_tokens,
                                    "temperature": temperature, "stream": True,
-                                   "cache_prompt": True}
+                                   "cache_prompt": True, "logprobs": True, "top_logprobs": TOP_LOGPROBS}
+        tokens: list[TokenLogprob] = []
         if json_schema is not None:
             request["json_schema"] = json_schema
         if stop:
@@ -108,13 +111,14 @@ class LocalLLM:
             while (chunk := chunks.get()) is not _DONE:
                 if isinstance(chunk, Exception):
                     raise chunk
-                text = self._text(chunk)
+                text = self._text(chunk, tokens)
                 if text:
                     yield text
         finally:
             cancelled.set()
+            self.last_logprobs = tokens
 
-    def _text(self, chunk: Any) -> str:
+    def _text(self, chunk: Any, tokens: list[TokenLogprob]) -> str:
         if isinstance(chunk, str):
             import json
 
@@ -124,6 +128,10 @@ class LocalLLM:
         if "timings" in chunk:
             self.last_timings = chunk["timings"]
         choices = chunk.get("choices") or [{}]
+        for token in (choices[0].get("logprobs") or {}).get("content") or ():
+            tokens.append(TokenLogprob(
+                token["token"], token["logprob"],
+                tuple((t["token"], t["logprob"]) for t in token.get("top_logprobs") or ())))
         return (choices[0].get("delta") or {}).get("content") or ""
 
     def close(self) -> None:
