@@ -242,12 +242,15 @@ def cmd_info(args) -> int:
 
 def cmd_add(args) -> int:
     """Exit 0 when every file was added or already there, 1 when some were skipped."""
-    bot = _load(args)
+    from .core import add_to_folder
+
+    outcomes = add_to_folder(args.corpus, args.paths)  # an empty or new folder works too
     bar = ProgressBar(enabled=sys.stderr.isatty())
     try:
-        outcomes, report = bot.add(args.paths, progress=bar)
+        bot = _load(args, progress=bar)
     finally:
         bar.close()
+    report = bot.sync_report
     for o in outcomes:
         print(o.describe(), file=sys.stderr if o.status == "skipped" else sys.stdout)
     print(f"index: {bot.index.count()} chunks from {len(bot.documents)} documents "

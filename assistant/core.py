@@ -19,7 +19,7 @@ from .config import Config
 from .corpus import Corpus, load_corpus
 from .documents import DocumentInfo, FileOutcome, add_files, list_documents, remove_file
 from .embeddings import Embedder, LocalEmbedder
-from .errors import InvalidQuestion
+from .errors import CorpusError, InvalidQuestion
 from .evidence import Evidence, gather, search_text
 from .index import ChromaIndex, StoreConfig, SyncProgress, SyncReport
 from .retrieval import HybridRetriever
@@ -242,6 +242,19 @@ class Assistant:
         from .integrations.llama_index import AssistantChatEngine
 
         return AssistantChatEngine(self)
+
+
+def add_to_folder(corpus: str | Path | None, paths, **settings: Any) -> list[FileOutcome]:
+    """Copy files into a corpus folder (created if need be, empty is fine) without opening the
+    index: what `python -m assistant add` does before it indexes them."""
+    cfg = Config.load(corpus=corpus, **settings)
+    Path(cfg.corpus).mkdir(parents=True, exist_ok=True)
+    try:
+        current = _read_corpus(cfg)
+    except CorpusError:  # nothing readable there yet
+        current = Corpus(Path(cfg.corpus), ())
+    return add_files(current, [paths] if isinstance(paths, (str, Path)) else paths,
+                     max_bytes=_max_bytes(cfg), cache=_extraction_cache(cfg))
 
 
 def _read_corpus(cfg: Config) -> Corpus:

@@ -149,3 +149,14 @@ def test_cli_add_list_remove(tmp_path, capsys, monkeypatch, fake_embedder):
     assert "removed report.pdf" in capsys.readouterr().out
     assert main(["list", *where]) == 0
     assert "report.pdf" not in capsys.readouterr().out
+
+
+def test_cli_add_into_a_new_empty_folder(tmp_path, capsys, monkeypatch, fake_embedder):
+    import assistant.core as core
+
+    monkeypatch.setattr(core, "LocalEmbedder", lambda: fake_embedder)
+    where = ["--corpus", str(tmp_path / "new"), "--index", str(tmp_path / "index")]
+    assert main(["add", str(report_pdf(tmp_path / "report.pdf")), *where]) == 0
+    out = capsys.readouterr().out
+    assert "added report.pdf" in out and "from 1 documents" in out
+    assert (tmp_path / "new" / "report.pdf").exists()
