@@ -1,17 +1,21 @@
 """The Gradio chat: `python app.py [--host H] [--port P] [--generator NAME]`.
 
 `build_app(assistant)` returns the Blocks (tests need no launch); `launch` serves them with the
-page's CSS and theme, a login when `ASSISTANT_AUTH` is set and an upload limit; `main` loads the
-assistant and says what it loaded. The UI uses only the public `assistant` API. Answers stream
-in; when the verified answer arrives it replaces the stream with clickable [n] citations,
-unsupported sentences struck through, and a sources panel that shows each quote highlighted in
-its surrounding text, with where it is (file, page or section). A PDF citation offers its page,
+page's CSS and theme, a login when `ASSISTANT_AUTH` is set and an upload limit. `main` serves
+the page at once and loads the assistant in the background (`build_app(Startup(load, ...))`):
+meanwhile the header says what it is doing, questions and document changes are answered with
+that, and the page updates itself when the assistant is ready; if it cannot start, the page
+shows why. The UI uses only the public `assistant` API. Answers stream in; when the verified
+answer arrives it replaces the stream with clickable [n] citations, unsupported sentences
+struck through, and a sources panel that shows each quote highlighted in its surrounding
+text, with where it is (file, page or section). A PDF citation offers its page,
 rendered on the server with the quoted lines highlighted and sent as a data: image. Each browser
 tab has its own conversation. The Documents tab adds files (several at once, with progress),
 lists the corpus, removes a document and reloads the index.
 
 The parts are in `ui/`: the HTML (`render.py`), the Chat tab's handlers (`chat.py`), the
-Documents tab's handlers and the page view (`documents.py`), the CSS and scripts (`assets.py`).
+Documents tab's handlers and the page view (`documents.py`), the CSS and scripts (`assets.py`),
+the assistant while it loads (`startup.py`).
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ import ipaddress
 import logging
 import os
 import sys
+from functools import partial
 from pathlib import Path
 from typing import Callable
 
@@ -28,28 +33,50 @@ os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")  # no calls home, bef
 
 import gradio as gr  # noqa: E402
 
-from assistant import Assistant, AssistantError, ConfigError, supported_suffixes  # noqa: E402
+from assistant import (Assistant, AssistantError, ConfigError, SyncProgress,  # noqa: E402
+                       supported_suffixes)
+from assistant.config import Config  # noqa: E402  (not exported by `assistant` yet)
 from ui.assets import CSS, HEAD, SOURCES_JS  # noqa: E402
 from ui.chat import EXAMPLES, concurrency, make_handlers  # noqa: E402
-from ui.documents import DOCUMENTS_QUEUE, DocumentHandlers, make_document_handlers  # noqa: E402
-from ui.render import render_documents, render_header, render_sources  # noqa: E402
+from ui.documents import (DOCUMENTS_QUEUE, DocumentHandlers, make_document_handlers,  # noqa: E402
+                          waiting_listing)
+from ui.render import render_documents, render_sources  # noqa: E402
+from ui.startup import Startup  # noqa: E402
+
+STARTING_POLL_SECONDS = 1.0  # how often a page asks whether the assistant has started
 
 
-def build_app(bot: Assistant, examples: list[str] | None = None) -> gr.Blocks:
-    docs = make_document_handlers(bot)
+def build_app(bot: Assistant | Startup, examples: list[str] | None = None) -> gr.Blocks:
+    """The page over a ready assistant, or over one still starting (a `Startup`): then it
+    polls until the assistant is ready, and shows it. `demo.startup` is what it serves."""
+    startup = Startup.of(bot)
+    docs = make_document_handlers(startup)
     with gr.Blocks(title="Ask the documents", fill_height=True) as demo:
-        header = gr.HTML(render_header(bot), elem_id="header")
+        header = gr.HTML(startup.header(), elem_id="header")
         with gr.Tabs(elem_id="tabs"):
             with gr.Tab("Chat", id="chat-tab", elem_id="chat-tab"):
-                _chat_tab(bot, examples or EXAMPLES, docs.page_view)
+                _chat_tab(startup, examples or EXAMPLES, docs.page_view)
             with gr.Tab("Documents", id="documents-tab", elem_id="documents-tab"):
-                shown = _documents_tab(bot, docs, header)
-        demo.load(docs.show, None, shown, api_visibility="private")
+                shown = _documents_tab(startup, docs, header)
+        _follow_startup(demo, startup, docs.show, shown)
+    demo.startup = startup
     return demo
 
 
-def _chat_tab(bot: Assistant, examples: list[str], page_view: Callable) -> None:
-    respond, clear, pick_example, ask_api = make_handlers(bot)
+def _follow_startup(demo: gr.Blocks, startup: Startup, show: Callable, shown: list) -> None:
+    """Show the header and documents when the page opens and, while the assistant starts,
+    every STARTING_POLL_SECONDS until it is ready (or has failed)."""
+    timer = gr.Timer(STARTING_POLL_SECONDS, active=not startup.settled)
+
+    def follow():
+        settled = startup.settled  # before showing: a last tick shows what it settled to
+        return *show(), gr.Timer(active=not settled)
+    demo.load(follow, None, [*shown, timer], api_visibility="private")
+    timer.tick(follow, None, [*shown, timer], api_visibility="private")
+
+
+def _chat_tab(startup: Startup, examples: list[str], page_view: Callable) -> None:
+    respond, clear, pick_example, ask_api = make_handlers(startup)
     state = gr.State(None)
     with gr.Row(equal_height=False):
         with gr.Column(scale=3):
@@ -70,7 +97,7 @@ def _chat_tab(bot: Assistant, examples: list[str], page_view: Callable) -> None:
             sources = gr.HTML(render_sources([]), elem_id="sources", js_on_load=SOURCES_JS,
                               server_functions=[page_view])
     outputs = [chatbot, box, sources, state]
-    queue = concurrency(bot)
+    queue = concurrency(startup.generator)
     common = dict(**queue, api_visibility="private")
     box.submit(respond, [box, chatbot, state], outputs, **common)
     send.click(respond, [box, chatbot, state], outputs, **common)
@@ -79,12 +106,17 @@ def _chat_tab(bot: Assistant, examples: list[str], page_view: Callable) -> None:
     new.click(clear, None, outputs, api_visibility="private")
     gr.api(ask_api, api_name="ask", **queue)
 
+    def status() -> dict:
+        """Whether the assistant is ready: {"ready", "starting": what it is doing, "error"}."""
+        return startup.status()
+    gr.api(status, api_name="status", queue=False)
 
-def _documents_tab(bot: Assistant, docs: DocumentHandlers, header) -> list:
+
+def _documents_tab(startup: Startup, docs: DocumentHandlers, header) -> list:
     """Upload, the outcome of each file, the document list, remove and reload. Returns the
     components that `docs.show` updates (header, list, remove dropdown)."""
     suffixes = sorted(supported_suffixes())
-    documents = bot.list_documents()
+    documents = startup.assistant.list_documents() if startup.assistant else []
     with gr.Row(equal_height=False):
         with gr.Column(scale=2, min_width=320):
             gr.Markdown("#### Add documents")
@@ -104,7 +136,8 @@ def _documents_tab(bot: Assistant, docs: DocumentHandlers, header) -> list:
                 name = gr.Dropdown(choices=[d.name for d in documents], value=None, scale=3,
                                    show_label=False, container=False, elem_id="remove-name")
                 remove = gr.Button("Remove", variant="stop", scale=1, elem_id="remove-doc")
-            listing = gr.HTML(render_documents(documents), elem_id="doc-list")
+            listing = gr.HTML(render_documents(documents) if startup.assistant
+                              else waiting_listing(startup), elem_id="doc-list")
     one_change = dict(concurrency_limit=1, concurrency_id=DOCUMENTS_QUEUE, api_visibility="private")
     add.click(docs.add, files, [status, header, listing, name, files], **one_change)
     remove.click(docs.remove, name, [status, header, listing, name], **one_change)
@@ -171,6 +204,9 @@ def _is_loopback(host: str) -> bool:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Serve the page at once and load the assistant meanwhile. Bad arguments or settings
+    (the login, the backend's name) stop here with exit status 2; a failure while loading
+    (a missing model, a damaged index) is logged and shown on the page, which stays served."""
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--host", default=os.environ.get("ASSISTANT_HOST", "127.0.0.1"))
     ap.add_argument("--port", type=int, default=int(os.environ.get("ASSISTANT_PORT", "7860")))
@@ -178,22 +214,30 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     try:
-        bot = Assistant.load(generator=args.generator)
-        auth = load_auth(bot.config.auth)
+        config = Config.load(generator=args.generator)
+        auth = load_auth(config.auth)
     except (AssistantError, OSError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    warning = exposure_warning(args.host, auth)
+    if warning:
+        print(warning, file=sys.stderr)
+    startup = Startup(partial(_load, args.generator), config.generator).start()
+    launch(build_app(startup), args.host, args.port, auth=auth,
+           max_upload_mb=config.max_upload_mb)
+    return 0
+
+
+def _load(generator: str | None, progress: Callable[[SyncProgress], None]) -> Assistant:
+    """Load the assistant (in the background) and say on stderr what it loaded."""
+    bot = Assistant.load(generator=generator, progress=progress)
     info = bot.info()
     print(f"{info['documents']} documents from {info['corpus']}, index {info['index']} "
           f"({'; '.join(bot.sync_report.describe())}); answering with {info['generator']}"
           f"{' / ' + info['model'] if info['model'] else ''}", file=sys.stderr)
     for skipped in info["skipped"]:
         print(f"  skipped {skipped}", file=sys.stderr)
-    warning = exposure_warning(args.host, auth)
-    if warning:
-        print(warning, file=sys.stderr)
-    launch(build_app(bot), args.host, args.port, auth=auth, max_upload_mb=bot.config.max_upload_mb)
-    return 0
+    return bot
 
 
 if __name__ == "__main__":

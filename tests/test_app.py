@@ -3,18 +3,23 @@ PDF page is the library's (`tests/test_pages.py`); here, the page view that serv
 
 import copy
 import html
+import os
+import subprocess
+import sys
 import threading
+import time
 from contextlib import contextmanager
 
 import gradio as gr
 import pytest
 
 import app
-from assistant import Assistant, BackendError
+from assistant import Assistant, BackendError, SyncProgress
 from ui import chat, documents, render
+from ui.startup import Startup
 from assistant.backends.fake import ScriptedLLM, default_reply
 
-from conftest import write_corpus
+from conftest import ROOT, write_corpus
 from helpers import free_port
 
 
@@ -190,26 +195,221 @@ def test_api_queue_and_a_page_that_stays_responsive(tiny_corpus, tmp_path, fake_
 
 @pytest.fixture
 def launched(tiny_corpus, tmp_path, monkeypatch) -> list:
-    """app.main over the tiny corpus, with launch() recording (host, port, options) instead."""
+    """app.main over the tiny corpus, with launch() recording (host, port, options, the page's
+    Startup) instead, once the assistant has started (in the background) or failed to."""
     calls = []
-    monkeypatch.setattr(app, "launch", lambda demo, host, port, **kw: calls.append((host, port, kw)))
+
+    def launch(demo, host, port, **kw):
+        assert demo.startup.wait(120)
+        calls.append((host, port, kw, demo.startup))
+    monkeypatch.setattr(app, "launch", launch)
     monkeypatch.setenv("ASSISTANT_CORPUS", str(tiny_corpus))
     monkeypatch.setenv("ASSISTANT_INDEX", str(tmp_path / "ix"))
     return calls
 
 
-def test_main_says_what_it_loaded_and_reports_bad_setup(launched, tmp_path, monkeypatch, capsys):
+def test_main_says_what_it_loaded_and_reports_bad_setup(launched, tmp_path, monkeypatch, capsys,
+                                                        caplog):
     assert app.main(["-g", "extractive", "--port", "7999"]) == 0
-    assert [(host, port) for host, port, _ in launched] == [("127.0.0.1", 7999)]
+    assert [(host, port) for host, port, *_ in launched] == [("127.0.0.1", 7999)]
     err = capsys.readouterr().err
     assert "2 documents" in err and "added: alpha.txt, beta.md" in err and "extractive" in err
     assert app.main(["-g", "extractive"]) == 0
     assert "up to date" in capsys.readouterr().err
+    # bad arguments and settings stop before serving
+    assert app.main(["-g", "nonsense"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: generator must be one of") and "Traceback" not in err
+    with pytest.raises(SystemExit) as exited:
+        app.main(["--port", "x"])
+    assert exited.value.code == 2 and len(launched) == 2
+    # a failure while loading is logged, and the page serves its message
     (tmp_path / "empty").mkdir()
     monkeypatch.setenv("ASSISTANT_CORPUS", str(tmp_path / "empty"))
-    assert app.main(["-g", "extractive"]) == 2
-    err = capsys.readouterr().err
-    assert err.startswith("error:") and "Traceback" not in err and len(launched) == 2
+    assert app.main(["-g", "extractive"]) == 0
+    startup = launched[-1][-1]
+    assert startup.assistant is None and "holds no readable documents" in startup.error
+    assert "holds no readable documents" in startup.header()
+    assert any("could not start" in r.getMessage() for r in caplog.records)
+
+
+# ---------------------------------------------------------------- served while it starts
+
+@pytest.fixture
+def starting(tiny_corpus, tmp_path, fake_embedder):
+    """An assistant starting in the background: its loader reports indexing progress, then
+    blocks until `go` is set, then loads the tiny corpus. Yields (startup, go)."""
+    go = threading.Event()
+
+    def load(progress):
+        progress(SyncProgress(1, 2, 3, 7, "alpha.txt"))
+        assert go.wait(60), "the test never let the assistant start"
+        return Assistant.load(corpus=tiny_corpus, index=tmp_path / "ix", generator="extractive",
+                              embedder=fake_embedder)
+    startup = Startup(load, "extractive").start()
+    yield startup, go
+    go.set()
+    startup.wait(60)
+    if startup.assistant:
+        startup.assistant.close()
+
+
+def failing(exc: BaseException) -> Startup:
+    def load(progress):
+        raise exc
+    startup = Startup(load, "local").start()
+    assert startup.wait(10)
+    return startup
+
+
+def _wait_for(condition, timeout: float = 10) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.1)
+
+
+def test_while_starting_every_handler_says_so_then_the_assistant_answers(starting, uploads):
+    startup, go = starting
+    _wait_for(lambda: "indexing" in startup.stage)
+    demo = app.build_app(startup)  # the page is built (and so can be served) at once
+    header = startup.header()
+    assert "Starting: indexing the documents: 1 of 2 files, 3 of 7 chunks" in header
+    assert startup.status() == {"ready": False, "error": None,
+                                "starting": "indexing the documents: 1 of 2 files, 3 of 7 chunks"}
+
+    respond, _, _, ask_api = chat.make_handlers(startup)
+    _, (history, box, _, state) = run(respond, "When will the library open?")
+    assert "still starting (indexing the documents" in history[-1]["content"]
+    assert "class='notice'" in history[-1]["content"]
+    assert box == "When will the library open?" and state["session"] is None  # to ask again
+    with pytest.raises(gr.Error, match="still starting"):
+        ask_api("When will the library open?")
+
+    docs = documents.make_document_handlers(startup)
+    assert "still starting" in last(docs.add([str(uploads["notes"])]))[0]
+    assert "still starting" in docs.reload()[0] and "still starting" in docs.remove("beta.md")[0]
+    shown_header, listing, name = docs.show()
+    assert "Starting:" in shown_header and "once the assistant has started" in listing
+    assert name.choices == []
+    assert "still starting" in docs.page_view({"source": "alpha.txt", "page": 1})["message"]
+
+    go.set()
+    assert startup.wait(60) and startup.status() == {"ready": True, "starting": None, "error": None}
+    shown_header, listing, name = docs.show()  # what the page's poll shows now
+    assert "2 documents" in shown_header and "alpha.txt" in listing
+    assert [c[0] for c in name.choices] == ["alpha.txt", "beta.md"]
+    _, (history, box, _, _) = run(respond, "When will the library open?")
+    assert "class='cite'" in history[-1]["content"] and box == ""
+    assert "June 2022" in ask_api("When will the library open?")["text"]
+    assert isinstance(demo, gr.Blocks)
+
+
+def test_a_start_that_fails_shows_its_message_and_is_logged(caplog):
+    from assistant import ModelError
+
+    startup = failing(ModelError("No model file at /srv/models/q.gguf; run ./run.sh setup."))
+    assert startup.status()["error"] == "No model file at /srv/models/q.gguf; run ./run.sh setup."
+    assert "could not start: No model file at /srv/models/q.gguf" in startup.header()
+    respond, _, _, ask_api = chat.make_handlers(startup)
+    _, (history, *_rest) = run(respond, "When will the library open?")
+    assert "class='error'" in history[-1]["content"]
+    assert "could not start: No model file" in history[-1]["content"]
+    with pytest.raises(gr.Error, match="could not start: No model file"):
+        ask_api("When will the library open?")
+    docs = documents.make_document_handlers(startup)
+    assert "could not start" in docs.reload()[0] and "could not start" in docs.show()[0]
+    assert [r.getMessage() for r in caplog.records if r.name == "ui.startup"] == [
+        "the assistant could not start: No model file at /srv/models/q.gguf; run ./run.sh setup."]
+    app.build_app(startup)  # and the page is still built, to show it
+
+    caplog.clear()
+    startup = failing(RuntimeError("internal detail /srv/secret"))
+    assert "RuntimeError" in startup.error and "/srv/secret" not in startup.header()
+    logged = [r for r in caplog.records if r.name == "ui.startup"]
+    assert len(logged) == 1 and isinstance(logged[0].exc_info[1], RuntimeError)
+
+
+@pytest.mark.server
+def test_the_page_and_api_are_served_while_starting(starting):
+    import httpx
+    from gradio_client import Client
+
+    startup, go = starting
+    with serving(startup) as url:
+        assert httpx.get(f"{url}/", timeout=30).status_code == 200
+        client = Client(f"{url}/", verbose=False)
+        assert client.predict(api_name="/status")["starting"].startswith("indexing")
+        with pytest.raises(Exception, match="still starting"):
+            client.predict("When will the library open?", api_name="/ask")
+        go.set()
+        assert startup.wait(60) and client.predict(api_name="/status")["ready"] is True
+        assert "June 2022" in client.predict("When will the library open?", api_name="/ask")["text"]
+
+
+@pytest.mark.browser
+def test_the_page_updates_itself_when_the_assistant_is_ready(starting):
+    from test_browser import open_page
+
+    startup, go = starting
+    with serving(startup) as url, open_page(f"{url}/") as page:
+        assert "Starting: indexing the documents" in page.inner_text("#header")
+        page.fill("#question textarea", "When will the library open?")
+        page.click("#ask")
+        page.wait_for_function("document.querySelector('#chat').innerText.includes('still starting')")
+        go.set()
+        page.wait_for_function("document.querySelector('#header').innerText.includes('2 documents')",
+                               timeout=30000)  # no reload
+        page.click("#ask")  # the question was kept in the box
+        page.wait_for_selector("#chat a.cite", timeout=30000)
+        page.get_by_role("tab", name="Documents").click()
+        assert "alpha.txt" in page.inner_text("#doc-list")
+        assert page.outside == []
+
+
+@pytest.mark.integration
+def test_python_app_serves_its_page_before_the_assistant_is_ready(tmp_path):
+    """`python app.py` answers on its port while the assistant cannot load yet: here because
+    another process holds the index's lock (as `python -m assistant index` would)."""
+    import httpx
+    from filelock import FileLock
+    from gradio_client import Client
+
+    corpus, index, port = write_corpus(tmp_path / "corpus"), tmp_path / "index", free_port()
+    env = {**os.environ, "ASSISTANT_CORPUS": str(corpus), "ASSISTANT_INDEX": str(index)}
+    lock = FileLock(str(tmp_path / ".index.lock"))
+    lock.acquire()
+    # not in a network namespace of its own: the test must reach it on loopback
+    proc = subprocess.Popen([sys.executable, "app.py", "--port", str(port), "-g", "extractive"],
+                            cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                            text=True)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_for(lambda: _serves(url, proc), timeout=300)
+        client = Client(f"{url}/", verbose=False)
+        status = client.predict(api_name="/status")
+        assert status["ready"] is False and "opening the index" in status["starting"]
+        with pytest.raises(Exception, match="still starting"):
+            client.predict("When will the library open?", api_name="/ask")
+        assert "Starting:" in httpx.get(f"{url}/config", timeout=30).text
+        lock.release()
+        _wait_for(lambda: client.predict(api_name="/status")["ready"], timeout=300)
+        assert "June 2022" in client.predict("When will the library open?", api_name="/ask")["text"]
+    finally:
+        lock.release()
+        proc.terminate()
+        proc.wait(timeout=30)
+
+
+def _serves(url: str, proc: subprocess.Popen) -> bool:
+    import httpx
+
+    if proc.poll() is not None:
+        raise AssertionError(f"the app exited: {proc.stdout.read()[-2000:]}")
+    try:
+        return httpx.get(f"{url}/", timeout=2).status_code == 200
+    except httpx.HTTPError:
+        return False
 
 
 # ---------------------------------------------------------------- safe to leave running
@@ -273,15 +473,11 @@ def test_main_warns_and_passes_login_and_upload_limit(launched, monkeypatch, cap
 
 
 def test_only_an_in_process_model_is_one_question_at_a_time():
-    from types import SimpleNamespace
-
-    def bot_with(name):
-        return SimpleNamespace(info=lambda: {"generator": name})
     one_at_a_time = {"concurrency_limit": 1, "concurrency_id": chat.MODEL_QUEUE}
-    assert chat.concurrency(bot_with("local")) == one_at_a_time
-    assert chat.concurrency(bot_with("fake")) == one_at_a_time  # unknown: assume one model
+    assert chat.concurrency("local") == one_at_a_time
+    assert chat.concurrency("fake") == one_at_a_time  # unknown: assume one model
     for name in ("extractive", "ollama", "openai"):
-        assert "concurrency_id" not in chat.concurrency(bot_with(name))
+        assert "concurrency_id" not in chat.concurrency(name)
 
 
 @pytest.mark.server

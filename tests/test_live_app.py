@@ -43,14 +43,20 @@ def app(tmp_path):
 
 
 def _wait_until_served(url: str, proc: subprocess.Popen, timeout: float = 600) -> None:
+    """Until the page is served and the assistant behind it is ready (the page is served
+    first, while the assistant loads: its /status API says when it is ready)."""
     import httpx
+    from gradio_client import Client
 
     deadline = time.monotonic() + timeout
+    client = None
     while time.monotonic() < deadline:
         if proc.poll() is not None:
             raise AssertionError(f"the app exited: {proc.stdout.read()[-2000:]}")
         try:
-            if httpx.get(f"{url}/", timeout=2).status_code == 200:
+            if client is None and httpx.get(f"{url}/", timeout=2).status_code == 200:
+                client = Client(f"{url}/", verbose=False)
+            if client is not None and client.predict(api_name="/status")["ready"]:
                 return
         except httpx.HTTPError:
             pass

@@ -5,6 +5,8 @@ CSS = """
 .gradio-container {max-width: 1280px !important; margin: auto;}
 #header h1 {font-size: 1.45rem; margin: 0 0 .15rem 0;}
 #header p {margin: 0; color: var(--body-text-color-subdued); font-size: .92rem;}
+#header .starting {border-left: 4px solid #94a3b8; padding-left: .6rem;}
+#header .failed {border-left: 4px solid #dc2626; padding-left: .6rem; color: var(--body-text-color);}
 #chat .cite {display: inline-block; font-size: .78em; font-weight: 600; line-height: 1;
   padding: .15em .4em; margin: 0 .1em; border-radius: .6em; text-decoration: none;
   background: var(--color-accent-soft); color: var(--color-accent); cursor: pointer;
@@ -17,6 +19,7 @@ CSS = """
 #chat .fallback-note, #chat .rewrite-note {display: block; font-size: .8em; margin-top: .4rem;
   color: var(--body-text-color-subdued);}
 #chat .error {border-left: 4px solid #dc2626; padding: .35rem .7rem;}
+#chat .notice {border-left: 4px solid #94a3b8; padding: .35rem .7rem;}
 #sources .scroll {max-height: 64vh; overflow-y: auto; padding-right: .3rem;}
 #sources .turn {font-size: .8rem; text-transform: uppercase; letter-spacing: .04em;
   color: var(--body-text-color-subdued); margin: .8rem 0 .3rem;}

@@ -1,5 +1,6 @@
 """The Chat tab's handlers: a streamed, then verified answer per question, one conversation
-per browser tab, the example questions, and the `ask` API; and how questions queue."""
+per browser tab, the example questions, and the `ask` and `status` APIs; and how questions
+queue. While the assistant starts, a question is answered with what it is doing."""
 
 from __future__ import annotations
 
@@ -10,7 +11,8 @@ import gradio as gr
 
 from assistant import Answer, Assistant, AssistantError, InvalidQuestion
 
-from .render import cited, render_answer, render_draft, render_sources, render_text
+from .render import cited, render_answer, render_draft, render_notice, render_sources, render_text
+from .startup import Startup
 
 log = logging.getLogger(__name__)
 
@@ -34,9 +36,12 @@ def failure_message(exc: BaseException) -> str:
     return FAILED.format(kind=type(exc).__name__)
 
 
-def make_handlers(bot: Assistant):
-    """The Chat tab's handlers over `bot`: (respond, clear, pick_example, ask_api). `respond`
-    yields (chat history, question box, sources panel, state) as the answer streams in."""
+def make_handlers(bot: Assistant | Startup):
+    """The Chat tab's handlers over `bot` (ready, or starting): (respond, clear, pick_example,
+    ask_api). `respond` yields (chat history, question box, sources panel, state) as the
+    answer streams in."""
+    startup = Startup.of(bot)
+
     def respond(message: str, history: list, state: dict | None):
         state = state or {"session": None, "turns": []}
         history = list(history or [])
@@ -44,6 +49,12 @@ def make_handlers(bot: Assistant):
         if not message.strip():
             history.append({"role": "assistant", "content": "Type a question about the documents, e.g. “" + EXAMPLES[0] + "”"})
             yield history, "", render_sources(state["turns"]), state
+            return
+        bot = startup.assistant
+        if bot is None:  # the question stays in the box, to ask again
+            notice = render_notice(startup.not_ready(), error=startup.error is not None)
+            history.append({"role": "assistant", "content": notice})
+            yield history, message, render_sources(state["turns"]), state
             return
         try:
             bot.validate(message)  # the library's own rules; past the empty check, only length
@@ -82,6 +93,9 @@ def make_handlers(bot: Assistant):
 
     def ask_api(question: str) -> dict:
         """Answer one question (no conversation): the Answer as JSON."""
+        bot = startup.assistant
+        if bot is None:  # expected while starting; a failure to start is logged once
+            raise gr.Error(startup.not_ready(), print_exception=False)
         try:
             return bot.ask(question).to_dict()
         except InvalidQuestion as exc:  # the caller's mistake: nothing to log
@@ -93,11 +107,11 @@ def make_handlers(bot: Assistant):
     return respond, clear, pick_example, ask_api
 
 
-def concurrency(bot: Assistant) -> dict:
-    """How questions queue. A model in this process (`local`, and any backend not known to be
-    safe) answers one question at a time, in one group shared by the chat and the API;
-    `extractive` and the remote servers share no model here, so questions run side by side
-    (up to the queue's default limit, per event)."""
-    if bot.info()["generator"] in PARALLEL_BACKENDS:
+def concurrency(generator: str) -> dict:
+    """How questions to the `generator` backend queue. A model in this process (`local`, and
+    any backend not known to be safe) answers one question at a time, in one group shared by
+    the chat and the API; `extractive` and the remote servers share no model here, so
+    questions run side by side (up to the queue's default limit, per event)."""
+    if generator in PARALLEL_BACKENDS:
         return dict(concurrency_limit="default")
     return dict(concurrency_limit=1, concurrency_id=MODEL_QUEUE)

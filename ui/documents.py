@@ -1,5 +1,6 @@
 """The Documents tab's handlers (add files with progress, remove, reload, list) and the page
-view the sources panel asks for when a PDF citation's page is shown."""
+view the sources panel asks for when a PDF citation's page is shown. While the assistant
+starts, each says so and changes nothing."""
 
 from __future__ import annotations
 
@@ -13,8 +14,8 @@ import gradio as gr
 
 from assistant import Assistant, AssistantError, cited_page
 
-from .render import (render_documents, render_header, render_notice, render_outcomes,
-                     render_progress)
+from .render import render_documents, render_notice, render_outcomes, render_progress
+from .startup import Startup
 
 log = logging.getLogger(__name__)
 
@@ -42,20 +43,32 @@ class DocumentHandlers(NamedTuple):
     page_view: Callable
 
 
-def make_document_handlers(bot: Assistant) -> DocumentHandlers:
+def make_document_handlers(bot: Assistant | Startup) -> DocumentHandlers:
+    startup = Startup.of(bot)
+
     def listing(docs=None):
+        bot = startup.assistant
+        if bot is None:
+            return startup.header(), waiting_listing(startup), gr.Dropdown(choices=[], value=None)
         try:
             docs = bot.list_documents() if docs is None else docs
         except Exception:  # the status says what failed; keep what the page shows
             log.exception("listing the documents failed")
             return gr.skip(), gr.skip(), gr.skip()
-        return (render_header(bot), render_documents(docs),
+        return (startup.header(), render_documents(docs),
                 gr.Dropdown(choices=[d.name for d in docs], value=None))
+
+    def not_ready() -> str:
+        return render_notice(startup.not_ready(), error=startup.error is not None)
 
     def add(files):
         paths = [f if isinstance(f, str) else getattr(f, "name", str(f)) for f in files or []]
         if not paths:
             yield render_notice("Choose one or more files to add first."), *[gr.skip()] * 4
+            return
+        bot = startup.assistant
+        if bot is None:
+            yield not_ready(), *[gr.skip()] * 4
             return
         try:
             for progress, done in in_background(lambda report: bot.add(paths, progress=report)):
@@ -70,6 +83,9 @@ def make_document_handlers(bot: Assistant) -> DocumentHandlers:
     def remove(name):
         if not name:
             return render_notice("Choose the document to remove first."), *listing()
+        bot = startup.assistant
+        if bot is None:
+            return not_ready(), *listing()
         try:
             where, _report = bot.remove(name)
         except Exception as exc:
@@ -78,6 +94,9 @@ def make_document_handlers(bot: Assistant) -> DocumentHandlers:
         return render_notice(f"Removed {name} from the index; the file was moved to {kept}."), *listing()
 
     def reload():
+        bot = startup.assistant
+        if bot is None:
+            return not_ready(), *listing()
         try:
             changed = bot.refresh()
             docs = bot.list_documents()
@@ -91,10 +110,19 @@ def make_document_handlers(bot: Assistant) -> DocumentHandlers:
         return listing()
 
     def view(request):
-        return page_view(bot, request)
+        if startup.assistant is None:
+            return {"message": startup.not_ready()}
+        return page_view(startup.assistant, request)
     view.__name__ = "page_view"  # the name the browser calls it by
 
     return DocumentHandlers(add, remove, reload, show, view)
+
+
+def waiting_listing(startup: Startup) -> str:
+    """In place of the document list while the assistant starts, or after it failed."""
+    if startup.error:
+        return render_notice("No documents: the assistant could not start (see above).", error=True)
+    return render_notice("The documents are listed here once the assistant has started.")
 
 
 def in_background(work: Callable) -> Iterator[tuple[object, object]]:

@@ -1,8 +1,9 @@
 """The chat's HTML: the answer (streaming, then verified with [n] links), the sources panel
 (each quote highlighted in its surrounding text, with where it is, and a PDF citation's "Show
-page" button), the document list, upload progress and outcomes, notices and the header. Every
-piece of text from a document, a file name or a question is escaped: the chat renders HTML,
-never Markdown, so nothing a document says can become an image, a link or markup."""
+page" button), the document list, upload progress and outcomes, notices and the header (or,
+while the assistant starts, what it is doing). Every piece of text from a document, a file
+name or a question is escaped: the chat renders HTML, never Markdown, so nothing a document
+says can become an image, a link or markup."""
 
 from __future__ import annotations
 
@@ -173,3 +174,12 @@ def render_header(bot: Assistant) -> str:
     return (f"<h1>Ask the documents</h1><p>{n} document{'s' * (n != 1)} · every claim cited "
             f"to the passage it comes from · answering with <b>{html.escape(info['generator'])}"
             f"</b>{model}</p>")
+
+
+def render_starting(stage: str, error: str | None = None) -> str:
+    """The header while the assistant starts (what it is doing), or why it could not start."""
+    if error:
+        return (f"<h1>Ask the documents</h1><p class='failed'>⚠ The assistant could not start: "
+                f"{html.escape(error)} Fix that, then restart the app.</p>")
+    return (f"<h1>Ask the documents</h1><p class='starting'>Starting: {html.escape(stage)}… "
+            f"Questions can be asked when it is ready; this page updates itself.</p>")

@@ -1,0 +1,108 @@
+"""The assistant while it loads: `Startup` runs the load in a background thread, so the page
+can be served at once, and says what it is doing meanwhile; then it holds the ready assistant,
+or the message of why it could not start (a missing model, a damaged index), which the page
+keeps showing. The handlers ask it for the assistant, and answer with `not_ready()` until
+there is one."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from typing import Callable
+
+from assistant import Assistant, AssistantError, SyncProgress
+
+from .render import render_header, render_starting
+
+log = logging.getLogger(__name__)
+
+Loader = Callable[[Callable[[SyncProgress], None]], Assistant]  # load(progress) -> Assistant
+OPENING = "reading the documents, opening the index and loading the models"
+
+
+class Startup:
+    """`Startup(load, generator).start()` calls `load(progress)` in a thread. `generator` is
+    the backend's name, known before it loads (it decides how questions queue)."""
+
+    def __init__(self, load: Loader | None, generator: str):
+        self.generator = generator
+        self.assistant: Assistant | None = None
+        self.error: str | None = None  # why it could not start, for a person
+        self.stage = OPENING
+        self._load = load
+        self._settled = threading.Event()
+
+    @classmethod
+    def of(cls, bot: "Assistant | Startup") -> "Startup":
+        """`bot` itself if it is a Startup; else a ready assistant, as one that has started."""
+        if isinstance(bot, Startup):
+            return bot
+        started = cls(None, bot.info()["generator"])
+        started.assistant = bot
+        started._settled.set()
+        return started
+
+    def start(self) -> "Startup":
+        threading.Thread(target=self._run, name="startup", daemon=True).start()
+        return self
+
+    def _run(self) -> None:
+        try:
+            self.assistant = self._load(self._progress)
+        except BaseException as exc:  # shown on the page, which stays served
+            self.error = startup_failure(exc)
+        finally:
+            self._settled.set()
+
+    def _progress(self, p: SyncProgress) -> None:
+        if p.files_done < p.files_total:
+            self.stage = (f"indexing the documents: {p.files_done} of {p.files_total} files, "
+                          f"{p.chunks_done:,} of {p.chunks_total:,} chunks")
+        elif self.generator == "local":
+            self.stage = "checking the index, then loading the language model"
+        else:
+            self.stage = "checking the index"
+
+    @property
+    def settled(self) -> bool:
+        """Ready, or failed: either way, nothing more will change."""
+        return self._settled.is_set()
+
+    def wait(self, timeout: float | None = None) -> bool:
+        """Block until settled (or `timeout` seconds); True if it has."""
+        return self._settled.wait(timeout)
+
+    def not_ready(self) -> str:
+        """What a person asking now is told (only meaningful while there is no assistant)."""
+        if self.error:
+            return f"The assistant could not start: {self.error} Fix that, then restart the app."
+        return (f"The assistant is still starting ({self.stage}). Try again in a moment: "
+                f"this page updates itself when it is ready.")
+
+    def status(self) -> dict:
+        """{"ready", "starting": what it is doing, or None, "error": why it failed, or None}."""
+        ready = self.assistant is not None
+        return {"ready": ready, "starting": None if self.settled else self.stage,
+                "error": self.error}
+
+    def header(self) -> str:
+        """The page's header: what the assistant holds, or that it is starting, or failed."""
+        if self.assistant is not None:
+            return render_header(self.assistant)
+        return render_starting(self.stage, self.error)
+
+
+def startup_failure(exc: BaseException) -> str:
+    """Why the assistant could not start, for a person, and logged. The assistant's errors
+    (and the system's: a path that cannot be read) say what to do; anything else is named by
+    type only, its traceback in the log."""
+    if isinstance(exc, (AssistantError, OSError)):
+        log.error("the assistant could not start: %s", exc)
+        return _sentence(str(exc))
+    log.error("the assistant could not start", exc_info=exc)
+    return f"an unexpected {type(exc).__name__}; the details are in the server's log."
+
+
+def _sentence(text: str) -> str:
+    text = text.strip()
+    return text if text.endswith((".", "!", "?")) else text + "."
