@@ -33,9 +33,8 @@ os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")  # no calls home, bef
 
 import gradio as gr  # noqa: E402
 
-from assistant import (Assistant, AssistantError, ConfigError, SyncProgress,  # noqa: E402
+from assistant import (Assistant, AssistantError, Config, ConfigError, SyncProgress,  # noqa: E402
                        supported_suffixes)
-from assistant.config import Config  # noqa: E402  (not exported by `assistant` yet)
 from ui.assets import CSS, HEAD, SOURCES_JS  # noqa: E402
 from ui.chat import EXAMPLES, concurrency, make_handlers  # noqa: E402
 from ui.documents import (DOCUMENTS_QUEUE, DocumentHandlers, make_document_handlers,  # noqa: E402

@@ -81,7 +81,7 @@ cmd=${1:-chat}
 shift || true
 case "$cmd" in
   # the chat builds or updates the index itself as it loads (and says what it did)
-  chat)  setup runtime no-index; log "loading the index and model, then serving the chat on http://${ASSISTANT_HOST:-127.0.0.1}:${ASSISTANT_PORT:-7860}"
+  chat)  setup runtime no-index; log "serving the chat on http://${ASSISTANT_HOST:-127.0.0.1}:${ASSISTANT_PORT:-7860} (the index and model load meanwhile)"
          exec "$PY" app.py "$@" ;;
   test)  setup dev; install_browser; exec "$PY" -m pytest "$@" ;;
   setup) setup dev ;;

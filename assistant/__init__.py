@@ -10,6 +10,7 @@
 """
 
 from .core import Assistant
+from .config import Config
 from .chat import ChatSession
 from . import errors
 from .errors import *  # noqa: F403 - every error class; errors.__all__ is the one list of them
@@ -21,6 +22,7 @@ from .types import Answer, Citation, DocumentMeta, Passage, SentenceSupport
 
 __all__ = [
     "Assistant",
+    "Config",
     "ChatSession",
     "Answer",
     "Citation",
