@@ -37,7 +37,8 @@ _REFUSAL = re.compile(
 class LLMGenerator:
     def __init__(self, llm, fallback: ExtractiveGenerator, embedder: Embedder,
                  context_window: int = 4096, max_items: int = 5, evidence_tokens: int = 150,
-                 answer_tokens: int = 160, gate: float = 0.35, quote_above: float = 0.65):
+                 answer_tokens: int = 160, gate: float = 0.35, quote_above: float = 0.65,
+                 unsure_below: float = -0.15):
         self.llm = llm
         self.fallback = fallback
         self.embedder = embedder
@@ -47,6 +48,9 @@ class LLMGenerator:
         self.answer_tokens = answer_tokens
         self.gate = gate  # below this best-evidence score the model is not asked at all
         self.quote_above = quote_above  # evidence this strong is quoted when the model fails
+        # A reply whose mean token log-probability is below this is quoted instead: chosen on
+        # the SQuAD tune split (120+80 questions, evals/SQUAD.md), never on the golden set.
+        self.unsure_below = unsure_below
 
     @property
     def name(self) -> str:
@@ -83,7 +87,8 @@ class LLMGenerator:
                 first_token = time.perf_counter() - t0
             raw.append(delta)
             yield delta
-        answer = self.finish(question, "".join(raw), items, evidence)
+        answer = self.finish(question, "".join(raw), items, evidence,
+                             confidence=mean_logprob(getattr(self.llm, "last_logprobs", None)))
         usage = {"prompt_tokens_estimate": sum(self.llm.count_tokens(m["content"]) for m in messages)}
         timings_from_model = getattr(self.llm, "last_timings", {}) or {}
         if "prompt_n" in timings_from_model:
@@ -117,8 +122,10 @@ class LLMGenerator:
         return messages
 
     def finish(self, question: str, raw: str, items: list[EvidenceItem],
-               evidence: Evidence) -> Answer:
-        """Parse, verify and number the model's answer."""
+               evidence: Evidence, confidence: float | None = None) -> Answer:
+        """Parse, verify and number the model's answer. `confidence` is the reply's mean token
+        log-probability, when the backend reports it: below `unsure_below` the model's wording
+        is not trusted over the evidence itself, which is quoted instead (when there is any)."""
         by_number = {i.number: i for i in items}
         if not asks_yes_no(question):  # a "Yes." before an answer to "why" or "what" misleads
             raw = _YES_NO_LEAD.sub("", raw)
@@ -133,19 +140,24 @@ class LLMGenerator:
         kept = [s for s in supports if s.supported]
         if not kept:
             return self._fallback(question, evidence, supports, raw)
+        if confidence is not None and confidence < self.unsure_below and self.fallback.select(evidence):
+            return self._fallback(question, evidence, supports, raw,
+                                  why=f"the model was unsure of its wording (mean token "
+                                      f"log-probability {confidence:.2f})")
         if asks_for_timeline(question):
             extra = untold_accounts(kept, items)
             kept, supports = kept + extra, supports + extra
         return self._labelled(compose(question, kept, supports, by_number))
 
-    def _fallback(self, question: str, evidence: Evidence, supports, raw: str) -> Answer:
+    def _fallback(self, question: str, evidence: Evidence, supports, raw: str,
+                  why: str | None = None) -> Answer:
         """Nothing supported. When the model refused, quote the evidence only if it is strong
         (the refusal is a signal that the documents do not answer); when the model answered
         but its wording failed the check, quote what the extractive answerer would quote,
         so a check that is strict on wording never makes this backend answer less than quoting."""
         refused = _refused(raw) or not supports
-        why = ("the model found no answer in the sources" if refused
-               else "no sentence of the model's answer was supported by its sources")
+        why = why or ("the model found no answer in the sources" if refused
+                      else "no sentence of the model's answer was supported by its sources")
         chosen = self.fallback.select(evidence)
         if chosen and (not refused or chosen[0].score >= self.quote_above):
             from .extractive import compose as quote
@@ -300,6 +312,13 @@ def compose(question: str, kept: list[SentenceSupport], all_supports: list[Sente
                        for s in all_supports)
     return Answer(question=question, text=" ".join(parts), citations=citations,
                   sentences=renumbered)
+
+
+def mean_logprob(tokens) -> float | None:
+    """The mean log-probability of a reply's tokens, or None when the backend gave none."""
+    if not tokens:
+        return None
+    return sum(t.logprob for t in tokens) / len(tokens)
 
 
 _YES_NO_LEAD = re.compile(r"^\s*(?:yes|no)\s*[.,!:]\s*", re.I)

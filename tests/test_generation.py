@@ -276,3 +276,35 @@ def test_extractive_quotes_each_sources_dated_account_oldest_first(tiny_corpus, 
     dated = re.findall(r"\((\d+ \w+ \d{4})\)", ans.text)
     assert not ans.abstained and {c.source for c in ans.citations} >= {"alpha.txt", "gamma.txt"}
     assert dated == sorted(dated, key=lambda d: d[-4:]) and len(dated) >= 2
+
+
+class UnsureLLM(ScriptedLLM):
+    """Reports each reply's token log-probabilities, as the local backend does."""
+
+    def __init__(self, logprob: float):
+        super().__init__()
+        self.logprob = logprob
+
+    def stream(self, messages, **kwargs):
+        from assistant.backends.base import TokenLogprob
+
+        self.last_logprobs = []
+        for piece in super().stream(messages, **kwargs):
+            self.last_logprobs.append(TokenLogprob(piece, self.logprob))
+            yield piece
+
+
+@pytest.mark.parametrize("logprob, quoted", [(-0.02, False), (-0.6, True)])
+def test_an_unsure_model_is_quoted_not_paraphrased(tiny_corpus, tmp_path, fake_embedder,
+                                                   logprob, quoted):
+    llm = UnsureLLM(logprob).enqueue(lambda m: next(
+        f"The new library will cost £4 million [{n}]." for n, t in sources_of(m[-1]["content"]).items()
+        if "£4 million" in t))
+    with Assistant.load(corpus=tiny_corpus, index=tmp_path / "ix", generator="fake",
+                        embedder=fake_embedder, llm=llm) as bot:
+        ans = bot.ask("How much will the new library cost?")
+    assert not ans.abstained
+    assert ("unsure" in (ans.fallback or "")) is quoted
+    assert ("The new library will cost £4 million" in ans.text) is not quoted
+    if quoted:
+        assert "£4 million" in ans.text and ans.citations[0].quote in ans.text
