@@ -136,6 +136,11 @@ def planted(tmp_path_factory, real_embedder):
     root = tmp_path_factory.mktemp("planted")
     bot = Assistant.load(corpus=write_corpus(root / "corpus", PLANTED), index=root / "index",
                          generator="extractive", embedder=real_embedder)
+    yield from serving(bot)
+
+
+def serving(bot):
+    """Serve `bot`'s app on a free loopback port; yield its URL; close both afterwards."""
     port = free_port()
     demo = app.build_app(bot)
     app.launch(demo, "127.0.0.1", port, prevent_thread_lock=True, quiet=True)
@@ -176,12 +181,7 @@ def documents_app(tmp_path, fake_embedder):
 
     bot = Assistant.load(corpus=write_corpus(tmp_path / "corpus"), index=tmp_path / "index",
                          generator="extractive", embedder=fake_embedder)
-    port = free_port()
-    demo = app.build_app(bot)
-    app.launch(demo, "127.0.0.1", port, prevent_thread_lock=True, quiet=True)
-    yield f"http://127.0.0.1:{port}/"
-    demo.close()
-    bot.close()
+    yield from serving(bot)
 
 
 def test_upload_a_pdf_ask_and_see_the_cited_page(documents_app, tmp_path):
