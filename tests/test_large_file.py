@@ -129,10 +129,6 @@ def stored(index) -> tuple[int, str | None]:
         store.close()
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "issue 12: a document is resumable only as a whole; a half-written file is deleted from "
-    "the store and re-embedded from its first sentence (store/sync.py deletes every source "
-    "that is not complete before write_documents)"))
 def test_a_kill_during_a_large_file_resumes_where_it_stopped(tmp_path):
     corpus = tmp_path / "corpus"
     corpus.mkdir()

@@ -170,6 +170,19 @@ class ChromaIndex:
                 collection.delete(ids=ids)
         self.manifest.remove(source)
 
+    def stored_ids(self, source: str) -> set[str]:
+        """The ids of a document's records already in the store (both parts), a page at a time:
+        what a sync killed half-way through this document does not need to embed again."""
+        ids: set[str] = set()
+        for collection in (self._sentences, self._chunks):
+            for offset in range(0, collection.count(), PAGE):
+                got = collection.get(where={"source": source}, limit=PAGE, offset=offset,
+                                     include=[])["ids"]
+                if not got:
+                    break
+                ids.update(got)
+        return ids
+
     def sink(self) -> "_Sink":
         return _Sink(self)
 

@@ -26,21 +26,24 @@ def sync_locked(index: "ChromaIndex", corpus: Corpus, rebuild: bool,
     indexed = index.manifest.documents()
     wanted = {doc.source: doc for doc in corpus.documents}
     report.removed = sorted(set(indexed) - set(wanted))
-    todo = []
+    todo, stored = [], {}
     for source, doc in wanted.items():
         state = indexed.get(source)
         if state and state.complete and state.sha256 == doc.meta.sha256:
             report.unchanged.append(source)
-        else:
-            todo.append(doc)
-            (report.updated if state else report.added).append(source)
+            continue
+        todo.append(doc)
+        (report.updated if state else report.added).append(source)
+        if state and state.sha256 == doc.meta.sha256:  # half-written, same content: resume it
+            stored[source] = index.stored_ids(source)
     if report.removed or todo:
         index.manifest.bump()  # before the first change: a killed sync still leaves a new number
     for source in report.removed + [d.source for d in todo if d.source in indexed]:
-        index.delete(source)
+        if source not in stored:
+            index.delete(source)
     # recorded before writing, so a build killed midway resumes instead of starting over
     index.manifest.set(schema=SCHEMA, embedder=index.embedder.identity, dim=index.embedder.dim)
-    write_documents(todo, index.sink(), index.embedder, progress)
+    write_documents(todo, index.sink(), index.embedder, progress, stored=stored)
     save_lexical(index, {d.source: d.meta.title for d in corpus.documents})
     return report
 

@@ -57,6 +57,11 @@ class DocPlan:
     sha256: str
     chunks: int
     sentences: int
+    to_write: int = -1  # records still to write (-1: all of them)
+
+    @property
+    def pending(self) -> int:
+        return self.chunks + self.sentences if self.to_write < 0 else self.to_write
 
 
 class Sink(Protocol):
@@ -85,32 +90,38 @@ def label(kind: str) -> str:
 
 
 def write_documents(docs: list[Document], sink: Sink, embedder: Embedder,
-                    progress: Progress | None = None, batch: int | None = None) -> None:
-    """Embed and write `docs` (already absent from the store), streaming, in large batches.
-    Counting chunks for the progress totals costs one extra chunking pass, so it is done
-    only when someone watches."""
+                    progress: Progress | None = None, batch: int | None = None,
+                    stored: dict[str, set[str]] | None = None) -> None:
+    """Embed and write `docs`, streaming, in large batches. A document is absent from the
+    store, or (`stored`: source -> ids of its records already there, from a sync killed
+    half-way through it) only its missing records are embedded. Counting chunks for the
+    progress totals costs one extra chunking pass, so it is done only when someone watches."""
     counts = [len(chunk_document(doc)) for doc in docs] if progress else []
     writer = _Writer(sink, progress, len(docs), sum(counts))
     writer.start()
     try:
-        for items in _batches(docs, batch or BATCH):
+        for items in _batches(docs, batch or BATCH, stored or {}):
             vectors = embedder.embed([r.to_embed for _, r in items if r is not None])
             writer.put(items, vectors)
     finally:
         writer.finish()
 
 
-def _batches(docs: Iterable[Document], size: int
+def _batches(docs: Iterable[Document], size: int, stored: dict[str, set[str]]
              ) -> Iterator[list[tuple[DocPlan, Record | None]]]:
     """(document, record) pairs across documents, `size` at a time; a document is chunked
-    only when the stream reaches it. A document with nothing to index is one (plan, None)."""
+    only when the stream reaches it. A document with nothing (more) to write is one
+    (plan, None), so it is still marked complete."""
     pending: list[tuple[DocPlan, Record | None]] = []
     for doc in docs:
         chunks = chunk_document(doc)
-        plan = DocPlan(doc.source, doc.meta.sha256, len(chunks),
-                       sum(len(c.sentences) for c in chunks))
         records = records_of(doc, chunks)
-        if not records:  # nothing indexable: still recorded, as complete
+        have = stored.get(doc.source, set())
+        if have:
+            records = [r for r in records if r.id not in have]
+        plan = DocPlan(doc.source, doc.meta.sha256, len(chunks),
+                       sum(len(c.sentences) for c in chunks), len(records) if have else -1)
+        if not records:  # nothing indexable, or nothing left: still recorded, as complete
             pending.append((plan, None))
         for record in records:
             pending.append((plan, record))
@@ -176,7 +187,7 @@ class _Writer:
         for plan, _ in items:
             if plan.source not in self.remaining:
                 self.sink.begin(plan)
-                self.remaining[plan.source] = plan.chunks + plan.sentences
+                self.remaining[plan.source] = plan.pending
         rows = [r for _, r in items if r is not None]
         for part in ("sentences", "chunks"):
             picked = [n for n, r in enumerate(rows) if r.part == part]
