@@ -55,10 +55,11 @@ class Corpus:
     skipped: tuple[SkippedFile, ...] = ()
 
     def get(self, source: str) -> Document:
-        for doc in self.documents:
-            if doc.source == source:
-                return doc
-        raise KeyError(source)
+        by_source = self.__dict__.get("_by_source")
+        if by_source is None:  # built on first use: a scan per citation is slow at 20k files
+            by_source = {doc.source: doc for doc in self.documents}
+            object.__setattr__(self, "_by_source", by_source)
+        return by_source[source]
 
 
 MB = 2**20
