@@ -488,6 +488,18 @@ def primitives(bot, a: dict, repeat: int = 30) -> dict:
 
 
 
+def _wanted_neighbours(chunks, ids: list[str]) -> dict[tuple[str, int], list[tuple[str, str]]]:
+    """(source, seq) of each chunk next to a given one, not itself given -> [(side, given id)]."""
+    got = chunks.get(ids=ids, include=["metadatas"])
+    pos = {(m["source"], m["seq"]): cid for cid, m in zip(got["ids"], got["metadatas"])}
+    want: dict[tuple[str, int], list[tuple[str, str]]] = {}
+    for (src, seq), cid in pos.items():
+        for side, other in (("before", seq - 1), ("after", seq + 1)):
+            if other >= 0 and (src, other) not in pos:
+                want.setdefault((src, other), []).append((side, cid))
+    return want
+
+
 def _ms(call, repeat: int = 1) -> tuple[float, object]:
     """(median ms over `repeat` calls, the last result)."""
     times, got = [], None
@@ -533,6 +545,7 @@ def step_diagnose(a: dict) -> dict:
     out["dense_ms_p50"] = {k: statistics.median(v) for k, v in dense.items()}
 
     # 2. evidence reads: neighbours of the passages, and their sentences
+    # (the labels name the code measured at the time; _bordering_chunks is now the $in one)
     reads, same = defaultdict(list), {"bordering": 0, "sentences": 0}
     for q in qs:
         v = emb.embed([q])[0]
@@ -541,13 +554,7 @@ def step_diagnose(a: dict) -> dict:
         reads["_bordering_chunks ($or of source AND seq)"].append(t_now)
 
         def by_source():
-            got = chunks.get(ids=ids, include=["metadatas"])
-            pos = {(m["source"], m["seq"]): cid for cid, m in zip(got["ids"], got["metadatas"])}
-            want = {}
-            for (src, seq), cid in pos.items():
-                for side, other in (("before", seq - 1), ("after", seq + 1)):
-                    if other >= 0 and (src, other) not in pos:
-                        want.setdefault((src, other), []).append((side, cid))
+            want = _wanted_neighbours(chunks, ids)
             near = chunks.get(where={"source": {"$in": sorted({s for s, _ in want})}},
                               include=["metadatas"])
             return {cid: want[(m["source"], m["seq"])]
@@ -558,13 +565,7 @@ def step_diagnose(a: dict) -> dict:
         same["bordering"] += border_alt == border
 
         def by_source_and_seq():  # bounded by the rows wanted, even in a long document
-            got = chunks.get(ids=ids, include=["metadatas"])
-            pos = {(m["source"], m["seq"]): cid for cid, m in zip(got["ids"], got["metadatas"])}
-            want = {}
-            for (src, seq), cid in pos.items():
-                for side, other in (("before", seq - 1), ("after", seq + 1)):
-                    if other >= 0 and (src, other) not in pos:
-                        want.setdefault((src, other), []).append((side, cid))
+            want = _wanted_neighbours(chunks, ids)
             near = chunks.get(where={"$and": [{"source": {"$in": sorted({s for s, _ in want})}},
                                               {"seq": {"$in": sorted({q for _, q in want})}}]},
                               include=["metadatas"])
