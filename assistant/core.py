@@ -97,9 +97,8 @@ class Assistant:
         """Copy files (or every file under folders) into the corpus folder and index them.
         Returns what happened to each file (added, updated, duplicate, unchanged, skipped with
         its reason) and what the index did. Unreadable files are never copied."""
-        outcomes = add_files(self.corpus, [paths] if isinstance(paths, (str, Path)) else paths,
-                             max_bytes=_max_bytes(self.config), cache=_extraction_cache(self.config))
-        return outcomes, self._resync(progress)
+        self.refresh()  # duplicates are judged against the corpus as it is now
+        return _copy_in(self.config, self.corpus, paths), self._resync(progress)
 
     def remove(self, name: str, progress: Callable[[SyncProgress], None] | None = None
                ) -> tuple[Path, SyncReport]:
@@ -253,7 +252,11 @@ def add_to_folder(corpus: str | Path | None, paths, **settings: Any) -> list[Fil
         current = _read_corpus(cfg)
     except CorpusError:  # nothing readable there yet
         current = Corpus(Path(cfg.corpus), ())
-    return add_files(current, [paths] if isinstance(paths, (str, Path)) else paths,
+    return _copy_in(cfg, current, paths)
+
+
+def _copy_in(cfg: Config, corpus: Corpus, paths) -> list[FileOutcome]:
+    return add_files(corpus, [paths] if isinstance(paths, (str, Path)) else paths,
                      max_bytes=_max_bytes(cfg), cache=_extraction_cache(cfg))
 
 
