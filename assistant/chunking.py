@@ -4,63 +4,101 @@ A chunk is a run of consecutive indexed paragraphs of one kind (reporting or rea
 never crossing page furniture or a heading, so its text is exactly `document.text[start:end]`. A byline or
 dateline may sit inside a chunk (it keeps a headline with its lead) but is never a sentence.
 Paragraphs longer than the budget are cut at sentence boundaries.
+
+A document's cut is first worked out as a `Layout`: offsets in flat arrays, a few bytes per
+sentence. `Chunk` and `Sentence` objects (a few hundred bytes each) are made from it one chunk
+at a time, so indexing a long file never holds them all (`store/writer.py`).
 """
 
 from __future__ import annotations
+
+from array import array
+from dataclasses import dataclass
+from typing import Iterator
 
 from .text import split_sentences
 from .types import BODY, COMMENT, HEADLINE, INDEXED_KINDS, TRANSPARENT_KINDS, Chunk, Document, Sentence, Span
 
 MAX_WORDS = 90
+KINDS = tuple(sorted(INDEXED_KINDS))  # a sentence's kind, stored as its index here
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Where a document's sentences and chunks lie: sentence i is text[starts[i]:ends[i]], of
+    kind KINDS[kinds[i]]; chunk j holds sentences cuts[j] to cuts[j + 1] - 1."""
+    starts: array
+    ends: array
+    kinds: bytearray
+    cuts: array  # one entry per chunk, then the number of sentences
+
+    @property
+    def chunks(self) -> int:
+        return len(self.cuts) - 1
+
+    @property
+    def sentences(self) -> int:
+        return len(self.starts)
+
+
+def layout(doc: Document, max_words: int = MAX_WORDS) -> Layout:
+    """Sentences in document order, packed into chunks of at most `max_words` words (a single
+    longer sentence is a chunk of its own); a group of paragraphs always starts a chunk."""
+    out = Layout(array("q"), array("q"), bytearray(), array("q"))
+    text = doc.text
+    for group in _groups(doc.spans):
+        words = -1  # no chunk open in this group yet
+        for span in group:
+            code = KINDS.index(span.kind)
+            for a, b in split_sentences(text, span.start, span.end):
+                n = len(text[a:b].split())
+                if words < 0 or words + n > max_words:
+                    out.cuts.append(len(out.starts))
+                    words = 0
+                out.starts.append(a)
+                out.ends.append(b)
+                out.kinds.append(code)
+                words += n
+    out.cuts.append(len(out.starts))
+    return out
 
 
 def chunk_document(doc: Document, max_words: int = MAX_WORDS) -> list[Chunk]:
-    chunks: list[Chunk] = []
-    for group in _groups(doc.spans):
-        pieces: list[tuple[int, int, str]] = []  # (start, end, kind) per sentence
-        for span in group:
-            pieces += [(a, b, span.kind) for a, b in split_sentences(doc.text, span.start, span.end)]
-        for run in _pack(doc.text, pieces, max_words):
-            chunks.append(_make_chunk(doc, run))
-    return chunks
+    return list(iter_chunks(doc, layout(doc, max_words)))
 
 
-def _groups(spans: tuple[Span, ...]) -> list[list[Span]]:
+def iter_chunks(doc: Document, lay: Layout, sentences: bool = True) -> Iterator[Chunk]:
+    """The chunks of `lay`, made one at a time (with their sentences unless told not to)."""
+    for j in range(lay.chunks):
+        yield chunk_at(doc, lay, j, sentences)
+
+
+def chunk_at(doc: Document, lay: Layout, j: int, sentences: bool = True) -> Chunk:
+    lo, hi = lay.cuts[j], lay.cuts[j + 1]
+    start, end = lay.starts[lo], lay.ends[hi - 1]
+    kind = COMMENT if KINDS[lay.kinds[lo]] == COMMENT else BODY
+    cid = f"{doc.source}#{start}-{end}"
+    parts = tuple(Sentence(doc.source, lay.starts[i], lay.ends[i],
+                           doc.text[lay.starts[i]:lay.ends[i]], KINDS[lay.kinds[i]], cid)
+                  for i in range(lo, hi)) if sentences else ()
+    return Chunk(cid, doc.source, start, end, doc.text[start:end], kind, parts)
+
+
+def _groups(spans: tuple[Span, ...]) -> Iterator[list[Span]]:
     """Consecutive indexed spans of the same family; furniture breaks the run."""
-    groups: list[list[Span]] = []
     current: list[Span] = []
     for span in spans:
         if span.kind in TRANSPARENT_KINDS:
             continue
         if span.kind not in INDEXED_KINDS:
+            if current:
+                yield current
             current = []
             continue
         if current and ((current[-1].kind == COMMENT) != (span.kind == COMMENT)
                         or span.kind == HEADLINE):  # a heading opens a new section
+            yield current
             current = []
-        if not current:
-            groups.append(current)
         current.append(span)
-    return groups
-
-
-def _pack(text: str, pieces: list[tuple[int, int, str]], max_words: int):
-    run: list[tuple[int, int, str]] = []
-    words = 0
-    for piece in pieces:
-        n = len(text[piece[0]:piece[1]].split())
-        if run and words + n > max_words:
-            yield run
-            run, words = [], 0
-        run.append(piece)
-        words += n
-    if run:
-        yield run
-
-
-def _make_chunk(doc: Document, run: list[tuple[int, int, str]]) -> Chunk:
-    start, end = run[0][0], run[-1][1]
-    kind = COMMENT if run[0][2] == COMMENT else BODY
-    cid = f"{doc.source}#{start}-{end}"
-    sentences = tuple(Sentence(doc.source, a, b, doc.text[a:b], k, cid) for a, b, k in run)
-    return Chunk(cid, doc.source, start, end, doc.text[start:end], kind, sentences)
+    if current:
+        yield current

@@ -216,14 +216,13 @@ def raw_child(spec: dict) -> dict:
     and chunk as the writer hands it to the embedder, in its order, cut into calls of its batch
     size; above `raw_max` texts, whole calls evenly spaced over the stream (a document's
     sentences come before its chunks). Encoded with MiniLM and nothing else."""
-    from assistant.chunking import chunk_document
     from assistant.corpus import load_corpus
     from assistant.embeddings import LocalEmbedder
     from assistant.store import writer
 
     texts: list[str] = []
     for doc in load_corpus(Path(spec["corpus"])).documents:
-        texts += [r.to_embed for r in writer.records_of(doc, chunk_document(doc))]
+        texts += [r.to_embed for r in writer.records(doc, writer.layout(doc))]
     batch = writer.BATCH
     blocks = [texts[i:i + batch] for i in range(0, len(texts), batch)]
     want = min(len(blocks), max(1, -(-spec["raw_max"] // batch)))

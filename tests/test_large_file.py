@@ -184,3 +184,76 @@ def test_a_kill_during_a_large_file_resumes_where_it_stopped(tmp_path):
     finally:
         store.close()
     assert health.ok, health.describe()
+
+
+class InFlight:
+    """A sink (the writer's `Sink` protocol) that, at every write, counts what the indexing
+    holds at that moment: Record, Chunk and Sentence objects alive anywhere in the process
+    (by walking the garbage collector's objects), and the embedder's result arrays not yet
+    freed. Counts, not bytes or seconds: the same on a loaded machine as on an idle one."""
+
+    def __init__(self):
+        self.written: list[str] = []
+        self.events: list[tuple[str, str]] = []
+        self.vectors: list = []  # weak references to every array the embedder returned
+        self.peak = {"records": 0, "chunks": 0, "sentences": 0, "vectors": 0}
+
+    def add(self, part, records, vectors) -> None:
+        import gc
+
+        from assistant.store.writer import Record
+        from assistant.types import Chunk, Sentence
+
+        alive = {"records": 0, "chunks": 0, "sentences": 0}
+        for obj in gc.get_objects():
+            if isinstance(obj, Record):
+                alive["records"] += 1
+            elif isinstance(obj, Chunk):
+                alive["chunks"] += 1
+            elif isinstance(obj, Sentence):
+                alive["sentences"] += 1
+        alive["vectors"] = sum(ref() is not None for ref in self.vectors)
+        for key, n in alive.items():
+            self.peak[key] = max(self.peak[key], n)
+        self.written += [r.id for r in records]
+
+    def begin(self, plan) -> None:
+        self.events.append(("begin", plan.source))
+
+    def complete(self, source) -> None:
+        self.events.append(("complete", source))
+
+
+def test_memory_while_writing_a_large_file_follows_the_batch_not_the_file():
+    """Issue 12, "memory bounded by batch size (not file size)": while one large document is
+    embedded and written, the writer holds at most the batches in flight (the one being cut,
+    the one embedding, the queue, the one writing), never the document's records, chunks,
+    sentences or vectors all at once."""
+    import weakref
+
+    from assistant.chunking import layout
+    from assistant.corpus import parse_document
+    from assistant.store.writer import QUEUE, records, write_documents
+
+    doc = parse_document("register.txt", large_text(3000), "sha")
+    everything = [r.id for r in records(doc, layout(doc))]
+    batch = 40
+    bound = (QUEUE + 3) * batch
+    assert len(everything) > 10 * bound, "the file must be many times what may be in flight"
+
+    sink, base = InFlight(), HashingEmbedder(dim=32)
+
+    class Watched:
+        identity, dim = base.identity, base.dim
+
+        def embed(self, texts):
+            vectors = base.embed(texts)
+            sink.vectors.append(weakref.ref(vectors))
+            return vectors
+
+    write_documents([doc], sink, Watched(), batch=batch)
+    assert sink.written == everything  # every record, once, in the order a resume relies on
+    assert sink.events == [("begin", "register.txt"), ("complete", "register.txt")]
+    assert sink.peak["records"] <= bound, sink.peak
+    assert sink.peak["vectors"] <= QUEUE + 3, sink.peak
+    assert sink.peak["chunks"] <= 2 and sink.peak["sentences"] <= 20, sink.peak

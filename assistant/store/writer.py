@@ -2,10 +2,12 @@
 
 Embedding one document at a time, sentences and chunks in separate calls, leaves the embedder
 small, badly padded batches and idles it while the store writes. Here documents stream through
-in order: their sentences and chunks are cut into one queue of records, embedded in large
+in order: their sentences and chunks are cut into one stream of records, embedded in large
 batches across documents, and handed to a writer thread (a bounded queue) that adds them to the
-store while the next batch embeds. Only the documents in flight are held, so memory follows the
-batch size, not the corpus.
+store while the next batch embeds. A document's records are made from its `Layout` (offsets in
+flat arrays) only as the batches take them, so what is held is the few batches in flight, plus
+a few bytes per sentence of the document being written: memory follows the batch size, not
+the size of the file or of the corpus.
 
 A document is recorded in the manifest as begun before its first record is written and as
 complete only once its last is: a build killed midway resumes with the documents it completed.
@@ -21,9 +23,9 @@ from typing import Callable, Iterable, Iterator, Protocol
 
 import numpy as np
 
-from ..chunking import chunk_document
+from ..chunking import Layout, iter_chunks, layout
 from ..embeddings import Embedder
-from ..types import COMMENT, Chunk, Document
+from ..types import COMMENT, Document
 
 BATCH = 512  # texts per embedding call: large enough to pad well, small enough to bound memory
 QUEUE = 2  # embedded batches waiting for the writer
@@ -71,17 +73,18 @@ class Sink(Protocol):
     def complete(self, source: str) -> None: ...
 
 
-def records_of(doc: Document, chunks: list[Chunk]) -> list[Record]:
-    """A document's sentence records then its chunk records."""
+def records(doc: Document, lay: Layout) -> Iterator[Record]:
+    """A document's sentence records then its chunk records, in document order, made one at
+    a time (the order is the store's insertion order, and a resumed build's)."""
     common = {"source": doc.source, "doc_sha256": doc.meta.sha256}
-    out = [Record("sentences", s.id, s.text, label(s.kind) + s.text,
-                  {**common, "start": s.start, "end": s.end, "kind": s.kind,
-                   "chunk_id": s.chunk_id})
-           for c in chunks for s in c.sentences]
-    out += [Record("chunks", c.id, c.text, f"{label(c.kind)}{doc.meta.title}\n{c.text}",
-                   {**common, "start": c.start, "end": c.end, "kind": c.kind, "seq": n})
-            for n, c in enumerate(chunks)]
-    return out
+    for c in iter_chunks(doc, lay):
+        for s in c.sentences:
+            yield Record("sentences", s.id, s.text, label(s.kind) + s.text,
+                         {**common, "start": s.start, "end": s.end, "kind": s.kind,
+                          "chunk_id": s.chunk_id})
+    for n, c in enumerate(iter_chunks(doc, lay, sentences=False)):
+        yield Record("chunks", c.id, c.text, f"{label(c.kind)}{doc.meta.title}\n{c.text}",
+                     {**common, "start": c.start, "end": c.end, "kind": c.kind, "seq": n})
 
 
 def label(kind: str) -> str:
@@ -95,35 +98,39 @@ def write_documents(docs: list[Document], sink: Sink, embedder: Embedder,
     """Embed and write `docs`, streaming, in large batches. A document is absent from the
     store, or (`stored`: source -> ids of its records already there, from a sync killed
     half-way through it) only its missing records are embedded. Counting chunks for the
-    progress totals costs one extra chunking pass, so it is done only when someone watches."""
-    counts = [len(chunk_document(doc)) for doc in docs] if progress else []
+    progress totals costs one extra pass over each document (its layout only, no objects), so it
+    is done only when someone watches."""
+    counts = [layout(doc).chunks for doc in docs] if progress else []
     writer = _Writer(sink, progress, len(docs), sum(counts))
     writer.start()
     try:
         for items in _batches(docs, batch or BATCH, stored or {}):
             vectors = embedder.embed([r.to_embed for _, r in items if r is not None])
             writer.put(items, vectors)
+            del items, vectors  # not held while the next batch is cut and embedded
     finally:
         writer.finish()
 
 
 def _batches(docs: Iterable[Document], size: int, stored: dict[str, set[str]]
              ) -> Iterator[list[tuple[DocPlan, Record | None]]]:
-    """(document, record) pairs across documents, `size` at a time; a document is chunked
-    only when the stream reaches it. A document with nothing (more) to write is one
-    (plan, None), so it is still marked complete."""
+    """(document, record) pairs across documents, `size` at a time; a document is laid out
+    only when the stream reaches it, and its records are made as the batches need them. A
+    document with nothing (more) to write is one (plan, None), so it is still marked complete."""
     pending: list[tuple[DocPlan, Record | None]] = []
     for doc in docs:
-        chunks = chunk_document(doc)
-        records = records_of(doc, chunks)
-        have = stored.get(doc.source, set())
+        lay = layout(doc)
+        todo = records(doc, lay)
+        have = stored.get(doc.source)
+        left = -1
         if have:
-            records = [r for r in records if r.id not in have]
-        plan = DocPlan(doc.source, doc.meta.sha256, len(chunks),
-                       sum(len(c.sentences) for c in chunks), len(records) if have else -1)
-        if not records:  # nothing indexable, or nothing left: still recorded, as complete
+            left = sum(1 for r in records(doc, lay) if r.id not in have)
+            todo = (r for r in todo if r.id not in have)
+        plan = DocPlan(doc.source, doc.meta.sha256, lay.chunks, lay.sentences, left)
+        if not plan.pending:  # nothing indexable, or nothing left: still recorded, as complete
             pending.append((plan, None))
-        for record in records:
+            continue
+        for record in todo:
             pending.append((plan, record))
             if len(pending) >= size:
                 yield pending
