@@ -199,3 +199,31 @@ def test_a_killed_build_resumes_where_it_stopped(tmp_path):
         assert emb.texts == sum(states[s].chunks + states[s].sentences for s in r.added)
         assert bot.index.count() == len(files)
         assert len({c.id for c in bot.index.all_chunks()}) == len(files)
+
+
+def test_bm25_built_from_token_numbers_scores_as_from_token_strings():
+    """`LexicalIndex.build` hands bm25s arrays of token numbers (4 bytes a token) rather than
+    lists of strings: the same rows, document frequencies and scores, and saved and loaded
+    the same way."""
+    from assistant.chunking import chunk_document
+    from assistant.corpus import load_corpus
+    from assistant.text import tokenize
+
+    from conftest import SEEDS
+
+    docs = load_corpus(SEEDS).documents
+    titles = {d.source: d.meta.title for d in docs}
+    chunks = [c for d in docs for c in chunk_document(d)]
+    built = lexical.LexicalIndex.build(reversed(chunks), titles)  # any order: rows sorted by id
+    rows = sorted((c.id, lexical.bm25_tokens(c, titles[c.source])) for c in chunks)
+    plain = bm25s.BM25()
+    plain.index([toks for _, toks in rows], show_progress=False)
+    assert built.ids == [cid for cid, _ in rows]
+    assert built.df == {tok: sum(tok in toks for _, toks in rows)
+                        for tok in {t for _, toks in rows for t in toks}}
+    questions = ["How much does the bridge cost to repair?", "reader comments on the library",
+                 "Who opposed the plans?", "an unknownword"] + [c.text[:60] for c in chunks[::7]]
+    for q in questions:
+        ids, scores = plain.retrieve([tokenize(q)], k=len(rows), show_progress=False)
+        want = {rows[i][0]: float(s) for i, s in zip(ids[0], scores[0]) if s > 0}
+        assert built.scores(tokenize(q), len(rows)) == pytest.approx(want, abs=1e-6), q

@@ -29,7 +29,7 @@ from ..errors import EmbedderMismatch, IndexBusy, IndexDamaged, IndexReadOnly, I
 from ..manifest import Manifest
 from ..types import Chunk, Sentence
 from . import health
-from .base import PAGE, SCHEMA, StoreConfig, SyncReport, store_errors
+from .base import PAGE, READ_PAGE, SCHEMA, StoreConfig, SyncReport, store_errors
 from .client import chroma_client, forget_system, precomputed_ef
 from .files import is_permission_error, read_only_message, require_access, set_aside
 from .lexical import LexicalIndex
@@ -235,8 +235,9 @@ class ChromaIndex:
     @store_errors
     def iter_chunks(self) -> Iterator[Chunk]:
         """Every chunk, a page at a time (without vectors)."""
-        for offset in range(0, self.count(), PAGE):
-            got = self._chunks.get(include=["documents", "metadatas"], limit=PAGE, offset=offset)
+        for offset in range(0, self.count(), READ_PAGE):
+            got = self._chunks.get(include=["documents", "metadatas"], limit=READ_PAGE,
+                                   offset=offset)
             yield from (Chunk(cid, m["source"], m["start"], m["end"], text, m["kind"])
                         for cid, text, m in zip(got["ids"], got["documents"], got["metadatas"]))
 

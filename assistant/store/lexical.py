@@ -14,6 +14,7 @@ import json
 import logging
 import math
 import shutil
+from array import array
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Mapping
@@ -44,18 +45,32 @@ class LexicalIndex:
 
     @classmethod
     def build(cls, chunks: Iterable[Chunk], titles: Mapping[str, str]) -> "LexicalIndex":
-        """Index chunks (any order; rows are sorted by chunk id, as search ties expect)."""
-        rows = sorted(((c.id, bm25_tokens(c, titles.get(c.source, ""))) for c in chunks),
-                      key=lambda row: row[0])
-        df: dict[str, int] = {}
-        for _, toks in rows:
-            for tok in set(toks):
-                df[tok] = df.get(tok, 0) + 1
+        """Index chunks (any order; rows are sorted by chunk id, as search ties expect).
+
+        Chunks are tokenised as they stream in and each is kept as an array of token numbers
+        (4 bytes a token), not a list of strings (one str object per token, ~60 bytes): the
+        build at the end of every sync then holds a few bytes per word of the corpus, not
+        the corpus's tokens as Python objects."""
+        vocab: dict[str, int] = {}  # token -> its number (= its column in bm25s)
+        df = array("q")  # by token number: chunks holding it
+        ids: list[str] = []
+        rows: list[array] = []
+        for chunk in chunks:
+            row = array("i", [vocab.setdefault(tok, len(vocab))
+                              for tok in bm25_tokens(chunk, titles.get(chunk.source, ""))])
+            df.extend([0] * (len(vocab) - len(df)))
+            for n in set(row):
+                df[n] += 1
+            ids.append(chunk.id)
+            rows.append(row)
+        order = sorted(range(len(ids)), key=ids.__getitem__)
+        ids = [ids[i] for i in order]
+        rows = [rows[i] for i in order]
         bm25 = None
         if rows:
             bm25 = bm25s.BM25()
-            bm25.index([toks for _, toks in rows], show_progress=False)
-        return cls([cid for cid, _ in rows], df, bm25)
+            bm25.index((rows, dict(vocab)), show_progress=False)
+        return cls(ids, {tok: df[n] for tok, n in vocab.items()}, bm25)
 
     def idf(self, token: str) -> float:
         """Smoothed inverse document frequency over chunks; unseen tokens get the maximum."""
