@@ -67,7 +67,7 @@ def split_answer(text: str) -> list[tuple[str, tuple[int, ...]]]:
     return pieces
 
 
-def check_facts(sentence: str, items: list[EvidenceItem]) -> list[str]:
+def check_facts(sentence: str, items: list[EvidenceItem], question: str = "") -> list[str]:
     problems = []
     cited = " ".join(i.text for i in items)
     around = " ".join(f"{i.text} {i.context}" for i in items)
@@ -79,7 +79,10 @@ def check_facts(sentence: str, items: list[EvidenceItem]) -> list[str]:
         problems.append(f"date {month} is not in the cited source")
     for when in sorted(set(_MONTH_YEAR.findall(sentence)) - set(_MONTH_YEAR.findall(around))):
         problems.append(f"date {when} is not in the cited source")
-    known = T.names(around) | {T.name_key(w) for w in around.split()}
+    # A name must be in the cited text, its document's title or the question: one found only
+    # elsewhere in the passage is as likely a look-alike ("TEU" for the source's "TFEU").
+    said = f"{cited} {' '.join(i.title for i in items)} {question}"
+    known = T.names(said) | {T.name_key(w) for w in said.split()}
     for name in sorted(T.names(sentence) - known):
         problems.append(f"name {name} is not in the cited source")
     return problems
@@ -155,19 +158,33 @@ def unsupported_addition(sentence: str, items: list[EvidenceItem], question: str
     return None
 
 
+NEGATION_PROBLEM = "says something is not so where its cited source says no such thing"
+_LEAD = re.compile(r"^\s*(?:yes|no)\s*[.,!:]\s*", re.I)
+
+
+def unsupported_negation(sentence: str, items: list[EvidenceItem]) -> bool:
+    """A claim that something is not so ("MPs are unable to vote on ...") cited to text that
+    negates nothing ("MPs are able to vote on ...") states the opposite of its source, however
+    close the two are in words and meaning. (A "No." lead to a yes/no answer is the answer's
+    verdict, not part of the claim.)"""
+    return T.negated(_LEAD.sub("", sentence)) and not any(T.negated(i.text) for i in items)
+
+
 def verify(sentence: str, cited: tuple[int, ...], items: dict[int, EvidenceItem],
            vector: np.ndarray, question: str = "") -> SentenceSupport:
     known = [items[n] for n in cited if n in items]
     if not known:
         reason = "cites no source" if not cited else f"cites unknown source {cited}"
         return SentenceSupport(sentence, cited, False, 0.0, (reason,))
-    problems = check_facts(sentence, known)
+    problems = check_facts(sentence, known, question)
     if any(T.looks_like_instructions(i.text) for i in known):
         problems.append("its source is an instruction to the reader, not a statement")
     if question and (echo := echoed_question(sentence, known, question)):
         problems.append(f"puts the question's words ({', '.join(echo)}) on a source that lacks them")
     for clause in unsupported_clauses(sentence, known):
         problems.append(f"the cited source does not say “{clause}”")
+    if unsupported_negation(sentence, known):
+        problems.append(NEGATION_PROBLEM)
     if addition := unsupported_addition(sentence, known, question):
         problems.append(addition)
     if T.numbers(sentence) and known and all(i.fits_question is False for i in known):

@@ -18,7 +18,7 @@ from typing import Iterator
 import numpy as np
 
 from . import text as T
-from .citations import EvidenceItem, recite, split_answer, verify
+from .citations import NEGATION_PROBLEM, EvidenceItem, recite, split_answer, verify
 from .embeddings import Embedder
 from .errors import ConfigError
 from .evidence import Evidence, ScoredSentence, asks_for_timeline, asks_yes_no, quote_unit
@@ -156,6 +156,15 @@ class LLMGenerator:
         but its wording failed the check, quote what the extractive answerer would quote,
         so a check that is strict on wording never makes this backend answer less than quoting."""
         refused = _refused(raw) or not supports
+        if (T.negated(question) and evidence.expects != "reason" and not any(s.supported for s in supports)
+                and any(NEGATION_PROBLEM in s.problems for s in supports)):
+            # The question asks about something not being so, the model's answer repeated that,
+            # and its source says no such thing: quoting that source would answer a question
+            # that was not asked. The premise is unsupported, so the honest answer is "don't say".
+            # (Not for "why not" questions: their answers often use other words for "not"
+            # - "put on hold", "declined" - and the source is then worth quoting.)
+            why = "the sources do not say what the question assumes is not so"
+            return self._labelled(replace(abstention(question, why), sentences=tuple(supports)))
         why = why or ("the model found no answer in the sources" if refused
                       else "no sentence of the model's answer was supported by its sources")
         chosen = self.fallback.select(evidence)

@@ -188,19 +188,31 @@ _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
 
 
 def names(text: str) -> set[str]:
-    """Capitalised words that are not sentence-initial, stopwords or month names: a cheap NER.
-    Names come back as `name_key`s, so GmbH and Gmbh, Kücükdeveci and Kucukdeveci are one."""
+    """Capitalised words that are not sentence-initial, stopwords or month names, and acronyms
+    (two or more capitals) wherever they stand: a cheap NER. Names come back as `name_key`s,
+    so GmbH and Gmbh, Kücükdeveci and Kucukdeveci are one."""
     found: set[str] = set()
     for m in _WORD.finditer(text):
         word = m.group(0)
         if not word[0].isupper():
             continue
+        low = word.lower()
+        if low in STOPWORDS or low in _MONTHS:
+            continue
         before = text[max(0, m.start() - 40):m.start()].rstrip()
         initial = not before or before[-1] in ".!?:\"“‘'(\n"
-        low = word.lower()
-        if not initial and low not in STOPWORDS and low not in _MONTHS:
+        if not initial or (len(word) > 1 and word.isupper()):
             found.add(name_key(word))
     return found
+
+
+_NEGATION = re.compile(r"\b(?:not|no|never|none|nobody|nothing|neither|nor|cannot|unable|"
+                       r"without)\b|\w(?:n['’]t)\b", re.I)
+
+
+def negated(text: str) -> bool:
+    """Whether the text says something is not so ("not", "never", "unable", "didn't", ...)."""
+    return bool(_NEGATION.search(text))
 
 
 def name_key(word: str) -> str:

@@ -19,14 +19,17 @@ SOURCES = {
     4: ("The Mongols distinguished herbal remedies from the spiritual cures of their shamans.",
         "Medicine in the steppe"),
     5: ("Healers were divided into physicians and shamans.", "Medicine in the steppe"),
+    6: ("The Mongols never mixed up herbal remedies and spiritual cures.", "Medicine in the steppe"),
+    7: ("Under TFEU article 294 the ordinary legislative procedure applies to most acts.",
+        "EU law", "The TEU and the TFEU are the two main treaties."),
 }
 
 
 def items() -> dict[int, EvidenceItem]:
-    vectors = EMBED.embed([text for text, _ in SOURCES.values()])
+    vectors = EMBED.embed([text for text, *_ in SOURCES.values()])
     return {n: EvidenceItem(n, f"s{n}.txt", 0, len(text), text, "body", title, None,
-                            f"{text}\n{title}", vectors[i])
-            for i, (n, (text, title)) in enumerate(SOURCES.items())}
+                            f"{' '.join(passage)} {text}\n{title}", vectors[i])
+            for i, (n, (text, title, *passage)) in enumerate(SOURCES.items())}
 
 
 def check(sentence, cited, question):
@@ -38,6 +41,9 @@ def check(sentence, cited, question):
      "It suspended observations because of a fault in the cooling system.", (1,)),
     ("How wide is the mirror?", "The mirror is 2.4 metres wide.", (2,)),
     ("Is it the largest telescope in the region?", "No. It is the region's second-largest.", (2,)),
+    # a negation its source also states
+    ("What did the Mongols not mix up?",
+     "The Mongols did not mix up herbal remedies and spiritual cures.", (6,)),
 ])
 def test_supported_answers_pass(question, sentence, cited):
     support = check(sentence, cited, question)
@@ -59,6 +65,13 @@ def test_supported_answers_pass(question, sentence, cited):
     # a right fact cited to the neighbouring sentence, which does not hold it
     ("What did the Mongol shamans use as medicine?",
      "The shamans used spiritual cures.", (5,), "does not say"),
+    # the opposite of what the source says, in nearly its words
+    ("What did the Mongols not distinguish?",
+     "The Mongols did not distinguish herbal remedies from spiritual cures.", (4,), "is not so"),
+    # a substituted acronym (at the start of the sentence: a name like any other) that the
+    # passage around the cited sentence mentions, but the cited sentence does not
+    ("Which article defines the ordinary legislative procedure?",
+     "TEU article 294 defines the ordinary legislative procedure.", (7,), "name teu"),
 ])
 def test_unsupported_answers_fail_with_their_reason(question, sentence, cited, problem):
     support = check(sentence, cited, question)

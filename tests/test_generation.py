@@ -308,3 +308,23 @@ def test_an_unsure_model_is_quoted_not_paraphrased(tiny_corpus, tmp_path, fake_e
     assert ("The new library will cost £4 million" in ans.text) is not quoted
     if quoted:
         assert "£4 million" in ans.text and ans.citations[0].quote in ans.text
+
+
+@pytest.mark.parametrize("question, claim, abstains", [
+    # the question assumes a negative fact, the model repeats it, the source says the opposite
+    ("When will the library not open?", "The library will not open in June 2022", True),
+    # "why not" questions are answered in other words for "not" (paused, declined): quote
+    ("Why did the council not build the library?",
+     "The council did not build the library because of rising costs", False),
+])
+def test_a_negation_the_source_does_not_state_is_struck(llm_bot, fake_llm, question, claim,
+                                                        abstains):
+    key = "June" if "June" in claim else "rising costs"
+    fake_llm.enqueue(lambda m: next(f"{claim} [{n}]."
+                                    for n, t in sources_of(m[-1]["content"]).items() if key in t))
+    ans = llm_bot.ask(question)
+    struck = next(s for s in ans.sentences if s.text.startswith(claim))
+    assert not struck.supported and any("is not so" in p for p in struck.problems)
+    assert ans.abstained is abstains and claim not in ans.text
+    if not abstains:  # the evidence itself is quoted instead of the model's wording
+        assert ans.fallback and ans.citations and ans.citations[0].quote in ans.text

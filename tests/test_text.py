@@ -1,3 +1,5 @@
+import pytest
+
 from assistant import text as T
 
 
@@ -28,6 +30,20 @@ def test_numbers_and_names():
         "It was criticised by Kathy Evans of Children England.")
     assert "it" not in T.names("It was criticised.")  # sentence-initial
     assert "ofst" in T.names("He stressed that Ofsted’s rating was not a factor.")  # stemmed
+
+
+def test_acronyms_are_names_even_first_in_a_sentence():
+    assert T.names("TEU article 294 applies. NATO met.") == {"teu", "nato"}
+    assert T.names("The plan. A start.") == set()
+
+
+@pytest.mark.parametrize("text, negated", [
+    ("MPs are unable to vote on it", True), ("It didn’t open", True), ("They never met", True),
+    ("There is no evidence", True), ("Annotated notes on a knotty nothingness", False),
+    ("MPs are able to vote on it", False),
+])
+def test_negations(text, negated):
+    assert T.negated(text) is negated
 
 
 def test_names_match_without_diacritics_or_case():
