@@ -129,10 +129,13 @@ def speed(bot: Assistant, golden: list[GoldenQuestion], generator: str) -> dict:
                                                   answer.usage.get("prompt_tokens_estimate", 0)))
     out = {"retrieve_p50_ms": 1000 * statistics.median(t_retrieve),
            "ask_p50_ms": 1000 * statistics.median(t_ask),
-           "ask_p90_ms": 1000 * statistics.quantiles(t_ask, n=10)[-1]}
+           "ask_p90_ms": 1000 * statistics.quantiles(t_ask, n=10)[-1],
+           "ask_p95_ms": 1000 * statistics.quantiles(t_ask, n=20)[-1],
+           "ask_max_ms": 1000 * max(t_ask)}
     if t_first:
         out.update({"first_token_p50_s": statistics.median(t_first),
                     "first_token_p90_s": statistics.quantiles(t_first, n=10)[-1],
+                    "first_token_p95_s": statistics.quantiles(t_first, n=20)[-1],
                     "prompt_tokens_mean": statistics.mean(prompt_tokens),
                     "answers_from_model": len(t_first)})
     return {**out,
