@@ -210,9 +210,13 @@ _NEGATION = re.compile(r"\b(?:not|no|never|none|nobody|nothing|neither|nor|canno
                        r"without)\b|\w(?:n['’]t)\b", re.I)
 
 
+_EITHER_WAY = re.compile(r"\bor (?:\w+ )?no(?:t)?\b", re.I)
+
+
 def negated(text: str) -> bool:
-    """Whether the text says something is not so ("not", "never", "unable", "didn't", ...)."""
-    return bool(_NEGATION.search(text))
+    """Whether the text says something is not so ("not", "never", "unable", "didn't", ...);
+    "whether or not", "may or may not" say neither."""
+    return bool(_NEGATION.search(_EITHER_WAY.sub(" ", text)))
 
 
 def name_key(word: str) -> str:

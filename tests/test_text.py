@@ -40,7 +40,8 @@ def test_acronyms_are_names_even_first_in_a_sentence():
 @pytest.mark.parametrize("text, negated", [
     ("MPs are unable to vote on it", True), ("It didn’t open", True), ("They never met", True),
     ("There is no evidence", True), ("Annotated notes on a knotty nothingness", False),
-    ("MPs are able to vote on it", False),
+    ("MPs are able to vote on it", False), ("whether or not it can be solved", False),
+    ("how powerful it may or may not be", False),
 ])
 def test_negations(text, negated):
     assert T.negated(text) is negated
