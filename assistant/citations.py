@@ -79,10 +79,13 @@ def check_facts(sentence: str, items: list[EvidenceItem], question: str = "") ->
         problems.append(f"date {month} is not in the cited source")
     for when in sorted(set(_MONTH_YEAR.findall(sentence)) - set(_MONTH_YEAR.findall(around))):
         problems.append(f"date {when} is not in the cited source")
-    # A name must be in the cited text, its document's title or the question: one found only
-    # elsewhere in the passage is as likely a look-alike ("TEU" for the source's "TFEU").
-    said = f"{cited} {' '.join(i.title for i in items)} {question}"
-    known = T.names(said) | {T.name_key(w) for w in said.split()}
+    # A name must be in the cited text or its document's title. The rest of the passage
+    # counts only for names the question gives too ("he" in the cited sentence is the
+    # passage's "Bismarck"); a name found only there is as likely a look-alike ("TEU" for the
+    # source's "TFEU"), and one the passage lacks is a premise the sources do not support.
+    said = f"{cited} {' '.join(i.title for i in items)}"
+    known = (T.names(said) | {T.name_key(w) for w in said.split()}
+             | (T.names(question) & (T.names(around) | {T.name_key(w) for w in around.split()})))
     for name in sorted(T.names(sentence) - known):
         problems.append(f"name {name} is not in the cited source")
     return problems

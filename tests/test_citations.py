@@ -68,6 +68,10 @@ def test_supported_answers_pass(question, sentence, cited):
     # the opposite of what the source says, in nearly its words
     ("What did the Mongols not distinguish?",
      "The Mongols did not distinguish herbal remedies from spiritual cures.", (4,), "is not so"),
+    # a person the question names but the sources never mention (a false premise)
+    ("What did Unison's Jane Smith say about the fault?",
+     "Jane Smith said the observatory suspended observations because of a fault.", (1,),
+     "name smith"),
     # a substituted acronym (at the start of the sentence: a name like any other) that the
     # passage around the cited sentence mentions, but the cited sentence does not
     ("Which article defines the ordinary legislative procedure?",
