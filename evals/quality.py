@@ -49,6 +49,7 @@ ROWS = [
     ("squad", "answerable_grounded", "SQuAD: answerable grounded", "rate"),
     ("squad", "answerable_false_abstain", "SQuAD: answerable false-abstain", "rate"),
     ("squad", "unanswerable_abstain", "SQuAD: unanswerable abstain", "rate"),
+    ("squad", "overall_right", "SQuAD: all questions right (abstaining counts on unanswerable)", "rate"),
 ]
 
 

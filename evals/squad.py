@@ -177,7 +177,9 @@ def summarise(rows: list[dict]) -> dict:
             "answerable_right": rate(yes, "right"), "answerable_grounded": rate(yes, "grounded"),
             "answerable_false_abstain": rate(yes, "abstained"),
             "answerable_cited_article": rate(yes, "cited_article"),
-            "unanswerable_abstain": rate(no, "abstained")}
+            "unanswerable_abstain": rate(no, "abstained"),
+            # SQuAD 2.0's own view: every question scored, abstaining right on unanswerable ones
+            "overall_right": rate(rows, "right")}
 
 
 # ---------------------------------------------------------------- running
