@@ -66,8 +66,12 @@ def test_a_single_question_embeds_on_one_thread_with_the_same_vector(real_embedd
     monkeypatch.setattr(real_embedder._model, "encode", spy)
     texts = ["Why was the plan put on hold?", "What did it cost in agency staff?"]
     alone = np.vstack([real_embedder.embed([t]) for t in texts])
-    in_batch = real_embedder.embed(texts * 8)[:2]  # 16 texts: a batch
-    assert seen == [(1, 1), (1, 1), (16, 2)]  # questions on one thread, batches on all
-    assert np.allclose(alone, in_batch, atol=1e-5)  # and the same vectors either way
+    mixed = texts * 8 + ["A much longer text, so that the longest-first order differs from "
+                         "the order given, and the rows must be put back."]
+    in_batch = real_embedder.embed(mixed)  # 17 texts: a batch
+    assert seen == [(1, 1), (1, 1), (17, 2)]  # questions on one thread, batches on all
+    # the same vectors either way, each in its own text's row
+    assert np.allclose(np.vstack([alone] * 8), in_batch[:16], atol=1e-5)
+    assert np.allclose(in_batch[16], real_embedder.embed(mixed[16:])[0], atol=1e-5)
     assert torch.get_num_threads() == 2  # the thread count is given back
     torch.set_num_threads(original)
