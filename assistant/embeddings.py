@@ -86,7 +86,8 @@ class LocalEmbedder:
         the freed activations back to the system after each pass. Without that, glibc keeps
         them in a heap that only grows: an indexing process gained ~50 MB per 512 texts
         (599 -> 1,132 MB after 11 calls) and peaked at 1.8 GB at a million words; with it, it
-        stayed at ~635 MB between calls (tests/test_seeds_integration.py, evals/SCALE.md)."""
+        stayed at ~635 MB between calls (evals/SCALE.md). The rows come back in the order
+        of `texts` (tests/test_seeds_integration.py)."""
         order = sorted(range(len(texts)), key=lambda i: -len(texts[i]))
         out = np.empty((len(texts), self.dim), dtype=np.float32)
         for a in range(0, len(order), self.BATCH):

@@ -162,7 +162,8 @@ class LLMGenerator:
         but its wording failed the check, quote what the extractive answerer would quote,
         so a check that is strict on wording never makes this backend answer less than quoting."""
         refused = _refused(raw) or not supports
-        if (T.negated(question) and evidence.expects != "reason" and not any(s.supported for s in supports)
+        if (T.negated(question) and evidence.expects != "reason"
+                and not any(s.supported for s in supports)
                 and any(NEGATION_PROBLEM in s.problems for s in supports)):
             # The question asks about something not being so, the model's answer repeated that,
             # and its source says no such thing: quoting that source would answer a question
