@@ -162,7 +162,7 @@ def unsupported_addition(sentence: str, items: list[EvidenceItem], question: str
 
 
 NEGATION_PROBLEM = "says something is not so where its cited source says no such thing"
-_LEAD = re.compile(r"^\s*(?:yes|no)\s*[.,!:]\s*", re.I)
+YES_NO_LEAD = re.compile(r"^\s*(?:yes|no)\s*[.,!:]\s*", re.I)  # "Yes." / "No," before a claim
 
 
 def unsupported_negation(sentence: str, items: list[EvidenceItem]) -> bool:
@@ -170,7 +170,7 @@ def unsupported_negation(sentence: str, items: list[EvidenceItem]) -> bool:
     negates nothing ("MPs are able to vote on ...") states the opposite of its source, however
     close the two are in words and meaning. (A "No." lead to a yes/no answer is the answer's
     verdict, not part of the claim.)"""
-    return T.negated(_LEAD.sub("", sentence)) and not any(T.negated(i.text) for i in items)
+    return T.negated(YES_NO_LEAD.sub("", sentence)) and not any(T.negated(i.text) for i in items)
 
 
 def verify(sentence: str, cited: tuple[int, ...], items: dict[int, EvidenceItem],

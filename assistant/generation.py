@@ -18,7 +18,8 @@ from typing import Iterator
 import numpy as np
 
 from . import text as T
-from .citations import NEGATION_PROBLEM, EvidenceItem, recite, split_answer, verify
+from .citations import (NEGATION_PROBLEM, YES_NO_LEAD, EvidenceItem, recite, split_answer,
+                        verify)
 from .embeddings import Embedder
 from .errors import ConfigError
 from .evidence import Evidence, ScoredSentence, asks_for_timeline, asks_yes_no, quote_unit
@@ -134,7 +135,7 @@ class LLMGenerator:
         is not trusted over the evidence itself, which is quoted instead (when there is any)."""
         by_number = {i.number: i for i in items}
         if not asks_yes_no(question):  # a "Yes." before an answer to "why" or "what" misleads
-            raw = _YES_NO_LEAD.sub("", raw)
+            raw = YES_NO_LEAD.sub("", raw)
         pieces = [] if _refused(raw) else split_answer(raw)
         vectors = self.embedder.embed([p for p, _ in pieces]) if pieces else np.zeros((0, 1))
         supports = []
@@ -335,9 +336,6 @@ def mean_logprob(tokens) -> float | None:
     if not tokens:
         return None
     return sum(t.logprob for t in tokens) / len(tokens)
-
-
-_YES_NO_LEAD = re.compile(r"^\s*(?:yes|no)\s*[.,!:]\s*", re.I)
 
 
 def _refused(raw: str) -> bool:
