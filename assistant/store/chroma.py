@@ -297,8 +297,8 @@ class ChromaIndex:
         With `edges`, each chunk also gets the sentence just before and just after it in its
         document when that sentence lies in a chunk not given (labelled with the chunk it
         borders): a chunk edge can fall between sentences that belong together, as in a
-        headline chunk ending "...ahead of a planned launch." and the next chunk beginning
-        "However, councillors have put the plans on hold due to..."."""
+        chunk ending "...was due to open in spring." and the next one beginning "However,
+        the opening has been postponed because..."."""
         if not chunk_ids:
             return [], np.zeros((0, self.embedder.dim), dtype=np.float32)
         given = list(dict.fromkeys(chunk_ids))
