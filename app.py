@@ -36,7 +36,7 @@ import gradio as gr  # noqa: E402
 from assistant import (Assistant, AssistantError, Config, ConfigError, SyncProgress,  # noqa: E402
                        supported_suffixes)
 from ui.assets import CSS, HEAD, SOURCES_JS  # noqa: E402
-from ui.chat import EXAMPLES, concurrency, make_handlers  # noqa: E402
+from ui.chat import EXAMPLES, concurrency, examples_for, make_handlers  # noqa: E402
 from ui.documents import (DOCUMENTS_QUEUE, DocumentHandlers, make_document_handlers,  # noqa: E402
                           waiting_listing)
 from ui.render import render_documents, render_sources  # noqa: E402
@@ -47,14 +47,15 @@ STARTING_POLL_SECONDS = 1.0  # how often a page asks whether the assistant has s
 
 def build_app(bot: Assistant | Startup, examples: list[str] | None = None) -> gr.Blocks:
     """The page over a ready assistant, or over one still starting (a `Startup`): then it
-    polls until the assistant is ready, and shows it. `demo.startup` is what it serves."""
+    polls until the assistant is ready, and shows it. `demo.startup` is what it serves.
+    `examples`: the example question buttons (None: the bundled corpus's; [] for none)."""
     startup = Startup.of(bot)
     docs = make_document_handlers(startup)
     with gr.Blocks(title="Ask the documents", fill_height=True) as demo:
         header = gr.HTML(startup.header(), elem_id="header")
         with gr.Tabs(elem_id="tabs"):
             with gr.Tab("Chat", id="chat-tab", elem_id="chat-tab"):
-                _chat_tab(startup, examples or EXAMPLES, docs.page_view)
+                _chat_tab(startup, EXAMPLES if examples is None else examples, docs.page_view)
             with gr.Tab("Documents", id="documents-tab", elem_id="documents-tab"):
                 shown = _documents_tab(startup, docs, header)
         _follow_startup(demo, startup, docs.show, shown)
@@ -81,7 +82,7 @@ def _chat_tab(startup: Startup, examples: list[str], page_view: Callable) -> Non
         with gr.Column(scale=3):
             chatbot = gr.Chatbot(
                 elem_id="chat", height=560, label="Conversation", show_label=False,
-                examples=[{"text": q} for q in examples],
+                examples=[{"text": q} for q in examples] or None,
                 placeholder="<b>Ask about the documents.</b><br>Every answer cites the passages it comes from.",
                 sanitize_html=True, render_markdown=False, latex_delimiters=[],
                 group_consecutive_messages=False)
@@ -222,7 +223,7 @@ def main(argv: list[str] | None = None) -> int:
     if warning:
         print(warning, file=sys.stderr)
     startup = Startup(partial(_load, args.generator), config.generator).start()
-    launch(build_app(startup), args.host, args.port, auth=auth,
+    launch(build_app(startup, examples_for(config.corpus)), args.host, args.port, auth=auth,
            max_upload_mb=config.max_upload_mb)
     return 0
 

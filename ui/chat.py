@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import html
 import logging
+from pathlib import Path
 
 import gradio as gr
 
@@ -16,12 +17,24 @@ from .startup import Startup
 
 log = logging.getLogger(__name__)
 
+# Example questions about the bundled corpus (`seeds/`), shown as buttons only when that is the
+# corpus being served: on a user's own folder they would ask about documents it does not hold.
 EXAMPLES = [
     "Why was the trust shelved?",
     "What did it cost in agency staff?",
     "How did the planned launch date change over time?",
     "What did readers say in the comments?",
 ]
+BUNDLED_CORPUS = Path(__file__).resolve().parent.parent / "seeds"
+
+
+def examples_for(corpus: Path) -> list[str]:
+    """The example buttons for a corpus folder: the bundled corpus's questions, else none."""
+    try:
+        bundled = Path(corpus).expanduser().resolve() == BUNDLED_CORPUS
+    except OSError:
+        bundled = False
+    return list(EXAMPLES) if bundled else []
 MODEL_QUEUE = "model"  # one concurrency group: the local model answers one question at a time
 PARALLEL_BACKENDS = ("extractive", "ollama", "openai")  # share no in-process model: answer at once
 FAILED = ("Something went wrong while answering ({kind}); the details are in the server's log. "
