@@ -84,8 +84,7 @@ def check_facts(sentence: str, items: list[EvidenceItem], question: str = "") ->
     # passage's "Bismarck"); a name found only there is as likely a look-alike ("TEU" for the
     # source's "TFEU"), and one the passage lacks is a premise the sources do not support.
     said = f"{cited} {' '.join(i.title for i in items)}"
-    known = (T.names(said) | {T.name_key(w) for w in said.split()}
-             | (T.names(question) & (T.names(around) | {T.name_key(w) for w in around.split()})))
+    known = T.mentions(said) | (T.names(question) & T.mentions(around))
     for name in sorted(T.names(sentence) - known):
         problems.append(f"name {name} is not in the cited source")
     return problems

@@ -185,7 +185,7 @@ def question_entities(question: str) -> set[str]:
 def missing_entities(entities: set[str], context: str) -> tuple[str, ...]:
     """Entities of the question that `context` (the sentence's passage, its document's title
     and date) never mentions."""
-    have = T.names(context) | T.numbers(context) | {T.name_key(w) for w in context.split()}
+    have = T.mentions(context) | T.numbers(context)
     return tuple(sorted(e for e in entities if e not in have))
 
 

@@ -226,6 +226,12 @@ def name_key(word: str) -> str:
     return _stemmer().stemWord(bare) if bare.isalpha() else bare
 
 
+def mentions(text: str) -> set[str]:
+    """Every name `text` could be said to mention: its `names`, and each of its words in
+    `name_key` form (so a name written in lower case or sentence-initially still counts)."""
+    return names(text) | {name_key(w) for w in text.split()}
+
+
 # Text addressed to a language model (or to whoever answers) rather than to a reader: a prompt
 # injection. Such sentences are never evidence: neither quoted, nor shown to a model, nor
 # accepted as the support of an answer. Imperatives count only where a statement would not use

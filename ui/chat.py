@@ -35,6 +35,8 @@ def examples_for(corpus: Path) -> list[str]:
     except OSError:
         bundled = False
     return list(EXAMPLES) if bundled else []
+
+
 MODEL_QUEUE = "model"  # one concurrency group: the local model answers one question at a time
 PARALLEL_BACKENDS = ("extractive", "ollama", "openai")  # share no in-process model: answer at once
 FAILED = ("Something went wrong while answering ({kind}); the details are in the server's log. "
