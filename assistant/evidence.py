@@ -39,6 +39,33 @@ def asks_for_timeline(question: str) -> bool:
     return bool(_TIMELINE.search(question))
 
 
+def stated_values(kind: str | None, text: str) -> frozenset[str]:
+    """The values of the asked kind a text states: month-and-year dates for a question about
+    dates (or about no particular kind of fact), numbers otherwise."""
+    if kind in ("date", None):
+        return frozenset(re.findall(rf"\b(?:{T.MONTH_RE})\s+\d{{4}}\b", text))
+    return frozenset(T.numbers(text))
+
+
+def accounts(ranked, kind: str | None) -> tuple[list, list]:
+    """For a question about change over time: the sentences that each add an account, best
+    first, and the rest. A sentence adds one when its source has none yet, or when it states
+    a value of the asked kind that no account before it states (one article can report both
+    the old date and the new one)."""
+    adding, rest = [], []
+    sources: set[str] = set()
+    told: set[str] = set()
+    for s in ranked:
+        values = stated_values(kind, s.sentence.text) if s.fits_type else frozenset()
+        if s.source not in sources or values - told:
+            adding.append(s)
+            sources.add(s.source)
+            told |= values
+        else:
+            rest.append(s)
+    return adding, rest
+
+
 # The framing of a question about change ("how did ... change over time", "the history of"):
 # words about the question's form, not its topic, which no passage needs to repeat.
 _TIMELINE_FRAME = re.compile(r"^\s*how (?:has|have|did|does|do|had)\b|\b(?:chang(?:e|ed|es|ing)|"

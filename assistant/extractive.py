@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from . import text as T
-from .evidence import Evidence, ScoredSentence, asks_for_timeline, quote_unit
+from .evidence import Evidence, ScoredSentence, accounts, asks_for_timeline, quote_unit
 from .types import COMMENT, Answer, Citation, SentenceSupport
 
 NOT_IN_DOCUMENTS = "The documents don't say."
@@ -17,10 +17,12 @@ class ExtractiveGenerator:
     name = "extractive"
     model = None
 
-    def __init__(self, abstain_below: float = 0.42, max_sentences: int = 3, margin: float = 0.08):
+    def __init__(self, abstain_below: float = 0.42, max_sentences: int = 3, margin: float = 0.08,
+                 max_accounts: int = 5):
         self.abstain_below = abstain_below
         self.max_sentences = max_sentences
         self.margin = margin
+        self.max_accounts = max_accounts  # dated accounts quoted for a question about change
 
     def stream(self, question: str, evidence: Evidence) -> Iterator[str | Answer]:
         answer = self.answer(question, evidence)
@@ -39,7 +41,7 @@ class ExtractiveGenerator:
         if not candidates or candidates[0].score < self.abstain_below:
             return []
         if asks_for_timeline(evidence.question):
-            return self._accounts(candidates)
+            return self._accounts(evidence, candidates)
         best = candidates[0].score
         chosen: list[ScoredSentence] = []
         for s in candidates:
@@ -51,17 +53,16 @@ class ExtractiveGenerator:
         return chosen
 
 
-    def _accounts(self, candidates: list[ScoredSentence]) -> list[ScoredSentence]:
-        """For a question about change over time: each source's best account that states the
-        kind of fact asked for (then half the answer threshold is enough) or clears the threshold,
-        oldest first, so no dated version is dropped for a stronger-worded one."""
-        firsts: dict[str, ScoredSentence] = {}
-        for s in candidates:
-            floor = self.abstain_below / 2 if s.fits_type else self.abstain_below
-            if s.source not in firsts and (not firsts or s.score >= floor):
-                firsts[s.source] = s
-        chosen = list(firsts.values())[:self.max_sentences + 1]
-        return sorted(chosen, key=lambda s: s.date or "9999")
+    def _accounts(self, evidence: Evidence, candidates: list[ScoredSentence]) -> list[ScoredSentence]:
+        """For a question about change over time: the accounts that each add a source or a
+        value of the asked kind (`evidence.accounts`) and state that kind of fact (then half the
+        answer threshold is enough) or clear the threshold, oldest first, so no dated version
+        is dropped for a stronger-worded one."""
+        adding, _ = accounts(candidates, evidence.expects)
+        chosen = [s for i, s in enumerate(adding)
+                  if i == 0 or s.score >= (self.abstain_below / 2 if s.fits_type
+                                           else self.abstain_below)]
+        return sorted(chosen[:self.max_accounts], key=lambda s: s.date or "9999")
 
 
 def human_date(iso: str) -> str:

@@ -22,7 +22,8 @@ from .citations import (NEGATION_PROBLEM, YES_NO_LEAD, EvidenceItem, recite, spl
                         verify)
 from .embeddings import Embedder
 from .errors import ConfigError
-from .evidence import Evidence, ScoredSentence, asks_for_timeline, asks_yes_no, quote_unit
+from .evidence import (Evidence, ScoredSentence, accounts, asks_for_timeline, asks_yes_no,
+                       quote_unit, stated_values)
 from .extractive import ExtractiveGenerator, abstention, human_date
 from .prompts import render
 from .types import COMMENT, Answer, Citation, SentenceSupport
@@ -197,7 +198,7 @@ def select_items(evidence: Evidence, max_items: int, budget: int, count,
     items: list[EvidenceItem] = []
     used_tokens = 0
     timeline = asks_for_timeline(evidence.question)
-    ranked = _one_per_source(evidence.ranked) if timeline else _diverse(evidence.ranked)
+    ranked = _accounts_first(evidence) if timeline else _diverse(evidence.ranked)
     for scored in ranked:
         if len(items) == max_items:
             break
@@ -218,13 +219,9 @@ def select_items(evidence: Evidence, max_items: int, budget: int, count,
     return items
 
 
-def _one_per_source(ranked: tuple[ScoredSentence, ...]) -> list[ScoredSentence]:
-    """Each source's best sentence first (best sources first), then the rest."""
-    firsts: dict[str, ScoredSentence] = {}
-    for s in ranked:
-        firsts.setdefault(s.source, s)
-    lead = list(firsts.values())
-    return lead + [s for s in ranked if s not in lead]
+def _accounts_first(evidence: Evidence) -> list[ScoredSentence]:
+    adding, rest = accounts(evidence.ranked, evidence.expects)
+    return adding + rest
 
 
 def _diverse(ranked: tuple[ScoredSentence, ...]) -> list[ScoredSentence]:
@@ -277,10 +274,7 @@ def conflicting(evidence: Evidence, items: list[EvidenceItem]) -> str:
     kind = evidence.expects
     values = {}
     for date, item in dated:
-        if kind in ("date", None):
-            found = frozenset(re.findall(rf"\b(?:{T.MONTH_RE})\s+\d{{4}}\b", item.text))
-        else:
-            found = frozenset(T.numbers(item.text))
+        found = stated_values(kind, item.text)
         if found:
             values.setdefault(date, set()).update(found)
     if len(values) >= 2 and len({frozenset(v) for v in values.values()}) >= 2:

@@ -7,6 +7,7 @@ import pytest
 from assistant import Answer, Assistant, BackendError, ConfigError
 from assistant.backends.fake import ScriptedLLM, default_reply
 from assistant.citations import split_answer
+from assistant.generation import select_items
 
 from conftest import write_corpus
 
@@ -328,3 +329,21 @@ def test_a_negation_the_source_does_not_state_is_struck(llm_bot, fake_llm, quest
     assert ans.abstained is abstains and claim not in ans.text
     if not abstains:  # the evidence itself is quoted instead of the model's wording
         assert ans.fallback and ans.citations and ans.citations[0].quote in ans.text
+
+
+def test_a_source_that_reports_the_old_date_and_the_new_one_gives_both(tiny_corpus, tmp_path,
+                                                                       fake_embedder):
+    # gamma's best sentence repeats the date alpha already gives; its other sentence states the
+    # new one: a question about change must get the new one too, not only one line per source.
+    write_corpus(tiny_corpus, {"gamma.txt": (
+        "Library news\n\n5 May 2022\n\n"
+        "The library opening date was first set for June 2022, the library board recalled.\n"
+        "Builders found damp in the walls last winter.\n"
+        "The board now plans the opening for April 2024.\n")})
+    with Assistant.load(corpus=tiny_corpus, index=tmp_path / "ix", generator="extractive",
+                        embedder=fake_embedder) as bot:
+        ans = bot.ask("How did the library opening date change over time?")
+        assert "April 2024" in ans.text and "June 2022" in ans.text
+        ev = bot.evidence("How did the library opening date change over time?")
+    items = select_items(ev, 5, 400, lambda t: len(t.split()), floor=0.0)
+    assert any("April 2024" in i.text for i in items)
