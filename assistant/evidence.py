@@ -28,7 +28,9 @@ _EXPECTS = (
                         r"\bhow long\b|\b(?:date|deadline)s?\b", re.I)),
     ("name", re.compile(r"^\s*who\b|\bwhich (?:organi[sz]ation|firm|company|council|charity|"
                         r"person|group|union|body)\b|\bwhat is the name\b|\bcalled\b", re.I)),
-    ("reason", re.compile(r"^\s*why\b|\bwhat (?:led|caused|prompted)\b", re.I)),
+    ("reason", re.compile(r"^\s*why\b|\bhow come\b|\bfor what reasons?\b|\bwhat (?:led|caused|"
+                          r"prompted|made|makes)\b|\bwhat (?:was|were|is|are) the (?:main )?"
+                          r"(?:reasons?|causes?)\b", re.I)),
 )
 # Questions about change over time want one dated account per source, not the best three of one.
 _TIMELINE = re.compile(r"\bover (?:time|the years)\b|\bhow (?:has|have|did) .{0,60}\bchang|"

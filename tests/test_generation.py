@@ -260,6 +260,9 @@ def test_only_the_frame_of_a_question_about_change_is_left_out_of_the_search(que
     ("Was the deadline moved?", "date"),
     ("Who chairs the board?", "name"),
     ("What did the pier cost?", "money"),
+    ("For what reason did the board pause the project?", "reason"),
+    ("What made the firm close its factory?", "reason"),
+    ("What was the main reason for the delay?", "reason"),
 ])
 def test_a_question_naming_a_date_expects_one(question, kind):
     from assistant.evidence import expected_answer
