@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Callable
+from typing import Callable, Iterable
 
 import numpy as np
 
@@ -49,7 +49,8 @@ def stated_values(kind: str | None, text: str) -> frozenset[str]:
     return frozenset(T.numbers(text))
 
 
-def accounts(ranked, kind: str | None) -> tuple[list, list]:
+def accounts(ranked: Iterable[ScoredSentence],
+             kind: str | None) -> tuple[list[ScoredSentence], list[ScoredSentence]]:
     """For a question about change over time: the sentences that each add an account, best
     first, and the rest. A sentence adds one when its source has none yet, or when it states
     a value of the asked kind that no account before it states (one article can report both

@@ -198,7 +198,11 @@ def select_items(evidence: Evidence, max_items: int, budget: int, count,
     items: list[EvidenceItem] = []
     used_tokens = 0
     timeline = asks_for_timeline(evidence.question)
-    ranked = _accounts_first(evidence) if timeline else _diverse(evidence.ranked)
+    if timeline:  # each source's account, and any sentence stating a value none of them states
+        adding, rest = accounts(evidence.ranked, evidence.expects)
+        ranked = adding + rest
+    else:
+        ranked = _diverse(evidence.ranked)
     for scored in ranked:
         if len(items) == max_items:
             break
@@ -217,11 +221,6 @@ def select_items(evidence: Evidence, max_items: int, budget: int, count,
         items.sort(key=lambda i: i.date or "9999")
         items = [replace(i, number=n) for n, i in enumerate(items, 1)]
     return items
-
-
-def _accounts_first(evidence: Evidence) -> list[ScoredSentence]:
-    adding, rest = accounts(evidence.ranked, evidence.expects)
-    return adding + rest
 
 
 def _diverse(ranked: tuple[ScoredSentence, ...]) -> list[ScoredSentence]:
