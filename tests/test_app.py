@@ -10,8 +10,6 @@ import threading
 import time
 from contextlib import contextmanager
 
-from pathlib import Path
-
 import gradio as gr
 import pytest
 
@@ -140,12 +138,11 @@ def test_example_buttons_only_for_the_bundled_corpus(bot, tmp_path):
     # the seeds' questions would ask a user's own folder about documents it does not hold
     assert chat.examples_for(ROOT / "seeds") == chat.EXAMPLES
     assert chat.examples_for(tmp_path) == [] and chat.examples_for(tmp_path / "gone") == []
-    shown = [c for c in app.build_app(bot, examples=[]).config["components"]
-             if c.get("props", {}).get("elem_id") == "chat"]
-    assert shown and not shown[0]["props"].get("examples")
-    shown = [c for c in app.build_app(bot).config["components"]
-             if c.get("props", {}).get("elem_id") == "chat"]
-    assert [e["text"] for e in shown[0]["props"]["examples"]] == chat.EXAMPLES
+    def chatbot(demo):
+        return next(c for c in demo.config["components"] if c["type"] == "chatbot")["props"]
+
+    assert not chatbot(app.build_app(bot, examples=[])).get("examples")
+    assert [e["text"] for e in chatbot(app.build_app(bot))["examples"]] == chat.EXAMPLES
 
 
 class GatedLLM(ScriptedLLM):
