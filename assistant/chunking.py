@@ -16,7 +16,7 @@ from array import array
 from dataclasses import dataclass
 from typing import Iterator
 
-from .text import split_sentences
+from .language.sentences import sentences as split_sentences
 from .types import BODY, COMMENT, HEADLINE, INDEXED_KINDS, TRANSPARENT_KINDS, Chunk, Document, Sentence, Span
 
 MAX_WORDS = 90

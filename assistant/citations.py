@@ -16,13 +16,13 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from . import text as T
-from .evidence import asks_yes_no
+from .language import names as N
+from .language.questions import asks_yes_no
+from .language.sentences import sentences
 from .types import COMMENT, SentenceSupport
 
 SEMANTIC_MIN = 0.55  # cosine between sentence and its best cited item
 LEXICAL_MIN = 0.6  # share of the sentence's content words found in the cited items
-_MONTHS = re.compile(rf"\b(?:{T.MONTH_RE})\b")
-_MONTH_YEAR = re.compile(rf"\b(?:{T.MONTH_RE})\s+(?:19|20)\d\d\b")
 _MARKERS = re.compile(r"\s*\[(\d+(?:\s*[,;]\s*\d+)*)\]")
 _YES_NO = re.compile(r"^\s*(?:yes|no)[.,!]?\s*$", re.I)
 
@@ -49,7 +49,9 @@ def split_answer(text: str) -> list[tuple[str, tuple[int, ...]]]:
     """Answer text -> [(sentence without markers, cited numbers)]. Markers trailing a sentence
     ("... a year. [1]") belong to it."""
     pieces: list[tuple[str, tuple[int, ...]]] = []
-    spans = T.split_sentences(text)
+    # Markers are masked (same length, so offsets hold) before splitting: "[2][3]." confuses
+    # the segmenter, and a marker is never a sentence's content.
+    spans = sentences(_MARKERS.sub(lambda m: " " * len(m.group(0)), text))
     for i, (a, b) in enumerate(spans):
         if i and _YES_NO.match(text[spans[i - 1][0]:spans[i - 1][1]]):
             a = spans[i - 1][0]  # "No. It would be ..." is one claim
@@ -71,28 +73,28 @@ def check_facts(sentence: str, items: list[EvidenceItem], question: str = "") ->
     problems = []
     cited = " ".join(i.text for i in items)
     around = " ".join(f"{i.text} {i.context}" for i in items)
-    for n in sorted(T.numbers(sentence) - T.numbers(cited) - _date_numbers(around)):
+    for n in sorted(N.numbers(sentence) - N.numbers(cited) - _date_numbers(around)):
         problems.append(f"number {n} is not in the cited source")
-    for rank in sorted(T.ordinals(sentence) - T.ordinals(cited)):
+    for rank in sorted(N.ordinals(sentence) - N.ordinals(cited)):
         problems.append(f"rank {rank} is not in the cited source")
-    for month in sorted(set(_MONTHS.findall(sentence)) - set(_MONTHS.findall(around))):
+    for month in sorted(N.months(sentence) - N.months(around)):
         problems.append(f"date {month} is not in the cited source")
-    for when in sorted(set(_MONTH_YEAR.findall(sentence)) - set(_MONTH_YEAR.findall(around))):
+    for when in sorted(N.month_years(sentence) - N.month_years(around)):
         problems.append(f"date {when} is not in the cited source")
     # A name must be in the cited text or its document's title. The rest of the passage
     # counts only for names the question gives too ("he" in the cited sentence is the
     # passage's "Bismarck"); a name found only there is as likely a look-alike ("TEU" for the
     # source's "TFEU"), and one the passage lacks is a premise the sources do not support.
     said = f"{cited} {' '.join(i.title for i in items)}"
-    known = T.mentions(said) | (T.names(question) & T.mentions(around))
-    for name in sorted(T.names(sentence) - known):
+    known = N.mentions(said) | (N.names(question) & N.mentions(around))
+    for name in sorted(N.names(sentence) - known):
         problems.append(f"name {name} is not in the cited source")
     return problems
 
 
 def _date_numbers(text: str) -> set[str]:
     """Years and days from dates (a document's date may be cited as "in 2018")."""
-    return {n for n in T.numbers(text) if len(n) == 4 and n[:1] in "12"} | set(
+    return {n for n in N.numbers(text) if len(n) == 4 and n[:1] in "12"} | set(
         re.findall(r"\b(\d{4})-\d\d-\d\d\b", text))
 
 
@@ -169,7 +171,7 @@ def unsupported_negation(sentence: str, items: list[EvidenceItem]) -> bool:
     negates nothing ("MPs are able to vote on ...") states the opposite of its source, however
     close the two are in words and meaning. (A "No." lead to a yes/no answer is the answer's
     verdict, not part of the claim.)"""
-    return T.negated(YES_NO_LEAD.sub("", sentence)) and not any(T.negated(i.text) for i in items)
+    return N.negated(YES_NO_LEAD.sub("", sentence)) and not any(N.negated(i.text) for i in items)
 
 
 def verify(sentence: str, cited: tuple[int, ...], items: dict[int, EvidenceItem],
@@ -189,7 +191,7 @@ def verify(sentence: str, cited: tuple[int, ...], items: dict[int, EvidenceItem]
         problems.append(NEGATION_PROBLEM)
     if addition := unsupported_addition(sentence, known, question):
         problems.append(addition)
-    if T.numbers(sentence) and known and all(i.fits_question is False for i in known):
+    if N.numbers(sentence) and known and all(i.fits_question is False for i in known):
         problems.append("states an amount from a source that is not about what was asked")
     semantic = max(float(vector @ i.vector) for i in known)
     lexical = lexical_support(sentence, known)

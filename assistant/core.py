@@ -20,9 +20,11 @@ from .corpus import Corpus, load_corpus
 from .documents import DocumentInfo, FileOutcome, add_files, list_documents, remove_file
 from .embeddings import Embedder, LocalEmbedder
 from .errors import CorpusError, InvalidQuestion
-from .evidence import Evidence, gather, search_text
+from .evidence import Evidence, gather
 from .index import ChromaIndex, StoreConfig, SyncProgress, SyncReport
+from .language.questions import search_text
 from .retrieval import HybridRetriever
+from .text import tokenize
 from .types import Answer, DocumentMeta, Passage, final_answer
 
 log = logging.getLogger(__name__)
@@ -173,7 +175,7 @@ class Assistant:
     def evidence(self, question: str) -> Evidence:
         q = self.validate(question)
         self.refresh()
-        topic = search_text(q)
+        topic = search_text(q, tokenize)
         vector = self.embedder.embed([topic])[0]
         passages = self.retriever.search(topic, k=self.config.passages, vector=vector)
         sentences, vectors = self.index.sentences_of([p.chunk_id for p in passages], edges=True)

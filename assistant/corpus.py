@@ -18,8 +18,9 @@ from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
-from . import text as T
 from .errors import CorpusError
+from .language.names import MONTH_RE
+from .language.sentences import paragraphs, sentences
 from .types import (BODY, BYLINE, CAPTION, COMMENT, DATELINE, FURNITURE, HEADLINE, Document,
                     DocumentMeta, Span)
 
@@ -27,17 +28,17 @@ log = logging.getLogger(__name__)
 HEADER_LINES = 8  # bylines and datelines are looked for among the first lines only
 
 _FURNITURE = re.compile(
-    r"sign up|newsletter|subscribe|membership|per month|/\s*month\b|click (?:the )?link|"
+    r"sign up|newsletter|subscribe|membership|click (?:the )?link|"
     r"related .{0,40}content|^advertisement|^share (?:this|on)|^follow us|^read more|"
     r"^picture:|^photo:|^image:|cookie",
     re.I,
 )
-_BULLET = re.compile(r"^\s*[•·▪►‣◦*-]\s+")
+_CREDIT = re.compile(r"^(?:picture|photo|image):", re.I)
 _RELATED = re.compile(r"related .{0,40}content|click (?:the )?link", re.I)
 _PUBLISHER = re.compile(r"^(?:click link below for )?(?:related )?(.{2,40}?)\s+(?:digital membership|"
                         r"magazine|content:?)$", re.I)
-_DATE_DMY = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+({T.MONTH_RE}),?\s+(\d{{4}})\b", re.I)
-_DATE_MDY = re.compile(rf"\b({T.MONTH_RE})\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})\b", re.I)
+_DATE_DMY = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+({MONTH_RE}),?\s+(\d{{4}})\b", re.I)
+_DATE_MDY = re.compile(rf"\b({MONTH_RE})\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})\b", re.I)
 _BY = re.compile(r"^by\s+(.{2,60})$", re.I)
 _PERSON = re.compile(r"^[A-Z][\w'’.-]+(?:\s+[A-Z][\w'’.-]+){1,3}$")
 
@@ -191,14 +192,12 @@ def markdown_document(source: str, ex, sha256: str) -> Document:
     """Markdown keeps its file's text, so it is read like a text file (an article saved as
     Markdown still has its byline, dateline and reader comments told apart), with the reader's
     structure on top: headings are headlines that open sections, front matter is furniture."""
-    doc = parse_document(source, ex.text, sha256, ex.encoding or "utf-8")
-    marked = {(b.start, b.end): b.kind for b in ex.blocks if b.kind in ("heading", "furniture")}
-    kinds = {"heading": HEADLINE, "furniture": FURNITURE}
-    spans = tuple(Span(s.start, s.end, kinds[marked[(s.start, s.end)]])
-                  if (s.start, s.end) in marked else s for s in doc.spans)
+    preset = {"heading": HEADLINE, "furniture": FURNITURE}
+    doc = parse_document(source, ex.text, sha256, ex.encoding or "utf-8",
+                         blocks=[(b.start, b.end, preset.get(b.kind)) for b in ex.blocks])
     meta = replace(doc.meta, title=ex.title or doc.meta.title, date=ex.date or doc.meta.date,
                    author=ex.author or doc.meta.author, format="markdown")
-    return Document(meta, doc.text, spans, (), tuple(ex.sections))
+    return Document(meta, doc.text, doc.spans, (), tuple(ex.sections))
 
 
 # ---------------------------------------------------------------- the extraction cache
@@ -244,40 +243,59 @@ def _store(cache: Path | None, sha: str, ex) -> None:
         log.warning("could not cache the extracted text of %s (%s)", sha[:12], exc)
 
 
-def parse_document(source: str, text: str, sha256: str = "", encoding: str = "utf-8") -> Document:
-    lines = [(m.start(), m.end()) for m in re.finditer(r"[^\n]+", text) if m.group(0).strip()]
-    lines = [T._strip(text, a, b) for a, b in lines]
-    kinds = _classify(text, lines)
-    spans = tuple(Span(a, b, k) for (a, b), k in zip(lines, kinds))
+def parse_document(source: str, text: str, sha256: str = "", encoding: str = "utf-8",
+                   blocks: list[tuple[int, int, str | None]] | None = None) -> Document:
+    """A plain-text document: its paragraphs (hard-wrapped lines joined, see
+    `language.sentences.paragraphs`), each classified (headline, byline, body, comment...).
+    `blocks`: the paragraphs a reader found instead (Markdown), each with its kind when the
+    reader knows it (a heading, furniture) or None."""
+    if blocks is None:
+        blocks = [(a, b, None) for a, b in paragraphs(text)]
+    paras = [(a, b) for a, b, _ in blocks]
+    kinds = _classify(text, paras, [k for _, _, k in blocks])
+    spans = tuple(Span(a, b, k) for (a, b), k in zip(paras, kinds))
     meta = DocumentMeta(source=source, title=_title(text, spans), date=_date(text, spans),
                         author=_author(text, spans), publisher=_publisher(text, spans),
                         sha256=sha256, encoding=encoding)
     return Document(meta, text, spans)
 
 
-def _classify(text: str, lines: list[tuple[int, int]]) -> list[str]:
-    strings = [text[a:b] for a, b in lines]
-    kinds = [BODY] * len(lines)
+def _classify(text: str, paras: list[tuple[int, int]], preset: list[str | None]) -> list[str]:
+    strings = [text[a:b] for a, b in paras]
+    kinds = [BODY] * len(paras)
+    dated = [i < HEADER_LINES and _is_dateline(s) for i, s in enumerate(strings)]
     seen: dict[str, int] = {}
     for s in strings:
         seen[s] = seen.get(s, 0) + 1
     first_copy: set[str] = set()
     for i, s in enumerate(strings):
         n_words = len(s.split())
-        if n_words <= 15 and (_FURNITURE.search(s) or _BULLET.match(s)):
+        if n_words <= 15 and _is_furniture(s):
             kinds[i] = FURNITURE
-        elif i < HEADER_LINES and _is_dateline(s):
+        elif dated[i]:
             kinds[i] = DATELINE
-        elif i < HEADER_LINES and (_BY.match(s) or (i < 4 and seen[s] == 1 and _PERSON.match(s))):
-            kinds[i] = BYLINE
+        elif i < HEADER_LINES and (_BY.match(s) or (i < 4 and seen[s] == 1 and _PERSON.match(s)
+                                                    and any(dated[max(0, i - 1):i + 2]))):
+            kinds[i] = BYLINE  # a bare name is a byline only beside the article's date
         elif seen[s] > 1:  # photo captions and name tags repeated as lone lines
             keep = n_words >= 8 and s not in first_copy
             first_copy.add(s)
             kinds[i] = CAPTION if keep else FURNITURE
+    for i, kind in enumerate(preset):
+        if kind is not None:
+            kinds[i] = kind
     _spread_furniture(strings, kinds)
-    _mark_headline(strings, kinds)
+    if HEADLINE not in kinds:
+        _mark_headline(strings, kinds)
     _mark_comments(strings, kinds)
     return kinds
+
+
+def _is_furniture(s: str) -> bool:
+    """Page furniture of a saved web page (sign-up lines, promos, related links, credits): a
+    short paragraph with one of its phrases that does not end a sentence ("Membership costs
+    EUR 40 a year." is the document's own text), or a photo credit."""
+    return bool(_FURNITURE.search(s)) and (s.rstrip()[-1:] not in ".!?" or bool(_CREDIT.match(s)))
 
 
 def _is_dateline(s: str) -> bool:
@@ -330,6 +348,10 @@ def _comment_score(s: str) -> int:
 
 
 def _mark_comments(strings: list[str], kinds: list[str]) -> None:
+    """Reader comments end a published article: a trailing run of paragraphs that read like
+    comments, of at least two paragraphs unless the document has a byline or dateline (a
+    letter that ends "Any questions? Call me!" has no reader comments)."""
+    article = any(k in (BYLINE, DATELINE) for k in kinds)
     i = len(strings) - 1
     while i >= 0 and kinds[i] == FURNITURE:
         i -= 1
@@ -337,7 +359,8 @@ def _mark_comments(strings: list[str], kinds: list[str]) -> None:
     while i >= 0 and kinds[i] == BODY and _comment_score(strings[i]) >= 2:
         last_comment = i
         i -= 1
-    if last_comment is not None and last_comment > 0:
+    run = sum(kinds[j] == BODY for j in range(last_comment or 0, len(strings)))
+    if last_comment is not None and last_comment > 0 and (article or run >= 2):
         for j in range(last_comment, len(strings)):
             if kinds[j] == BODY:
                 kinds[j] = COMMENT
@@ -351,7 +374,7 @@ def _title(text: str, spans: tuple[Span, ...]) -> str:
             return text[span.start:span.end].strip("\"“”'‘’ ")
     for span in spans:
         if span.kind == BODY:
-            first = T.split_sentences(text, span.start, span.end)[0]
+            first = sentences(text, span.start, span.end)[0]
             words = text[first[0]:first[1]].rstrip(".").split()
             return " ".join(words[:12]) + ("…" if len(words) > 12 else "")
     return ""
@@ -376,7 +399,7 @@ def _date(text: str, spans: tuple[Span, ...]) -> str | None:
 
 
 def _month(name: str) -> int:
-    return [m.lower() for m in T.MONTH_RE.split("|")].index(name.lower()) + 1
+    return [m.lower() for m in MONTH_RE.split("|")].index(name.lower()) + 1
 
 
 def _author(text: str, spans: tuple[Span, ...]) -> str | None:

@@ -17,36 +17,16 @@ from typing import Callable, Iterable
 import numpy as np
 
 from . import text as T
+from .language import names as N
+from .language import questions as Q
 from .types import COMMENT, Passage, Sentence
-
-# The kinds of answer a question can ask for, from its wording.
-_EXPECTS = (
-    ("money", re.compile(r"\bhow much\b|\bwhat (?:did|does|do|will|would) .{0,40}\bcost\b", re.I)),
-    ("number", re.compile(r"\bhow many\b|\bwhat (?:percentage|proportion|share|number|fraction)"
-                          r"|\bhow often\b", re.I)),
-    ("date", re.compile(r"^\s*when\b|\bby when\b|\bwhat (?:year|date|month|day)\b|\bwhich year\b|"
-                        r"\bhow long\b|\b(?:date|deadline)s?\b", re.I)),
-    ("name", re.compile(r"^\s*who\b|\bwhich (?:organi[sz]ation|firm|company|council|charity|"
-                        r"person|group|union|body)\b|\bwhat is the name\b|\bcalled\b", re.I)),
-    ("reason", re.compile(r"^\s*why\b|\bhow come\b|\bfor what reasons?\b|\bwhat (?:led|caused|"
-                          r"prompted|made|makes)\b|\bwhat (?:was|were|is|are) the (?:main )?"
-                          r"(?:reasons?|causes?)\b", re.I)),
-)
-# Questions about change over time want one dated account per source, not the best three of one.
-_TIMELINE = re.compile(r"\bover (?:time|the years)\b|\bhow (?:has|have|did) .{0,60}\bchang|"
-                       r"\btimeline\b|\bhistory of\b|\bsince \d{4}\b|\bevolv", re.I)
-
-
-def asks_for_timeline(question: str) -> bool:
-    return bool(_TIMELINE.search(question))
-
 
 def stated_values(kind: str | None, text: str) -> frozenset[str]:
     """The values of the asked kind a text states: month-and-year dates for a question about
     dates (or about no particular kind of fact), numbers otherwise."""
-    if kind in ("date", None):
-        return frozenset(re.findall(rf"\b(?:{T.MONTH_RE})\s+\d{{4}}\b", text))
-    return frozenset(T.numbers(text))
+    if kind in (Q.WHEN, Q.CLOCK, None):
+        return frozenset(N.month_years(text))
+    return frozenset(N.numbers(text))
 
 
 def accounts(ranked: Iterable[ScoredSentence],
@@ -69,39 +49,12 @@ def accounts(ranked: Iterable[ScoredSentence],
     return adding, rest
 
 
-# The framing of a question about change ("how did ... change over time", "the history of"):
-# words about the question's form, not its topic, which no passage needs to repeat.
-_TIMELINE_FRAME = re.compile(r"^\s*how (?:has|have|did|does|do|had)\b|\b(?:chang(?:e|ed|es|ing)|"
-                             r"evolv(?:e|ed|es|ing))\b|\bover (?:time|the years)\b", re.I)
-
-
-def search_text(question: str) -> str:
-    """What to search and score passages with: the question, less the framing of a question
-    about change over time ("How did the opening date change over time?" -> "the opening
-    date"; "What is the history of the pier?" is left whole), whose words a short embedding model otherwise weighs as much as the topic's."""
-    if not asks_for_timeline(question):
-        return question
-    framed = _TIMELINE_FRAME.sub(" ", question)
-    topic = " ".join(framed.split()).strip(" ?")
-    return topic if framed != question and len(T.tokenize(topic)) >= 2 else question
-
-
-_YES_NO_QUESTION = re.compile(r"^\s*(?:is|are|was|were|am|do|does|did|has|have|had|can|could|will|"
-                              r"would|should|shall|may|might|must|isn't|aren't|wasn't|weren't|"
-                              r"doesn't|don't|didn't|hasn't|haven't)\b", re.I)
-
-
-def asks_yes_no(question: str) -> bool:
-    """A question a plain "Yes." or "No." can lead the answer to ("Would it be the first...?")."""
-    return bool(_YES_NO_QUESTION.match(question))
 _LEANS_BACK = re.compile(r"^[\"“‘']?(?:she|he|it|they|this|these|those|its|their|her|his|"
                          r"however|but|therefore|indeed|also)\b|^[\"“]", re.I)  # or continues a quote
 # An amount or count answers a question only if its own sentence is about the question's subject:
 # at least this share (IDF-weighted) of the question's words must be in that sentence itself.
 AMOUNT_FOCUS_MIN = 0.4
 _CREDIT = re.compile(r"^(?:picture|photo|image|credit)s?\s*:", re.I)
-_CAUSAL = re.compile(r"\b(?:due to|because|given|as a result|owing to|following|in order to|"
-                     r"amid|so that|premature|since)\b", re.I)
 
 
 @dataclass(frozen=True)
@@ -180,42 +133,15 @@ def quote_unit(evidence: Evidence, s: Sentence) -> QuoteUnit:
                      tuple(p.id for p in parts))
 
 
-def expected_answer(question: str) -> str | None:
-    for kind, pattern in _EXPECTS:
-        if pattern.search(question):
-            return kind
-    return None
-
-
-def fits(kind: str | None, sentence: str, question: str) -> bool | None:
-    if kind is None:
-        return None
-    if kind == "money":
-        return T.has_money(sentence)
-    if kind == "number":
-        return bool(T.numbers(sentence))
-    if kind == "date":
-        return T.has_date(sentence)
-    if kind == "name":
-        return bool(T.names(sentence) - T.names(question) - _capitalised(question))
-    if kind == "reason":
-        return bool(_CAUSAL.search(sentence))
-    return None
-
-
-def _capitalised(text: str) -> set[str]:
-    return {T.name_key(w) for w in text.split() if w[:1].isupper()}
-
-
 def question_entities(question: str) -> set[str]:
     """The names and numbers a question is specifically about."""
-    return T.names(question) | T.numbers(question)
+    return N.names(question) | N.numbers(question)
 
 
 def missing_entities(entities: set[str], context: str) -> tuple[str, ...]:
     """Entities of the question that `context` (the sentence's passage, its document's title
     and date) never mentions."""
-    have = T.mentions(context) | T.numbers(context)
+    have = N.mentions(context) | N.numbers(context)
     return tuple(sorted(e for e in entities if e not in have))
 
 
@@ -246,8 +172,8 @@ def title_coverage(question_tokens: list[str], title: str, idf: Callable[[str], 
 def gather(question: str, passages: list[Passage], sentences: list[Sentence],
            vectors: np.ndarray, question_vector: np.ndarray, idf: Callable[[str], float],
            weights: Weights = Weights()) -> Evidence:
-    expects = expected_answer(question)
-    q_tokens = T.tokenize(search_text(question))
+    expects = Q.expected(question)
+    q_tokens = T.tokenize(Q.search_text(question, T.tokenize))
     entities = question_entities(question)
     rank_of = {p.chunk_id: i for i, p in enumerate(passages)}
     passage_of = {p.chunk_id: p for p in passages}
@@ -260,10 +186,10 @@ def gather(question: str, passages: list[Passage], sentences: list[Sentence],
         label = "(reader comment) " if s.kind == COMMENT else ""  # what the sentence is
         context = f"{p.text}\n{p.title} {p.date or ''}"
         cov = coverage(q_tokens, label + s.text, idf, context)
-        fit = fits(expects, s.text, question)
-        if fit is False and expects == "reason":  # causes are phrased too many ways to insist
+        fit = Q.fits(expects, s.text, question)
+        if fit is False and expects == Q.REASON:  # causes are phrased too many ways to insist
             fit = None
-        if fit and expects in ("money", "number"):
+        if fit and expects in Q.AMOUNT_LABELS:
             fit = coverage(q_tokens, s.text, idf) >= AMOUNT_FOCUS_MIN
         missing = missing_entities(entities, context)
         prior = (p.dense_score or 0.0) * (1.0 / (1 + 0.15 * rank_of[s.chunk_id]))

@@ -7,7 +7,8 @@ from __future__ import annotations
 from typing import Iterator
 
 from . import text as T
-from .evidence import Evidence, ScoredSentence, accounts, asks_for_timeline, quote_unit
+from .evidence import Evidence, ScoredSentence, accounts, quote_unit
+from .language.questions import asks_for_timeline
 from .types import COMMENT, Answer, Citation, SentenceSupport
 
 NOT_IN_DOCUMENTS = "The documents don't say."

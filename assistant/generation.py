@@ -22,8 +22,9 @@ from .citations import (NEGATION_PROBLEM, YES_NO_LEAD, EvidenceItem, recite, spl
                         verify)
 from .embeddings import Embedder
 from .errors import ConfigError
-from .evidence import (Evidence, ScoredSentence, accounts, asks_for_timeline, asks_yes_no,
-                       quote_unit, stated_values)
+from .evidence import Evidence, ScoredSentence, accounts, quote_unit, stated_values
+from .language.names import negated
+from .language.questions import AMOUNT_LABELS, REASON, asks_for_timeline, asks_yes_no
 from .extractive import ExtractiveGenerator, abstention, human_date
 from .prompts import render
 from .types import COMMENT, Answer, Citation, SentenceSupport
@@ -164,7 +165,7 @@ class LLMGenerator:
         but its wording failed the check, quote what the extractive answerer would quote,
         so a check that is strict on wording never makes this backend answer less than quoting."""
         refused = _refused(raw) or not supports
-        if (T.negated(question) and evidence.expects != "reason"
+        if (negated(question) and evidence.expects != REASON
                 and not any(s.supported for s in supports)
                 and any(NEGATION_PROBLEM in s.problems for s in supports)):
             # The question asks about something not being so, the model's answer repeated that,
@@ -243,7 +244,7 @@ def _item(evidence: Evidence, scored: ScoredSentence, number: int) -> EvidenceIt
     context = f"{passage.text if passage else ''}\n{scored.title} {when}"
     return EvidenceItem(number, s.source, unit.start, unit.end, unit.text, s.kind, scored.title,
                         scored.date, context, vector,
-                        scored.fits_type if evidence.expects in ("money", "number") else None,
+                        scored.fits_type if evidence.expects in AMOUNT_LABELS else None,
                         scored.score)
 
 

@@ -67,9 +67,28 @@ def test_reader_comments_are_tagged(seeds):
 
 
 def test_comment_detection_in_other_text():
-    doc = parse_document("x.txt", "A headline\nThe council said it would act.\n"
-                         "Well said Bob, my kids would love it too!\n")
-    assert [s.kind for s in doc.spans][-1] == COMMENT
+    article = parse_document("x.txt", "A headline\n12 May 2021\nThe board said it would act.\n"
+                             "Well said Bob, my kids would love it too!\n")
+    assert [s.kind for s in article.spans][-1] == COMMENT
+    thread = parse_document("y.txt", "A headline\nThe board said it would act.\n"
+                            "Well said Bob, my kids would love it too!\nWow, I agree!\n")
+    assert [s.kind for s in thread.spans][-2:] == [COMMENT, COMMENT]
+
+
+def test_a_letter_that_ends_warmly_has_no_reader_comments():
+    letter = parse_document("letter.txt", "Summer camp\n\nThe camp runs from 4 to 8 August "
+                            "and costs AUD 150.\n\nAny questions? Call me on 0400 000 000!\n")
+    assert COMMENT not in [s.kind for s in letter.spans]
+
+
+def test_everyday_lines_are_not_page_furniture_or_bylines():
+    doc = parse_document("club.txt", "Rowing Club Notes\n\nHelen Marsh\n\nMembership costs "
+                         "EUR 40 a year.\n\nRent: CHF 1,850 per month.\n\n- Bring a towel\n")
+    kinds = {doc.text[s.start:s.end]: s.kind for s in doc.spans}
+    assert kinds["Membership costs EUR 40 a year."] == BODY
+    assert kinds["Rent: CHF 1,850 per month."] == BODY
+    assert kinds["- Bring a towel"] == BODY
+    assert kinds["Helen Marsh"] == BODY  # a name is a byline only beside the article's date
 
 
 def test_missing_and_empty_corpus_are_clear_errors(tmp_path):

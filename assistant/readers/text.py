@@ -1,6 +1,6 @@
-"""Plain text (.txt): the decoded file, untouched. Each non-blank line is a "body" block; the
-corpus classifies news-article lines (headline, byline, furniture, comments) afterwards, as it
-always has, so this reader adds nothing of its own."""
+"""Plain text (.txt): the decoded file, untouched. Each paragraph is a "body" block, with
+hard-wrapped lines joined (`language.sentences.paragraphs`); the corpus classifies them
+(headline, byline, furniture, comments) afterwards, so this reader adds nothing of its own."""
 
 from __future__ import annotations
 
@@ -35,4 +35,7 @@ def line_blocks(text: str, start: int = 0, end: int | None = None) -> list[Block
 
 def read(raw: bytes, name: str) -> Extracted:
     text, encoding = decode_text(raw)
-    return Extracted(text=text, blocks=tuple(line_blocks(text)), format="text", encoding=encoding)
+    from ..language.sentences import paragraphs
+
+    blocks = tuple(Block(a, b, BODY) for a, b in paragraphs(text))
+    return Extracted(text=text, blocks=blocks, format="text", encoding=encoding)

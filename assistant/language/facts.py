@@ -1,0 +1,186 @@
+"""The kinds of fact a span of text states: amounts of money, percentages, quantities with
+units, durations, clock times, dates, counts, names. One piece of code for every part of the
+answer path that asks "does this sentence hold what the question wants" (evidence selection,
+the extractive answerer, the citation check).
+
+The vocabularies come from the Unicode CLDR through Babel (BSD), not from any corpus: every
+current ISO 4217 currency code, its English names ("kronor", "euros", "rupees") and symbols
+("US$", "€", "kr"), CLDR's unit names in long, short and narrow form ("kilometres", "km",
+"°C", "MB"), month and weekday names. Numbers are digits (with separators and decimals) or
+English number words. The patterns are the shapes of these facts in English text, whatever
+the subject: "SEK 2,400", "48 euros", "2.5 per cent", "a third", "9.2 km", "six weeks'",
+"07:10", "10 am", "noon", "14/03/2024", "Tuesday 4 June".
+
+Why not spaCy's entities: measured on evals/kinds/cases.jsonl (70 everyday sentences) and on
+the SQuAD answer sentences (`python -m evals.kinds`), en_core_web_sm 3.8 found 7 of 14 amounts
+of money (a currency code came out as ORG, "48 euros" as CARDINAL), 4 of 8 quantities, no
+duration as such (they are DATE or TIME), and took "Bake", "Bags" and "Turnout" for people;
+it also costs ~30 ms per 100 words at question time. The figures of both are in that command's
+output and the README.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+
+MONEY, PERCENT, QUANTITY, DURATION, TIME, DATE, NUMBER, FREQUENCY = (
+    "money", "percent", "quantity", "duration", "time", "date", "number", "frequency")
+AMOUNTS = frozenset({MONEY, PERCENT, QUANTITY, DURATION, NUMBER})
+
+_SMALL = ("zero one two three four five six seven eight nine ten eleven twelve thirteen "
+          "fourteen fifteen sixteen seventeen eighteen nineteen").split()
+_TENS = "twenty thirty forty fifty sixty seventy eighty ninety".split()
+NUMBER_WORDS = {w: str(i) for i, w in enumerate(_SMALL)}
+NUMBER_WORDS.update({w: str(20 + 10 * i) for i, w in enumerate(_TENS)})
+NUMBER_WORDS.update(hundred="100", thousand="1000", dozen="12", million="1000000",
+                    billion="1000000000")
+_WORD_NUM = (r"(?:(?:" + "|".join(_TENS) + r")(?:[-\s](?:" + "|".join(_SMALL[1:10]) + r"))?|"
+             + "|".join(sorted(_SMALL, key=len, reverse=True)) + r"|a dozen|dozens?|hundreds?|"
+             r"thousands?)")
+_DIGITS = r"\d+(?:[.,]\d+)*"
+_SCALE = r"(?:\s?(?:thousand|million|billion|trillion|bn|mn|m|k|tn)\b)?"
+NUM = rf"(?:{_DIGITS}|\b{_WORD_NUM}\b)"
+_FRACTION = (r"\b(?:(?:a|one|two|three)[-\s](?:half|third|quarter|fifth|tenth)s?|half|halves|"
+             r"(?:a|one|two|three) in (?:two|three|four|five|ten))\b")
+_ORDINAL_WORDS = ("first second third fourth fifth sixth seventh eighth ninth tenth eleventh "
+                  "twelfth thirteenth fourteenth fifteenth sixteenth seventeenth eighteenth "
+                  "nineteenth twentieth twenty-first").split()
+
+
+@dataclass(frozen=True)
+class Fact:
+    kind: str
+    start: int
+    end: int
+
+
+def _alternation(words) -> str:
+    return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True) if w)
+
+
+@functools.lru_cache(maxsize=1)
+def _cldr() -> dict[str, list[str]]:
+    """Currency codes, names and symbols, unit names by kind, month and day names (English)."""
+    from babel import Locale
+
+    out: dict[str, list[str]] = {"code": [], "currency": [], "symbol": [], QUANTITY: [],
+                                 DURATION: [], PERCENT: [], "month": [], "day": []}
+    for tag in ("en", "en_GB", "en_AU", "en_IN"):
+        loc = Locale.parse(tag)
+        for code, name in loc.currencies.items():
+            if "(" in name or not re.fullmatch(r"[A-Z]{3}", code):
+                continue  # historic currencies ("... (1927-2002)") and odd codes
+            out["code"].append(code)
+            plural = loc._data["currency_names_plural"].get(code, {})
+            for form in (name, *plural.values()):
+                out["currency"].append(form.split()[-1].lower())
+            symbol = loc.currency_symbols.get(code, code)
+            if symbol != code:
+                out["symbol"].append(symbol)
+        for key, forms in loc._data["unit_patterns"].items():
+            kind = _unit_kind(key)
+            if kind is None:
+                continue
+            for width in ("long", "short", "narrow"):
+                for count, pattern in forms.get(width, {}).items():
+                    unit = pattern.replace("{0}", "").strip()
+                    if count != "per" and "{0}" in pattern and (kind != DURATION or len(unit) > 1):
+                        out[kind].append(unit)  # "5m" is metres or minutes: not a duration
+        out["month"] += [*loc.months["format"]["wide"].values(),
+                         *loc.months["format"]["abbreviated"].values()]
+        out["day"] += [*loc.days["format"]["wide"].values(),
+                       *loc.days["format"]["abbreviated"].values()]
+    out["symbol"] = [s for s in out["symbol"] if not s.isalpha() or len(s) <= 2]
+    out[QUANTITY] = [u for u in out[QUANTITY] if u.lower() not in _NOT_UNITS]
+    return out
+
+
+# Unit forms that are ordinary words after a number ("5 in the box", "2 pt lead").
+_NOT_UNITS = frozenset({"in", "a", "an", "as", "at", "it", "is", "pt", "s", "c", "d", "h",
+                        "point", "points", "items", "item", "part", "parts", "em", "dot",
+                        "dots", "ems", "g-force", "ppm", "ppb", "pm", "am"})
+
+
+def _unit_kind(key: str) -> str | None:
+    if key.startswith("duration-") and not key.endswith("-person"):
+        return DURATION
+    if key in ("concentr-percent", "concentr-permille"):
+        return PERCENT
+    if key.startswith(("concentr-item", "concentr-part", "graphics-", "duration-",
+                       "length-point", "temperature-generic")):
+        return None
+    return QUANTITY
+
+
+@functools.lru_cache(maxsize=1)
+def _patterns() -> list[tuple[str, re.Pattern]]:
+    v = _cldr()
+    codes, names = _alternation(v["code"]), _alternation(v["currency"])
+    symbols = _alternation(v["symbol"])
+    units, spans_of_time = _alternation(v[QUANTITY]), _alternation(v[DURATION])
+    months, days = _alternation(m.rstrip(".") for m in v["month"]), _alternation(v["day"])
+    ordinals = _alternation(_ORDINAL_WORDS)
+    sc = r"[$£€¥₹₩₽₪₺₫₴₦₱฿₡₲₵₸]"
+    amount = rf"{NUM}{_SCALE}"
+    count = rf"(?:{NUM}|an?|several|few|many|couple of|half an?)"
+    clock = r"(?:[01]?\d|2[0-3])"
+    ampm = r"(?:\s?(?:a\.m\.|p\.m\.|am\b|pm\b|AM\b|PM\b))"
+    return [
+        (MONEY, re.compile(rf"(?:{symbols}|{sc})\s?{amount}|\b(?:{codes})\s?{amount}|"
+                           rf"{amount}\s?(?:{sc}|(?:{codes})\b)")),  # codes are upper case
+        (MONEY, re.compile(r"\bfree(?: of charge)?\b|\bno charge\b|\bat no cost\b", re.I)),
+        (MONEY, re.compile(rf"{amount}\s(?:{names})\b", re.I)),
+        (PERCENT, re.compile(rf"{NUM}\s?(?:%|per\s?cent\b|percent(?:age points?)?\b|"
+                             rf"percentage points?\b)|{_FRACTION}|\bper\s?cent\b", re.I)),
+        (TIME, re.compile(rf"\b{clock}[:.][0-5]\d{ampm}|\b{clock}:[0-5]\d\b|\b(?:1[0-2]|0?\d)"
+                          rf"{ampm}|\b(?:noon|midday|midnight|dawn|dusk|sunrise|sunset)\b|"
+                          rf"\b(?:1[0-2]|0?\d|{_WORD_NUM}) o['’]clock\b|\b(?:at|by|during the|in the|"
+                          rf"each|every|overnight|late at) (?:night|morning|afternoon|evening)s?\b",
+                          re.I)),
+        (DURATION, re.compile(rf"\b{count}[-\s](?:{spans_of_time})\b(?:['’]s?)?|\b(?:a |one )?"
+                              rf"fortnight\b|\bovernight\b", re.I)),
+        (QUANTITY, re.compile(rf"(?:{NUM})\s?(?:{units})(?![^\W\d_])", re.I)),
+        (DATE, re.compile(
+            rf"\b(?:{months})\.?(?:\s\d{{1,2}}(?:st|nd|rd|th)?)?(?:,?\s(?:1\d|20)\d\d)?\b|"
+            rf"\b(?:{days})s?\b|\b\d{{4}}-\d\d-\d\d\b|\b\d{{1,2}}[/.]\d{{1,2}}[/.](?:\d\d){{1,2}}\b|"
+            rf"\b(?:1[0-9]|20)\d\ds?\b|\b(?:\d{{1,2}}(?:st|nd|rd|th)|{ordinals})(?: and "
+            rf"(?:\d{{1,2}}(?:st|nd|rd|th)|{ordinals}))? centur(?:y|ies)\b|\b(?:last|next|this|"
+            rf"coming|previous|following) (?:year|month|week|weekend|spring|summer|autumn|fall|"
+            rf"winter|season|term|quarter|{days})\b|\b(?:yesterday|today|tomorrow|tonight)\b|"
+            rf"\b(?:spring|summer|autumn|fall|winter)(?: of)? (?:1\d|20)\d\d\b", re.I)),
+        (FREQUENCY, re.compile(r"\b(?:daily|weekly|fortnightly|monthly|quarterly|annually|"
+                               r"yearly|hourly|nightly|twice|once|thrice|every|each (?:day|"
+                               r"week|month|year))\b|\b(?:a|per) (?:day|week|month|year|"
+                               r"hour)\b|\btimes a\b", re.I)),
+        (NUMBER, re.compile(rf"{_DIGITS}|\b{_WORD_NUM}\b|{_FRACTION}", re.I)),
+    ]
+
+
+def facts(text: str) -> tuple[Fact, ...]:
+    """Every fact span of `text`, by kind; an amount claims its number, so "SEK 2,400" is
+    money, not also a count (nor a year)."""
+    found: list[Fact] = []
+    taken: list[tuple[int, int]] = []
+    for kind, pattern in _patterns():
+        for m in pattern.finditer(text):
+            if m.end() <= m.start():
+                continue
+            if any(a <= m.start() and m.end() <= b for a, b in taken):
+                continue  # "5.30pm" is a time, not also a quantity in picometres
+            found.append(Fact(kind, m.start(), m.end()))
+            if kind not in (DATE, FREQUENCY):
+                taken.append((m.start(), m.end()))
+    return tuple(sorted(found, key=lambda f: (f.start, f.end)))
+
+
+@functools.lru_cache(maxsize=8192)
+def kinds(text: str) -> frozenset[str]:
+    """The kinds of fact `text` states (see `facts`). Cached: evidence selection asks about
+    the same retrieved sentences question after question."""
+    return frozenset(f.kind for f in facts(text))
+
+
+def has_amount(text: str) -> bool:
+    return bool(kinds(text) & AMOUNTS)

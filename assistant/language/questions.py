@@ -1,0 +1,122 @@
+"""What a question asks for, read from its wording: the kind of answer ("how long" wants a
+duration or a distance, "when" a date or a clock time, "who" a name, "why" a cause), whether
+a plain yes or no can lead the answer, and whether it asks how something changed over time.
+
+`expected(question)` gives a label; `ACCEPTS[label]` the kinds of fact (`facts.kinds`) that
+can answer it, and `fits(label, sentence, question)` whether a sentence states one. Labels
+are about the form of a question, in any subject: "how much" accepts any amount (money, a
+percentage, a quantity, a duration: "six weeks' notice" answers "how much notice"), so no
+question is gated on a currency sign."""
+
+from __future__ import annotations
+
+import re
+
+from . import facts as F
+from .names import name_key, names
+
+AMOUNT, COUNT, SHARE, WHEN, CLOCK, LENGTH, SIZE, OFTEN, NAME, REASON = (
+    "amount", "count", "share", "date", "time", "length", "size", "frequency", "name", "reason")
+
+ACCEPTS: dict[str, frozenset[str]] = {
+    AMOUNT: frozenset({F.MONEY, F.PERCENT, F.QUANTITY, F.DURATION, F.NUMBER}),
+    COUNT: frozenset({F.NUMBER, F.QUANTITY, F.MONEY, F.PERCENT, F.DURATION}),
+    SHARE: frozenset({F.PERCENT, F.NUMBER}),
+    WHEN: frozenset({F.DATE, F.TIME}),
+    CLOCK: frozenset({F.TIME}),
+    LENGTH: frozenset({F.DURATION, F.QUANTITY, F.DATE, F.TIME}),
+    SIZE: frozenset({F.QUANTITY, F.NUMBER, F.DURATION, F.MONEY, F.PERCENT}),
+    OFTEN: frozenset({F.FREQUENCY, F.DURATION, F.NUMBER, F.DATE}),
+}
+# Labels whose answer is an amount: its sentence must be about the question's subject itself.
+AMOUNT_LABELS = frozenset({AMOUNT, COUNT, SHARE})
+
+_EXPECTS = (
+    (REASON, re.compile(r"^\s*why\b|\bhow come\b|\bfor what reasons?\b|\bwhat (?:led|caused|"
+                        r"prompted|made|makes|drove|forced)\b|\bwhat (?:was|were|is|are) the "
+                        r"(?:main )?(?:reasons?|causes?|grounds?)\b|\bwhy\b", re.I)),
+    (CLOCK, re.compile(r"\bwhat time\b|\bat what time\b|\bhow (?:early|late)\b", re.I)),
+    (OFTEN, re.compile(r"\bhow often\b|\bhow frequently\b", re.I)),
+    (SHARE, re.compile(r"\bwhat (?:percentage|proportion|share|fraction|part)\b|\bwhat per ?cent\b|"
+                       r"\bby how much\b|\bhow much of\b", re.I)),
+    (COUNT, re.compile(r"\bhow many\b|\bwhat (?:number|count)\b|\bhow (?:old|many times)\b",
+                       re.I)),
+    (AMOUNT, re.compile(r"\bhow much\b|\bwhat (?:did|does|do|will|would|is|was) .{0,40}\bcost\b|"
+                        r"\bwhat (?:is|was|are|were) the (?:\w+ )?(?:price|fee|fare|rent|cost|"
+                        r"charge|deposit|salary|budget|revenue|profit|turnover|fine)s?\b", re.I)),
+    (LENGTH, re.compile(r"\bhow long\b|\bfor how long\b|\bwhat (?:is|was) the duration\b", re.I)),
+    (SIZE, re.compile(r"\bhow (?:far|big|large|tall|high|deep|wide|heavy|long is|hot|cold|warm|"
+                      r"fast|small|steep|much space)\b", re.I)),
+    (WHEN, re.compile(r"^\s*when\b|\bby when\b|\bwhat (?:year|date|month|day|season)\b|\bwhich "
+                      r"(?:year|date|month|day)\b|\bhow soon\b|\b(?:date|deadline)s?\b", re.I)),
+    (NAME, re.compile(r"^\s*who(?:m|se)?\b|\bwhich (?:organi[sz]ation|firm|company|person|group|"
+                      r"union|body|team|club|business|charity|school)\b|"
+                      r"\bwhat is the name\b|\bcalled\b|\bnamed\b", re.I)),
+)
+
+
+def expected(question: str) -> str | None:
+    """The label of the kind of answer `question` asks for, or None (what, which, how...)."""
+    for label, pattern in _EXPECTS:
+        if pattern.search(question):
+            return label
+    return None
+
+
+# Connectives that give a cause, reason or purpose in English (a closed class of the
+# language, not a topic): a sentence with one is a candidate answer to "why".
+_CAUSAL = re.compile(r"\b(?:because|due to|owing to|as a result|result(?:ed|s)? (?:of|from|in)|"
+                     r"thanks to|on account of|in order to|so that|so as to|since|given|amid|"
+                     r"following|after|caused|causing|led to|leading to|prompted|meant that|"
+                     r"means that|reasons?|why|therefore|hence|consequently|in light of|in view "
+                     r"of|the aim|aims? to|intended to|in response to|to (?:avoid|"
+                     r"allow|ensure|reduce|cut|protect|prevent|make|help|meet|cover|"
+                     r"comply))\b|^as\b|, as\b", re.I)
+
+
+def gives_cause(sentence: str) -> bool:
+    return bool(_CAUSAL.search(sentence))
+
+
+def fits(label: str | None, sentence: str, question: str) -> bool | None:
+    """Whether `sentence` states the kind of fact `label` asks for; None for no label."""
+    if label is None:
+        return None
+    if label == NAME:
+        asked = names(question) | {name_key(w) for w in question.split() if w[:1].isupper()}
+        return bool(names(sentence) - asked)
+    if label == REASON:
+        return gives_cause(sentence)
+    return bool(F.kinds(sentence) & ACCEPTS[label])
+
+
+_TIMELINE = re.compile(r"\bover (?:time|the years)\b|\bhow (?:has|have|did) .{0,60}\bchang|"
+                       r"\btimeline\b|\bhistory of\b|\bsince \d{4}\b|\bevolv", re.I)
+# The framing of a question about change ("how did ... change over time", "the history of"):
+# words about the question's form, not its topic, which no passage needs to repeat.
+_TIMELINE_FRAME = re.compile(r"^\s*how (?:has|have|did|does|do|had)\b|\b(?:chang(?:e|ed|es|ing)|"
+                             r"evolv(?:e|ed|es|ing))\b|\bover (?:time|the years)\b", re.I)
+_YES_NO = re.compile(r"^\s*(?:is|are|was|were|am|do|does|did|has|have|had|can|could|will|"
+                     r"would|should|shall|may|might|must|isn't|aren't|wasn't|weren't|"
+                     r"doesn't|don't|didn't|hasn't|haven't|can't|won't)\b", re.I)
+
+
+def asks_for_timeline(question: str) -> bool:
+    return bool(_TIMELINE.search(question))
+
+
+def asks_yes_no(question: str) -> bool:
+    """A question a plain "Yes." or "No." can lead the answer to ("Would it be the first...?")."""
+    return bool(_YES_NO.match(question))
+
+
+def search_text(question: str, tokenize) -> str:
+    """What to search and score passages with: the question, less the framing of a question
+    about change over time ("How did the opening date change over time?" -> "the opening
+    date"; "What is the history of the pier?" is left whole), whose words a small embedder
+    otherwise weighs as much as the subject's."""
+    if not asks_for_timeline(question):
+        return question
+    framed = _TIMELINE_FRAME.sub(" ", question)
+    topic = " ".join(framed.split()).strip(" ?")
+    return topic if framed != question and len(tokenize(topic)) >= 2 else question
