@@ -10,7 +10,8 @@ from pathlib import Path
 from ..errors import IndexReadOnly, IndexUnusable
 from .files import is_permission_error, read_only_message
 
-SCHEMA = "5"  # bump when what is stored or embedded changes: old indexes are rebuilt
+SCHEMA = "6"  # bump when what is stored or embedded changes: old indexes are rebuilt
+# 6: paragraphs of wrapped text joined and sentences cut by syntok (assistant/language)
 PAGE = 5000  # records per read or delete: far below SQLite's 32,766 query variables
 # Records per read that returns texts and metadata: the store's memory for such a read follows
 # its page (a read of every chunk of a 20 MB file: +154 MB of RSS in pages of 5,000, +40 MB in
