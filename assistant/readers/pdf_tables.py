@@ -1,0 +1,443 @@
+"""Tables on a PDF page, from the same positioned pieces of text as `layout` (one per run of
+characters, as PDFium reports them) and the straight lines drawn on the page. Pure geometry,
+like `layout`, so every rule has a test; `page_rules` at the end is the one part that reads
+PDFium.
+
+Two kinds are found, ruled first:
+
+- Ruled: horizontal and vertical lines that touch make a grid (at least 2 x 2 cells). Rows and
+  columns lie between the lines; a line missing between two cells merges them (a cell spanning
+  columns is written once, one spanning rows in each of its rows). A piece belongs to the cell
+  holding its centre, so a cell's text may run over several lines (they are joined, line-end
+  hyphens undone).
+- Whitespace-aligned: consecutive lines whose pieces, cut at gaps wider than CELL_GAP font
+  sizes, stay in the same columns (no cell reaches across a blank strip between two columns),
+  with at least MIN_ROWS lines of two cells or more, one column of short cells (SHORT_WORDS
+  words on average: names, figures) and no column of bullets (a list). Lines of running text
+  (every cell PROSE_WORDS words or more: two columns of a page side by side) end a table and
+  never start one, nor does the line right under one. Rows: a line with text in the first
+  column starts a row; a line without (a cell's second line) joins the nearer row above or
+  below it, so a cell set in two lines beside a value centred on them stays one row.
+
+A table is written where it stands in reading order: after the last paragraph above it that
+shares its horizontal extent, before the next one that starts below it (`interleave`). A table at the top of a page, right after a table
+that ended the page before with as many columns, continues it: it is given that table's header
+when it has none of its own (`carry_header`); a header repeated on the new page is taken as its
+header and, like every header row, not written on its own.
+
+Why our own geometry. Measured by `python -m evals.tables_bench --compare` on the benchmark's
+PDFs (ruled and unruled, a header, a multi-line cell, a table across a two-column page, a
+two-page table whose header repeats); see the module docstring's table at the end of this file's
+README section and `evals/tables_bench.py` for the figures. pdfplumber and camelot-py were
+measured against it there; neither was added.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from statistics import median
+from typing import NamedTuple
+
+from .layout import Piece, Vocabulary, is_list_item, join_lines, merge_line
+from .tables import Grid, make_grid
+
+TOL = 2.0  # points: lines this close are one line; a line reaches this far past its ends
+CELL_GAP = 0.8  # font sizes of blank between two cells of a line (a word space is ~0.3)
+ROW_GAP = 3.0  # font sizes of blank that end a whitespace-aligned table
+JOIN_GAP = 0.8  # font sizes: a line this close to the row above or below may belong to it
+MIN_ROWS = 3  # lines with two cells or more that a whitespace-aligned table needs
+PROSE_WORDS = 5  # a line whose every cell has this many words is running text
+SHORT_WORDS = 2.5  # a table has a column of cells this short on average (layout.COLUMN_WORDS)
+
+
+class Rule(NamedTuple):
+    """A straight line drawn on the page, as a box (a stroke, or an edge of a filled box)."""
+
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+
+
+@dataclass(frozen=True)
+class PageTable:
+    """A table found on a page: its box, its cells, and the indexes of the pieces it holds."""
+
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+    grid: Grid
+    used: frozenset[int]
+
+
+def find_tables(pieces: list[Piece], rules: list[Rule] = (),
+                vocabulary: Vocabulary | None = None) -> list[PageTable]:
+    """The tables on a page, top to bottom: ruled grids, then whitespace-aligned tables among
+    the pieces no grid took."""
+    vocabulary = vocabulary or Vocabulary(())
+    tables = _ruled(pieces, rules, vocabulary)
+    taken = {i for t in tables for i in t.used}
+    rest = [i for i in range(len(pieces)) if i not in taken]
+    tables += _aligned(pieces, rest, vocabulary)
+    return sorted(tables, key=lambda t: -t.y1)
+
+
+def without_tables(pieces: list[Piece], tables: list[PageTable]) -> list[Piece]:
+    taken = {i for t in tables for i in t.used}
+    return [p for i, p in enumerate(pieces) if i not in taken]
+
+
+def interleave(paragraphs: list, tables: list[PageTable]) -> list:
+    """Paragraphs (lists of line pieces) in reading order, with each table placed after the
+    last paragraph above it that shares its horizontal extent, before the next paragraph that
+    starts below it (else at the end)."""
+    items = list(paragraphs)
+    for table in sorted(tables, key=lambda t: -t.y1):
+        text = [k for k, item in enumerate(items) if not isinstance(item, PageTable)]
+        above = [k for k in text if _above(items[k], table)]
+        after = above[-1] if above else -1
+        at = next((k for k in text if k > after and items[k][0].y1 <= table.y0 + TOL), None)
+        items.insert(len(items) if at is None else at, table)
+    return items
+
+
+def _above(para: list[Piece], table: PageTable) -> bool:
+    """Whether the paragraph ends above the table, over some of its width."""
+    return (para[-1].y0 >= table.y1 - TOL and min(p.x0 for p in para) < table.x1
+            and max(p.x1 for p in para) > table.x0)
+
+
+def carry_header(previous: PageTable | None, table: PageTable) -> PageTable:
+    """`table` (first on its page) with the header of `previous` (last on the page before) when
+    it continues it: as many columns, and no header of its own."""
+    if previous is None or not previous.grid.header_rows or table.grid.header_rows:
+        return table
+    if previous.grid.columns != table.grid.columns:
+        return table
+    n = previous.grid.header_rows
+    spans = {(r, c) for r, c in previous.grid.spans if r < n}
+    spans |= {(r + n, c) for r, c in table.grid.spans}
+    grid = Grid(previous.grid.rows[:n] + table.grid.rows, n, frozenset(spans))
+    return replace(table, grid=grid)
+
+
+# ---------------------------------------------------------------- ruled tables
+
+def _ruled(pieces: list[Piece], rules: list[Rule], vocabulary: Vocabulary) -> list[PageTable]:
+    across = [r for r in rules if r.y1 - r.y0 <= TOL and r.x1 - r.x0 > TOL]
+    down = [r for r in rules if r.x1 - r.x0 <= TOL and r.y1 - r.y0 > TOL]
+    tables = []
+    free = set(range(len(pieces)))
+    for h, v in _touching(across, down):
+        table = _grid_table(pieces, free, h, v, vocabulary)
+        if table is not None:
+            tables.append(table)
+            free -= table.used
+    return tables
+
+
+def _touching(across: list[Rule], down: list[Rule]) -> list[tuple[list[Rule], list[Rule]]]:
+    """Groups of horizontal and vertical lines that touch one another (one group per grid)."""
+    parent = list(range(len(across) + len(down)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for i, h in enumerate(across):
+        y = (h.y0 + h.y1) / 2
+        for j, v in enumerate(down):
+            x = (v.x0 + v.x1) / 2
+            if h.x0 - TOL <= x <= h.x1 + TOL and v.y0 - TOL <= y <= v.y1 + TOL:
+                parent[root(i)] = root(len(across) + j)
+    groups: dict[int, tuple[list[Rule], list[Rule]]] = {}
+    for i, h in enumerate(across):
+        groups.setdefault(root(i), ([], []))[0].append(h)
+    for j, v in enumerate(down):
+        groups.setdefault(root(len(across) + j), ([], []))[1].append(v)
+    return [g for g in groups.values() if g[0] and g[1]]
+
+
+def _positions(values: list[float]) -> list[float]:
+    """Distinct positions, values within TOL of each other taken as one (their mean)."""
+    out: list[list[float]] = []
+    for v in sorted(values):
+        if out and v - out[-1][-1] <= TOL:
+            out[-1].append(v)
+        else:
+            out.append([v])
+    return [sum(g) / len(g) for g in out]
+
+
+def _grid_table(pieces, free: set[int], across: list[Rule], down: list[Rule],
+                vocabulary: Vocabulary) -> PageTable | None:
+    ys = _positions([(r.y0 + r.y1) / 2 for r in across])[::-1]  # top to bottom
+    xs = _positions([(r.x0 + r.x1) / 2 for r in down])
+    if len(ys) < 3 or len(xs) < 3:
+        return None
+    rows, cols = len(ys) - 1, len(xs) - 1
+    region = _regions(rows, cols, ys, xs, across, down)
+    held: dict[int, list[int]] = {}
+    for i in sorted(free):
+        p = pieces[i]
+        cx, cy = (p.x0 + p.x1) / 2, (p.y0 + p.y1) / 2
+        if not (xs[0] - TOL <= cx <= xs[-1] + TOL and ys[-1] - TOL <= cy <= ys[0] + TOL):
+            continue
+        c = min(max(sum(1 for x in xs[1:-1] if cx > x), 0), cols - 1)
+        r = min(max(sum(1 for y in ys[1:-1] if cy < y), 0), rows - 1)
+        held.setdefault(region[r * cols + c], []).append(i)
+    texts = {k: _cell_text([pieces[i] for i in v], vocabulary) for k, v in held.items()}
+    cells = [[texts.get(region[r * cols + c], "") for c in range(cols)] for r in range(rows)]
+    spans = {(r, c) for r in range(rows) for c in range(1, cols)
+             if region[r * cols + c] == region[r * cols + c - 1]}
+    keep = [r for r in range(rows) if any(cells[r])]
+    if len(keep) < 2 or not any(len({region[r * cols + c] for c in range(cols) if cells[r][c]}) >= 2
+                                for r in keep):
+        return None
+    renumber = {r: k for k, r in enumerate(keep)}
+    grid = make_grid([cells[r] for r in keep],
+                     spans={(renumber[r], c) for r, c in spans if r in renumber})
+    used = frozenset(i for v in held.values() for i in v)
+    return PageTable(xs[0], ys[-1], xs[-1], ys[0], grid, used)
+
+
+def _regions(rows: int, cols: int, ys, xs, across: list[Rule], down: list[Rule]) -> list[int]:
+    """For each cell (row-major), the id of the merged region it belongs to: neighbouring cells
+    with no line drawn between them are one region."""
+    parent = list(range(rows * cols))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for r in range(rows):
+        mid_y = (ys[r] + ys[r + 1]) / 2
+        for c in range(cols):
+            mid_x = (xs[c] + xs[c + 1]) / 2
+            if c and not any(abs((v.x0 + v.x1) / 2 - xs[c]) <= TOL and v.y0 <= mid_y <= v.y1
+                             for v in down):
+                parent[root(r * cols + c)] = root(r * cols + c - 1)
+            if r and not any(abs((h.y0 + h.y1) / 2 - ys[r]) <= TOL and h.x0 <= mid_x <= h.x1
+                             for h in across):
+                parent[root(r * cols + c)] = root((r - 1) * cols + c)
+    return [root(i) for i in range(rows * cols)]
+
+
+def _cell_text(pieces: list[Piece], vocabulary: Vocabulary) -> str:
+    """A cell's pieces as text: lines top to bottom, each left to right, joined."""
+    lines: list[list[Piece]] = []
+    for p in sorted(pieces, key=lambda p: -(p.y0 + p.y1) / 2):
+        if lines and min(q.y0 for q in lines[-1]) <= (p.y0 + p.y1) / 2:
+            lines[-1].append(p)
+        else:
+            lines.append([p])
+    texts = [merge_line(sorted(line, key=lambda p: p.x0)).text for line in lines]
+    return join_lines(texts, vocabulary) if texts else ""
+
+
+# ---------------------------------------------------------------- whitespace-aligned tables
+
+class _Chunk(NamedTuple):
+    x0: float
+    x1: float
+    y0: float
+    y1: float
+    ids: tuple[int, ...]
+    words: int
+
+
+def _aligned(pieces: list[Piece], ids: list[int], vocabulary: Vocabulary) -> list[PageTable]:
+    if not ids:
+        return []
+    size = median(pieces[i].size for i in ids)
+    lines = _chunked_lines(pieces, ids, size)
+    tables, at = [], 0
+    while at < len(lines):
+        run = _run(lines, at, size)
+        table = _aligned_table(pieces, run, size, vocabulary) if run else None
+        if table is None:
+            at += 1
+            continue
+        tables.append(table)
+        at += len(run)
+    return tables
+
+
+def _chunked_lines(pieces: list[Piece], ids: list[int], size: float) -> list[list[_Chunk]]:
+    """The pieces as lines top to bottom, each cut into chunks at gaps wider than CELL_GAP."""
+    lines: list[list[int]] = []
+    low = 0.0
+    for i in sorted(ids, key=lambda i: -(pieces[i].y0 + pieces[i].y1) / 2):
+        p = pieces[i]
+        if lines and low <= (p.y0 + p.y1) / 2:
+            lines[-1].append(i)
+            low = min(low, p.y0)
+        else:
+            lines.append([i])
+            low = p.y0
+    out = []
+    for line in lines:
+        groups: list[list[int]] = []
+        for i in sorted(line, key=lambda i: pieces[i].x0):
+            if groups and pieces[i].x0 - max(pieces[j].x1 for j in groups[-1]) < CELL_GAP * size:
+                groups[-1].append(i)
+            else:
+                groups.append([i])
+        out.append([_Chunk(min(pieces[j].x0 for j in g), max(pieces[j].x1 for j in g),
+                           min(pieces[j].y0 for j in g), max(pieces[j].y1 for j in g), tuple(g),
+                           sum(len(pieces[j].text.split()) for j in g)) for g in groups])
+    return out
+
+
+def _is_prose(line: list[_Chunk]) -> bool:
+    return all(c.words >= PROSE_WORDS for c in line)
+
+
+def _run(lines: list[list[_Chunk]], at: int, size: float) -> list[list[_Chunk]]:
+    """The longest run of lines from `at` whose chunks stay in their columns; [] when line
+    `at` cannot start a table."""
+    first = lines[at]
+    if len(first) < 2 or _is_prose(first):
+        return []
+    columns = [[c.x0, c.x1] for c in first]
+    if at and _is_prose(lines[at - 1]) and _fits(lines[at - 1], [list(c) for c in columns]):
+        gap = min(c.y0 for c in lines[at - 1]) - max(c.y1 for c in first)
+        if gap <= JOIN_GAP * size:
+            return []  # the last lines of paragraphs set side by side
+    run = [first]
+    for line in lines[at + 1:]:
+        gap = min(c.y0 for c in run[-1]) - max(c.y1 for c in line)
+        if gap > ROW_GAP * size or _is_prose(line) or not _fits(line, columns):
+            break
+        run.append(line)
+    while len(run) > 1 and len(run[-1]) == 1:  # a short line after the table, or a cell's end
+        gap = min(c.y0 for c in run[-2]) - max(c.y1 for c in run[-1])
+        if gap <= JOIN_GAP * size:
+            break
+        run.pop()
+    return run
+
+
+def _fits(line: list[_Chunk], columns: list[list[float]]) -> bool:
+    """Whether every chunk lies in one column (a line of one chunk: in an existing column);
+    widens the columns to take the line when it fits."""
+    placed = []
+    for c in line:
+        hit = [k for k, (x0, x1) in enumerate(columns) if c.x0 < x1 and c.x1 > x0]
+        if len(hit) > 1 or (not hit and len(line) == 1):
+            return False
+        placed.append((hit[0] if hit else None, c))
+    trial = [list(col) for col in columns]
+    for k, c in placed:
+        if k is None:
+            trial.append([c.x0, c.x1])
+        else:
+            trial[k] = [min(trial[k][0], c.x0), max(trial[k][1], c.x1)]
+    trial.sort()
+    if any(a[1] > b[0] for a, b in zip(trial, trial[1:])):
+        return False
+    columns[:] = trial
+    return True
+
+
+def _aligned_table(pieces, run: list[list[_Chunk]], size: float,
+                   vocabulary: Vocabulary) -> PageTable | None:
+    if sum(1 for line in run if len(line) >= 2) < MIN_ROWS:
+        return None
+    columns = _union([(c.x0, c.x1) for line in run for c in line])
+    if len(columns) < 2:
+        return None
+    by_column: list[list[_Chunk]] = [[] for _ in columns]
+    for line in run:
+        for c in line:
+            by_column[_column_of(c, columns)].append(c)
+    if not any(col and sum(c.words for c in col) <= SHORT_WORDS * len(col) for col in by_column):
+        return None  # no column of short cells (names, figures): columns of a page, not a table
+    if all(is_list_item(pieces[c.ids[0]].text + " ") for c in by_column[0]):
+        return None  # bullets or item numbers and their text: a list
+    rows = _rows(run, columns, size)
+    cells = [[_cell_text([pieces[i] for c in row if _column_of(c, columns) == k for i in c.ids],
+                         vocabulary) for k in range(len(columns))] for row in rows]
+    used = frozenset(i for line in run for c in line for i in c.ids)
+    chunks = [c for line in run for c in line]
+    return PageTable(min(c.x0 for c in chunks), min(c.y0 for c in chunks),
+                     max(c.x1 for c in chunks), max(c.y1 for c in chunks), make_grid(cells), used)
+
+
+def _union(spans: list[tuple[float, float]]) -> list[tuple[float, float]]:
+    out: list[list[float]] = []
+    for x0, x1 in sorted(spans):
+        if out and x0 < out[-1][1]:
+            out[-1][1] = max(out[-1][1], x1)
+        else:
+            out.append([x0, x1])
+    return [(a, b) for a, b in out]
+
+
+def _column_of(chunk: _Chunk, columns: list[tuple[float, float]]) -> int:
+    return next(k for k, (x0, x1) in enumerate(columns) if chunk.x0 >= x0 - 0.01 and chunk.x1 <= x1 + 0.01)
+
+
+def _rows(run: list[list[_Chunk]], columns, size: float) -> list[list[_Chunk]]:
+    """The run's lines grouped into rows (module docstring): a line with a first-column cell
+    starts one, unless it is only that cell set close under the line above (a wrapped first
+    cell); a line without one joins the nearer neighbouring line's row."""
+    def gap(a: int, b: int) -> float:  # blank between line a and the line b below it
+        return min(c.y0 for c in run[a]) - max(c.y1 for c in run[b])
+
+    keyed = [any(_column_of(c, columns) == 0 for c in line) for line in run]
+    owner = list(range(len(run)))
+    for j in range(1, len(run)):
+        above = gap(j - 1, j)
+        below = gap(j, j + 1) if j + 1 < len(run) else float("inf")
+        if keyed[j]:
+            if len(run[j]) == 1 and above <= JOIN_GAP * size and len(run[j - 1]) >= 1:
+                owner[j] = owner[j - 1]
+        elif min(above, below) <= JOIN_GAP * size or len(run[j]) == 1:
+            owner[j] = owner[j + 1] if below < above and keyed[j + 1] else owner[j - 1]
+    rows: dict[int, list[_Chunk]] = {}
+    for j, line in enumerate(run):
+        rows.setdefault(owner[j], []).extend(line)
+    return [rows[k] for k in sorted(rows)]
+
+
+# ---------------------------------------------------------------- PDFium
+
+def page_rules(page) -> list[Rule]:
+    """The horizontal and vertical straight lines among a pypdfium2 page's path objects (page
+    level; line segments and the sides of rectangles, in page coordinates)."""
+    import ctypes
+
+    import pypdfium2.raw as pdfium_c
+
+    rules: list[Rule] = []
+    x, y = ctypes.c_float(), ctypes.c_float()
+    for obj in page.get_objects(filter=(pdfium_c.FPDF_PAGEOBJ_PATH,), max_depth=1):
+        m = obj.get_matrix()
+        points: list[tuple[float, float]] = []
+        for k in range(pdfium_c.FPDFPath_CountSegments(obj.raw)):
+            segment = pdfium_c.FPDFPath_GetPathSegment(obj.raw, k)
+            if not pdfium_c.FPDFPathSegment_GetPoint(segment, ctypes.byref(x), ctypes.byref(y)):
+                continue
+            point = (m.a * x.value + m.c * y.value + m.e, m.b * x.value + m.d * y.value + m.f)
+            kind = pdfium_c.FPDFPathSegment_GetType(segment)
+            if kind == pdfium_c.FPDF_SEGMENT_MOVETO or not points:
+                points = [point]
+                continue
+            if kind == pdfium_c.FPDF_SEGMENT_LINETO:
+                _add_rule(rules, points[-1], point)
+            points.append(point)
+            if pdfium_c.FPDFPathSegment_GetClose(segment):
+                _add_rule(rules, point, points[0])
+    return rules
+
+
+def _add_rule(rules: list[Rule], a: tuple[float, float], b: tuple[float, float]) -> None:
+    (x0, x1), (y0, y1) = sorted((a[0], b[0])), sorted((a[1], b[1]))
+    if (y1 - y0 <= TOL) != (x1 - x0 <= TOL):  # horizontal or vertical, not a dot
+        rules.append(Rule(x0, y0, x1, y1))
