@@ -137,11 +137,27 @@ def _cells(tbl):
 
 def _cell_text(tc) -> str:
     """A cell's paragraphs (content controls included), nested tables left out."""
-    from docx.text.paragraph import Paragraph
-
     paragraphs = [p for p in tc.iter(f"{_W}p")
                   if next(p.iterancestors(f"{_W}tc", f"{_W}tbl")) is tc]
-    return " ".join(clean_inline(Paragraph(p, None).text) for p in paragraphs).strip()
+    return " ".join(clean_inline(_paragraph_text(p)) for p in paragraphs).strip()
+
+
+_RUN_TEXT = {f"{_W}t": None, f"{_W}tab": " ", f"{_W}br": " ", f"{_W}cr": " ",
+             f"{_W}noBreakHyphen": "-"}
+
+
+def _paragraph_text(p) -> str:
+    """A paragraph's text as python-docx's Paragraph.text gives it (its runs, in hyperlinks and
+    tracked insertions too, but not in text boxes), without its per-paragraph XPath, which
+    is most of the time of a long table."""
+    parts = []
+    for run in p.iter(f"{_W}r"):
+        if next(run.iterancestors(f"{_W}p")) is not p:
+            continue  # a run of a paragraph inside a text box
+        for child in run:
+            if child.tag in _RUN_TEXT:
+                parts.append(child.text or "" if _RUN_TEXT[child.tag] is None else _RUN_TEXT[child.tag])
+    return "".join(parts)
 
 
 def _vmerge(tc) -> str | None:

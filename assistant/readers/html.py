@@ -34,7 +34,7 @@ from __future__ import annotations
 
 from .base import (BODY, HEADING, LIST, Extracted, ReadError, TextBuilder, clean_inline,
                    iso_date, meta_text)
-from .tables import add_grid, looks_like_names, make_grid
+from .tables import add_grid, is_subheader, make_grid
 
 _OPTIONS = dict(include_comments=False, include_tables=True, include_images=False,
                 include_links=False, include_formatting=False, with_metadata=True,
@@ -105,7 +105,7 @@ def _table(element, out: TextBuilder) -> None:
     while heads < len(rows) and any(c.get("role") == "head" for c in rows[heads]):
         heads += 1
     spans = _head_spans(rows[0], texts[0]) if heads == 1 else set()
-    if spans and len(rows) > 2 and looks_like_names(texts[1]):
+    if len(rows) > 2 and is_subheader(texts[1], {c for _, c in spans}):
         heads = 2
         for _, col in spans:  # a spanning head cell names every column it spans
             texts[0][col] = texts[0][col - 1]

@@ -142,10 +142,10 @@ def _layout(pages: list[list[Piece]], rules: list[list[Rule]] | None = None) -> 
     vocabulary = Vocabulary(p.text for page in pages for p in page)
     tables = [find_tables(pieces, page_rules, vocabulary)  # tables first: their cells are
               for pieces, page_rules in zip(pages, rules or [[]] * len(pages))]  # not furniture
-    pages = [without_tables(pieces, found) for pieces, found in zip(pages, tables)]
+    pages, everything = [without_tables(pieces, found) for pieces, found in zip(pages, tables)], pages
     keys = furniture_keys(pages)
     by_size: Counter[float] = Counter()
-    for page in pages:
+    for page in pages if any(pages) else everything:  # a document of tables only: their size
         for p in page:
             by_size[round(p.size, 1)] += len(p.text)
     body_size = by_size.most_common(1)[0][0]  # the commonest size, counted in characters
@@ -161,7 +161,8 @@ def _layout(pages: list[list[Piece]], rules: list[list[Rule]] | None = None) -> 
     last_table = None  # the table that ended the page before: one at the top of a page goes on
     for number, (furniture, paras) in enumerate(plan, 1):
         out.begin_page()
-        top = max((t.y1 if isinstance(t, PageTable) else max(p.y1 for p in t) for t in paras), default=0)
+        top = max((t.y1 if isinstance(t, PageTable) else max(p.y1 for p in t) for t in paras),
+                  default=0)
         for p in sorted(furniture, key=lambda p: -p.y1):
             if p.y1 > top:
                 out.add(p.text, FURNITURE)

@@ -34,6 +34,7 @@ measured against it there; neither was added.
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass, replace
 from statistics import median
 from typing import NamedTuple
@@ -125,8 +126,8 @@ def carry_header(previous: PageTable | None, table: PageTable) -> PageTable:
 # ---------------------------------------------------------------- ruled tables
 
 def _ruled(pieces: list[Piece], rules: list[Rule], vocabulary: Vocabulary) -> list[PageTable]:
-    across = [r for r in rules if r.y1 - r.y0 <= TOL and r.x1 - r.x0 > TOL]
-    down = [r for r in rules if r.x1 - r.x0 <= TOL and r.y1 - r.y0 > TOL]
+    across = _joined([r for r in rules if r.y1 - r.y0 <= TOL and r.x1 - r.x0 > TOL], across=True)
+    down = _joined([r for r in rules if r.x1 - r.x0 <= TOL and r.y1 - r.y0 > TOL], across=False)
     tables = []
     free = set(range(len(pieces)))
     for h, v in _touching(across, down):
@@ -135,6 +136,25 @@ def _ruled(pieces: list[Piece], rules: list[Rule], vocabulary: Vocabulary) -> li
             tables.append(table)
             free -= table.used
     return tables
+
+
+def _joined(rules: list[Rule], across: bool) -> list[Rule]:
+    """Collinear lines that touch or overlap joined into one (a grid is often drawn a cell side
+    at a time), so a grid has one line per row and column boundary."""
+    def key(r: Rule):
+        return ((r.y0 + r.y1) / 2, r.x0) if across else ((r.x0 + r.x1) / 2, r.y0)
+
+    out: list[Rule] = []
+    for r in sorted(rules, key=key):
+        if out:
+            last = out[-1]
+            (at, start), (last_at, _) = key(r), key(last)
+            end = last.x1 if across else last.y1
+            if abs(at - last_at) <= TOL / 2 and start <= end + TOL:
+                out[-1] = Rule(min(last.x0, r.x0), min(last.y0, r.y0), max(last.x1, r.x1), max(last.y1, r.y1))
+                continue
+        out.append(r)
+    return out
 
 
 def _touching(across: list[Rule], down: list[Rule]) -> list[tuple[list[Rule], list[Rule]]]:
@@ -180,14 +200,15 @@ def _grid_table(pieces, free: set[int], across: list[Rule], down: list[Rule],
         return None
     rows, cols = len(ys) - 1, len(xs) - 1
     region = _regions(rows, cols, ys, xs, across, down)
+    down_ys = [-y for y in ys]  # ascending, for bisect
     held: dict[int, list[int]] = {}
     for i in sorted(free):
         p = pieces[i]
         cx, cy = (p.x0 + p.x1) / 2, (p.y0 + p.y1) / 2
         if not (xs[0] - TOL <= cx <= xs[-1] + TOL and ys[-1] - TOL <= cy <= ys[0] + TOL):
             continue
-        c = min(max(sum(1 for x in xs[1:-1] if cx > x), 0), cols - 1)
-        r = min(max(sum(1 for y in ys[1:-1] if cy < y), 0), rows - 1)
+        c = min(bisect.bisect_left(xs, cx, 1, cols) - 1, cols - 1)
+        r = min(bisect.bisect_left(down_ys, -cy, 1, rows) - 1, rows - 1)
         held.setdefault(region[r * cols + c], []).append(i)
     texts = {k: _cell_text([pieces[i] for i in v], vocabulary) for k, v in held.items()}
     cells = [[texts.get(region[r * cols + c], "") for c in range(cols)] for r in range(rows)]
@@ -215,15 +236,17 @@ def _regions(rows: int, cols: int, ys, xs, across: list[Rule], down: list[Rule])
             i = parent[i]
         return i
 
+    at_x = {c: [(v.y0, v.y1) for v in down if abs((v.x0 + v.x1) / 2 - xs[c]) <= TOL]
+            for c in range(1, cols)}
+    at_y = {r: [(h.x0, h.x1) for h in across if abs((h.y0 + h.y1) / 2 - ys[r]) <= TOL]
+            for r in range(1, rows)}
     for r in range(rows):
         mid_y = (ys[r] + ys[r + 1]) / 2
         for c in range(cols):
             mid_x = (xs[c] + xs[c + 1]) / 2
-            if c and not any(abs((v.x0 + v.x1) / 2 - xs[c]) <= TOL and v.y0 <= mid_y <= v.y1
-                             for v in down):
+            if c and not any(a <= mid_y <= b for a, b in at_x[c]):
                 parent[root(r * cols + c)] = root(r * cols + c - 1)
-            if r and not any(abs((h.y0 + h.y1) / 2 - ys[r]) <= TOL and h.x0 <= mid_x <= h.x1
-                             for h in across):
+            if r and not any(a <= mid_x <= b for a, b in at_y[r]):
                 parent[root(r * cols + c)] = root((r - 1) * cols + c)
     return [root(i) for i in range(rows * cols)]
 
@@ -410,31 +433,53 @@ def _rows(run: list[list[_Chunk]], columns, size: float) -> list[list[_Chunk]]:
 
 def page_rules(page) -> list[Rule]:
     """The horizontal and vertical straight lines among a pypdfium2 page's path objects (page
-    level; line segments and the sides of rectangles, in page coordinates)."""
+    level; line segments and the sides of rectangles, in page coordinates). PDFium's raw calls:
+    pypdfium2's object wrappers cost more than the lines' geometry."""
     import ctypes
 
     import pypdfium2.raw as pdfium_c
 
     rules: list[Rule] = []
-    x, y = ctypes.c_float(), ctypes.c_float()
-    for obj in page.get_objects(filter=(pdfium_c.FPDF_PAGEOBJ_PATH,), max_depth=1):
-        m = obj.get_matrix()
-        points: list[tuple[float, float]] = []
-        for k in range(pdfium_c.FPDFPath_CountSegments(obj.raw)):
-            segment = pdfium_c.FPDFPath_GetPathSegment(obj.raw, k)
-            if not pdfium_c.FPDFPathSegment_GetPoint(segment, ctypes.byref(x), ctypes.byref(y)):
-                continue
-            point = (m.a * x.value + m.c * y.value + m.e, m.b * x.value + m.d * y.value + m.f)
-            kind = pdfium_c.FPDFPathSegment_GetType(segment)
-            if kind == pdfium_c.FPDF_SEGMENT_MOVETO or not points:
-                points = [point]
-                continue
-            if kind == pdfium_c.FPDF_SEGMENT_LINETO:
-                _add_rule(rules, points[-1], point)
-            points.append(point)
-            if pdfium_c.FPDFPathSegment_GetClose(segment):
-                _add_rule(rules, point, points[0])
+    box = [ctypes.c_float() for _ in range(4)]
+    for k in range(pdfium_c.FPDFPage_CountObjects(page.raw)):
+        obj = pdfium_c.FPDFPage_GetObject(page.raw, k)
+        if pdfium_c.FPDFPageObj_GetType(obj) != pdfium_c.FPDF_PAGEOBJ_PATH:
+            continue
+        if not pdfium_c.FPDFPageObj_GetBounds(obj, *(ctypes.byref(v) for v in box)):
+            continue
+        x0, y0, x1, y1 = (v.value for v in box)
+        if (x1 - x0 <= TOL) != (y1 - y0 <= TOL):  # a line (or a thin box): its bounds will do
+            rules.append(Rule(x0, y0, x1, y1))
+        elif x1 - x0 > TOL:
+            _path_rules(obj, rules)
     return rules
+
+
+def _path_rules(obj, rules: list[Rule]) -> None:
+    """The straight horizontal and vertical segments of one path object (rectangle sides)."""
+    import ctypes
+
+    import pypdfium2.raw as pdfium_c
+
+    m = pdfium_c.FS_MATRIX()
+    if not pdfium_c.FPDFPageObj_GetMatrix(obj, ctypes.byref(m)):
+        return
+    x, y = ctypes.c_float(), ctypes.c_float()
+    points: list[tuple[float, float]] = []
+    for k in range(pdfium_c.FPDFPath_CountSegments(obj)):
+        segment = pdfium_c.FPDFPath_GetPathSegment(obj, k)
+        if not pdfium_c.FPDFPathSegment_GetPoint(segment, ctypes.byref(x), ctypes.byref(y)):
+            continue
+        point = (m.a * x.value + m.c * y.value + m.e, m.b * x.value + m.d * y.value + m.f)
+        kind = pdfium_c.FPDFPathSegment_GetType(segment)
+        if kind == pdfium_c.FPDF_SEGMENT_MOVETO or not points:
+            points = [point]
+            continue
+        if kind == pdfium_c.FPDF_SEGMENT_LINETO:
+            _add_rule(rules, points[-1], point)
+        points.append(point)
+        if pdfium_c.FPDFPathSegment_GetClose(segment):
+            _add_rule(rules, point, points[0])
 
 
 def _add_rule(rules: list[Rule], a: tuple[float, float], b: tuple[float, float]) -> None:

@@ -78,10 +78,19 @@ def guess_header_rows(rows: tuple[tuple[str, ...], ...], spans: frozenset = froz
     """0, 1 or 2 leading rows that name the columns, for a table nobody marked (module doc)."""
     if len(rows) < 2 or not looks_like_names(rows[0]):
         return 0
-    first_spans = any(r == 0 for r, _ in spans)
-    if first_spans and len(rows) >= 3 and looks_like_names(rows[1]):
-        return 2
-    return 1
+    return 2 if len(rows) >= 3 and is_subheader(rows[1], {c for r, c in spans if r == 0}) else 1
+
+
+def is_subheader(cells: tuple[str, ...] | list[str], spanned: set[int]) -> bool:
+    """Whether `cells`, under a header row whose cells span the columns in `spanned` (each
+    continuing the cell to its left), names those columns: a second header row. It must have
+    text under every column of each spanning cell, and names only (no figures)."""
+    if not spanned:
+        return False
+    under = spanned | {c - 1 for c in spanned}
+    filled = [c for c in cells if c]
+    return (all(cells[c] for c in under if c < len(cells))
+            and all(not is_figure(c) and len(c.split()) <= MAX_NAME_WORDS for c in filled))
 
 
 def looks_like_names(cells: tuple[str, ...] | list[str]) -> bool:
