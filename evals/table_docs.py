@@ -4,7 +4,8 @@
     CASES          name -> Case: a file in one format holding one table, with the names its
                    columns must be given and the rows it must come out as
     build(name, folder)            writes that case's file
-    QUESTIONS      (case, question, answer, column): questions about single cells
+    QUESTIONS      (case, question, answer, column): questions about single cells, asked of
+                   the QA_CASES together (one file per table: the other cases repeat tables)
     huge(fmt, path, rows, cols)    a table of rows x cols in PDF, DOCX, HTML or Markdown
 
 PDFs are drawn with reportlab's canvas (a test-only tool), so each table's lines, wrapping,
@@ -94,7 +95,8 @@ CASES: dict[str, Case] = {c.name: c for c in (
     *(Case(f"pdf-platypus-{style}", f"reservoirs-{style}.pdf",
            ("Reservoir", "Capacity (Ml)", "Opened", "Depth (m)", "Fish stocked"), RESERVOIRS)
       for style in ("grid", "booktabs", "zebra")),
-    Case("docx", "museums.docx", ("Museum", "Region", "Visitors › 2022", "Visitors › 2023", "Staff"), MUSEUMS),
+    Case("docx", "museums.docx", ("Museum", "Region", "Visitors › 2022", "Visitors › 2023", "Staff"),
+         MUSEUMS),
     Case("html", "libraries.html", ("Branch", "Opening hours › Weekdays", "Opening hours › Saturday",
                                     "Books", "Manager"), LIBRARIES),
     Case("markdown", "allotments.md", ("Plot", "Holder", "Size (m2)", "Rent (£)", "Water"), ALLOTMENTS),
@@ -114,7 +116,7 @@ QUESTIONS: tuple[tuple[str, str, str, str], ...] = (
     ("pdf-two-page", "How many hours of sunshine did Juniper Bay have in March?", WEATHER[5 * 12 + 2][3],
      "Sunshine (h)"),
     ("pdf-platypus-grid", "How deep is the Ashby Water reservoir?", "42", "Depth (m)"),
-    ("pdf-platypus-booktabs", "When was the Coldwell reservoir opened?", "1911", "Opened"),
+    ("pdf-platypus-grid", "When was the Coldwell reservoir opened?", "1911", "Opened"),
     ("docx", "How many visitors did the Lifeboat House have in 2023?", "13,450", "2023"),
     ("docx", "Which region is the Lifeboat House in?", "Coast", "Region"),
     ("docx", "How many staff work at the Mill Museum?", "5", "Staff"),
@@ -124,6 +126,11 @@ QUESTIONS: tuple[tuple[str, str, str, str], ...] = (
     ("markdown", "What is the rent for allotment plot B1?", "75", "Rent"),
     ("markdown", "Who holds allotment plot A3?", "Bea Marsh", "Holder"),
 )
+
+
+# One case per table, for a corpus to ask questions of: the others hold the same rows again.
+QA_CASES = ("pdf-ruled", "pdf-unruled", "pdf-columns", "pdf-two-page", "pdf-platypus-grid", "docx", "html",
+            "markdown")
 
 
 def build(name: str, folder: Path) -> Path:
@@ -329,7 +336,8 @@ def _libraries(path: Path, case: Case) -> None:
     path.write_text(f"""<!DOCTYPE html><html><head><title>Branch libraries</title></head><body>
 <nav><a href="/">Home</a> <a href="/visit">Visit us</a></nav>
 <main><article><h1>Branch libraries</h1>
-<p>Our four branch libraries, their opening hours, the size of their collections and who runs each of them.</p>
+<p>Our four branch libraries, their opening hours, the size of their collections and who runs
+each of them.</p>
 <table><thead><tr><th rowspan="2">Branch</th><th colspan="2">Opening hours</th><th rowspan="2">Books</th>
 <th rowspan="2">Manager</th></tr><tr><th>Weekdays</th><th>Saturday</th></tr></thead>
 <tbody>{body}</tbody></table>
@@ -369,7 +377,8 @@ def huge(fmt: str, path: Path, rows: int, cols: int) -> Path:
     elif fmt == "html":
         with open(path, "w", encoding="utf-8") as f:
             f.write("<html><body><article><h1>Readings</h1><p>All the readings taken this year, "
-                    "one row per reading.</p><table><tr>" + "".join(f"<th>{h}</th>" for h in header) + "</tr>")
+                    "one row per reading.</p><table><tr>")
+            f.write("".join(f"<th>{h}</th>" for h in header) + "</tr>")
             for row in data:
                 f.write("<tr>" + "".join(f"<td>{v}</td>" for v in row) + "</tr>\n")
             f.write("</table></article></body></html>")

@@ -10,11 +10,14 @@ From the documents of `evals/table_docs.py` (each case one table in one format, 
     cells     per case, the share of the table's non-empty cells that come out in a row under
               their column's name (rows matched to the expected rows by their cells); for
               Markdown, the names are the row's section (its table's header line)
-    speed     PDF pages read per second (median of --repeat reads), and the same with table
-              detection switched off: what finding tables costs
-    huge      a table of --huge-rows x --huge-cols in each format, read in a child process:
-              seconds, peak RSS, and whether every row came out whole with its header
-    answers   the questions of `table_docs.QUESTIONS`, asked of all the cases indexed together
+    speed     PDF pages read per CPU-second (also of a --prose-pages PDF of prose, which must
+              give no table rows) (median of --repeat reads; CPU time moves less
+              with the neighbours' load than wall time), and the same with table finding
+              switched off (no lines read, no tables looked for): what finding tables costs
+    huge      a table of --huge-rows x --huge-cols in each format, built in one child process
+              and read in another: wall and CPU seconds, peak RSS (VmHWM) before and after
+              reading, and whether every row came out whole with its header
+    answers   the questions of `table_docs.QUESTIONS`, asked of `QA_CASES` indexed together
               (`Assistant.load(generator="extractive")` with the real MiniLM embedder): right
               (the cell's value in the answer), grounded (in a cited quote), and whether the
               quote shows the column's name (for Markdown, the citation's section)
@@ -30,7 +33,7 @@ from __future__ import annotations
 import argparse
 import json
 import re
-import resource
+import shutil
 import statistics
 import subprocess
 import sys
@@ -57,7 +60,8 @@ def rows_of(x) -> list[dict[str, str]]:
             continue
         text = x.text[b.start:b.end]
         if x.format == "markdown":
-            if after is not None and after.kind == FURNITURE and set(x.text[after.start:after.end]) <= set("|-: "):
+            below = x.text[after.start:after.end] if after is not None and after.kind == FURNITURE else ""
+            if below and set(below) <= set("|-: "):
                 continue  # the header line, over its delimiter row
             header = (section_of(x, b.start) or "").rsplit(" › ", 1)[-1]
             cells = [c.strip() for c in text.strip().strip("|").split("|")]
@@ -108,16 +112,27 @@ def score(case: T.Case, rows: list[dict[str, str]]) -> dict:
 # ---------------------------------------------------------------- cells and speed
 
 def timed(fn, repeat: int) -> tuple[float, object]:
+    """Median CPU seconds of this process over `repeat` calls (less moved by neighbours' load
+    than wall time), and the last result."""
     times, out = [], None
     for _ in range(repeat):
-        t0 = time.perf_counter()
+        t0 = time.process_time()
         out = fn()
-        times.append(time.perf_counter() - t0)
+        times.append(time.process_time() - t0)
     return statistics.median(times), out
 
 
-def bench_cases(folder: Path, repeat: int) -> dict:
-    from assistant.readers import pdf, read_document
+def high_water_mb() -> float:
+    """This process's peak resident set (VmHWM: unlike ru_maxrss, not carried over from the
+    parent that started it)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def bench_cases(folder: Path, repeat: int, prose_pages: int) -> dict:
+    from assistant.readers import read_document
 
     out = {}
     for name in T.CASES:
@@ -125,16 +140,31 @@ def bench_cases(folder: Path, repeat: int) -> dict:
         seconds, x = timed(lambda: read_document(path), repeat)
         out[name] = {"format": x.format, **score(T.CASES[name], rows_of(x))}
         if x.format == "pdf":
-            saved = pdf.find_tables, pdf._rules
-            pdf.find_tables = lambda *a, **k: []  # the same reader with table detection off
-            pdf._rules = lambda *a, **k: []
-            try:
-                plain, _ = timed(lambda: read_document(path), repeat)
-            finally:
-                pdf.find_tables, pdf._rules = saved
-            out[name].update(pages=x.page_count, pages_per_s=round(x.page_count / seconds, 1),
-                             pages_per_s_without_tables=round(x.page_count / plain, 1))
+            out[name].update(pdf_speed(path, x.page_count, seconds, repeat))
+    if prose_pages:  # what looking for tables costs a PDF that has none
+        sys.path.insert(0, str(Path(__file__).parents[1] / "tests"))
+        import fixtures_docs
+
+        path = fixtures_docs.long_pdf(folder / "prose.pdf", prose_pages)
+        seconds, x = timed(lambda: read_document(path), repeat)
+        tables = sum(b.kind == "table" for b in x.blocks)
+        out[f"prose-{prose_pages}"] = {"format": "pdf", "cells": 0, "found": 0, "accuracy": None,
+                                       "table_rows_out": tables, **pdf_speed(path, x.page_count, seconds, repeat)}
     return out
+
+
+def pdf_speed(path: Path, pages: int, seconds: float, repeat: int) -> dict:
+    """Pages per CPU-second, and the same with table finding off (no lines read, no tables)."""
+    from assistant.readers import pdf, read_document
+
+    saved = pdf.find_tables, pdf._rules
+    pdf.find_tables, pdf._rules = (lambda *a, **k: []), (lambda *a, **k: [])
+    try:
+        plain, _ = timed(lambda: read_document(path), repeat)
+    finally:
+        pdf.find_tables, pdf._rules = saved
+    return {"pages": pages, "pages_per_s": round(pages / seconds, 1),
+            "pages_per_s_without_tables": round(pages / plain, 1)}
 
 
 def compare(folder: Path, repeat: int) -> dict:
@@ -180,38 +210,51 @@ def compare(folder: Path, repeat: int) -> dict:
 
 # ---------------------------------------------------------------- the huge table
 
-def huge_child(fmt: str, rows: int, cols: int) -> None:
-    """In a child process: build, then read the huge table; print JSON figures."""
-    from assistant.readers import read_document
+_LIBRARY = {"md": "markdown_it", "html": "trafilatura", "docx": "docx", "pdf": "pypdfium2"}
 
-    folder = Path(tempfile.mkdtemp(prefix="tables-huge-"))
-    path = T.huge(fmt, folder / f"huge.{fmt}", rows, cols)
-    import assistant.readers.base  # noqa: F401  (imports counted in the baseline)
-    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    t0 = time.perf_counter()
+
+def huge_read(path: Path, rows: int, cols: int) -> None:
+    """In a fresh child process: read the huge table made by another; print JSON figures. The
+    baseline is taken after importing the format's reader and library."""
+    import importlib
+
+    from assistant.readers import read_document, reader_for
+
+    fmt = path.suffix.lstrip(".")
+    reader_for(path.suffix)
+    importlib.import_module(_LIBRARY[fmt])
+    before = high_water_mb()
+    t0, c0 = time.perf_counter(), time.process_time()
     x = read_document(path)
-    seconds = time.perf_counter() - t0
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    seconds, cpu = time.perf_counter() - t0, time.process_time() - c0
+    peak = high_water_mb()
     got = rows_of(x)
     names = ["Row"] + [f"Col {c}" for c in range(1, cols)]
-    whole = sum(r == {n: T.huge_cell(i, c) for c, n in enumerate(names)}
-                for i, r in enumerate(got, 1))
+    whole = sum(r == {n: T.huge_cell(i, c) for c, n in enumerate(names)} for i, r in enumerate(got, 1))
     print(json.dumps({"format": fmt, "rows": rows, "cols": cols, "mb": round(path.stat().st_size / 2**20, 1),
-                      "seconds": round(seconds, 2), "peak_rss_mb_before_read": round(before),
+                      "seconds": round(seconds, 2), "cpu_seconds": round(cpu, 2),
+                      "peak_rss_mb_before_read": round(before),
                       "peak_rss_mb": round(peak), "rows_out": len(got), "rows_whole": whole,
                       "pages": x.page_count}))
 
 
 def bench_huge(rows: int, cols: int) -> dict:
+    """Each format's huge table, built in one child process and read in another."""
     out = {}
-    for fmt in ("md", "html", "docx", "pdf"):
-        proc = subprocess.run([sys.executable, "-m", "evals.tables_bench", "--huge-child", fmt,
-                               "--huge-rows", str(rows), "--huge-cols", str(cols)],
-                              capture_output=True, text=True, cwd=Path(__file__).parents[1])
-        if proc.returncode:
-            out[fmt] = {"error": proc.stderr.strip().splitlines()[-1:]}
-        else:
-            out[fmt] = json.loads(proc.stdout.strip().splitlines()[-1])
+    root = Path(__file__).parents[1]
+    with tempfile.TemporaryDirectory(prefix="tables-huge-") as tmp:
+        for fmt in _LIBRARY:
+            path = Path(tmp) / f"huge.{fmt}"
+            code = f"from evals import table_docs as T; T.huge({fmt!r}, {str(path)!r}, {rows}, {cols})"
+            subprocess.run([sys.executable, "-c", code], check=True, cwd=root)
+            proc = subprocess.run([sys.executable, "-m", "evals.tables_bench", "--huge-read", str(path),
+                                   "--huge-rows", str(rows), "--huge-cols", str(cols)],
+                                  capture_output=True, text=True, cwd=root)
+            if proc.returncode:
+                out[fmt] = {"error": proc.stderr.strip().splitlines()[-1:]}
+            else:
+                out[fmt] = json.loads(proc.stdout.strip().splitlines()[-1])
+            path.unlink()
     return out
 
 
@@ -221,8 +264,11 @@ def bench_answers(folder: Path) -> dict:
     from assistant import Assistant
     from assistant.embeddings import LocalEmbedder
 
-    index = Path(tempfile.mkdtemp(prefix="tables-index-"))
-    bot = Assistant.load(corpus=folder, index=index, generator="extractive", embedder=LocalEmbedder())
+    corpus, index = folder / "qa-corpus", folder / "qa-index"
+    corpus.mkdir()
+    for name in T.QA_CASES:
+        shutil.copy(folder / T.CASES[name].file, corpus)
+    bot = Assistant.load(corpus=corpus, index=index, generator="extractive", embedder=LocalEmbedder())
     bot.wait_until_ready()
     rows = []
     try:
@@ -248,21 +294,24 @@ def _has(text: str, value: str) -> bool:
 # ---------------------------------------------------------------- report
 
 def report(r: dict) -> str:
-    lines = ["case                     format    cells  accuracy  pages/s  (no tables)"]
+    lines = ["case                     format    cells  accuracy  pages per CPU-s  (no tables)"]
     for name, c in r["cases"].items():
         speed = f"{c['pages_per_s']:>7}  ({c['pages_per_s_without_tables']})" if "pages_per_s" in c else ""
-        lines.append(f"{name:<24} {c['format']:<9} {c['found']:>3}/{c['cells']:<4} {c['accuracy']:>7}  {speed}")
+        lines.append(f"{name:<24} {c['format']:<9} {c['found']:>3}/{c['cells']:<4} {c['accuracy']!s:>7}"
+                     f"  {speed}")
     for tool, cases in r.get("compare", {}).items():
         lines.append(f"\n{tool}")
         for name, c in cases.items():
-            lines.append(f"  {name:<22} {c['found']:>3}/{c['cells']:<4} {c['accuracy']!s:>7}  {c['pages_per_s']:>7}")
+            lines.append(f"  {name:<22} {c['found']:>3}/{c['cells']:<4} {c['accuracy']!s:>7}"
+                         f"  {c['pages_per_s']:>7}")
     if r.get("huge"):
-        lines.append("\nhuge table   MB   seconds  peak RSS (before read)  rows out  rows whole")
+        lines.append("\nhuge table   MB   seconds (CPU)  peak RSS (before read)  rows out  rows whole")
         for fmt, h in r["huge"].items():
             if "error" in h:
                 lines.append(f"  {fmt:<6} error: {h['error']}")
                 continue
-            lines.append(f"  {fmt:<6} {h['mb']:>5} {h['seconds']:>8}  {h['peak_rss_mb']:>5} MB ({h['peak_rss_mb_before_read']})"
+            lines.append(f"  {fmt:<6} {h['mb']:>5} {h['seconds']:>8} ({h['cpu_seconds']})"
+                         f"  {h['peak_rss_mb']:>5} MB ({h['peak_rss_mb_before_read']})"
                          f"  {h['rows_out']:>8}  {h['rows_whole']:>10}")
     if r.get("answers"):
         a = r["answers"]
@@ -277,28 +326,30 @@ def report(r: dict) -> str:
 def main(argv: list[str] | None = None) -> dict:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--prose-pages", type=int, default=300, help="pages of the prose PDF (0: none)")
     ap.add_argument("--huge-rows", type=int, default=5000)
     ap.add_argument("--huge-cols", type=int, default=20)
     ap.add_argument("--skip-qa", action="store_true")
     ap.add_argument("--skip-huge", action="store_true")
     ap.add_argument("--compare", action="store_true")
     ap.add_argument("--extra", help="a pip --target folder holding pdfplumber / camelot-py")
-    ap.add_argument("--huge-child", help=argparse.SUPPRESS)
+    ap.add_argument("--huge-read", type=Path, help=argparse.SUPPRESS)
     ap.add_argument("--out", type=Path, default=OUT)
     args = ap.parse_args(argv)
-    if args.huge_child:
-        huge_child(args.huge_child, args.huge_rows, args.huge_cols)
+    if args.huge_read:
+        huge_read(args.huge_read, args.huge_rows, args.huge_cols)
         return {}
     if args.extra:
         sys.path.append(args.extra)  # after our own packages: the venv's numpy etc. win
-    folder = Path(tempfile.mkdtemp(prefix="tables-bench-"))
-    result: dict = {"cases": bench_cases(folder, args.repeat)}
-    if args.compare:
-        result["compare"] = compare(folder, args.repeat)
-    if not args.skip_huge:
-        result["huge"] = bench_huge(args.huge_rows, args.huge_cols)
-    if not args.skip_qa:
-        result["answers"] = bench_answers(folder)
+    with tempfile.TemporaryDirectory(prefix="tables-bench-") as tmp:
+        folder = Path(tmp)
+        result: dict = {"cases": bench_cases(folder, args.repeat, args.prose_pages)}
+        if args.compare:
+            result["compare"] = compare(folder, args.repeat)
+        if not args.skip_huge:
+            result["huge"] = bench_huge(args.huge_rows, args.huge_cols)
+        if not args.skip_qa:
+            result["answers"] = bench_answers(folder)
     print(report(result))
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(result, indent=2), encoding="utf-8")

@@ -33,8 +33,10 @@ def test_each_row_names_its_values_by_the_header():
 
 
 def test_empty_cells_ragged_rows_and_cells_beyond_the_header():
-    assert rows([["Plot", "Holder", "Rent"], ["B2", "Kit Lowe", ""], ["B3"], ["C1", "Al Roe", "30", "late"],
-                 ["", "", ""]]) == ["Plot: B2 | Holder: Kit Lowe", "Plot: B3", "Plot: C1 | Holder: Al Roe | Rent: 30 | late"]
+    table = [["Plot", "Holder", "Rent"], ["B2", "Kit Lowe", ""], ["B3"], ["C1", "Al Roe", "30", "late"],
+             ["", "", ""]]
+    assert rows(table) == ["Plot: B2 | Holder: Kit Lowe", "Plot: B3",
+                           "Plot: C1 | Holder: Al Roe | Rent: 30 | late"]
 
 
 @pytest.mark.parametrize("table, header", [
@@ -48,8 +50,10 @@ def test_which_first_rows_are_a_header(table, header):
 
 
 def test_a_spanning_cell_is_written_once_and_two_header_rows_make_paths():
-    grid = [["Region", "Visitors", "Visitors"], ["Region", "2022", "2023"], ["North", "not counted", "not counted"]]
-    assert rows(grid, spans={(0, 2), (2, 2)}) == ["Region: North | Visitors › 2022 / Visitors › 2023: not counted"]
+    grid = [["Region", "Visitors", "Visitors"], ["Region", "2022", "2023"],
+            ["North", "not counted", "not counted"]]
+    assert rows(grid, spans={(0, 2), (2, 2)}) == [
+        "Region: North | Visitors › 2022 / Visitors › 2023: not counted"]
 
 
 def test_a_table_of_one_row_is_written_as_it_is():
@@ -104,7 +108,8 @@ def test_a_table_over_two_pages_keeps_its_header_on_the_second(built, name):
     blocks = [b for b in x.blocks if b.kind == TABLE]
     assert {page_of(x, b.start) for b in blocks} == {1, 2}
     last = x.text[blocks[-1].start:blocks[-1].end]
-    assert last == "Station: Juniper Bay | Month: December | Rain (mm): 57 | Sunshine (h): 193 | Max temp (C): 7.1"
+    assert last == ("Station: Juniper Bay | Month: December | Rain (mm): 57 | Sunshine (h): 193 | "
+                    "Max temp (C): 7.1")
     assert not any(x.text[b.start:b.end].startswith("Station | ") for b in x.blocks)
 
 
@@ -178,7 +183,8 @@ def test_a_ruled_grid_with_a_missing_line_merges_cells():
 
 
 def test_whitespace_columns_with_a_cell_in_two_lines_beside_a_centred_value():
-    lines = [[(60, "Orchard"), (160, "Trees"), (260, "Notes")], [(60, "Hillside"), (160, "420"), (260, "Organic")],
+    lines = [[(60, "Orchard"), (160, "Trees"), (260, "Notes")],
+             [(60, "Hillside"), (160, "420"), (260, "Organic")],
              [(260, "Replanted after")], [(60, "Old Mill"), (160, "150"), (260, "the storm")],
              [(60, "Long Acre"), (160, "505"), (260, "Frost")]]
     ys = [700, 682, 664, 654, 636]
@@ -198,13 +204,15 @@ def test_two_columns_of_prose_and_a_bulleted_list_are_not_tables():
     prose = [p for k, (a, b) in enumerate(zip(left, right))
              for p in (piece(60, 700 - 12 * k, a, width=200), piece(300, 700 - 12 * k, b, width=200))]
     assert PT.find_tables(prose, []) == []
-    narrow = [("were replaced with LED", "concrete piles and repairs"), ("lights and anglers may", "will cost about £180,000"),
+    narrow = [("were replaced with LED", "concrete piles and repairs"),
+              ("lights and anglers may", "will cost about £180,000"),
               ("fish from the end", "and work starts in"), ("of the north pier", "October next year")]
     short = [p for k, (a, b) in enumerate(narrow)  # no line of 5 words: no column of short cells
              for p in (piece(60, 700 - 12 * k, a, width=120), piece(300, 700 - 12 * k, b, width=120))]
     assert PT.find_tables(short, []) == []
     bullets = [p for k in range(4)
-               for p in (piece(60, 700 - 14 * k, "•"), piece(80, 700 - 14 * k, "Wear your badge at all times."))]
+               for p in (piece(60, 700 - 14 * k, "•"),
+                         piece(80, 700 - 14 * k, "Wear your badge at all times."))]
     assert PT.find_tables(bullets, []) == []
 
 
@@ -274,3 +282,13 @@ def test_a_huge_table_comes_out_whole(tmp_path, fmt, n):
     assert len(got) == n
     for i in (1, n // 2, n):
         assert got[i - 1] == {name: T.huge_cell(i, c) for c, name in enumerate(names)}
+
+
+def test_the_cited_page_highlights_a_table_row(built):
+    from assistant import render_page
+
+    x = read_document(built["pdf-two-page"])
+    rows_ = [b for b in x.blocks if b.kind == TABLE]
+    for b in (rows_[0], rows_[-1]):  # the names a row carries are not beside its values on the page
+        image = render_page(built["pdf-two-page"], page_of(x, b.start), x.text[b.start:b.end])
+        assert image.found and len(image.boxes) >= 5  # one box per cell at least

@@ -4,7 +4,9 @@ order by layout rather than drawing order (two columns come out column by column
 into paragraphs, line-end hyphenation undone ("infor-" "mation" -> "information", "well-"
 "known" kept), ligatures and soft hyphens normalised, running headers and footers and page
 numbers kept as "furniture" blocks (never indexed). Larger type than the body, in short
-paragraphs, is a heading (level by size) and gives the section paths. Each page's span of the
+paragraphs, is a heading (level by size) and gives the section paths. Tables (ruled, or in
+columns set apart by space) are found first, by `pdf_tables`, and written one "table" block per
+row, each value named by its column (`tables`). Each page's span of the
 text is in `Extracted.pages`; title, author and date come from the document information.
 
 A PDF with no text on any page (scanned), one that needs a password, and a damaged one each
@@ -53,8 +55,8 @@ def read(raw: bytes, name: str) -> Extracted:
         pdf = _open(raw)
         try:
             pages = [_pieces(pdf, i) for i in range(len(pdf))]
-            rules = [_rules(pdf, i) for i in range(len(pdf))]  # tables: the lines drawn
             info = pdf.get_metadata_dict()
+            rules = [_rules(pdf, i) for i in range(len(pdf))]  # tables (pdf_tables): lines drawn
         finally:
             pdf.close()
     if not any(pages):
@@ -140,8 +142,8 @@ def _clean(text: str) -> str:
 def _layout(pages: list[list[Piece]], rules: list[list[Rule]] | None = None) -> Extracted:
     """Blocks page by page: header furniture, paragraphs, tables and headings, footer furniture."""
     vocabulary = Vocabulary(p.text for page in pages for p in page)
-    tables = [find_tables(pieces, page_rules, vocabulary)  # tables first: their cells are
-              for pieces, page_rules in zip(pages, rules or [[]] * len(pages))]  # not furniture
+    tables = [find_tables(pieces, drawn, vocabulary)  # tables first: their cells are not furniture
+              for pieces, drawn in zip(pages, rules or [[]] * len(pages))]
     pages, everything = [without_tables(pieces, found) for pieces, found in zip(pages, tables)], pages
     keys = furniture_keys(pages)
     by_size: Counter[float] = Counter()
