@@ -10,14 +10,8 @@ Two kinds are found, ruled first:
   columns is written once, one spanning rows in each of its rows). A piece belongs to the cell
   holding its centre, so a cell's text may run over several lines (they are joined, line-end
   hyphens undone).
-- Whitespace-aligned: consecutive lines whose pieces, cut at gaps wider than CELL_GAP font
-  sizes, stay in the same columns (no cell reaches across a blank strip between two columns),
-  with at least MIN_ROWS lines of two cells or more, one column of short cells (SHORT_WORDS
-  words on average: names, figures) and no column of bullets (a list). Lines of running text
-  (every cell PROSE_WORDS words or more: two columns of a page side by side) end a table and
-  never start one, nor does the line right under one. Rows: a line with text in the first
-  column starts a row; a line without (a cell's second line) joins the nearer row above or
-  below it, so a cell set in two lines beside a value centred on them stays one row.
+- Whitespace-aligned (`pdf_columns`), among the pieces no grid took: lines whose cells stay
+  in the same columns.
 
 A table is written where it stands in reading order: after the last paragraph above it that
 shares its horizontal extent, before the next one that starts below it (`interleave`). A table
@@ -26,44 +20,41 @@ continues it: it is given that table's header when it has none of its own (`carr
 header repeated on the new page is taken as its header and, like every header row, not written
 on its own.
 
-Why our own geometry. `python -m evals.tables_bench --compare` on its ten PDF tables (ruled,
+Why our own geometry. `python -m evals.tables_bench --compare` on its eight PDF tables (ruled,
 unruled, a multi-line cell, a table across a two-column page, two-page tables with and without
 the header repeated, and three laid out by reportlab's own Table: full grid, rules under the
-header only, shaded rows without lines), cells found under their column's name, of 928:
+header and at the ends only, shaded rows without lines); cells found under their column's name,
+of 883, and pages per CPU-second (reading included, 2 shared cores):
 
-    ours (pdf_tables)             928  all ten; 60-300 pages per CPU-second (reading included)
-    pdfplumber 0.11 lines         503  ruled grids only (4 of 10)
-    pdfplumber 0.11 text          ...  FIGURES
-    camelot-py 2.0 lattice        503  ruled grids only; 1-3 pages per second
-    camelot-py 2.0 stream         ...  FIGURES
+    ours (pdf_tables)           883 (1.00)   58-266 (the same reader without tables: 80-339)
+    camelot-py 2.0 stream       882 (0.999)  3.5-8
+    pdfplumber 0.11 text        583 (0.66)   10-65
+    pdfplumber 0.11 lines       413 (0.47)   the three full grids only
+    camelot-py 2.0 lattice      413 (0.47)   the three full grids only
 
-Measured generously to them: their header row is looked for among their rows, a paragraph they
-took into the table is dropped, and a page without the header continues the last table. The
-geometry here was written against the first seven of these tables (the three of reportlab's
-Table came after and passed unchanged), so the comparison flatters it; on the 53 pages of two
-real PDFs on this machine (a TeX manual and a DocBook spec, no tables) it found no table.
-camelot's stream mode is the only tool that finds the unruled tables, at 20-100 times the time
-and with opencv, pandas and ghostscript-free pdfium rendering behind it (~400 MB installed);
-pdfplumber finds only ruled grids reliably. Neither earns a dependency.
+Measured generously to them: their header row is looked for among their rows (a paragraph
+they took into the table is dropped), and a page without it continues the last table. The
+geometry here was written against the first five of these tables; reportlab's three came after
+and passed unchanged, but the comparison still flatters it. On the 53 pages of two real PDFs
+on this machine (a TeX manual, a DocBook spec; no tables) it found none, and a 300-page PDF of
+prose reads as fast with table finding as without (137 and 141 pages per CPU-second). camelot's
+stream mode matches it at 20-40 times the CPU time, with opencv, pandas and their kin behind it
+(~400 MB installed with pdfplumber); pdfplumber finds only full grids reliably. Neither earns a
+dependency.
 """
 
 from __future__ import annotations
 
 import bisect
+import functools
 from dataclasses import dataclass, replace
-from statistics import median
 from typing import NamedTuple
 
-from .layout import Piece, Vocabulary, is_list_item, join_lines, merge_line
+from .layout import Piece, Vocabulary
+from .pdf_columns import aligned_tables, cell_text
 from .tables import Grid, make_grid
 
 TOL = 2.0  # points: lines this close are one line; a line reaches this far past its ends
-CELL_GAP = 0.8  # font sizes of blank between two cells of a line (a word space is ~0.3)
-ROW_GAP = 3.0  # font sizes of blank that end a whitespace-aligned table
-JOIN_GAP = 0.8  # font sizes: a line this close to the row above or below may belong to it
-MIN_ROWS = 3  # lines with two cells or more that a whitespace-aligned table needs
-PROSE_WORDS = 5  # a line whose every cell has this many words is running text
-SHORT_WORDS = 2.5  # a table has a column of cells this short on average (layout.COLUMN_WORDS)
 
 
 class Rule(NamedTuple):
@@ -95,7 +86,8 @@ def find_tables(pieces: list[Piece], rules: list[Rule] = (),
     tables = _ruled(pieces, rules, vocabulary)
     taken = {i for t in tables for i in t.used}
     rest = [i for i in range(len(pieces)) if i not in taken]
-    tables += _aligned(pieces, rest, vocabulary)
+    tables += [PageTable(*box, make_grid(cells), used)
+               for box, cells, used in aligned_tables(pieces, rest, vocabulary)]
     return sorted(tables, key=lambda t: -t.y1)
 
 
@@ -175,13 +167,7 @@ def _joined(rules: list[Rule], across: bool) -> list[Rule]:
 def _touching(across: list[Rule], down: list[Rule]) -> list[tuple[list[Rule], list[Rule]]]:
     """Groups of horizontal and vertical lines that touch one another (one group per grid)."""
     parent = list(range(len(across) + len(down)))
-
-    def root(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
+    root = functools.partial(_root, parent)
     for i, h in enumerate(across):
         y = (h.y0 + h.y1) / 2
         for j, v in enumerate(down):
@@ -194,6 +180,14 @@ def _touching(across: list[Rule], down: list[Rule]) -> list[tuple[list[Rule], li
     for j, v in enumerate(down):
         groups.setdefault(root(len(across) + j), ([], []))[1].append(v)
     return [g for g in groups.values() if g[0] and g[1]]
+
+
+def _root(parent: list[int], i: int) -> int:
+    """Union-find: the representative of i's group (halving the path on the way)."""
+    while parent[i] != i:
+        parent[i] = parent[parent[i]]
+        i = parent[i]
+    return i
 
 
 def _positions(values: list[float]) -> list[float]:
@@ -225,7 +219,7 @@ def _grid_table(pieces, free: set[int], across: list[Rule], down: list[Rule],
         c = min(bisect.bisect_left(xs, cx, 1, cols) - 1, cols - 1)
         r = min(bisect.bisect_left(down_ys, -cy, 1, rows) - 1, rows - 1)
         held.setdefault(region[r * cols + c], []).append(i)
-    texts = {k: _cell_text([pieces[i] for i in v], vocabulary) for k, v in held.items()}
+    texts = {k: cell_text([pieces[i] for i in v], vocabulary) for k, v in held.items()}
     cells = [[texts.get(region[r * cols + c], "") for c in range(cols)] for r in range(rows)]
     spans = {(r, c) for r in range(rows) for c in range(1, cols)
              if region[r * cols + c] == region[r * cols + c - 1]}
@@ -244,13 +238,7 @@ def _regions(rows: int, cols: int, ys, xs, across: list[Rule], down: list[Rule])
     """For each cell (row-major), the id of the merged region it belongs to: neighbouring cells
     with no line drawn between them are one region."""
     parent = list(range(rows * cols))
-
-    def root(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
+    root = functools.partial(_root, parent)
     at_x = {c: [(v.y0, v.y1) for v in down if abs((v.x0 + v.x1) / 2 - xs[c]) <= TOL]
             for c in range(1, cols)}
     at_y = {r: [(h.x0, h.x1) for h in across if abs((h.y0 + h.y1) / 2 - ys[r]) <= TOL]
@@ -264,189 +252,6 @@ def _regions(rows: int, cols: int, ys, xs, across: list[Rule], down: list[Rule])
             if r and not any(a <= mid_x <= b for a, b in at_y[r]):
                 parent[root(r * cols + c)] = root((r - 1) * cols + c)
     return [root(i) for i in range(rows * cols)]
-
-
-def _cell_text(pieces: list[Piece], vocabulary: Vocabulary) -> str:
-    """A cell's pieces as text: lines top to bottom, each left to right, joined."""
-    lines: list[list[Piece]] = []
-    for p in sorted(pieces, key=lambda p: -(p.y0 + p.y1) / 2):
-        if lines and min(q.y0 for q in lines[-1]) <= (p.y0 + p.y1) / 2:
-            lines[-1].append(p)
-        else:
-            lines.append([p])
-    texts = [merge_line(sorted(line, key=lambda p: p.x0)).text for line in lines]
-    return join_lines(texts, vocabulary) if texts else ""
-
-
-# ---------------------------------------------------------------- whitespace-aligned tables
-
-class _Chunk(NamedTuple):
-    x0: float
-    x1: float
-    y0: float
-    y1: float
-    ids: tuple[int, ...]
-    words: int
-
-
-def _aligned(pieces: list[Piece], ids: list[int], vocabulary: Vocabulary) -> list[PageTable]:
-    if not ids:
-        return []
-    size = median(pieces[i].size for i in ids)
-    lines = _chunked_lines(pieces, ids, size)
-    tables, at = [], 0
-    while at < len(lines):
-        run = _run(lines, at, size)
-        table = _aligned_table(pieces, run, size, vocabulary) if run else None
-        if table is None:
-            at += 1
-            continue
-        tables.append(table)
-        at += len(run)
-    return tables
-
-
-def _chunked_lines(pieces: list[Piece], ids: list[int], size: float) -> list[list[_Chunk]]:
-    """The pieces as lines top to bottom, each cut into chunks at gaps wider than CELL_GAP."""
-    lines: list[list[int]] = []
-    low = 0.0
-    for i in sorted(ids, key=lambda i: -(pieces[i].y0 + pieces[i].y1) / 2):
-        p = pieces[i]
-        if lines and low <= (p.y0 + p.y1) / 2:
-            lines[-1].append(i)
-            low = min(low, p.y0)
-        else:
-            lines.append([i])
-            low = p.y0
-    out = []
-    for line in lines:
-        groups: list[list[int]] = []
-        for i in sorted(line, key=lambda i: pieces[i].x0):
-            if groups and pieces[i].x0 - max(pieces[j].x1 for j in groups[-1]) < CELL_GAP * size:
-                groups[-1].append(i)
-            else:
-                groups.append([i])
-        out.append([_Chunk(min(pieces[j].x0 for j in g), max(pieces[j].x1 for j in g),
-                           min(pieces[j].y0 for j in g), max(pieces[j].y1 for j in g), tuple(g),
-                           sum(len(pieces[j].text.split()) for j in g)) for g in groups])
-    return out
-
-
-def _is_prose(line: list[_Chunk]) -> bool:
-    return all(c.words >= PROSE_WORDS for c in line)
-
-
-def _run(lines: list[list[_Chunk]], at: int, size: float) -> list[list[_Chunk]]:
-    """The longest run of lines from `at` whose chunks stay in their columns; [] when line
-    `at` cannot start a table."""
-    first = lines[at]
-    if len(first) < 2 or _is_prose(first):
-        return []
-    columns = [[c.x0, c.x1] for c in first]
-    if at and _is_prose(lines[at - 1]) and _fits(lines[at - 1], [list(c) for c in columns]):
-        gap = min(c.y0 for c in lines[at - 1]) - max(c.y1 for c in first)
-        if gap <= JOIN_GAP * size:
-            return []  # the last lines of paragraphs set side by side
-    run = [first]
-    for line in lines[at + 1:]:
-        gap = min(c.y0 for c in run[-1]) - max(c.y1 for c in line)
-        if gap > ROW_GAP * size or _is_prose(line) or not _fits(line, columns):
-            break
-        run.append(line)
-    while len(run) > 1 and len(run[-1]) == 1:  # a short line after the table, or a cell's end
-        gap = min(c.y0 for c in run[-2]) - max(c.y1 for c in run[-1])
-        if gap <= JOIN_GAP * size:
-            break
-        run.pop()
-    return run
-
-
-def _fits(line: list[_Chunk], columns: list[list[float]]) -> bool:
-    """Whether every chunk lies in one column (a line of one chunk: in an existing column);
-    widens the columns to take the line when it fits."""
-    placed = []
-    for c in line:
-        hit = [k for k, (x0, x1) in enumerate(columns) if c.x0 < x1 and c.x1 > x0]
-        if len(hit) > 1 or (not hit and len(line) == 1):
-            return False
-        placed.append((hit[0] if hit else None, c))
-    trial = [list(col) for col in columns]
-    for k, c in placed:
-        if k is None:
-            trial.append([c.x0, c.x1])
-        else:
-            trial[k] = [min(trial[k][0], c.x0), max(trial[k][1], c.x1)]
-    trial.sort()
-    if any(a[1] > b[0] for a, b in zip(trial, trial[1:])):
-        return False
-    columns[:] = trial
-    return True
-
-
-def _aligned_table(pieces, run: list[list[_Chunk]], size: float,
-                   vocabulary: Vocabulary) -> PageTable | None:
-    if sum(1 for line in run if len(line) >= 2) < MIN_ROWS:
-        return None
-    columns = _union([(c.x0, c.x1) for line in run for c in line])
-    if len(columns) < 2:
-        return None
-    placed = [[(_column_of(c, columns), c) for c in line] for line in run]
-    by_column: list[list[_Chunk]] = [[] for _ in columns]
-    for line in placed:
-        for k, c in line:
-            by_column[k].append(c)
-    if not any(col and sum(c.words for c in col) <= SHORT_WORDS * len(col) for col in by_column):
-        return None  # no column of short cells (names, figures): columns of a page, not a table
-    if all(is_list_item(pieces[c.ids[0]].text + " ") for c in by_column[0]):
-        return None  # bullets or item numbers and their text: a list
-    cells = []
-    for row in _rows(placed, size):
-        held: list[list[Piece]] = [[] for _ in columns]
-        for k, c in row:
-            held[k].extend(pieces[i] for i in c.ids)
-        cells.append([_cell_text(p, vocabulary) for p in held])
-    used = frozenset(i for line in run for c in line for i in c.ids)
-    chunks = [c for line in run for c in line]
-    return PageTable(min(c.x0 for c in chunks), min(c.y0 for c in chunks),
-                     max(c.x1 for c in chunks), max(c.y1 for c in chunks), make_grid(cells), used)
-
-
-def _union(spans: list[tuple[float, float]]) -> list[tuple[float, float]]:
-    out: list[list[float]] = []
-    for x0, x1 in sorted(spans):
-        if out and x0 < out[-1][1]:
-            out[-1][1] = max(out[-1][1], x1)
-        else:
-            out.append([x0, x1])
-    return [(a, b) for a, b in out]
-
-
-def _column_of(chunk: _Chunk, columns: list[tuple[float, float]]) -> int:
-    return next(k for k, (x0, x1) in enumerate(columns)
-                if chunk.x0 >= x0 - 0.01 and chunk.x1 <= x1 + 0.01)
-
-
-def _rows(run: list[list[tuple[int, _Chunk]]], size: float) -> list[list[tuple[int, _Chunk]]]:
-    """The run's lines grouped into rows (module docstring): a line with a first-column cell
-    starts one, unless it is only that cell set close under the line above (a wrapped first
-    cell); a line without one joins the nearer neighbouring line's row."""
-    def gap(a: int, b: int) -> float:  # blank between line a and the line b below it
-        return min(c.y0 for _, c in run[a]) - max(c.y1 for _, c in run[b])
-
-    keyed = [any(k == 0 for k, _ in line) for line in run]
-    owner = list(range(len(run)))
-    for j in range(1, len(run)):
-        above = gap(j - 1, j)
-        below = gap(j, j + 1) if j + 1 < len(run) else float("inf")
-        if keyed[j]:
-            if len(run[j]) == 1 and above <= JOIN_GAP * size:
-                owner[j] = owner[j - 1]
-        elif min(above, below) <= JOIN_GAP * size or len(run[j]) == 1:
-            owner[j] = owner[j + 1] if below < above and keyed[j + 1] else owner[j - 1]
-    rows: dict[int, list[tuple[int, _Chunk]]] = {}
-    for j, line in enumerate(run):
-        rows.setdefault(owner[j], []).extend(line)
-    return [rows[k] for k in sorted(rows)]
 
 
 # ---------------------------------------------------------------- PDFium
