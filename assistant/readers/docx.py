@@ -8,9 +8,8 @@ second names them). A cell spanning columns (w:gridSpan) is written once; one sp
 (w:vMerge) is repeated in every row it spans, so each row stands alone; a table inside a cell
 is written after its row, as a table of its own. The table XML is walked directly rather than
 through python-docx's `row.cells`, which looks merged cells up again for every cell and is
-quadratic in a long table. Page headers and footers,
-comments and text boxes are not body text and are left out. Title, author and created date come
-from the core properties.
+quadratic in a long table. Page headers and footers, comments and text boxes are not body text
+and are left out. Title, author and created date come from the core properties.
 
 A password-protected .docx is an OLE container, not a zip: it gets its own message."""
 

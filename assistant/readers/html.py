@@ -8,8 +8,8 @@ when it reads as names. trafilatura pads a cell spanning columns with empty cell
 head in a header row) and a cell spanning rows with empty cells below it; a header row with such
 padding over a row of names is a two-level header ("Revenue › 2023"). A <caption> (trafilatura's
 one-cell head row) is a body block before the rows; a table nested in a cell comes after its
-table, as a table of its own. Title, author and date come from the page's metadata (og:/article: meta tags,
-<title>, JSON-LD); the date only from markup, never guessed from the text.
+table, as a table of its own. Title, author and date come from the page's metadata (og:/article:
+meta tags, <title>, JSON-LD); the date only from markup, never guessed from the text.
 
 Why trafilatura. Measured on the 181 real news and blog pages of the article-extraction
 benchmark (scrapinghub/article-extraction-benchmark, MIT; its 4-gram shingle scoring against
@@ -100,6 +100,8 @@ def _table(element, out: TextBuilder) -> None:
     if rows and _is_caption(rows[0]):
         out.add(clean_inline(_text(rows[0][0])), BODY)
         rows = rows[1:]
+    if not rows:
+        return
     texts = [[clean_inline(_text(c)) for c in row] for row in rows]
     heads = 0
     while heads < len(rows) and any(c.get("role") == "head" for c in rows[heads]):

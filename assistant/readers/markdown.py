@@ -116,7 +116,6 @@ def _rstrip_end(text: str, end: int) -> int:
     return len(text[:end].rstrip())
 
 
-
 # ---------------------------------------------------------------- table rows
 
 _DELIMITER_ROW = re.compile(r"^\|?\s*:?-+:?\s*(?:\|\s*:?-+:?\s*)*\|?$")
