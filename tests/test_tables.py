@@ -155,7 +155,7 @@ def test_html_caption_unmarked_header_and_figures(tmp_path):
     <table><caption>Piers and lengths</caption><tr><td>Pier</td><td>Length (m)</td></tr>
     <tr><td>North</td><td>120</td></tr><tr><td>South</td><td>95</td></tr></table>
     <table><tr><td>2021</td><td>14.5</td></tr><tr><td>2022</td><td>15.0</td></tr></table>
-    <table><caption>A table with nothing in it</caption><tr><td></td></tr></table>
+    <table><caption>A table with nothing in it</caption><tr><td></td><td></td></tr></table>
     </article></body></html>""", encoding="utf-8")
     x = read_document(page)
     body = [x.text[b.start:b.end] for b in x.blocks if b.kind == "body"]
