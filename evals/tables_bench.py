@@ -41,6 +41,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from evals import huge_table as H
 from evals import table_docs as T
 
 RESULTS = Path(__file__).with_name("results")
@@ -230,7 +231,7 @@ def huge_read(path: Path, rows: int, cols: int) -> None:
     peak = high_water_mb()
     got = rows_of(x)
     names = ["Row"] + [f"Col {c}" for c in range(1, cols)]
-    whole = sum(r == {n: T.huge_cell(i, c) for c, n in enumerate(names)} for i, r in enumerate(got, 1))
+    whole = sum(r == {n: H.huge_cell(i, c) for c, n in enumerate(names)} for i, r in enumerate(got, 1))
     print(json.dumps({"format": fmt, "rows": rows, "cols": cols, "mb": round(path.stat().st_size / 2**20, 1),
                       "seconds": round(seconds, 2), "cpu_seconds": round(cpu, 2),
                       "peak_rss_mb_before_read": round(before),
@@ -245,7 +246,7 @@ def bench_huge(rows: int, cols: int) -> dict:
     with tempfile.TemporaryDirectory(prefix="tables-huge-") as tmp:
         for fmt in _LIBRARY:
             path = Path(tmp) / f"huge.{fmt}"
-            code = f"from evals import table_docs as T; T.huge({fmt!r}, {str(path)!r}, {rows}, {cols})"
+            code = f"from evals import huge_table as H; H.huge({fmt!r}, {str(path)!r}, {rows}, {cols})"
             subprocess.run([sys.executable, "-c", code], check=True, cwd=root)
             proc = subprocess.run([sys.executable, "-m", "evals.tables_bench", "--huge-read", str(path),
                                    "--huge-rows", str(rows), "--huge-cols", str(cols)],

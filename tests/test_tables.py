@@ -13,6 +13,7 @@ from assistant.readers import pdf_tables as PT
 from assistant.readers.layout import Piece
 from assistant.readers.tables import make_grid, row_texts
 from assistant.text import split_sentences
+from evals import huge_table as H
 from evals import table_docs as T
 from evals.tables_bench import rows_of, score
 
@@ -278,12 +279,12 @@ def test_the_quote_of_a_cells_answer_shows_its_header(built, tmp_path, fake_embe
 def test_a_huge_table_comes_out_whole(tmp_path, fmt, n):
     """5,000 rows x 20 columns of Word: a reader that looks merged cells up again per cell
     (python-docx's row.cells) would not finish; every row comes out whole with its header."""
-    x = read_document(T.huge(fmt, tmp_path / f"huge.{fmt}", n, 20))
+    x = read_document(H.huge(fmt, tmp_path / f"huge.{fmt}", n, 20))
     got = rows_of(x)
     names = ["Row"] + [f"Col {c}" for c in range(1, 20)]
     assert len(got) == n
     for i in (1, n // 2, n):
-        assert got[i - 1] == {name: T.huge_cell(i, c) for c, name in enumerate(names)}
+        assert got[i - 1] == {name: H.huge_cell(i, c) for c, name in enumerate(names)}
 
 
 def test_the_cited_page_highlights_a_table_row(built):
