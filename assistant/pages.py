@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import functools
 import io
+import re
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -160,10 +161,17 @@ def _quote_boxes(textpage, quote: str) -> list[Box]:
             letters.append(x)
             index.append(i)
     found = _locate("".join(letters), _letters(quote))
+    if found is None and TABLE_NAME.search(quote):  # a table row: its values, as on the page
+        found = _locate("".join(letters), _letters(TABLE_NAME.sub(" ", quote)))
     if found is None:
         return []
     first, last = index[found[0]], index[found[1] - 1]
     return [textpage.get_rect(k) for k in range(textpage.count_rects(first, last - first + 1))]
+
+
+# The column names a table row's text carries ("Year: 2023 | Revenue: 18.4", readers/tables.py)
+# are not on the page beside each value.
+TABLE_NAME = re.compile(r"(?:^|(?<= \| ))[^|]*?: ")
 
 
 def _letters(text: str) -> str:

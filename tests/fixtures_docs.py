@@ -346,7 +346,7 @@ HTML_PAGES: dict[str, dict] = {
                  "On Saturdays the central library closes at 4pm and the branch libraries close at 1pm.",
                  "All libraries are closed on Sundays.",
                  "The central library opens on the first Sunday of each month for the book swap, from 10am to noon.",
-                 "Eastgate branch | 9am to 1pm"],
+                 "Library: Eastgate branch | Saturday: 9am to 1pm"],
         "headings": ["Opening hours", "Weekend hours", "Sunday events"],
         "furniture": ["Search the catalogue", "Events for children", "Log in to your account",
                       "Renew your books online", "Quick links", "Town Hall, Riverton",

@@ -1,9 +1,15 @@
 """Word (.docx) with python-docx (MIT): the body's paragraphs and tables in document order.
 Paragraphs styled "Title" or "Heading n" (or a style based on one) are headings and make the
 section paths; list paragraphs (a "List…" style or numbering) are "list" blocks; each table row
-is one "table" block, its cells joined by " | " (a merged cell once). Page headers and footers,
-comments and text boxes are not body text and are left out. Title, author and created date come
-from the core properties.
+is one "table" block that names its values by the table's header (`tables`: "Year: 2023 |
+Revenue: 18.4"). The header is the rows marked "repeat as header row" (w:tblHeader), else the
+first row when it reads as names (two rows when the first has cells spanning columns and the
+second names them). A cell spanning columns (w:gridSpan) is written once; one spanning rows
+(w:vMerge) is repeated in every row it spans, so each row stands alone; a table inside a cell
+is written after its row, as a table of its own. The table XML is walked directly rather than
+through python-docx's `row.cells`, which looks merged cells up again for every cell and is
+quadratic in a long table. Page headers and footers, comments and text boxes are not body text
+and are left out. Title, author and created date come from the core properties.
 
 A password-protected .docx is an OLE container, not a zip: it gets its own message."""
 
@@ -15,6 +21,7 @@ import zipfile
 
 from .base import (BODY, HEADING, LIST, TABLE, Extracted, ReadError, TextBuilder, clean_inline,
                    iso_date, meta_text)
+from .tables import make_grid, row_texts
 
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # encrypted Office files and legacy .doc
 _HEADING_STYLE = re.compile(r"^heading\s*([1-9])$", re.I)
@@ -25,7 +32,7 @@ def read(raw: bytes, name: str) -> Extracted:
     out = TextBuilder()
     for item in document.iter_inner_content():
         if hasattr(item, "rows"):
-            _table(out, item)
+            _table(out, item._tbl)
         else:
             _paragraph(out, item)
     if not out.blocks:
@@ -80,13 +87,94 @@ def _is_list(paragraph) -> bool:
     return name.lower().startswith("list") or (ppr is not None and ppr.numPr is not None)
 
 
-def _table(out: TextBuilder, table) -> None:
-    for row in table.rows:
-        cells, previous = [], None
-        for cell in row.cells:
-            if cell._tc is previous:  # a horizontally merged cell repeats
-                continue
-            previous = cell._tc
-            cells.append(clean_inline(cell.text))
-        if any(cells):
-            out.add(" | ".join(cells), TABLE)
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def _table(out: TextBuilder, tbl) -> None:
+    """One table's rows as table blocks, each table nested in a cell after its row."""
+    rows, spans, nested, marked = _cells(tbl)
+    grid = make_grid(rows, header_rows=marked or None, spans=spans)
+    written = set()
+    for i, text in row_texts(grid):
+        out.add(text, TABLE)
+        written.add(i)
+        for inner in nested.get(i, ()):
+            _table(out, inner)
+    for i in sorted(set(nested) - written):  # nested in a header row or an empty row
+        for inner in nested[i]:
+            _table(out, inner)
+
+
+def _cells(tbl):
+    """(rows of cell texts, spanned positions, nested tables by row, leading header rows)."""
+    rows: list[list[str]] = []
+    spans: set[tuple[int, int]] = set()
+    nested: dict[int, list] = {}
+    above: dict[int, str] = {}  # column -> text of the vertically merged cell that started there
+    marked, in_header = 0, True
+    for r, tr in enumerate(tbl.iterchildren(f"{_W}tr")):
+        in_header = in_header and _on(tr.find(f"{_W}trPr/{_W}tblHeader"))
+        marked += in_header
+        row: list[str] = [""] * _int(tr.find(f"{_W}trPr/{_W}gridBefore"), 0)
+        for tc in tr.iter(f"{_W}tc"):
+            if next(tc.iterancestors(f"{_W}tbl")) is not tbl:
+                continue  # a cell of a nested table
+            col, span, merge = len(row), _int(tc.find(f"{_W}tcPr/{_W}gridSpan"), 1), _vmerge(tc)
+            text = above.get(col, "") if merge == "continue" else _cell_text(tc)
+            if merge == "restart":
+                above[col] = text
+            elif merge is None:
+                above.pop(col, None)
+            row.append(text)
+            for extra in range(1, span):
+                row.append(text)
+                spans.add((r, col + extra))
+            nested.setdefault(r, []).extend(tc.iterchildren(f"{_W}tbl"))
+        rows.append(row)
+    return rows, spans, {r: t for r, t in nested.items() if t}, marked
+
+
+def _cell_text(tc) -> str:
+    """A cell's paragraphs (content controls included), nested tables left out."""
+    paragraphs = [p for p in tc.iter(f"{_W}p")
+                  if next(p.iterancestors(f"{_W}tc", f"{_W}tbl")) is tc]
+    return " ".join(clean_inline(_paragraph_text(p)) for p in paragraphs).strip()
+
+
+_RUN_TEXT = {f"{_W}t": None, f"{_W}tab": " ", f"{_W}br": " ", f"{_W}cr": " ",
+             f"{_W}noBreakHyphen": "-"}
+
+
+def _paragraph_text(p) -> str:
+    """A paragraph's text as python-docx's Paragraph.text gives it (its runs, in hyperlinks and
+    tracked insertions too, but not in text boxes), without its per-paragraph XPath, which
+    is most of the time of a long table."""
+    parts = []
+    for run in p.iter(f"{_W}r"):
+        if next(run.iterancestors(f"{_W}p")) is not p:
+            continue  # a run of a paragraph inside a text box
+        for child in run:
+            if child.tag in _RUN_TEXT:
+                parts.append(child.text or "" if _RUN_TEXT[child.tag] is None else _RUN_TEXT[child.tag])
+    return "".join(parts)
+
+
+def _vmerge(tc) -> str | None:
+    """"restart", "continue" or None for a cell's vertical merge (w:vMerge without a value
+    continues the merge above)."""
+    element = tc.find(f"{_W}tcPr/{_W}vMerge")
+    if element is None:
+        return None
+    return "restart" if element.get(f"{_W}val") == "restart" else "continue"
+
+
+def _int(element, default: int) -> int:
+    try:
+        return max(int(element.get(f"{_W}val")), 0) if element is not None else default
+    except (TypeError, ValueError):
+        return default
+
+
+def _on(element) -> bool:
+    """A WordprocessingML on/off property: present and not val="false"/"0"/"off"."""
+    return element is not None and element.get(f"{_W}val", "true").lower() not in ("false", "0", "off")

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import re
 
-from .base import (BODY, FURNITURE, HEADING, LIST, TABLE, Block, Extracted, Sections, iso_date,
-                   meta_text)
+from .base import (BODY, FURNITURE, HEADING, LIST, SECTION_SEP, TABLE, Block, Extracted, Sections,
+                   iso_date, meta_text)
 from .text import decode_text, line_blocks
 
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?\r?\n)(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.S)
@@ -33,7 +33,8 @@ def read(raw: bytes, name: str) -> Extracted:
             if title is None and block.level == 1:
                 title = heading
     blocks = _fill_gaps(text, blocks)
-    return Extracted(text=text, blocks=tuple(blocks), sections=tuple(sections.items),
+    items = _with_table_headers(text, blocks, sections.items)
+    return Extracted(text=text, blocks=tuple(blocks), sections=tuple(items),
                      title=meta_text(title), date=iso_date(meta.get("date")),
                      author=meta_text(meta.get("author")), format="markdown", encoding=encoding)
 
@@ -114,3 +115,50 @@ def _fill_gaps(text: str, blocks: list[Block]) -> list[Block]:
 def _rstrip_end(text: str, end: int) -> int:
     return len(text[:end].rstrip())
 
+
+# ---------------------------------------------------------------- table rows
+
+_DELIMITER_ROW = re.compile(r"^\|?\s*:?-+:?\s*(?:\|\s*:?-+:?\s*)*\|?$")
+_PIPE = re.compile(r"(?<!\\)\|")
+_MARKUP = re.compile(r"[*_`]+")
+
+
+def _with_table_headers(text: str, blocks: list[Block], items: list[tuple[int, str]]):
+    """The heading paths, plus, for each table, its header line as the section of its data
+    rows (from the first row's start to the last row's end)."""
+    extra: list[tuple[int, str]] = []
+    i = 0
+    while i + 2 < len(blocks):
+        head, rule = blocks[i], blocks[i + 1]
+        if not (head.kind == TABLE and rule.kind == FURNITURE
+                and _DELIMITER_ROW.match(text[rule.start:rule.end])):
+            i += 1
+            continue
+        j = i + 2
+        while j < len(blocks) and blocks[j].kind == TABLE:
+            j += 1
+        if j > i + 2:
+            before = _path_at(items, head.start)
+            header = " | ".join(_header_cells(text[head.start:head.end]))
+            extra.append((blocks[i + 2].start, f"{before}{SECTION_SEP}{header}" if before else header))
+            extra.append((blocks[j - 1].end, before))
+        i = j
+    return sorted(items + extra, key=lambda item: item[0]) if extra else items
+
+
+def _header_cells(line: str) -> list[str]:
+    """A pipe table's header line as cell names, markup and escapes left out."""
+    line = line.strip()
+    line = line[1:] if line.startswith("|") else line
+    line = line[:-1] if line.endswith("|") and not line.endswith("\\|") else line
+    cells = (" ".join(_MARKUP.sub("", c).replace("\\|", "|").split()) for c in _PIPE.split(line))
+    return [c for c in cells if c]
+
+
+def _path_at(items: list[tuple[int, str]], offset: int) -> str:
+    path = ""
+    for start, value in items:
+        if start > offset:
+            break
+        path = value
+    return path

@@ -4,7 +4,9 @@ order by layout rather than drawing order (two columns come out column by column
 into paragraphs, line-end hyphenation undone ("infor-" "mation" -> "information", "well-"
 "known" kept), ligatures and soft hyphens normalised, running headers and footers and page
 numbers kept as "furniture" blocks (never indexed). Larger type than the body, in short
-paragraphs, is a heading (level by size) and gives the section paths. Each page's span of the
+paragraphs, is a heading (level by size) and gives the section paths. Tables (ruled, or in
+columns set apart by space) are found first, by `pdf_tables`, and written one "table" block per
+row, each value named by its column (`tables`). Each page's span of the
 text is in `Extracted.pages`; title, author and date come from the document information.
 
 A PDF with no text on any page (scanned), one that needs a password, and a damaged one each
@@ -35,6 +37,9 @@ from .base import (BODY, FURNITURE, HEADING, LIST, Extracted, ReadError, TextBui
                    iso_date, meta_text)
 from .layout import (Piece, Vocabulary, edge_pieces, furniture_key, furniture_keys, heading_levels,
                      is_list_item, join_lines, paragraphs, reading_order)
+from .pdf_tables import (PageTable, Rule, carry_header, find_tables, interleave, page_rules,
+                         without_tables)
+from .tables import add_grid
 
 NO_TEXT = "PDF has no text layer (scanned?); OCR is not available; skipped"
 ENCRYPTED = "encrypted PDF (password required); skipped"
@@ -51,11 +56,12 @@ def read(raw: bytes, name: str) -> Extracted:
         try:
             pages = [_pieces(pdf, i) for i in range(len(pdf))]
             info = pdf.get_metadata_dict()
+            rules = [_rules(pdf, i) for i in range(len(pdf))]  # tables (pdf_tables): lines drawn
         finally:
             pdf.close()
     if not any(pages):
         raise ReadError(NO_TEXT)
-    extracted = _layout(pages)
+    extracted = _layout(pages, rules)
     title = meta_text(info.get("Title")) or _first_heading(extracted)
     return Extracted(text=extracted.text, blocks=extracted.blocks, pages=extracted.pages,
                      sections=extracted.sections, title=title, author=meta_text(info.get("Author")),
@@ -110,6 +116,20 @@ def _pieces(pdf, index: int) -> list[Piece]:
         page.close()
 
 
+def _rules(pdf, index: int) -> list[Rule]:
+    """The straight lines drawn on page `index` (table rules); none from a page PDFium fails on."""
+    import pypdfium2 as pdfium
+
+    try:
+        page = pdf[index]
+    except pdfium.PdfiumError:
+        return []
+    try:
+        return page_rules(page)
+    finally:
+        page.close()
+
+
 def _clean(text: str) -> str:
     """PDFium marks a hyphen it found at a line end as U+0002 (U+FFFE in some builds): make it
     a hyphen for join_lines to judge; every other such mark goes."""
@@ -119,12 +139,15 @@ def _clean(text: str) -> str:
     return clean_inline(text.replace("\x02", "").replace("\ufffe", ""))
 
 
-def _layout(pages: list[list[Piece]]) -> Extracted:
-    """Blocks page by page: header furniture, paragraphs and headings, footer furniture."""
-    keys = furniture_keys(pages)
+def _layout(pages: list[list[Piece]], rules: list[list[Rule]] | None = None) -> Extracted:
+    """Blocks page by page: header furniture, paragraphs, tables and headings, footer furniture."""
     vocabulary = Vocabulary(p.text for page in pages for p in page)
+    tables = [find_tables(pieces, drawn, vocabulary)  # tables first: their cells are not furniture
+              for pieces, drawn in zip(pages, rules or [[]] * len(pages))]
+    pages, everything = [without_tables(pieces, found) for pieces, found in zip(pages, tables)], pages
+    keys = furniture_keys(pages)
     by_size: Counter[float] = Counter()
-    for page in pages:
+    for page in pages if any(pages) else everything:  # a document of tables only: their size
         for p in page:
             by_size[round(p.size, 1)] += len(p.text)
     body_size = by_size.most_common(1)[0][0]  # the commonest size, counted in characters
@@ -134,15 +157,22 @@ def _layout(pages: list[list[Piece]]) -> Extracted:
         content = [p for p in pieces if p not in furniture]
         plan.append((furniture, paragraphs(reading_order(content))))
     sizes = [para[0].size for _, paras in plan for para in paras if _is_heading(para, body_size)]
+    plan = [(furniture, interleave(paras, found)) for (furniture, paras), found in zip(plan, tables)]
     levels = heading_levels(sizes)
     out = TextBuilder()
+    last_table = None  # the table that ended the page before: one at the top of a page goes on
     for number, (furniture, paras) in enumerate(plan, 1):
         out.begin_page()
-        top = max((p.y1 for para in paras for p in para), default=0)
+        top = max((t.y1 if isinstance(t, PageTable) else max(p.y1 for p in t) for t in paras),
+                  default=0)
         for p in sorted(furniture, key=lambda p: -p.y1):
             if p.y1 > top:
                 out.add(p.text, FURNITURE)
-        for para in paras:
+        for k, para in enumerate(paras):
+            if isinstance(para, PageTable):  # tables (pdf_tables): one block per row
+                last_table = carry_header(last_table if k == 0 else None, para)
+                add_grid(out, last_table.grid)
+                continue
             text = join_lines([line.text for line in para], vocabulary)
             if _is_heading(para, body_size):
                 out.add(text, HEADING, levels[round(para[0].size * 2) / 2])
@@ -151,6 +181,7 @@ def _layout(pages: list[list[Piece]]) -> Extracted:
         for p in sorted(furniture, key=lambda p: -p.y1):
             if p.y1 <= top:
                 out.add(p.text, FURNITURE)
+        last_table = last_table if paras and isinstance(paras[-1], PageTable) else None
         out.end_page(number)
     return out.build()
 
