@@ -17,7 +17,8 @@ from dataclasses import dataclass
 from typing import Iterator
 
 from .language.sentences import sentences as split_sentences
-from .types import BODY, COMMENT, HEADLINE, INDEXED_KINDS, TRANSPARENT_KINDS, Chunk, Document, Sentence, Span
+from .types import (BODY, COMMENT, HEADLINE, INDEXED_KINDS, TRANSPARENT_KINDS, UNSPLIT_KINDS, Chunk,
+                    Document, Sentence, Span)
 
 MAX_WORDS = 90
 KINDS = tuple(sorted(INDEXED_KINDS))  # a sentence's kind, stored as its index here
@@ -50,7 +51,9 @@ def layout(doc: Document, max_words: int = MAX_WORDS) -> Layout:
         words = -1  # no chunk open in this group yet
         for span in group:
             code = KINDS.index(span.kind)
-            for a, b in split_sentences(text, span.start, span.end):
+            cuts = ([(span.start, span.end)] if span.kind in UNSPLIT_KINDS
+                    else split_sentences(text, span.start, span.end))
+            for a, b in cuts:
                 n = len(text[a:b].split())
                 if words < 0 or words + n > max_words:
                     out.cuts.append(len(out.starts))

@@ -21,7 +21,7 @@ from pathlib import Path
 from .errors import CorpusError
 from .language.names import MONTH_RE
 from .language.sentences import paragraphs, sentences
-from .types import (BODY, BYLINE, CAPTION, COMMENT, DATELINE, FURNITURE, HEADLINE, Document,
+from .types import (BODY, BYLINE, CAPTION, COMMENT, DATELINE, FURNITURE, HEADLINE, ROW, Document,
                     DocumentMeta, Span)
 
 log = logging.getLogger(__name__)
@@ -174,11 +174,14 @@ def _control_heavy(raw: bytes) -> bool:
     return False
 
 
+# A reader's block kinds that decide a span's kind (the rest are body text, classified).
+READER_KINDS = {"heading": HEADLINE, "furniture": FURNITURE, "table": ROW}
+
+
 def from_extracted(source: str, ex, sha256: str) -> Document:
     """A Document from a reader's Extracted: its blocks become spans (headings start chunks;
     furniture is never indexed), its pages and heading paths are kept for citations."""
-    kinds = {"heading": HEADLINE, "furniture": FURNITURE}
-    spans = tuple(Span(b.start, b.end, kinds.get(b.kind, BODY)) for b in ex.blocks)
+    spans = tuple(Span(b.start, b.end, READER_KINDS.get(b.kind, BODY)) for b in ex.blocks)
     title = ex.title or ""
     if not title:
         title = _title(ex.text, spans)
@@ -192,9 +195,8 @@ def markdown_document(source: str, ex, sha256: str) -> Document:
     """Markdown keeps its file's text, so it is read like a text file (an article saved as
     Markdown still has its byline, dateline and reader comments told apart), with the reader's
     structure on top: headings are headlines that open sections, front matter is furniture."""
-    preset = {"heading": HEADLINE, "furniture": FURNITURE}
     doc = parse_document(source, ex.text, sha256, ex.encoding or "utf-8",
-                         blocks=[(b.start, b.end, preset.get(b.kind)) for b in ex.blocks])
+                         blocks=[(b.start, b.end, READER_KINDS.get(b.kind)) for b in ex.blocks])
     meta = replace(doc.meta, title=ex.title or doc.meta.title, date=ex.date or doc.meta.date,
                    author=ex.author or doc.meta.author, format="markdown")
     return Document(meta, doc.text, doc.spans, (), tuple(ex.sections))

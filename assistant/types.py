@@ -14,7 +14,9 @@ COMMENT = "comment"  # a reader comment: not the publisher's reporting
 BYLINE = "byline"
 DATELINE = "dateline"
 FURNITURE = "furniture"  # sign-up lines, promos, repeated photo captions, related links
-INDEXED_KINDS = frozenset({HEADLINE, BODY, CAPTION, COMMENT})
+ROW = "row"  # a table row (with its column names where the reader could give them)
+INDEXED_KINDS = frozenset({HEADLINE, BODY, CAPTION, COMMENT, ROW})
+UNSPLIT_KINDS = frozenset({HEADLINE, ROW})  # one sentence each, whatever punctuation they hold
 # Lines that may sit inside a chunk without being indexed themselves (between headline and lead).
 TRANSPARENT_KINDS = frozenset({BYLINE, DATELINE})
 

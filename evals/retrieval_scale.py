@@ -134,7 +134,7 @@ def build_corpus(chunks: int, dest: Path, questions: int, seed: int = 15) -> dic
 
 def make_questions(picks: list[tuple[str, str]], count: int, rng: random.Random) -> list[dict]:
     """Questions about six consecutive words of a random body sentence of a random document."""
-    from assistant.text import split_sentences
+    from assistant.language.sentences import sentences as split_sentences
 
     out = []
     for source, text in rng.sample(picks, min(count, len(picks))):

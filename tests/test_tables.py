@@ -12,7 +12,6 @@ from assistant.readers import FURNITURE, HEADING, TABLE, page_of, read_document,
 from assistant.readers import pdf_tables as PT
 from assistant.readers.layout import Piece
 from assistant.readers.tables import make_grid, row_texts
-from assistant.text import split_sentences
 from evals import huge_table as H
 from evals import table_docs as T
 from evals.tables_bench import rows_of, score
@@ -69,7 +68,13 @@ def test_a_table_of_one_row_is_written_as_it_is():
     "Company: Acme Inc. | Founded: 1999 | Founder: J. R. Smith",
 ])
 def test_a_row_is_one_sentence(row):
-    assert split_sentences(row) == [(0, len(row))]
+    """A table row is one sentence of the index, whatever full stops its cells hold."""
+    from assistant.chunking import chunk_document
+    from assistant.types import ROW, Document, DocumentMeta, Span
+
+    doc = Document(DocumentMeta("t.docx", "t"), row, (Span(0, len(row), ROW),))
+    [chunk] = chunk_document(doc)
+    assert [(s.start, s.end) for s in chunk.sentences] == [(0, len(row))]
 
 
 # ---------------------------------------------------------------- each format, real files
