@@ -8,7 +8,7 @@ from typing import Iterator
 
 from . import text as T
 from .evidence import Evidence, ScoredSentence, accounts, quote_unit
-from .language.questions import asks_for_timeline
+from .language.questions import REASON, asks_for_timeline
 from .types import COMMENT, Answer, Citation, SentenceSupport
 
 NOT_IN_DOCUMENTS = "The documents don't say."
@@ -51,7 +51,20 @@ class ExtractiveGenerator:
                 break
             if not any(T.near_duplicate(s.sentence.text, c.sentence.text) for c in chosen):
                 chosen.append(s)
-        return chosen
+        return self._with_a_cause(evidence, candidates, chosen)
+
+    def _with_a_cause(self, evidence: Evidence, candidates: list[ScoredSentence],
+                      chosen: list[ScoredSentence]) -> list[ScoredSentence]:
+        """A why-question's quotes include a sentence that states a cause when one scores
+        within twice the margin of the best: the sentences that restate the asked event
+        share its words and outscore the one that says why."""
+        if evidence.expects != REASON or any(c.fits_type for c in chosen):
+            return chosen
+        floor = max(self.abstain_below, candidates[0].score - 2 * self.margin)
+        cause = next((s for s in candidates if s.fits_type and s.score >= floor), None)
+        if cause is None:
+            return chosen
+        return chosen[:self.max_sentences - 1] + [cause]
 
 
     def _accounts(self, evidence: Evidence, candidates: list[ScoredSentence]) -> list[ScoredSentence]:

@@ -322,3 +322,41 @@ def test_a_source_that_reports_the_old_date_and_the_new_one_gives_both(tiny_corp
         ev = bot.evidence("How did the library opening date change over time?")
     items = select_items(ev, 5, 400, lambda t: len(t.split()), floor=0.0)
     assert any("April 2024" in i.text for i in items)
+
+
+WHY_DOCS = {
+    "harbour.txt": (
+        "Harbour board shelves ferry upgrade\n\n4 May 2023\n\n"
+        "The harbour board has mothballed its long-planned ferry upgrade.\n"
+        "The board had been given €2m by the regional fund to help buy a new ferry for the "
+        "island route.\n"
+        "A company, Island Link Ltd, was set up to run the new ferry from next spring.\n"
+        "However, members have put the scheme on hold due to a shortage of marine engineers.\n"
+    ),
+    "museum.txt": (
+        "Museum extends opening hours\n\n2 June 2023\n\n"
+        "The maritime museum will open until 8 pm on Thursdays because visitor numbers rose.\n"
+        "Its ferry gallery shows models of every island ferry since 1900.\n"
+    ),
+}
+
+
+@pytest.mark.integration
+@pytest.mark.parametrize("question", ["Why was the ferry upgrade shelved?",
+                                      "What was the reason the ferry upgrade was shelved?",
+                                      "why did they stop the ferry upgrade"])
+def test_why_finds_the_cause_in_the_document_whose_title_states_the_event(tmp_path, question,
+                                                                          real_embedder):
+    """The cause is worded unlike the question ('put on hold due to ...' for 'shelved'): the
+    headline states the event, so its document's causal sentence answers, not the headline
+    nor the sentence that shares the question's words ('ferry upgrade', a purpose 'to help')."""
+    corpus = write_corpus(tmp_path / "c", WHY_DOCS)
+    with Assistant.load(corpus=corpus, index=tmp_path / "ix", generator="extractive",
+                        embedder=real_embedder) as bot:
+        evidence = bot.evidence(question)
+        ans = bot.ask(question)
+    top = [s.sentence.text for s in evidence.ranked[:3]]
+    assert any("shortage of marine engineers" in t for t in top), top
+    assert any("shortage of marine engineers" in c.quote for c in ans.citations), ans.text
+    assert not top[0].startswith("Harbour board shelves")  # the headline gives no cause
+    assert not any("to help buy" in t for t in top[:1])
