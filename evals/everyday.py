@@ -259,19 +259,8 @@ def run(generators: list[str], questions: list[Question], embedder=None, llm=Non
         log: Callable[[str], None] = lambda m: None) -> dict:
     """Per generator: the summary and the per-question rows."""
     embedder = embedder or squad._local_embedder()
-    out = {}
-    for generator in generators:
-        if generator == "local" and llm is None:
-            llm = squad._local_llm()
-        bot = squad.open_bot(generator, embedder, llm, corpus, index or index_dir(embedder))
-        try:
-            t0 = time.perf_counter()
-            rows = ask_all(bot, questions, log)
-            out[generator] = {**summarise(rows), "seconds": round(time.perf_counter() - t0, 1),
-                              "rows": rows}
-        finally:
-            bot.close()
-    return out
+    return squad.per_backend(generators, embedder, llm, corpus, index or index_dir(embedder),
+                             lambda bot: ask_all(bot, questions, log), summarise)
 
 
 # ---------------------------------------------------------------- tables
