@@ -3,6 +3,7 @@
     python -m evals.everyday -g local,extractive              # every question, both backends
     python -m evals.everyday -g extractive --split tune       # choose thresholds on `tune` only
     python -m evals.everyday -g local --split report --label after-x
+    python -m evals.everyday --rescore evals/results/everyday-x.json --label x-rescored
 
 Ten documents written for this benchmark (evals/everyday/docs/, ten unrelated subjects, every
 format the readers take; the PDFs and the .docx are built by evals/everyday/make_docs.py) and
@@ -31,6 +32,7 @@ import time
 import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Callable
 
@@ -180,11 +182,13 @@ def score(q: Question, answer, source_text: Callable[[str], str]) -> dict:
     """One question's row: the answer, its verdicts and its cited quotes (with cut marks)."""
     quotes = []
     for c in answer.citations:
-        text = source_text(c.source)
-        located = text[c.start:c.end] == c.quote
-        cut = quote_cuts(text, c.start, c.end) if located else (None, None)
+        at = source_text(c.source)[c.start:c.end]
+        verbatim = at == c.quote  # a quote that differs only in whitespace is still judged
+        located = verbatim or at.split() == c.quote.split()
+        cut = quote_cuts(source_text(c.source), c.start, c.end) if located else (None, None)
         quotes.append({"source": c.source, "start": c.start, "end": c.end, "quote": c.quote,
-                       "located": located, "cut_start": cut[0], "cut_end": cut[1]})
+                       "verbatim": verbatim, "located": located, "cut_start": cut[0],
+                       "cut_end": cut[1]})
     row = {"id": q.id, "doc": q.doc, "kind": q.kind, "question": q.question,
            "answerable": q.answerable, "answers": list(q.answers), "missing": q.missing,
            "answer": answer.text, "abstained": bool(answer.abstained), "quotes": quotes,
@@ -208,8 +212,10 @@ def summarise(rows: list[dict]) -> dict:
         return sum(bool(r[key]) for r in rs) / len(rs) if rs else float("nan")
 
     kinds: dict[str, list[dict]] = defaultdict(list)
+    formats: dict[str, list[dict]] = defaultdict(list)
     for r in yes:
         kinds[r["kind"]].append(r)
+        formats["." + r["doc"].rsplit(".", 1)[-1]].append(r)
     cut = sum(r["cut"] for r in rows)
     return {"answerable_n": len(yes), "lookalike_n": len(no), "answered_n": len(answered),
             "grounded": rate(yes, "grounded"), "right": rate(yes, "right"),
@@ -219,8 +225,11 @@ def summarise(rows: list[dict]) -> dict:
             "quotes": len(quotes), "cut_quotes": cut,
             "cut_quote_rate": cut / len(quotes) if quotes else float("nan"),
             "unlocated_quotes": sum(not x["located"] for x in quotes),
+            "non_verbatim_quotes": sum(not x["verbatim"] for x in quotes),
             "by_kind": {k: {"n": len(rs), "grounded": rate(rs, "grounded")}
-                        for k, rs in sorted(kinds.items())}}
+                        for k, rs in sorted(kinds.items())},
+            "by_format": {k: {"n": len(rs), "grounded": rate(rs, "grounded")}
+                          for k, rs in sorted(formats.items())}}
 
 
 # ---------------------------------------------------------------- running
@@ -232,13 +241,7 @@ def index_dir(embedder) -> Path:
 def ask_all(bot, questions: list[Question], log: Callable[[str], None] = lambda m: None):
     from assistant import Answer, AssistantError
 
-    texts: dict[str, str] = {}
-
-    def source_text(name: str) -> str:
-        if name not in texts:
-            texts[name] = bot.source_text(name)
-        return texts[name]
-
+    source_text = lru_cache(maxsize=None)(bot.source_text)
     rows = []
     for i, q in enumerate(questions, 1):
         t0 = time.perf_counter()
@@ -263,6 +266,31 @@ def run(generators: list[str], questions: list[Question], embedder=None, llm=Non
                              lambda bot: ask_all(bot, questions, log), summarise)
 
 
+def rescore(previous: dict, questions: list[Question]) -> dict:
+    """A saved run's answers scored again against the current questions (matched by their
+    wording), without asking anything: for gold fixes, since answers do not depend on gold."""
+    from types import SimpleNamespace
+
+    from assistant.readers import read_document
+
+    by_text = {q.question: q for q in questions}
+    source_text = lru_cache(maxsize=None)(lambda name: read_document(DOCS / name).text)
+
+    out = {}
+    for generator, result in previous.items():
+        rows = []
+        for old in result["rows"]:
+            if old["question"] in by_text:
+                cites = [SimpleNamespace(**{k: x[k] for k in ("source", "quote", "start", "end")})
+                         for x in old["quotes"]]
+                answer = SimpleNamespace(text=old["answer"], abstained=old["abstained"],
+                                         citations=cites)
+                rows.append({**score(by_text[old["question"]], answer, source_text),
+                             "seconds": old.get("seconds")})
+        out[generator] = {**summarise(rows), "seconds": result.get("seconds"), "rows": rows}
+    return out
+
+
 # ---------------------------------------------------------------- tables
 
 TABLE_ROWS = [("grounded (answerable)", "grounded"), ("right (answerable)", "right"),
@@ -280,10 +308,13 @@ def table(result: dict) -> str:
         lines.append(f"| {label} | " + " | ".join(f"{result[g][key]:.3f}" for g in gens) + " |")
     lines.append("| cut quotes (of cited quotes) | " + " | ".join(
         f"{result[g]['cut_quotes']} of {result[g]['quotes']}" for g in gens) + " |")
-    for kind in sorted({k for g in gens for k in result[g]["by_kind"]}):
-        cells = [result[g]["by_kind"].get(kind) for g in gens]
-        lines.append(f"| grounded: {kind} (n={next(c['n'] for c in cells if c)}) | " + " | ".join(
-            f"{c['grounded']:.3f}" if c else "–" for c in cells) + " |")
+    lines.append("| quotes not verbatim (whitespace differs) | " + " | ".join(
+        str(result[g].get("non_verbatim_quotes", "–")) for g in gens) + " |")
+    for part in ("by_kind", "by_format"):
+        for key in sorted({k for g in gens for k in result[g].get(part, {})}):
+            cells = [result[g].get(part, {}).get(key) for g in gens]
+            lines.append(f"| grounded: {key} (n={next(c['n'] for c in cells if c)}) | "
+                         + " | ".join(f"{c['grounded']:.3f}" if c else "–" for c in cells) + " |")
     return "\n".join(lines)
 
 
@@ -298,6 +329,10 @@ def failures(result: dict) -> list[str]:
                 why = ("false abstain" if row["abstained"] else "look-alike answered"
                        if not row["answerable"] else "right, not grounded" if row["right"]
                        else "wrong")
+                if row["quotes"] and not any(x["source"] == row["doc"] for x in row["quotes"]):
+                    why += ", cites only other documents"
+                elif row["cut"]:
+                    why += ", a cited quote is cut"
                 out.append(f"- `{row['id']}` ({why}) {row['question']} → "
                            + row["answer"][:160].replace("\n", " "))
         out += ["", f"## {gen}: cut quotes", ""]
@@ -314,11 +349,17 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("-g", "--generators", default="local,extractive")
     ap.add_argument("--split", choices=SPLITS, default="all")
     ap.add_argument("--label", default=None)
+    ap.add_argument("--rescore", type=Path, metavar="RESULT.json",
+                    help="score a saved run's answers again against the current questions")
     args = ap.parse_args(argv)
     questions = select(load_questions(), args.split)
     gens = [g.strip() for g in args.generators.split(",") if g.strip()]
     t0 = time.perf_counter()
-    result = run(gens, questions, log=lambda m: print(m, file=sys.stderr, flush=True))
+    if args.rescore:
+        saved = json.loads(args.rescore.read_text(encoding="utf-8"))["results"]
+        result = rescore(saved, questions)
+    else:
+        result = run(gens, questions, log=lambda m: print(m, file=sys.stderr, flush=True))
     label = args.label or args.split
     meta = {"label": label, "split": args.split, "when": time.strftime("%Y-%m-%d %H:%M"),
             "seconds": round(time.perf_counter() - t0, 1)}

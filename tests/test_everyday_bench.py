@@ -240,6 +240,7 @@ def test_rows_and_summary():
     assert s["lookalike_abstain"] == 0.0 and s["precision"] == pytest.approx(2 / 3)
     assert (s["quotes"], s["cut_quotes"], s["unlocated_quotes"]) == (3, 2, 0)
     assert s["by_kind"]["clock_time"] == {"n": 2, "grounded": 0.5}
+    assert s["by_format"] == {".txt": {"n": 3, "grounded": pytest.approx(2 / 3)}}
     assert "| cut quotes (of cited quotes) | 2 of 3 |" in ev.table({"x": s})
 
 
@@ -247,6 +248,33 @@ def test_a_quote_not_at_its_offsets_is_not_judged():
     q = ev.Question("d-02", "doc.txt", "First ferry?", "clock_time", True, ("07:10",))
     row = ev.score(q, answer("At 07:10 [1].", ("07:10 nowhere", 0)), lambda s: WRAPPED)
     assert row["quotes"][0]["located"] is False and row["cut"] == 0
+
+
+def test_a_quote_differing_only_in_whitespace_is_judged_and_counted():
+    q = ev.Question("d-02", "doc.txt", "First ferry?", "clock_time", True, ("07:10",))
+    span = WRAPPED[:WRAPPED.index("the return") + len("the return")]  # heading, blank line, ...
+    cite = Citation(number=1, source="doc.txt", quote=" ".join(span.split()), start=0,
+                    end=len(span))
+    ans = Answer(question="q", text="At 07:10 [1].", citations=(cite,))
+    row = ev.score(q, ans, lambda s: WRAPPED)
+    x = row["quotes"][0]
+    assert x["located"] and not x["verbatim"] and (x["cut_start"], x["cut_end"]) == (False, True)
+    assert ev.summarise([row])["non_verbatim_quotes"] == 1
+
+
+def test_rescore_scores_a_saved_run_again_against_the_current_gold():
+    q = BY_ID["ferry-01"]
+    text = extracted(q.doc)
+    start = text.index("On weekdays")
+    quote = text[start:text.index("17:05") + len("17:05")]
+    saved_row = {"question": q.question, "answer": "At 07:10 [1].", "abstained": False,
+                 "quotes": [{"source": q.doc, "quote": quote, "start": start,
+                             "end": start + len(quote)}], "seconds": 1.5}
+    gone = {**saved_row, "question": "A question no longer in the file?"}
+    result = ev.rescore({"local": {"rows": [saved_row, gone], "seconds": 9}}, QUESTIONS)
+    (row,) = result["local"]["rows"]
+    assert row["id"] == "ferry-01" and row["grounded"] and row["cut"] == 1  # ends mid-sentence
+    assert row["seconds"] == 1.5 and result["local"]["answerable_n"] == 1
 
 
 # ---------------------------------------------------------------- generated files
