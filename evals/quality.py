@@ -1,4 +1,5 @@
-"""Answer quality, side by side per backend: golden set, adversarial traps, rewordings, SQuAD.
+"""Answer quality, side by side per backend: golden set, adversarial traps, rewordings, SQuAD,
+everyday documents.
 
     python -m evals.quality                              # local + extractive, SQuAD 60+30, seed 0
     python -m evals.quality -g extractive --squad-answerable 100 --squad-unanswerable 50 --seed 1
@@ -7,7 +8,8 @@
 
 Prints one table (rows: metrics per set; columns: backends) and writes
 evals/results/quality-<label>.json (with per-question rows, for diagnosis) and .md. Tune on
-`--split tune`; report on the default `report` split, which never shares a question with it.
+`--split tune`; report on the default `report` split, which never shares a question with it
+(the split applies to SQuAD and to the everyday-documents questions alike).
 All questions go through the public API; seeds/ is indexed in evals/results/seeds-index-*/ so
 the working index/ is left alone.
 """
@@ -26,7 +28,7 @@ from pathlib import Path
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-from . import squad  # noqa: E402
+from . import everyday, squad  # noqa: E402
 from .benchmark import score_answers  # noqa: E402
 from .cases import (ADVERSARIAL, REWORDINGS, SEEDS, ask_cases, load_cases,  # noqa: E402
                     run_cases, summarise_adversarial, summarise_rewordings)
@@ -50,6 +52,12 @@ ROWS = [
     ("squad", "answerable_false_abstain", "SQuAD: answerable false-abstain", "rate"),
     ("squad", "unanswerable_abstain", "SQuAD: unanswerable abstain", "rate"),
     ("squad", "overall_right", "SQuAD: all questions right (abstaining counts on unanswerable)", "rate"),
+    ("everyday", "grounded", "everyday: answerable grounded", "rate"),
+    ("everyday", "right", "everyday: answerable right", "rate"),
+    ("everyday", "false_abstain", "everyday: answerable false-abstain", "rate"),
+    ("everyday", "lookalike_abstain", "everyday: unanswerable (look-alike) abstain", "rate"),
+    ("everyday", "precision", "everyday: precision (grounded / answered)", "rate"),
+    ("everyday", "cut_quote_rate", "everyday: share of cited quotes cut mid-sentence", "rate"),
 ]
 
 
@@ -86,6 +94,11 @@ def squad_set(generator, sample, data, embedder, llm) -> dict:
     return result[generator]
 
 
+def everyday_set(generator, questions, embedder, llm) -> dict:
+    """Its own corpus (evals/everyday/docs) and index; the shared embedder and model passed on."""
+    return everyday.run([generator], questions, embedder=embedder, llm=llm, log=log)[generator]
+
+
 def timed(name: str, fn, *args) -> dict:
     """Run one set; a set that crashes is recorded (with its error) and the others still run."""
     t0 = time.perf_counter()
@@ -100,7 +113,8 @@ def timed(name: str, fn, *args) -> dict:
 
 
 def run_backend(generator: str, sets: dict, embedder, llm) -> dict:
-    """Every set for one backend, on one seeds bot (the planted cases and SQuAD open their own)."""
+    """Every set for one backend, on one seeds bot (the planted cases, SQuAD and the everyday
+    documents open their own)."""
     from assistant import Assistant
 
     def open_bot(corpus=SEEDS, index=None):
@@ -119,6 +133,8 @@ def run_backend(generator: str, sets: dict, embedder, llm) -> dict:
             "rewordings": timed(f"{generator} rewordings", rewordings_set, bot, sets["rewordings"]),
             "squad": timed(f"{generator} squad", squad_set, generator, sets["squad"],
                            sets["squad_data"], embedder, llm),
+            "everyday": timed(f"{generator} everyday", everyday_set, generator,
+                              sets["everyday"], embedder, llm),
         }
     finally:
         bot.close()
@@ -217,7 +233,8 @@ def load_sets(args) -> dict:
     sample = squad.sample(squad.questions(data), args.squad_answerable, args.squad_unanswerable,
                           args.seed, args.split)
     return {"golden": load_golden(), "adversarial": load_cases(ADVERSARIAL),
-            "rewordings": load_cases(REWORDINGS), "squad": sample, "squad_data": data}
+            "rewordings": load_cases(REWORDINGS), "squad": sample, "squad_data": data,
+            "everyday": everyday.select(everyday.load_questions(), args.split)}
 
 
 def _code_version() -> str | None:
@@ -264,7 +281,11 @@ def main(argv: list[str] | None = None) -> int:
                        "code": _code_version(), "seconds": round(time.perf_counter() - t0, 1),
                        "n": {**{k: len(sets[k]) for k in ("golden", "adversarial", "rewordings")},
                              "golden_answerable": sum(g.answerable for g in sets["golden"]),
-                             "golden_unanswerable": sum(not g.answerable for g in sets["golden"])},
+                             "golden_unanswerable": sum(not g.answerable for g in sets["golden"]),
+                             "everyday": len(sets["everyday"]),
+                             "everyday_answerable": sum(q.answerable for q in sets["everyday"]),
+                             "everyday_unanswerable": sum(not q.answerable
+                                                          for q in sets["everyday"])},
                        "squad": {"answerable": sum(q.answerable for q in sets["squad"]),
                                  "unanswerable": sum(not q.answerable for q in sets["squad"]),
                                  "seed": args.seed, "split": args.split}},

@@ -218,6 +218,14 @@ def run(generators: list[str], sample_: list[SquadQuestion], embedder=None, llm=
     """Per generator: summary and per-question rows of `sample_` asked of the whole corpus."""
     embedder = embedder or _local_embedder()
     write_corpus(data if data is not None else load_data(), corpus)
+    return per_backend(generators, embedder, llm, corpus, index,
+                       lambda bot: ask_all(bot, sample_, log), summarise)
+
+
+def per_backend(generators: list[str], embedder, llm, corpus: Path, index: Path | None,
+                ask: Callable[[object], list[dict]], summarise: Callable[[list[dict]], dict]):
+    """Per generator: a bot on corpus and index, its rows from `ask(bot)`, their summary and
+    the time asking took. Shared by the benchmarks that open their own corpus (evals.everyday)."""
     out = {}
     for generator in generators:
         if generator == "local" and llm is None:
@@ -225,7 +233,7 @@ def run(generators: list[str], sample_: list[SquadQuestion], embedder=None, llm=
         bot = open_bot(generator, embedder, llm, corpus, index)
         try:
             t0 = time.perf_counter()
-            rows = ask_all(bot, sample_, log)
+            rows = ask(bot)
             out[generator] = {**summarise(rows), "seconds": round(time.perf_counter() - t0, 1),
                               "rows": rows}
         finally:

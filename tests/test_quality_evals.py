@@ -239,3 +239,12 @@ def test_squad_harness_runs_end_to_end_on_one_article(tmp_path, fake_embedder, o
     (written,) = (tmp_path / "corpus").glob("*.txt")
     assert written.read_text().splitlines()[0] == one_article[0]["title"].replace("_", " ")
     json.dumps(result)  # per-question rows are plain data
+
+
+def test_quality_table_has_the_everyday_set_with_its_counts():
+    report = fake_report("a", 0.5)
+    report["meta"]["n"].update(everyday=10, everyday_answerable=7, everyday_unanswerable=3)
+    report["results"]["local"]["everyday"] = {"grounded": 0.5, "lookalike_abstain": 1.0}
+    text = quality.table(report)
+    assert "| everyday: answerable grounded (n=7) | 0.500 | – |" in text
+    assert "| everyday: unanswerable (look-alike) abstain (n=3) | 1.000 | – |" in text
