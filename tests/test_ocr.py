@@ -268,16 +268,18 @@ def test_each_bad_scan_is_skipped_with_its_reason_and_the_rest_is_indexed(tmp_pa
     assert reasons["locked.pdf"] == "encrypted PDF (password required); skipped"
 
 
-def test_a_long_scan_is_read_one_page_at_a_time(tmp_path):
+def test_a_long_scan_is_read_one_page_at_a_time(tmp_path, caplog):
     blank = Image.new("L", (124, 175), 255)  # 15 dpi A4 pages: cheap to make
     path = scanned_pdf(tmp_path / "long.pdf", (blank for _ in range(20)))
     engine = ScriptedEngine()
     heard = []
-    with ocr.using(engine), ocr.reporting(lambda *p: heard.append(p)):
+    with ocr.using(engine), ocr.reporting(lambda *p: heard.append(p)), \
+            caplog.at_level("INFO", logger="assistant.readers.ocr"):
         doc = read_document(path)
     assert engine.calls == 20 and doc.page_count == 20 and len(doc.pages) == 20
     assert engine.most_alive == 1  # each page's image was gone before the next was made
-    assert heard[0] == ("long.pdf", 1, 20) and heard[-1] == ("long.pdf", 20, 20)
+    assert heard == [("long.pdf", n, 20) for n in range(1, 21)]
+    assert caplog.messages == ["OCR long.pdf: page 1 of 20", "OCR long.pdf: page 20 of 20"]
 
 
 def test_the_cli_shows_the_page_being_ocrd(tmp_path, monkeypatch):

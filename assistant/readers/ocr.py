@@ -264,6 +264,7 @@ def recognise(image, dpi: float) -> OcrPage:
 
 # ---------------------------------------------------------------- progress
 
+LOG_EVERY = 25  # pages between two log lines of a long scan
 OcrListener = Callable[[str, int, int], None]  # (file name, page 1-based, pages)
 _listener: ContextVar[OcrListener | None] = ContextVar("ocr_listener", default=None)
 
@@ -279,7 +280,10 @@ def reporting(listener: OcrListener | None) -> Iterator[None]:
 
 
 def report(name: str, page: int, pages: int) -> None:
-    log.info("OCR %s: page %d of %d", name, page, pages)
+    """Tell the listener (every page) and the log (the first, every LOG_EVERY-th and the
+    last: a long scan should not fill a server's log) which page is being OCR'd."""
+    if page in (1, pages) or page % LOG_EVERY == 0:
+        log.info("OCR %s: page %d of %d", name, page, pages)
     listener = _listener.get()
     if listener is not None:
         listener(name, page, pages)
