@@ -203,8 +203,9 @@ def _quote_boxes(textpage, quote: str) -> list[Box]:
 
 
 def _ocr_boxes(page, quote: str) -> list[Box]:
-    """The boxes (OCR pixels: left, top, right, bottom) of the lines of an OCR'd page that hold
-    `quote`, one per line, matched on letters and digits as on a text layer."""
+    """The boxes (pixels of the scan as given: left, top, right, bottom) of the lines of an
+    OCR'd page that hold `quote`, one per line, matched on letters and digits as on a text
+    layer."""
     letters, owner = [], []
     for li, line in enumerate(page.lines):
         for wi, word in enumerate(line.words):
@@ -221,8 +222,8 @@ def _ocr_boxes(page, quote: str) -> list[Box]:
         lo = first_word if li == first_line else 0
         hi = last_word if li == last_line else len(words) - 1
         chosen = [w.box for w in words[lo:hi + 1]]
-        boxes.append((min(b[0] for b in chosen), min(b[1] for b in chosen),
-                      max(b[2] for b in chosen), max(b[3] for b in chosen)))
+        boxes.append(page.original_box((min(b[0] for b in chosen), min(b[1] for b in chosen),
+                                        max(b[2] for b in chosen), max(b[3] for b in chosen))))
     return boxes
 
 

@@ -105,6 +105,26 @@ def test_a_page_read_with_low_confidence_is_read_again_filtered_and_the_better_k
         assert ocr.recognise(image, 150).confidence == 60.0
 
 
+@pytest.mark.parametrize("turn", [Image.Transpose.ROTATE_90, Image.Transpose.ROTATE_180,
+                                  Image.Transpose.ROTATE_270])
+def test_a_page_scanned_sideways_or_upside_down_is_read_upright(turn):
+    image = small(NOTICE.pages[0])
+    upright = ocr.recognise(image, 150)
+    page = ocr.recognise(image.transpose(turn), 150)
+    assert page.text == upright.text and page.turned in (90, 180, 270)
+    # boxes go back to the scan as it was given: the heading's first word where it was turned to
+    word = upright.lines[0].words[0].box
+    corners = [(word[0], word[1]), (word[2], word[3])]
+    width, height = image.size
+    moved = {Image.Transpose.ROTATE_90: lambda x, y: (y, width - x),
+             Image.Transpose.ROTATE_180: lambda x, y: (width - x, height - y),
+             Image.Transpose.ROTATE_270: lambda x, y: (height - y, x)}[turn]
+    xs, ys = zip(*(moved(x, y) for x, y in corners))
+    expected = (min(xs), min(ys), max(xs), max(ys))
+    got = page.original_box(page.lines[0].words[0].box)
+    assert max(abs(a - b) for a, b in zip(got, expected)) <= 3
+
+
 def test_a_line_across_a_gutter_becomes_two_pieces():
     words = [ocr.Word(t, (x, 100, x + 50, 130), 95) for t, x in
              (("left", 0), ("side", 60), ("right", 300), ("side", 360))]

@@ -50,7 +50,7 @@ import logging
 import os
 import threading
 from contextvars import ContextVar
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Callable, Iterator, Protocol
 
 from .base import ReadError
@@ -62,6 +62,7 @@ OCR_DPI = 300  # PDF pages are rendered at this resolution for OCR
 MAX_OCR_PIXELS = 60_000_000  # a huge PDF page is rendered at a lower resolution to stay below
 SPECK_CONFIDENCE = 50  # a word of punctuation only, below this, is a speck of noise
 RETRY_CONFIDENCE = 93  # a page read with less mean confidence is read again, filtered
+TURN_CONFIDENCE = 50  # ... with less than this, it is read turned (upright text reads 80-97)
 RUN_GAP = 1.2  # words further apart than this many line heights are on two sides of a gutter
 MIN_LAYER_LETTERS = 20  # a PDF page with fewer letters and digits in its text layer is a scan
 NO_ENGINE = ("OCR needs Tesseract's English model, which was not found (install the Debian "
@@ -102,12 +103,26 @@ class Line:
 @dataclass(frozen=True)
 class OcrPage:
     """A page's recognised lines in the engine's reading order; pixel coordinates of an image
-    `width` x `height` scanned at `dpi`."""
+    `width` x `height` scanned at `dpi`. `turned`: degrees (0, 90, 180, 270, counter-clockwise)
+    the scan was turned to read it upright; the coordinates are the turned image's, and
+    `original_box` takes a box back to the scan as it was given."""
 
     width: int
     height: int
     dpi: float
     lines: tuple[Line, ...]
+    turned: int = 0
+
+    def original_box(self, box: Box) -> Box:
+        left, top, right, bottom = box
+        w, h = self.width, self.height  # of the turned image
+        if self.turned == 90:
+            return (h - bottom, left, h - top, right)
+        if self.turned == 180:
+            return (w - right, h - bottom, w - left, h - top)
+        if self.turned == 270:
+            return (top, w - right, bottom, w - left)
+        return box
 
     @property
     def words(self) -> tuple[Word, ...]:
@@ -255,13 +270,36 @@ def using(chosen: Engine) -> Iterator[Engine]:
 
 
 def recognise(image, dpi: float) -> OcrPage:
-    """The page's words by the engine in use. A page read with low confidence (a speckled
-    scan) is read again through a 3x3 median filter, and the reading with the higher
-    confidence is kept: the filter removes specks, but it erodes thin strokes at low
-    resolution, so it is never applied blindly (see the module's table)."""
+    """The page's words by the engine in use, read twice or more when the first reading is
+    poor. A speckled scan (confidence below RETRY_CONFIDENCE) is read again through a 3x3
+    median filter: the filter removes specks but erodes thin strokes at low resolution, so it
+    is never applied blindly (see the module's table). A page scanned sideways or upside down
+    reads as gibberish (below TURN_CONFIDENCE) or, one way round, as vertical lines (Tesseract
+    reads those): it is read turned by 90, 180 and 270 degrees. The upright reading with the
+    highest confidence is kept."""
     chosen = engine()
+    page = _read(chosen, image, dpi)
+    if page.words and (page.confidence < TURN_CONFIDENCE or not _upright(page)):
+        from PIL import Image
+
+        for degrees, how in ((90, Image.Transpose.ROTATE_90), (180, Image.Transpose.ROTATE_180),
+                             (270, Image.Transpose.ROTATE_270)):
+            turned = replace(_read(chosen, image.transpose(how), dpi), turned=degrees)
+            if (_upright(turned), turned.confidence) > (_upright(page), page.confidence):
+                page = turned
+    return page
+
+
+def _upright(page: OcrPage) -> bool:
+    """Most lines of two words or more are wider than tall (a page with none counts)."""
+    lines = [line.box for line in page.lines if len(line.words) > 1]
+    wide = sum(right - left > bottom - top for left, top, right, bottom in lines)
+    return wide >= len(lines) / 2
+
+
+def _read(chosen: Engine, image, dpi: float) -> OcrPage:
     page = chosen.recognise(image, dpi)
-    if page.words and page.confidence < RETRY_CONFIDENCE:
+    if page.words and TURN_CONFIDENCE <= page.confidence < RETRY_CONFIDENCE:
         from PIL import ImageFilter
 
         cleaned = chosen.recognise(image.filter(ImageFilter.MedianFilter(3)), dpi)
