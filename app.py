@@ -213,6 +213,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("-g", "--generator", default=None, help="local (default), extractive, ollama, openai")
     args = ap.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    logging.getLogger("assistant.readers.ocr").setLevel(logging.INFO)  # which scan page is read
     try:
         config = Config.load(generator=args.generator)
         auth = load_auth(config.auth)

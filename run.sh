@@ -2,6 +2,7 @@
 # The two commands of the README:
 #   ./run.sh chat   set everything up (venv, packages, local model, index) and start the chat
 #   ./run.sh test   set everything up (plus test tools and Chromium) and run the tests
+# Both install Tesseract's English model (Debian tesseract-ocr-eng) for OCR when it is missing.
 # Other verbs: setup (set up only), bench, eval. Each step is skipped when already done, so a
 # second run on a ready machine starts in seconds. Only the package registries are contacted.
 set -euo pipefail
@@ -57,6 +58,22 @@ build_index() {
   "$PY" -m assistant index
 }
 
+# OCR (assistant/readers/ocr.py): tesserocr's wheel carries Tesseract itself; its English model
+# comes from Debian's tesseract-ocr-eng (data only: recommends left out).
+# The folders looked in are readers/ocr.py's (find_tessdata).
+install_ocr_model() {
+  local prefix="${TESSDATA_PREFIX:-/nonexistent}" dir
+  for dir in "$prefix" "$prefix/tessdata" /usr/share/tesseract-ocr/*/tessdata /usr/share/tessdata \
+             /usr/local/share/tessdata /opt/homebrew/share/tessdata; do
+    [ -f "$dir/eng.traineddata" ] && return
+  done
+  log "installing Tesseract's English model for OCR (Debian package tesseract-ocr-eng)"
+  local sudo=""
+  [ "$(id -u)" = 0 ] || sudo="sudo"
+  $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq \
+    --no-install-recommends tesseract-ocr-eng >/dev/null
+}
+
 install_browser() {
   if command -v chromium >/dev/null 2>&1 && command -v chromedriver >/dev/null 2>&1; then return; fi
   log "installing Chromium for the browser tests (Debian packages chromium, chromium-driver)"
@@ -72,6 +89,7 @@ INSTALLED=0
 setup() {
   local start=$SECONDS
   install_packages "$1"
+  install_ocr_model
   install_model
   [ "${2:-index}" = index ] && build_index
   if [ "$INSTALLED" = 1 ]; then echo $((SECONDS - start)) > "$VENV/.setup-seconds"; fi

@@ -169,16 +169,22 @@ def _print_health(report, summary: bool = True) -> None:
 
 class ProgressBar:
     """Indexing progress on stderr (chunks done of total, files done, rate, ETA) for a person
-    watching a terminal; silent when stderr is a pipe or a file, so logs stay clean. Called
-    with a `SyncProgress` from the index's writer thread."""
+    watching a terminal, after a line for the pages being OCR'd; silent when stderr is a pipe
+    or a file, so logs stay clean. Called with a `SyncProgress` from the index's writer
+    thread (OCR's from the reading one)."""
 
     def __init__(self, enabled: bool):
         self.enabled = enabled
         self._bar = None
+        self._reading = False
 
     def __call__(self, p) -> None:
+        if self.enabled and p.reading:
+            print(f"\rreading {p.reading}\033[K", end="", file=sys.stderr, flush=True)
+            self._reading = True
         if not self.enabled or not p.files_total:
             return
+        self._end_reading()
         if self._bar is None:
             from tqdm import tqdm
 
@@ -188,8 +194,14 @@ class ProgressBar:
         self._bar.set_postfix_str(f"{p.files_done}/{p.files_total} files", refresh=True)
 
     def close(self) -> None:
+        self._end_reading()
         if self._bar is not None:
             self._bar.close()
+
+    def _end_reading(self) -> None:
+        if self._reading:
+            print(file=sys.stderr)
+            self._reading = False
 
 
 def cmd_ask(args) -> int:
@@ -244,9 +256,9 @@ def cmd_add(args) -> int:
     """Exit 0 when every file was added or already there, 1 when some were skipped."""
     from .core import add_to_folder
 
-    outcomes = add_to_folder(args.corpus, args.paths)  # an empty or new folder works too
     bar = ProgressBar(enabled=sys.stderr.isatty())
-    try:
+    try:  # an empty or new folder works too
+        outcomes = add_to_folder(args.corpus, args.paths, progress=bar)
         bot = _load(args, progress=bar)
     finally:
         bar.close()

@@ -23,6 +23,7 @@ from .errors import CorpusError, InvalidQuestion
 from .evidence import Evidence, gather
 from .index import ChromaIndex, StoreConfig, SyncProgress, SyncReport
 from .language.questions import search_text
+from .readers import ocr
 from .retrieval import HybridRetriever
 from .text import tokenize
 from .types import Answer, DocumentMeta, Passage, final_answer
@@ -64,7 +65,7 @@ class Assistant:
         name = generator if isinstance(generator, str) or generator is None else "custom"
         cfg = Config.load(corpus=corpus, index=index,
                           generator=None if name == "custom" else name, **settings)
-        docs = _read_corpus(cfg)
+        docs = _read_corpus(cfg, progress)
         embedder = embedder or LocalEmbedder()
         store = ChromaIndex(StoreConfig(path=cfg.index, name=cfg.collection, host=cfg.chroma_host,
                                         port=cfg.chroma_port), embedder)
@@ -100,7 +101,8 @@ class Assistant:
         Returns what happened to each file (added, updated, duplicate, unchanged, skipped with
         its reason) and what the index did. Unreadable files are never copied."""
         self.refresh()  # duplicates are judged against the corpus as it is now
-        return _copy_in(self.config, self.corpus, paths), self._resync(progress)
+        outcomes = _copy_in(self.config, self.corpus, paths, progress)
+        return outcomes, self._resync(progress)
 
     def remove(self, name: str, progress: Callable[[SyncProgress], None] | None = None
                ) -> tuple[Path, SyncReport]:
@@ -111,7 +113,7 @@ class Assistant:
         return where, self._resync(progress)
 
     def _resync(self, progress) -> SyncReport:
-        report = self.index.sync(_read_corpus(self.config), progress=progress)
+        report = self.index.sync(_read_corpus(self.config, progress), progress=progress)
         self.refresh()  # the sync settled a new generation: read it like any other change
         return report
 
@@ -245,25 +247,38 @@ class Assistant:
         return AssistantChatEngine(self)
 
 
-def add_to_folder(corpus: str | Path | None, paths, **settings: Any) -> list[FileOutcome]:
+def add_to_folder(corpus: str | Path | None, paths,
+                  progress: Callable[[SyncProgress], None] | None = None,
+                  **settings: Any) -> list[FileOutcome]:
     """Copy files into a corpus folder (created if need be, empty is fine) without opening the
-    index: what `python -m assistant add` does before it indexes them."""
+    index: what `python -m assistant add` does before it indexes them. `progress` hears of
+    pages being OCR'd (`SyncProgress.reading`)."""
     cfg = Config.load(corpus=corpus, **settings)
     Path(cfg.corpus).mkdir(parents=True, exist_ok=True)
     try:
-        current = _read_corpus(cfg)
+        current = _read_corpus(cfg, progress)
     except CorpusError:  # nothing readable there yet
         current = Corpus(Path(cfg.corpus), ())
-    return _copy_in(cfg, current, paths)
+    return _copy_in(cfg, current, paths, progress)
 
 
-def _copy_in(cfg: Config, corpus: Corpus, paths) -> list[FileOutcome]:
-    return add_files(corpus, [paths] if isinstance(paths, (str, Path)) else paths,
-                     max_bytes=_max_bytes(cfg), cache=_extraction_cache(cfg))
+def _copy_in(cfg: Config, corpus: Corpus, paths, progress=None) -> list[FileOutcome]:
+    with ocr.reporting(_ocr_listener(progress)):
+        return add_files(corpus, [paths] if isinstance(paths, (str, Path)) else paths,
+                         max_bytes=_max_bytes(cfg), cache=_extraction_cache(cfg))
 
 
-def _read_corpus(cfg: Config) -> Corpus:
-    return load_corpus(cfg.corpus, max_bytes=_max_bytes(cfg), cache=_extraction_cache(cfg))
+def _read_corpus(cfg: Config, progress: Callable[[SyncProgress], None] | None = None) -> Corpus:
+    with ocr.reporting(_ocr_listener(progress)):
+        return load_corpus(cfg.corpus, max_bytes=_max_bytes(cfg), cache=_extraction_cache(cfg))
+
+
+def _ocr_listener(progress: Callable[[SyncProgress], None] | None):
+    """OCR's page-by-page news as `SyncProgress.reading`: a scan can take minutes to read."""
+    if progress is None:
+        return None
+    return lambda name, page, pages: progress(
+        SyncProgress(0, 0, 0, 0, None, reading=f"{name}: OCR page {page} of {pages}"))
 
 
 def _max_bytes(cfg: Config) -> int:

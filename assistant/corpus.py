@@ -204,7 +204,7 @@ def markdown_document(source: str, ex, sha256: str) -> Document:
 
 # ---------------------------------------------------------------- the extraction cache
 
-CACHE_VERSION = 2  # bump when a reader's output changes, so old extractions are not reused
+CACHE_VERSION = 3  # bump when a reader's output changes, so old extractions are not reused (2: tables, 3: OCR)
 
 
 def _cache_path(cache: Path, sha: str) -> Path:

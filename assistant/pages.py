@@ -11,7 +11,12 @@ and keeps the last pages rendered, keyed by the document's content.
 
 The quote is found in PDFium's text of the page, compared on letters and digits only: the
 corpus's text of a PDF joins lines, undoes line-end hyphens and ligatures and drops running
-headers, so it is never the page's text character for character. The highlight is multiplied
+headers, so it is never the page's text character for character. On a scanned page (no text
+layer: `readers.ocr.is_scanned`) and on an image file, the page is OCR'd again and the quote
+found among its words: the same engine on the same rendering reads the same words the index
+holds. That costs about a second per page shown (the pages shown last are cached), where
+keeping every word's box with the extracted text would cost ~10 KB per page in the
+extraction cache and in every loaded Document, for pages few people ever open. The highlight is multiplied
 into the page, so the text stays black. pypdfium2 and Pillow are imported on first use, and
 PDFium is used under the readers' lock (`readers.pdf.PDFIUM_LOCK`): it is not thread-safe.
 """
@@ -27,6 +32,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .errors import CorpusError
+from .readers import ReadError, ocr
+from .readers.image import SUFFIXES as IMAGE_SUFFIXES
 from .readers.pdf import PDFIUM_LOCK
 
 if TYPE_CHECKING:
@@ -64,12 +71,15 @@ class PageImage:
 
 def render_page(pdf_path: str | Path, page: int, quote: str | None = None, *,
                 scale: float = PAGE_SCALE) -> PageImage:
-    """Page `page` (1-based) of the PDF at `pdf_path` as a PNG, `scale` pixels per point, with
-    the lines that hold `quote` highlighted. Raises ValueError for a page the PDF does not
-    have or a scale that is not positive, OSError when the file cannot be read, CorpusError
-    when it cannot be opened as a PDF (damaged, encrypted, not a PDF)."""
+    """Page `page` (1-based) of the PDF (or image file: .png, .jpg, .tif) at `pdf_path` as a
+    PNG, `scale` pixels per point, with the lines that hold `quote` highlighted. Raises
+    ValueError for a page the file does not have or a scale that is not positive, OSError when
+    the file cannot be read, CorpusError when it cannot be opened (damaged, encrypted, not a
+    PDF or image)."""
     if not scale > 0:
         raise ValueError(f"scale must be greater than 0. Currently, scale is {scale!r}")
+    if Path(pdf_path).suffix.lower() in IMAGE_SUFFIXES:
+        return _render_image(Path(pdf_path), page, quote, scale)
     import pypdfium2 as pdfium
 
     with PDFIUM_LOCK:
@@ -99,9 +109,9 @@ def cited_page(corpus: "Corpus", source: str, page: int, start: int, end: int, *
     such page, or `start`/`end` are not a span of its text. Recent pages are cached."""
     doc = corpus.get(source)
     spans = {number: (lo, hi) for lo, hi, number in doc.pages}
-    if doc.meta.format != "pdf" or not spans:
-        raise ValueError(f"{source} is a {doc.meta.format} document, not a PDF: it has no "
-                         f"pages to show.")
+    if doc.meta.format not in ("pdf", "image") or not spans:
+        raise ValueError(f"{source} is a {doc.meta.format} document, not a PDF or image: it "
+                         f"has no pages to show.")
     if page not in spans:
         raise ValueError(f"page must be a page of {source} (1 to {max(spans)}). Currently, "
                          f"page is {page!r}")
@@ -127,11 +137,37 @@ def _render(pg, quote: str | None, scale: float):
         textpage = pg.get_textpage()
         try:
             boxes = _quote_boxes(textpage, quote) if quote else []
+            layer = textpage.get_text_range() if quote and not boxes else ""
         finally:
             textpage.close()
+        if quote and not boxes and ocr.is_scanned(pg, layer):
+            scanned = ocr.pdf_page_ocr(pg, PDFIUM_LOCK)
+            k = 72 / scanned.dpi  # OCR pixels to PDF points, y upwards
+            boxes = [(left * k, height - bottom * k, right * k, height - top * k)
+                     for left, top, right, bottom in _ocr_boxes(scanned, quote)]
         return height, boxes, pg.render(scale=scale).to_pil().convert("RGB")
     finally:
         pg.close()
+
+
+def _render_image(path: Path, page: int, quote: str | None, scale: float) -> PageImage:
+    """An image file's frame `page`, shown at `scale` pixels per point of its resolution."""
+    from PIL import Image
+
+    from .readers import image as image_reader
+
+    try:
+        _, _, frame, dpi = next(image_reader.frames(path.read_bytes(), first=page))
+    except ReadError as exc:
+        raise CorpusError(f"{path} cannot be opened as an image ({exc}). Check that the file "
+                          f"is a complete PNG, JPEG or TIFF image.") from exc
+    boxes = _ocr_boxes(ocr.recognise(frame, dpi), quote) if quote else []
+    k = scale * 72 / dpi
+    shown = frame.convert("RGB").resize((max(1, round(frame.width * k)),
+                                         max(1, round(frame.height * k))), Image.LANCZOS)
+    pixels = tuple((left * k, top * k, right * k, bottom * k) for left, top, right, bottom in boxes)
+    return PageImage(_highlighted_png(shown, pixels, scale), shown.width, shown.height,
+                     pixels, bool(pixels))
 
 
 def _highlighted_png(image, boxes: tuple[Box, ...], scale: float) -> bytes:
@@ -172,6 +208,31 @@ def _quote_boxes(textpage, quote: str) -> list[Box]:
 # The column names a table row's text carries ("Year: 2023 | Revenue: 18.4", readers/tables.py)
 # are not on the page beside each value.
 TABLE_NAME = re.compile(r"(?:^|(?<= \| ))[^|]*?: ")
+
+
+def _ocr_boxes(page, quote: str) -> list[Box]:
+    """The boxes (pixels of the scan as given: left, top, right, bottom) of the lines of an
+    OCR'd page that hold `quote`, one per line, matched on letters and digits as on a text
+    layer."""
+    letters, owner = [], []
+    for li, line in enumerate(page.lines):
+        for wi, word in enumerate(line.words):
+            for x in _letters(word.text):
+                letters.append(x)
+                owner.append((li, wi))
+    found = _locate("".join(letters), _letters(quote))
+    if found is None:
+        return []
+    (first_line, first_word), (last_line, last_word) = owner[found[0]], owner[found[1] - 1]
+    boxes = []
+    for li in range(first_line, last_line + 1):
+        words = page.lines[li].words
+        lo = first_word if li == first_line else 0
+        hi = last_word if li == last_line else len(words) - 1
+        chosen = [w.box for w in words[lo:hi + 1]]
+        boxes.append(page.original_box((min(b[0] for b in chosen), min(b[1] for b in chosen),
+                                        max(b[2] for b in chosen), max(b[3] for b in chosen))))
+    return boxes
 
 
 def _letters(text: str) -> str:

@@ -6,7 +6,7 @@ python-docx for DOCX), so nothing is downloaded and every expected string is kno
     report_pdf        4 pages: a header and footer on every page, a fact on page 2, a two-column
                       page whose lines are drawn left/right interleaved (so only layout, not
                       drawing order, gives the reading order), line-end hyphenation, ligatures
-    scanned_pdf       two pages that are only images (no text layer)
+    scanned_pdf       two pages that are only pictures without text (no text layer, no OCR text)
     encrypted_pdf     needs a password to open
     corrupt_pdf       the report cut off at a third of its bytes
     policy_docx       headings (two levels), a bulleted list and a table, core properties
@@ -157,14 +157,17 @@ def corrupt_pdf(path: Path) -> Path:
 
 
 def scanned_pdf(path: Path) -> Path:
-    """Pages that are pictures of text, as a scanner makes them: no text layer at all."""
+    """Pages that are only pictures, with no text in them either (a scanned photograph): no
+    text layer, and nothing for OCR to read."""
     from PIL import Image, ImageDraw
     from reportlab.lib.utils import ImageReader
 
     c = _canvas(str(path), title="", author="")
     for page in range(2):
-        img = Image.new("L", (600, 300), 255)
-        ImageDraw.Draw(img).text((20, 20), f"Scanned letter, page {page + 1}", fill=0)
+        img = Image.linear_gradient("L").resize((600, 300))
+        draw = ImageDraw.Draw(img)
+        draw.ellipse((200 + 40 * page, 60, 380, 240), fill=40)
+        draw.rectangle((420, 100, 560, 200), fill=220)
         c.drawImage(ImageReader(img), MARGIN, PAGE_H - 400, width=450, height=225)
         c.showPage()
     c.save()

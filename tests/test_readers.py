@@ -115,7 +115,7 @@ def test_pdf_metadata(report):
 
 
 @pytest.mark.parametrize("name, message", [
-    ("scanned", "PDF has no text layer (scanned?); OCR is not available; skipped"),
+    ("scanned", "PDF has no text layer, and OCR found no text on its pages; skipped"),
     ("encrypted", "encrypted PDF (password required); skipped"),
     ("corrupt", "corrupt or truncated PDF; skipped"),
 ])

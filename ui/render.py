@@ -144,8 +144,9 @@ def _when(indexed_at: str | None) -> str:
 
 def render_progress(p: SyncProgress | None, files: int) -> str:
     """How far an upload has got: reading the files, then indexing (files and chunks done)."""
-    if p is None:
-        return f"<p>Reading and checking {files} file{'s' if files != 1 else ''}…</p>"
+    if p is None or p.reading:
+        now = f": {html.escape(p.reading)}" if p is not None else ""
+        return f"<p>Reading and checking {files} file{'s' if files != 1 else ''}…{now}</p>"
     last = f" · last done: <code>{html.escape(p.current)}</code>" if p.current else ""
     return (f"<p>Indexing: {p.files_done} of {p.files_total} files, {p.chunks_done:,} of "
             f"{p.chunks_total:,} chunks embedded{last}</p>"

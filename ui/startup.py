@@ -55,7 +55,9 @@ class Startup:
             self._settled.set()
 
     def _progress(self, p: SyncProgress) -> None:
-        if p.files_done < p.files_total:
+        if p.reading:
+            self.stage = f"reading the documents: {p.reading}"
+        elif p.files_done < p.files_total:
             self.stage = (f"indexing the documents: {p.files_done} of {p.files_total} files, "
                           f"{p.chunks_done:,} of {p.chunks_total:,} chunks")
         elif self.generator == "local":

@@ -6,9 +6,10 @@ the file's extension from one registry.
     doc.text[b.start:b.end] for b in doc.blocks    # headings, body, lists, table rows, furniture
     page_of(doc, offset), section_of(doc, offset)  # 2, "Opening hours › Weekend hours"
 
-Built in: .pdf (pypdfium2), .docx (python-docx), .html/.htm (trafilatura), .md/.markdown
-(markdown-it-py), .txt. Each format's module is imported on first use, and its library inside
-it, so importing this package loads none of them. `register(".ext", reader)` adds or replaces
+Built in: .pdf (pypdfium2; scanned pages OCR'd), .docx (python-docx), .html/.htm (trafilatura),
+.md/.markdown (markdown-it-py), .txt, and images .png/.jpg/.jpeg/.tif/.tiff (OCR, `ocr`). Each
+format's module is imported on first use, and its library inside it, so importing this package
+loads none of them. `register(".ext", reader)` adds or replaces
 one (a function `reader(raw: bytes, name: str) -> Extracted`).
 """
 
@@ -21,7 +22,8 @@ from .base import (BODY, FURNITURE, HEADING, LIST, TABLE, Block, Extracted, Read
                    page_of, section_of)
 
 _BUILTIN = {".pdf": "pdf", ".docx": "docx", ".html": "html", ".htm": "html", ".xhtml": "html",
-            ".md": "markdown", ".markdown": "markdown", ".txt": "text"}
+            ".md": "markdown", ".markdown": "markdown", ".txt": "text",
+            ".png": "image", ".jpg": "image", ".jpeg": "image", ".tif": "image", ".tiff": "image"}
 _custom: dict[str, Reader] = {}
 
 

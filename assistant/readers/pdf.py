@@ -9,8 +9,10 @@ columns set apart by space) are found first, by `pdf_tables`, and written one "t
 row, each value named by its column (`tables`). Each page's span of the
 text is in `Extracted.pages`; title, author and date come from the document information.
 
-A PDF with no text on any page (scanned), one that needs a password, and a damaged one each
-raise ReadError with their own reason. OCR is not available (no packaged OCR engine fits).
+A page with no text layer, or almost none (a page number), that draws an image is a scan: it
+is rendered and OCR'd (`ocr`, Tesseract) and its lines go through the same layout, so mixed
+PDFs work page by page. A PDF with no text even so, one that needs a password, and a damaged one
+each raise ReadError with their own reason.
 
 Why pypdfium2. Against pypdf 7.1 (BSD, pure Python) on tests/fixtures_docs.report_pdf and on
 the 300-page PDF of evals/readers_bench.py (median of 3 reads, 2 shared cores):
@@ -33,6 +35,7 @@ from __future__ import annotations
 import threading
 from collections import Counter
 
+from . import ocr
 from .base import (BODY, FURNITURE, HEADING, LIST, Extracted, ReadError, TextBuilder, clean_inline,
                    iso_date, meta_text)
 from .layout import (Piece, Vocabulary, edge_pieces, furniture_key, furniture_keys, heading_levels,
@@ -41,7 +44,7 @@ from .pdf_tables import (PageTable, Rule, carry_header, find_tables, interleave,
                          without_tables)
 from .tables import add_grid
 
-NO_TEXT = "PDF has no text layer (scanned?); OCR is not available; skipped"
+NO_TEXT = "PDF has no text layer, and OCR found no text on its pages; skipped"
 ENCRYPTED = "encrypted PDF (password required); skipped"
 CORRUPT = "corrupt or truncated PDF; skipped"
 HEADING_RATIO = 1.15  # type this much larger than the body text, in a short paragraph
@@ -54,7 +57,7 @@ def read(raw: bytes, name: str) -> Extracted:
     with PDFIUM_LOCK:  # PDFium is not thread-safe: one document at a time in this process
         pdf = _open(raw)
         try:
-            pages = [_pieces(pdf, i) for i in range(len(pdf))]
+            pages = [_pieces(pdf, i, name) for i in range(len(pdf))]
             info = pdf.get_metadata_dict()
             rules = [_rules(pdf, i) for i in range(len(pdf))]  # tables (pdf_tables): lines drawn
         finally:
@@ -89,8 +92,9 @@ def _open(raw: bytes):
     return pdf
 
 
-def _pieces(pdf, index: int) -> list[Piece]:
-    """The runs of text on page `index` with their boxes and font size (PDFium's text rects)."""
+def _pieces(pdf, index: int, name: str = "") -> list[Piece]:
+    """The runs of text on page `index` with their boxes and font size (PDFium's text rects);
+    a scanned page's OCR'd lines instead."""
     import pypdfium2 as pdfium
     import pypdfium2.raw as pdfium_c
 
@@ -110,6 +114,9 @@ def _pieces(pdf, index: int) -> list[Piece]:
                 size = pdfium_c.FPDFText_GetFontSize(textpage.raw, at) if at is not None else 0
                 size = size if 0.6 * h <= size <= 3 * h else h  # a scaled text matrix: trust the box
                 pieces.append(Piece(x0, y0, x1, y1, size, _clean(text)))
+        if ocr.is_scanned(page, "".join(p.text for p in pieces)):
+            ocr.report(name, index + 1, len(pdf))
+            pieces = ocr.pdf_page_ocr(page, PDFIUM_LOCK).pieces() or pieces
         return pieces
     finally:
         textpage.close()

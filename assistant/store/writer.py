@@ -33,12 +33,15 @@ QUEUE = 2  # embedded batches waiting for the writer
 
 @dataclass(frozen=True)
 class SyncProgress:
-    """How far a sync has got, passed to the `progress` callback after each document."""
+    """How far a sync has got, passed to the `progress` callback after each document; while
+    files are still being read, before indexing starts, `reading` says what is being read
+    when it takes long ("scan.pdf: OCR page 3 of 12"; the counts are then 0)."""
     files_done: int
     files_total: int
     chunks_done: int
     chunks_total: int
     current: str | None  # the file just finished (None before the first)
+    reading: str | None = None
 
 
 Progress = Callable[[SyncProgress], None]
