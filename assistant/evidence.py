@@ -124,17 +124,45 @@ class QuoteUnit:
 
 def quote_unit(evidence: Evidence, s: Sentence) -> QuoteUnit:
     before, after = evidence.neighbours(s)
-    if before is not None and T.looks_like_instructions(before.text):
-        before = None  # a planted instruction is never joined to a quote
-    if after is not None and T.looks_like_instructions(after.text):
-        after = None
     parts = [s]
-    if before is not None and _LEANS_BACK.match(s.text):
+    if _joinable(evidence, before, s) and _LEANS_BACK.match(s.text):
         parts.insert(0, before)
-    if after is not None and s.text.rstrip().endswith(":"):
+    if _joinable(evidence, s, after) and s.text.rstrip().endswith(":"):
         parts.append(after)
-    return QuoteUnit(parts[0].start, parts[-1].end, " ".join(p.text for p in parts),
-                     tuple(p.id for p in parts))
+    if len(parts) == 1:
+        return QuoteUnit(s.start, s.end, s.text, (s.id,))
+    start, end = parts[0].start, parts[-1].end
+    return QuoteUnit(start, end, _verbatim(evidence, s.source, start, end), tuple(p.id for p in parts))
+
+
+def _joinable(evidence: Evidence, first: Sentence | None, second: Sentence | None) -> bool:
+    """Two neighbouring sentences may make one quote when they stand in one paragraph of one
+    retrieved passage (a heading and its paragraph do not), and neither is a planted
+    instruction."""
+    if first is None or second is None:
+        return False
+    if T.looks_like_instructions(first.text) or T.looks_like_instructions(second.text):
+        return False
+    gap = _verbatim(evidence, first.source, first.end, second.start)
+    return gap is not None and not _BLANK_LINE.search(gap) and first.kind == second.kind
+
+
+_BLANK_LINE = re.compile(r"\n[ \t\r]*\n")
+
+
+def _verbatim(evidence: Evidence, source: str, start: int, end: int) -> str | None:
+    """The document's own text[start:end], from a retrieved passage that holds it."""
+    for p in evidence.passages:
+        if p.source == source and p.start <= start and end <= p.end:
+            return p.text[start - p.start:end - p.start]
+    return None
+
+
+LABEL_WORDS = 4  # a heading this short ("## Opening hours") names a section, it states nothing
+
+
+def _label(s: Sentence) -> bool:
+    return s.kind == HEADLINE and len(re.findall(r"[^\W_]+", s.text)) <= LABEL_WORDS
 
 
 def question_entities(question: str) -> set[str]:
@@ -200,8 +228,8 @@ def gather(question: str, passages: list[Passage], sentences: list[Sentence],
     scored = []
     for s, cos in zip(sentences, cosines):
         p = passage_of.get(s.chunk_id)
-        if p is None or _CREDIT.match(s.text) or T.looks_like_instructions(s.text):
-            continue  # photo credits say nothing; injected instructions are not evidence
+        if p is None or _CREDIT.match(s.text) or T.looks_like_instructions(s.text) or _label(s):
+            continue  # photo credits and labels say nothing; injected instructions are not evidence
         label = "(reader comment) " if s.kind == COMMENT else ""  # what the sentence is
         context = f"{p.text}\n{p.title} {p.date or ''}"
         cov = coverage(q_tokens, label + s.text, idf, context)

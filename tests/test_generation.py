@@ -360,3 +360,20 @@ def test_why_finds_the_cause_in_the_document_whose_title_states_the_event(tmp_pa
     assert any("shortage of marine engineers" in c.quote for c in ans.citations), ans.text
     assert not top[0].startswith("Harbour board shelves")  # the headline gives no cause
     assert not any("to help buy" in t for t in top[:1])
+
+
+def test_a_quote_is_the_document_text_and_never_joins_a_heading_to_its_paragraph(tmp_path,
+                                                                              fake_embedder):
+    corpus = write_corpus(tmp_path / "c", {"fees.md": (
+        "# Rowing fees\n\nIt costs EUR 40 a year to join the club.\n\n## Boats\n\n"
+        "The club owns six boats. They are stored\nin the boathouse by the weir.\n")})
+    with Assistant.load(corpus=corpus, index=tmp_path / "ix", generator="extractive",
+                        embedder=fake_embedder) as bot:
+        text = bot.source_text("fees.md")
+        for question in ("How much does it cost to join?", "Where are the boats stored?"):
+            ans = bot.ask(question)
+            assert ans.citations, question
+            for c in ans.citations:
+                assert c.quote == text[c.start:c.end]
+                assert not c.quote.startswith(("Rowing fees", "Boats"))
+    assert any("They are stored\nin the boathouse" in c.quote for c in ans.citations), ans.citations
