@@ -23,12 +23,15 @@ from .errors import CorpusError, InvalidQuestion
 from .evidence import Evidence, gather
 from .index import ChromaIndex, StoreConfig, SyncProgress, SyncReport
 from .language.questions import search_text
+from .language.terms import DocumentTerms, unstated
+from .language.terms import warm_up as warm_up_language
 from .readers import ocr
 from .retrieval import HybridRetriever
 from .text import tokenize
 from .types import Answer, DocumentMeta, Passage, final_answer
 
 log = logging.getLogger(__name__)
+TERMS_CACHED = 64  # documents whose stated terms are kept for the look-alike check
 
 
 class Assistant:
@@ -48,6 +51,7 @@ class Assistant:
         self.retriever = self._retriever_for(corpus)
         self._generation = index.manifest.generation
         self._following = threading.Lock()
+        self._terms: dict[tuple[str, str], DocumentTerms] = {}
 
     @classmethod
     def load(cls, corpus: str | Path | None = None, index: str | Path | None = None,
@@ -73,9 +77,11 @@ class Assistant:
         store.verify()  # the cheap health check: a damaged index is an error saying to repair
         gen = generator if name == "custom" else make_generator(cfg, embedder, llm=llm)
         bot = cls(cfg, docs, store, embedder, gen, report)
-        if getattr(getattr(gen, "llm", None), "caches_prefix", False):
-            bot._warm_up = threading.Thread(target=gen.warm_up, name="warm-up", daemon=True)
-            bot._warm_up.start()
+        llm_warm_up = (gen.warm_up if getattr(getattr(gen, "llm", None), "caches_prefix", False)
+                       else None)
+        bot._warm_up = threading.Thread(target=_warm_up, args=(llm_warm_up,), name="warm-up",
+                                        daemon=True)
+        bot._warm_up.start()
         return bot
 
     def wait_until_ready(self, timeout: float | None = None) -> None:
@@ -181,7 +187,25 @@ class Assistant:
         vector = self.embedder.embed([topic])[0]
         passages = self.retriever.search(topic, k=self.config.passages, vector=vector)
         sentences, vectors = self.index.sentences_of([p.chunk_id for p in passages], edges=True)
-        return gather(q, passages, sentences, vectors, vector, self.retriever.idf)
+        evidence = gather(q, passages, sentences, vectors, vector, self.retriever.idf)
+        if evidence.best is None:
+            return evidence
+        document = self._terms_of(evidence.best.source)
+        return replace(evidence, unstated=tuple(unstated(q, document))) if document else evidence
+
+    def _terms_of(self, source: str) -> DocumentTerms | None:
+        """What a document states, for the look-alike check (kept for the last documents)."""
+        try:
+            doc = self.corpus.get(source)
+        except KeyError:
+            return None
+        key = (source, doc.meta.sha256)
+        if key not in self._terms:
+            if len(self._terms) >= TERMS_CACHED:
+                self._terms.pop(next(iter(self._terms)))
+            self._terms[key] = DocumentTerms.of(f"{doc.text}\n{doc.meta.title} "
+                                                f"{(doc.meta.date or '').replace('-', ' ')}")
+        return self._terms[key]
 
     def ask(self, question: str) -> Answer:
         return final_answer(self.ask_stream(question))
@@ -245,6 +269,17 @@ class Assistant:
         from .integrations.llama_index import AssistantChatEngine
 
         return AssistantChatEngine(self)
+
+
+def _warm_up(llm_warm_up: Callable[[], None] | None) -> None:
+    """In the background after loading: the language tagger (the look-alike check's), then
+    the model's fixed prompt prefix. A failure here is met again, and reported, on use."""
+    try:
+        warm_up_language()
+    except Exception:  # noqa: BLE001 - reported by the first question that needs it
+        log.exception("could not load the English pipeline (spaCy)")
+    if llm_warm_up is not None:
+        llm_warm_up()
 
 
 def add_to_folder(corpus: str | Path | None, paths,

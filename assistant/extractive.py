@@ -31,6 +31,8 @@ class ExtractiveGenerator:
         yield answer
 
     def answer(self, question: str, evidence: Evidence) -> Answer:
+        if evidence.unstated:
+            return abstention(question, evidence.unstated_reason())
         chosen = self.select(evidence)
         if not chosen:
             return abstention(question)

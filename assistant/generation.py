@@ -81,8 +81,9 @@ class LLMGenerator:
     def stream(self, question: str, evidence: Evidence) -> Iterator[str | Answer]:
         t0 = time.perf_counter()
         best = evidence.best
-        if best is None or best.score < self.gate:
-            answer = self._labelled(abstention(question, "no passage of the documents is close to this question"))
+        if best is None or best.score < self.gate or evidence.unstated:
+            why = evidence.unstated_reason() or "no passage of the documents is close to this question"
+            answer = self._labelled(abstention(question, why))
             yield answer.text
             yield answer
             return

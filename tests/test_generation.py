@@ -377,3 +377,18 @@ def test_a_quote_is_the_document_text_and_never_joins_a_heading_to_its_paragraph
                 assert c.quote == text[c.start:c.end]
                 assert not c.quote.startswith(("Rowing fees", "Boats"))
     assert any("They are stored\nin the boathouse" in c.quote for c in ans.citations), ans.citations
+
+
+def test_a_look_alike_question_is_declined_saying_which_term_the_documents_never_state(
+        tmp_path, fake_embedder):
+    corpus = write_corpus(tmp_path / "c", {"results.txt": (
+        "Calloway results 2023\n\nNet profit was US$3.2 million in 2023, up from US$2.1 million."
+        "\nThe clinic director, Dr Ana Ruiz, joined in May.\n")})
+    with Assistant.load(corpus=corpus, index=tmp_path / "ix", generator="extractive",
+                        embedder=fake_embedder) as bot:
+        answered = bot.ask("What was the net profit in 2023?")
+        period = bot.ask("What was the net profit in 2021?")
+        role = bot.ask("Who is the deputy director?")
+    assert not answered.abstained and "US$3.2 million" in answered.text
+    assert period.abstained and "“2021”" in period.fallback
+    assert role.abstained and "“deputy”" in role.fallback

