@@ -21,20 +21,19 @@ the assistant while it loads (`startup.py`).
 from __future__ import annotations
 
 import argparse
-import ipaddress
 import logging
 import os
 import sys
 from functools import partial
-from pathlib import Path
 from typing import Callable
 
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")  # no calls home, before the import
 
 import gradio as gr  # noqa: E402
 
-from assistant import (Assistant, AssistantError, Config, ConfigError, SyncProgress,  # noqa: E402
+from assistant import (Assistant, AssistantError, Config, ConfigError, SyncProgress,  # noqa: E402,F401
                        supported_suffixes)
+from assistant.serve.auth import exposure_warning, load_auth  # noqa: E402,F401
 from ui.assets import CSS, HEAD, SOURCES_JS  # noqa: E402
 from ui.chat import EXAMPLES, concurrency, examples_for, make_handlers  # noqa: E402
 from ui.documents import (DOCUMENTS_QUEUE, DocumentHandlers, make_document_handlers,  # noqa: E402
@@ -159,48 +158,6 @@ def launch(demo: gr.Blocks, host: str, port: int, *, auth: list[tuple[str, str]]
     return demo.launch(server_name=host, server_port=port, css=CSS, head=HEAD, theme=THEME,
                        footer_links=[], auth=auth or None,
                        max_file_size=max(1, int(max_upload_mb * 2**20)), **kwargs)
-
-
-def load_auth(value: str | None) -> list[tuple[str, str]] | None:
-    """ASSISTANT_AUTH: "user:password", or the path of a file of such lines (blank lines and
-    # comments ignored). None when unset; a malformed value is an error, never "no login"."""
-    if not value:
-        return None
-    path = Path(value).expanduser()
-    lines = path.read_text(encoding="utf-8").splitlines() if path.is_file() else [value]
-    pairs = [_credentials(line) for line in lines
-             if line.strip() and not line.lstrip().startswith("#")]
-    if not pairs:
-        raise ConfigError(f"ASSISTANT_AUTH names the file {path}, which holds no "
-                          f"user:password lines.")
-    return pairs
-
-
-def _credentials(line: str) -> tuple[str, str]:
-    user, sep, password = line.strip().partition(":")
-    if not (sep and user and password):
-        raise ConfigError("ASSISTANT_AUTH must be user:password, or the path of a file of "
-                          "user:password lines (the value, or a line of the file, is not).")
-    return user, password
-
-
-def exposure_warning(host: str, auth) -> str | None:
-    """A warning when the chat is reachable from other machines and anyone may use it."""
-    if auth or _is_loopback(host):
-        return None
-    return (f"warning: serving on {host} without a login: anyone who can reach this machine can "
-            f"use the assistant, read the documents and add or remove them. Set "
-            f"ASSISTANT_AUTH=user:password (or a "
-            f"file of such lines), or serve on 127.0.0.1.")
-
-
-def _is_loopback(host: str) -> bool:
-    if host.lower() == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False  # a host name: it may well resolve to a public address
 
 
 def main(argv: list[str] | None = None) -> int:
