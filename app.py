@@ -11,7 +11,8 @@ struck through, and a sources panel that shows each quote highlighted in its sur
 text, with where it is (file, page or section). A PDF citation offers its page,
 rendered on the server with the quoted lines highlighted and sent as a data: image. Each browser
 tab has its own conversation. The Documents tab adds files (several at once, with progress),
-lists the corpus, removes a document and reloads the index.
+lists the corpus, removes a document and reloads the index. The same server answers the
+OpenAI-compatible API at /v1 over the same assistant (`assistant.serve`), behind the same login.
 
 The parts are in `ui/`: the HTML (`render.py`), the Chat tab's handlers (`chat.py`), the
 Documents tab's handlers and the page view (`documents.py`), the CSS and scripts (`assets.py`),
@@ -33,7 +34,9 @@ import gradio as gr  # noqa: E402
 
 from assistant import (Assistant, AssistantError, Config, ConfigError, SyncProgress,  # noqa: E402,F401
                        supported_suffixes)
+from assistant.serve import Service, ServiceUnavailable  # noqa: E402
 from assistant.serve.auth import exposure_warning, load_auth  # noqa: E402,F401
+from assistant.serve.openai_api import openai_routes  # noqa: E402
 from ui.assets import CSS, HEAD, SOURCES_JS  # noqa: E402
 from ui.chat import EXAMPLES, concurrency, examples_for, make_handlers  # noqa: E402
 from ui.documents import (DOCUMENTS_QUEUE, DocumentHandlers, make_document_handlers,  # noqa: E402
@@ -152,12 +155,30 @@ THEME = gr.themes.Soft(font=["system-ui", "Segoe UI", "Helvetica", "Arial", "san
 
 def launch(demo: gr.Blocks, host: str, port: int, *, auth: list[tuple[str, str]] | None = None,
            max_upload_mb: float = 50.0, **kwargs):
-    """Serve the app. `auth` (user, password) pairs put a login in front of the page and the
-    API; uploads over `max_upload_mb` are refused (Gradio accepts uploads on any app)."""
+    """Serve the app, with the OpenAI-compatible API at /v1 over the same assistant. `auth`
+    (user, password) pairs put a login in front of the page and the APIs (the /v1 routes
+    take it as `Bearer user:password`); uploads over `max_upload_mb` are refused (Gradio
+    accepts uploads on any app)."""
     demo.queue(default_concurrency_limit=4)
+    app_kwargs = dict(kwargs.pop("app_kwargs", None) or {})
+    app_kwargs["routes"] = [openai_routes(chat_service(demo.startup), auth),
+                            *app_kwargs.get("routes", [])]  # before Gradio's own routes
     return demo.launch(server_name=host, server_port=port, css=CSS, head=HEAD, theme=THEME,
-                       footer_links=[], auth=auth or None,
+                       footer_links=[], auth=auth or None, app_kwargs=app_kwargs,
                        max_file_size=max(1, int(max_upload_mb * 2**20)), **kwargs)
+
+
+def chat_service(startup: Startup) -> Service:
+    """The service layer over the page's assistant: while it starts (or if it could not),
+    requests are told what the page says."""
+    def current() -> Assistant:
+        if startup.error:
+            raise ServiceUnavailable(f"The assistant could not start: {startup.error}")
+        if startup.assistant is None:
+            raise ServiceUnavailable(f"The assistant is still starting ({startup.stage}). "
+                                     f"Try again in a moment.")
+        return startup.assistant
+    return Service(current)
 
 
 def main(argv: list[str] | None = None) -> int:
