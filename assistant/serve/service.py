@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import queue
 import threading
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import Any, Callable, Iterator, Sequence
 
 from typing_extensions import TypedDict  # pydantic (the MCP schemas) needs it before Python 3.12
 
-from assistant import Answer, Assistant, AssistantError, Citation, DocumentInfo
+from assistant import Answer, Assistant, AssistantError, Citation, DocumentInfo, Passage
 
 MAX_K = 50  # most passages one search returns
 
@@ -30,20 +30,31 @@ class InvalidRequest(AssistantError, ValueError):
     """A request the caller must change (the message says how)."""
 
 
-class CitationJSON(TypedDict):
-    """One citation: `quote` is the document's text[start:end], verbatim."""
+class QuoteJSON(TypedDict):
+    """Where a verbatim quote is: `quote` is the document's text[start:end]."""
 
-    number: int
     source: str
     title: str
     date: str | None
-    page: int | None
-    section: str | None
-    where: str
+    page: int | None  # 1-based (PDFs)
+    section: str | None  # heading path
+    where: str  # for a person: "report.pdf, p. 2", "guide.md, § Hours"
     quote: str
     start: int
     end: int
-    kind: str
+    kind: str  # "comment" for a reader comment, else the publisher's text
+
+
+class CitationJSON(QuoteJSON):
+    """Citation [number] of an answer."""
+
+    number: int
+
+
+class PassageJSON(QuoteJSON):
+    """A search result: a passage and its fused retrieval score."""
+
+    score: float
 
 
 class AnswerJSON(TypedDict):
@@ -58,30 +69,24 @@ class AnswerJSON(TypedDict):
     model: str | None
 
 
-@dataclass(frozen=True)
-class Hit:
-    """A search result: the passage is the document's text[start:end], verbatim."""
-
-    source: str
-    title: str
-    date: str | None
-    page: int | None
-    section: str | None
-    where: str
-    quote: str
-    start: int
-    end: int
-    score: float
-    kind: str
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
-
 def citation_json(c: Citation) -> CitationJSON:
     return CitationJSON(number=c.number, source=c.source, title=c.title, date=c.date,
                         page=c.page, section=c.section, where=c.where, quote=c.quote,
                         start=c.start, end=c.end, kind=c.kind)
+
+
+def passage_json(bot: Assistant, p: Passage) -> PassageJSON:
+    """A retrieved passage with its page (PDFs) and section heading, read from its document."""
+    page = section = None
+    try:
+        doc = bot.corpus.get(p.source)
+        page, section = doc.page_at(p.start), doc.section_at(p.start)
+    except KeyError:  # removed since it was retrieved: the passage is still what was found
+        pass
+    where = Citation(0, p.source, "", 0, 0, page=page, section=section).where  # one wording
+    return PassageJSON(source=p.source, title=p.title, date=p.date, page=page, section=section,
+                       where=where, quote=p.text, start=p.start, end=p.end,
+                       score=round(p.score, 4), kind=p.kind)
 
 
 def answer_json(a: Answer) -> AnswerJSON:
@@ -148,13 +153,13 @@ class Service:
         """"assistant-<backend>": what the OpenAI-compatible API calls this model."""
         return f"assistant-{self.assistant().info()['generator']}"
 
-    def search(self, query: str, k: int = 5) -> list[Hit]:
+    def search(self, query: str, k: int = 5) -> list[PassageJSON]:
         """The `k` best passages for `query` (hybrid dense + BM25), each with where it is."""
         if not isinstance(k, int) or isinstance(k, bool) or not 1 <= k <= MAX_K:
             raise InvalidRequest(f"k must be a whole number from 1 to {MAX_K}. Currently, k is {k!r}")
         bot = self.assistant()
         with self._lock:
-            return [_hit(bot, p) for p in bot.retrieve(query, k=k)]
+            return [passage_json(bot, p) for p in bot.retrieve(query, k=k)]
 
     def list_documents(self) -> list[DocumentInfo]:
         bot = self.assistant()
@@ -205,17 +210,3 @@ def _drain(items: queue.Queue) -> Iterator[str | Answer]:
         if isinstance(item, _Failed):
             raise item.error
         yield item
-
-
-def _hit(bot: Assistant, p) -> Hit:
-    """A passage with its page (PDFs) and section heading, read from its document."""
-    page = section = None
-    try:
-        doc = bot.corpus.get(p.source)
-        page, section = doc.page_at(p.start), doc.section_at(p.start)
-    except KeyError:  # removed since it was retrieved: the passage is still what was found
-        pass
-    where = Citation(0, p.source, "", 0, 0, page=page, section=section).where  # one wording
-    return Hit(source=p.source, title=p.title, date=p.date, page=page, section=section,
-               where=where, quote=p.text, start=p.start, end=p.end, score=round(p.score, 4),
-               kind=p.kind)
