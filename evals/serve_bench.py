@@ -1,13 +1,17 @@
 """What the MCP server and the OpenAI-compatible API cost over asking in process, on golden
-questions: each door's latency (p50/p95), the streamed reply's first text, each server's start
-(process start to its first answer), and whether every door gives the in-process answer.
+questions: each door's latency (p50/p95) and its median ratio to the in-process answer of the
+same question, the streamed reply's first text, each server's start (process start to its
+first answer, the two servers starting at once), and whether every door gives the in-process
+answer.
 
     python -m evals.serve_bench -g extractive --questions 12
     python -m evals.serve_bench -g local --questions 12
 
-The servers run as a user runs them (`python -m assistant serve`, `python -m assistant mcp` on
-stdio, spawned by the SDK's client), one after another, on a temporary copy of the index.
-Figures are printed and written to evals/results/serve-bench-<generator>.json.
+The servers run as a user runs them (`python -m assistant serve`; `python -m assistant mcp`
+on stdio, spawned by the SDK's client) over a temporary index, beside an in-process
+`Assistant`; each question is asked through every door in turn, so a shared machine's load
+falls on all of them alike. Figures are printed and written to
+evals/results/serve-bench-<generator>.json.
 """
 
 from __future__ import annotations
@@ -41,54 +45,40 @@ def summary(seconds: list[float]) -> dict:
             "max": round(ordered[-1], 3)}
 
 
-def in_process(corpus: Path, index: Path, generator: str, questions: list[str]) -> dict:
-    with Assistant.load(corpus=corpus, index=index, generator=generator) as bot:
-        bot.wait_until_ready()
-        bot.ask(questions[0])  # warm, as a running server is
-        texts, times = [], []
-        for q in questions:
-            t = time.perf_counter()
-            texts.append(bot.ask(q).text)
-            times.append(time.perf_counter() - t)
-    return {"texts": texts, "seconds": times}
+class Doors:
+    """The same assistant behind each door, all open at once so that every question is asked
+    through each of them in turn, under the same load (the machine is shared)."""
+
+    def __init__(self, bot: Assistant, api, mcp):
+        self.bot, self.api, self.mcp = bot, api, mcp
+
+    def in_process(self, q: str) -> tuple[str, float]:
+        t = time.perf_counter()
+        return self.bot.ask(q).text, time.perf_counter() - t
+
+    def openai(self, q: str) -> tuple[str, float]:
+        t = time.perf_counter()
+        reply = self.api.chat.completions.create(model="assistant", messages=_user(q))
+        return reply.choices[0].message.content.split(SOURCES)[0], time.perf_counter() - t
+
+    def openai_stream(self, q: str) -> tuple[str, float, float | None]:
+        t, first, parts = time.perf_counter(), None, []
+        for chunk in self.api.chat.completions.create(model="assistant", messages=_user(q),
+                                                      stream=True):
+            piece = chunk.choices[0].delta.content if chunk.choices else None
+            if piece and first is None:
+                first = time.perf_counter() - t
+            parts.append(piece or "")
+        return answer_of("".join(parts)), time.perf_counter() - t, first
+
+    async def mcp_ask(self, q: str) -> tuple[str, float]:
+        t = time.perf_counter()
+        result = await self.mcp.call_tool("ask", {"question": q})
+        return result.structured_content["text"], time.perf_counter() - t
 
 
-def openai_api(env: dict, generator: str, questions: list[str], port: int) -> dict:
-    import openai
-
-    t0 = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, "-m", "assistant", "serve", "-g", generator,
-                             "--port", str(port)], cwd=ROOT, env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    try:
-        _wait_listening(f"http://127.0.0.1:{port}/v1/models", proc)
-        client = openai.OpenAI(base_url=f"http://127.0.0.1:{port}/v1", api_key="none",
-                               max_retries=0, timeout=600)
-
-        def ask(q: str, **kw):
-            return client.chat.completions.create(
-                model="assistant", messages=[{"role": "user", "content": q}], **kw)
-        ask(questions[0])
-        started = time.perf_counter() - t0
-        texts, whole, first, streamed = [], [], [], []
-        for q in questions:
-            t = time.perf_counter()
-            texts.append(ask(q).choices[0].message.content.split(SOURCES)[0])
-            whole.append(time.perf_counter() - t)
-            t, got, parts = time.perf_counter(), None, []
-            for chunk in ask(q, stream=True):
-                piece = chunk.choices[0].delta.content if chunk.choices else None
-                if piece and got is None:
-                    got = time.perf_counter() - t
-                parts.append(piece or "")
-            first.append(got)
-            streamed.append(time.perf_counter() - t)
-            texts.append(answer_of("".join(parts)))
-    finally:
-        proc.terminate()
-        proc.wait(30)
-    return {"start_to_first_answer_s": round(started, 2), "texts": texts, "seconds": whole,
-            "stream_first_text": first, "stream_seconds": streamed}
+def _user(q: str) -> list[dict]:
+    return [{"role": "user", "content": q}]
 
 
 def _wait_listening(url: str, proc: subprocess.Popen, timeout: float = 600) -> None:
@@ -104,27 +94,6 @@ def _wait_listening(url: str, proc: subprocess.Popen, timeout: float = 600) -> N
     raise RuntimeError(f"{url} did not answer in {timeout} s")
 
 
-def mcp_stdio(env: dict, generator: str, questions: list[str]) -> dict:
-    from mcp import Client, StdioServerParameters
-
-    params = StdioServerParameters(command=sys.executable, cwd=str(ROOT),
-                                   args=["-m", "assistant", "mcp", "-g", generator], env=env)
-
-    async def session() -> dict:
-        t0 = time.perf_counter()
-        async with Client(params) as client:
-            await client.call_tool("ask", {"question": questions[0]})
-            started = time.perf_counter() - t0
-            texts, times = [], []
-            for q in questions:
-                t = time.perf_counter()
-                result = await client.call_tool("ask", {"question": q})
-                times.append(time.perf_counter() - t)
-                texts.append(result.structured_content["text"])
-        return {"start_to_first_answer_s": round(started, 2), "texts": texts, "seconds": times}
-    return anyio.run(session)
-
-
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("-g", "--generator", default="extractive")
@@ -135,15 +104,9 @@ def main(argv: list[str] | None = None) -> int:
     questions = [g.question for g in load_golden()[:args.questions]]
     work = Path(tempfile.mkdtemp(prefix="serve-bench-"))
     try:
-        index = work / "index"
-        floor = in_process(Path(args.corpus), index, args.generator, questions)
-        env = {**os.environ, "ASSISTANT_CORPUS": args.corpus, "ASSISTANT_INDEX": str(index),
-               "PYTHONPATH": str(ROOT), "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}
-        api = openai_api(env, args.generator, questions, args.port)
-        mcp = mcp_stdio(env, args.generator, questions)
+        report = anyio.run(measure, args, questions, work / "index")
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    report = _report(args.generator, questions, floor, api, mcp)
     RESULTS.mkdir(exist_ok=True)
     out = RESULTS / f"serve-bench-{args.generator}.json"
     out.write_text(json.dumps(report, indent=2))
@@ -152,20 +115,63 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def _report(generator: str, questions: list[str], floor: dict, api: dict, mcp: dict) -> dict:
-    same = lambda texts, per: [t.strip() == floor["texts"][i // per].strip()  # noqa: E731
-                               for i, t in enumerate(texts)]
+async def measure(args, questions: list[str], index: Path) -> dict:
+    import openai
+    from mcp import Client, StdioServerParameters
+
+    corpus, gen = Path(args.corpus), args.generator
+    bot = Assistant.load(corpus=corpus, index=index, generator=gen)  # builds the index
+    env = {**os.environ, "ASSISTANT_CORPUS": str(corpus), "ASSISTANT_INDEX": str(index),
+           "PYTHONPATH": str(ROOT), "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}
+    t0 = time.perf_counter()
+    proc = subprocess.Popen([sys.executable, "-m", "assistant", "serve", "-g", gen,
+                             "--port", str(args.port)], cwd=ROOT, env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    params = StdioServerParameters(command=sys.executable, cwd=str(ROOT),
+                                   args=["-m", "assistant", "mcp", "-g", gen], env=env)
+    try:
+        async with Client(params) as mcp:
+            api = openai.OpenAI(base_url=f"http://127.0.0.1:{args.port}/v1", api_key="none",
+                                max_retries=0, timeout=900)
+            doors = Doors(bot, api, mcp)
+            _wait_listening(f"http://127.0.0.1:{args.port}/v1/models", proc)
+            doors.openai(questions[0])
+            api_started = time.perf_counter() - t0
+            await doors.mcp_ask(questions[0])
+            mcp_started = time.perf_counter() - t0
+            bot.wait_until_ready()
+            doors.in_process(questions[0])
+            rows = []
+            for q in questions:
+                rows.append({"in_process": doors.in_process(q), "openai": doors.openai(q),
+                             "openai_stream": doors.openai_stream(q),
+                             "mcp": await doors.mcp_ask(q)})
+    finally:
+        proc.terminate()
+        proc.wait(30)
+        bot.close()
+    return _report(gen, questions, rows, api_started, mcp_started)
+
+
+def _report(generator: str, questions: list[str], rows: list[dict], api_started: float,
+            mcp_started: float) -> dict:
+    """Per door: latency, its median ratio to the in-process answer of the same question, and
+    how often its answer text is the in-process one."""
+    def door(name: str) -> dict:
+        seconds = [r[name][1] for r in rows]
+        return {"seconds": summary(seconds),
+                "ratio_to_in_process_p50": round(statistics.median(
+                    s / r["in_process"][1] for s, r in zip(seconds, rows)), 3),
+                "same_answer_as_in_process": sum(
+                    r[name][0].strip() == r["in_process"][0].strip() for r in rows) / len(rows)}
     return {
         "generator": generator, "questions": questions, "machine_cpus": os.cpu_count(),
-        "in_process_ask_s": summary(floor["seconds"]),
-        "openai_api": {"ask_s": summary(api["seconds"]),
-                       "stream_first_text_s": summary(api["stream_first_text"]),
-                       "stream_done_s": summary(api["stream_seconds"]),
-                       "start_to_first_answer_s": api["start_to_first_answer_s"],
-                       "same_answer_as_in_process": sum(same(api["texts"], 2)) / len(api["texts"])},
-        "mcp_stdio": {"ask_s": summary(mcp["seconds"]),
-                      "start_to_first_answer_s": mcp["start_to_first_answer_s"],
-                      "same_answer_as_in_process": sum(same(mcp["texts"], 1)) / len(mcp["texts"])},
+        "load_average_at_end": os.getloadavg(),
+        "in_process": {"seconds": summary([r["in_process"][1] for r in rows])},
+        "openai_api": {**door("openai"), "started_to_first_answer_s": round(api_started, 2)},
+        "openai_api_streamed": {**door("openai_stream"), "first_text_s": summary(
+            [r["openai_stream"][2] for r in rows if r["openai_stream"][2] is not None])},
+        "mcp_stdio": {**door("mcp"), "started_to_first_answer_s": round(mcp_started, 2)},
     }
 
 
