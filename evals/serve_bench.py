@@ -4,13 +4,13 @@ same question, the streamed reply's first text, each server's start (process sta
 first answer, the two servers starting at once), and whether every door gives the in-process
 answer.
 
-    python -m evals.serve_bench -g extractive --questions 12
-    python -m evals.serve_bench -g local --questions 12
+    python -m evals.serve_bench -g extractive --questions 24
+    python -m evals.serve_bench -g local --questions 24
 
 The servers run as a user runs them (`python -m assistant serve`; `python -m assistant mcp`
 on stdio, spawned by the SDK's client) over a temporary index, beside an in-process
-`Assistant`; each question is asked through every door in turn, so a shared machine's load
-falls on all of them alike. Figures are printed and written to
+`Assistant`; each question is asked through every door in turn (the API server plainly or
+streamed, turn about), so a shared machine's load falls on all of them alike. Figures are printed and written to
 evals/results/serve-bench-<generator>.json.
 """
 
@@ -141,11 +141,7 @@ async def measure(args, questions: list[str], index: Path) -> dict:
             mcp_started = time.perf_counter() - t0
             bot.wait_until_ready()
             doors.in_process(questions[0])
-            rows = []
-            for q in questions:
-                rows.append({"in_process": doors.in_process(q), "openai": doors.openai(q),
-                             "openai_stream": doors.openai_stream(q),
-                             "mcp": await doors.mcp_ask(q)})
+            rows = [await _round(doors, i, q) for i, q in enumerate(questions)]
     finally:
         proc.terminate()
         proc.wait(30)
@@ -153,24 +149,36 @@ async def measure(args, questions: list[str], index: Path) -> dict:
     return _report(gen, questions, rows, api_started, mcp_started)
 
 
+async def _round(doors: Doors, i: int, q: str) -> dict:
+    """Question `i` through each door once, the doors in a rotating order (so that none is
+    always first after another's work). The API server is asked plainly or streamed, turn
+    about: asked twice, its second answer would find the whole prompt in the model's cache."""
+    api = ("openai", doors.openai) if i % 2 == 0 else ("openai_stream", doors.openai_stream)
+    order = [("in_process", doors.in_process), api, ("mcp", None)]
+    row = {}
+    for name, ask in order[i % 3:] + order[:i % 3]:
+        row[name] = await doors.mcp_ask(q) if ask is None else ask(q)
+    return row
+
+
 def _report(generator: str, questions: list[str], rows: list[dict], api_started: float,
             mcp_started: float) -> dict:
     """Per door: latency, its median ratio to the in-process answer of the same question, and
     how often its answer text is the in-process one."""
     def door(name: str) -> dict:
-        seconds = [r[name][1] for r in rows]
-        return {"seconds": summary(seconds),
+        asked = [r for r in rows if name in r]
+        return {"seconds": summary([r[name][1] for r in asked]),
                 "ratio_to_in_process_p50": round(statistics.median(
-                    s / r["in_process"][1] for s, r in zip(seconds, rows)), 3),
+                    r[name][1] / r["in_process"][1] for r in asked), 3),
                 "same_answer_as_in_process": sum(
-                    r[name][0].strip() == r["in_process"][0].strip() for r in rows) / len(rows)}
+                    r[name][0].strip() == r["in_process"][0].strip() for r in asked) / len(asked)}
     return {
         "generator": generator, "questions": questions, "machine_cpus": os.cpu_count(),
         "load_average_at_end": os.getloadavg(),
         "in_process": {"seconds": summary([r["in_process"][1] for r in rows])},
         "openai_api": {**door("openai"), "started_to_first_answer_s": round(api_started, 2)},
         "openai_api_streamed": {**door("openai_stream"), "first_text_s": summary(
-            [r["openai_stream"][2] for r in rows if r["openai_stream"][2] is not None])},
+            [r["openai_stream"][2] for r in rows if r.get("openai_stream", (0, 0, None))[2]])},
         "mcp_stdio": {**door("mcp"), "started_to_first_answer_s": round(mcp_started, 2)},
     }
 
