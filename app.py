@@ -32,8 +32,8 @@ os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")  # no calls home, bef
 
 import gradio as gr  # noqa: E402
 
-from assistant import (Assistant, AssistantError, Config, ConfigError, SyncProgress,  # noqa: E402,F401
-                       supported_suffixes)
+from assistant import (Assistant, AssistantError, Config, ConfigError,  # noqa: E402,F401
+                       SyncProgress, supported_suffixes)
 from assistant.serve import Service, ServiceUnavailable  # noqa: E402
 from assistant.serve.auth import exposure_warning, load_auth  # noqa: E402,F401
 from assistant.serve.openai_api import openai_routes  # noqa: E402

@@ -1,4 +1,5 @@
-"""Command line: `python -m assistant {index,ask,chat,add,remove,list,info,install-model,mcp,serve}`.
+"""Command line: `python -m assistant {index,ask,chat,add,remove,list,info,install-model}`, and
+the servers for other programs: `mcp` (MCP tools) and `serve` (an OpenAI-compatible API).
 
 Errors the assistant raises on purpose become one-line messages; anything unexpected is
 reported without a traceback unless ASSISTANT_DEBUG=1.

@@ -188,8 +188,8 @@ def test_a_draft_the_check_changed_is_followed_by_the_checked_answer(tiny_corpus
 
 
 def test_answer_of_reads_back_the_checked_answer():
-    assert answer_of("Draft [1].\n\nChecked answer: Final [1].\n\nSources:\n- [1] a.txt: “x”") == (
-        "Final [1].")
+    reply = "Draft [1].\n\nChecked answer: Final [1].\n\nSources:\n- [1] a.txt: “x”"
+    assert answer_of(reply) == "Final [1]."
     assert answer_of("Plain [1].\n\nSources:\n- [1] a.txt: “x”") == "Plain [1]."
     request = parse_request({"messages": [
         {"role": "user", "content": "q1"}, {"role": "assistant", "content": "a1\n\nSources:\n-"},
@@ -213,7 +213,8 @@ def test_the_chat_server_serves_the_api_behind_its_login(fake_bot):
         message = ask(c).choices[0].message
         assert "June 2022" in message.content
         assert_verbatim(fake_bot, message.model_extra["citations"])
-        assert "Sources:" in "".join(ch.choices[0].delta.content or "" for ch in ask(c, stream=True))
+        streamed = "".join(ch.choices[0].delta.content or "" for ch in ask(c, stream=True))
+        assert "Sources:" in streamed
         assert httpx.get(f"{url}/", timeout=30).status_code == 200  # the page is still there
     finally:
         demo.close()

@@ -52,8 +52,9 @@ def parse_request(body: Any) -> ChatRequest:
     if body.get("n", 1) != 1:
         raise InvalidRequest("Only one choice per request is served: 'n' must be 1.")
     options = body.get("stream_options") or {}
+    include_usage = bool(isinstance(options, dict) and options.get("include_usage"))
     return ChatRequest(question=question, history=_history(turns[:-1]), stream=stream,
-                       include_usage=bool(isinstance(options, dict) and options.get("include_usage")))
+                       include_usage=include_usage)
 
 
 def _message(i: int, m: Any) -> tuple[str, str]:
@@ -64,7 +65,8 @@ def _message(i: int, m: Any) -> tuple[str, str]:
     if content is None or isinstance(content, str):
         return m["role"], content or ""
     if isinstance(content, list):  # content parts: the text ones are read, images are not
-        texts = [p.get("text", "") for p in content if isinstance(p, dict) and p.get("type") == "text"]
+        texts = [p.get("text", "") for p in content
+                 if isinstance(p, dict) and p.get("type") == "text"]
         if all(isinstance(t, str) for t in texts):
             return m["role"], "\n".join(texts)
     raise InvalidRequest(f"messages[{i}].content must be text or a list of text parts.")

@@ -10,6 +10,7 @@ leaves the lock held. Only the public `assistant` API is used.
 
 from __future__ import annotations
 
+import logging
 import queue
 import threading
 from dataclasses import dataclass
@@ -19,6 +20,7 @@ from typing_extensions import TypedDict  # pydantic (the MCP schemas) needs it b
 
 from assistant import Answer, Assistant, AssistantError, Citation, DocumentInfo, Passage
 
+log = logging.getLogger(__name__)
 MAX_K = 50  # most passages one search returns
 
 
@@ -114,9 +116,12 @@ class Loading:
         try:
             self._assistant = self._load()
         except AssistantError as exc:
+            log.error("the assistant could not start: %s", exc)
             self._error = str(exc)
         except BaseException as exc:  # said to every caller; never a silent hang
-            self._error = f"an unexpected {type(exc).__name__}: {exc}"
+            log.error("the assistant could not start", exc_info=exc)
+            self._error = (f"an unexpected {type(exc).__name__}; the details are in the "
+                           f"server's log.")
         finally:
             self._done.set()
 
@@ -156,7 +161,8 @@ class Service:
     def search(self, query: str, k: int = 5) -> list[PassageJSON]:
         """The `k` best passages for `query` (hybrid dense + BM25), each with where it is."""
         if not isinstance(k, int) or isinstance(k, bool) or not 1 <= k <= MAX_K:
-            raise InvalidRequest(f"k must be a whole number from 1 to {MAX_K}. Currently, k is {k!r}")
+            raise InvalidRequest(f"k must be a whole number from 1 to {MAX_K}. "
+                                 f"Currently, k is {k!r}")
         bot = self.assistant()
         with self._lock:
             return [passage_json(bot, p) for p in bot.retrieve(query, k=k)]
