@@ -11,7 +11,8 @@ struck through, and a sources panel that shows each quote highlighted in its sur
 text, with where it is (file, page or section). A PDF citation offers its page,
 rendered on the server with the quoted lines highlighted and sent as a data: image. Each browser
 tab has its own conversation. The Documents tab adds files (several at once, with progress),
-lists the corpus, removes a document and reloads the index.
+lists the corpus, removes a document and reloads the index. The same server answers the
+OpenAI-compatible API at /v1 over the same assistant (`assistant.serve`), behind the same login.
 
 The parts are in `ui/`: the HTML (`render.py`), the Chat tab's handlers (`chat.py`), the
 Documents tab's handlers and the page view (`documents.py`), the CSS and scripts (`assets.py`),
@@ -21,20 +22,21 @@ the assistant while it loads (`startup.py`).
 from __future__ import annotations
 
 import argparse
-import ipaddress
 import logging
 import os
 import sys
 from functools import partial
-from pathlib import Path
 from typing import Callable
 
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")  # no calls home, before the import
 
 import gradio as gr  # noqa: E402
 
-from assistant import (Assistant, AssistantError, Config, ConfigError, SyncProgress,  # noqa: E402
-                       supported_suffixes)
+from assistant import (Assistant, AssistantError, Config, ConfigError,  # noqa: E402,F401
+                       SyncProgress, supported_suffixes)
+from assistant.serve import Service, ServiceUnavailable  # noqa: E402
+from assistant.serve.auth import exposure_warning, load_auth  # noqa: E402,F401
+from assistant.serve.openai_api import openai_routes  # noqa: E402
 from ui.assets import CSS, HEAD, SOURCES_JS  # noqa: E402
 from ui.chat import EXAMPLES, concurrency, examples_for, make_handlers  # noqa: E402
 from ui.documents import (DOCUMENTS_QUEUE, DocumentHandlers, make_document_handlers,  # noqa: E402
@@ -153,54 +155,30 @@ THEME = gr.themes.Soft(font=["system-ui", "Segoe UI", "Helvetica", "Arial", "san
 
 def launch(demo: gr.Blocks, host: str, port: int, *, auth: list[tuple[str, str]] | None = None,
            max_upload_mb: float = 50.0, **kwargs):
-    """Serve the app. `auth` (user, password) pairs put a login in front of the page and the
-    API; uploads over `max_upload_mb` are refused (Gradio accepts uploads on any app)."""
+    """Serve the app, with the OpenAI-compatible API at /v1 over the same assistant. `auth`
+    (user, password) pairs put a login in front of the page and the APIs (the /v1 routes
+    take it as `Bearer user:password`); uploads over `max_upload_mb` are refused (Gradio
+    accepts uploads on any app)."""
     demo.queue(default_concurrency_limit=4)
+    app_kwargs = dict(kwargs.pop("app_kwargs", None) or {})
+    app_kwargs["routes"] = [openai_routes(chat_service(demo.startup), auth),
+                            *app_kwargs.get("routes", [])]  # before Gradio's own routes
     return demo.launch(server_name=host, server_port=port, css=CSS, head=HEAD, theme=THEME,
-                       footer_links=[], auth=auth or None,
+                       footer_links=[], auth=auth or None, app_kwargs=app_kwargs,
                        max_file_size=max(1, int(max_upload_mb * 2**20)), **kwargs)
 
 
-def load_auth(value: str | None) -> list[tuple[str, str]] | None:
-    """ASSISTANT_AUTH: "user:password", or the path of a file of such lines (blank lines and
-    # comments ignored). None when unset; a malformed value is an error, never "no login"."""
-    if not value:
-        return None
-    path = Path(value).expanduser()
-    lines = path.read_text(encoding="utf-8").splitlines() if path.is_file() else [value]
-    pairs = [_credentials(line) for line in lines
-             if line.strip() and not line.lstrip().startswith("#")]
-    if not pairs:
-        raise ConfigError(f"ASSISTANT_AUTH names the file {path}, which holds no "
-                          f"user:password lines.")
-    return pairs
-
-
-def _credentials(line: str) -> tuple[str, str]:
-    user, sep, password = line.strip().partition(":")
-    if not (sep and user and password):
-        raise ConfigError("ASSISTANT_AUTH must be user:password, or the path of a file of "
-                          "user:password lines (the value, or a line of the file, is not).")
-    return user, password
-
-
-def exposure_warning(host: str, auth) -> str | None:
-    """A warning when the chat is reachable from other machines and anyone may use it."""
-    if auth or _is_loopback(host):
-        return None
-    return (f"warning: serving on {host} without a login: anyone who can reach this machine can "
-            f"use the assistant, read the documents and add or remove them. Set "
-            f"ASSISTANT_AUTH=user:password (or a "
-            f"file of such lines), or serve on 127.0.0.1.")
-
-
-def _is_loopback(host: str) -> bool:
-    if host.lower() == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False  # a host name: it may well resolve to a public address
+def chat_service(startup: Startup) -> Service:
+    """The service layer over the page's assistant: while it starts (or if it could not),
+    requests are told what the page says."""
+    def current() -> Assistant:
+        if startup.error:
+            raise ServiceUnavailable(f"The assistant could not start: {startup.error}")
+        if startup.assistant is None:
+            raise ServiceUnavailable(f"The assistant is still starting ({startup.stage}). "
+                                     f"Try again in a moment.")
+        return startup.assistant
+    return Service(current)
 
 
 def main(argv: list[str] | None = None) -> int:

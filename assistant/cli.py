@@ -1,4 +1,5 @@
-"""Command line: `python -m assistant {index,ask,chat,add,remove,list,info,install-model}`.
+"""Command line: `python -m assistant {index,ask,chat,add,remove,list,info,install-model}`, and
+the servers for other programs: `mcp` (MCP tools) and `serve` (an OpenAI-compatible API).
 
 Errors the assistant raises on purpose become one-line messages; anything unexpected is
 reported without a traceback unless ASSISTANT_DEBUG=1.
@@ -86,10 +87,28 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print the list as JSON")
     p.set_defaults(func=cmd_list, generator="extractive")
 
+    p = common(sub.add_parser("mcp", help="serve the MCP tools search, ask and list_documents "
+                                          "(stdio; --http for streamable HTTP)"))
+    p.add_argument("--http", action="store_true",
+                   help="serve streamable HTTP at http://HOST:PORT/mcp instead of stdio")
+    _listening(p, port=7862)
+    p.set_defaults(func=cmd_mcp)
+
+    p = common(sub.add_parser("serve", help="serve the OpenAI-compatible API "
+                                            "(/v1/models, /v1/chat/completions)"))
+    _listening(p, port=7861)
+    p.set_defaults(func=cmd_serve)
+
     p = sub.add_parser("install-model", help="assemble and verify the default local model")
     p.add_argument("--dir", default=None, help="model directory (default: models/)")
     p.set_defaults(func=cmd_install_model)
     return ap
+
+
+def _listening(p: argparse.ArgumentParser, port: int) -> None:
+    p.add_argument("--host", default="127.0.0.1",
+                   help="address to listen on (default 127.0.0.1; another needs ASSISTANT_AUTH)")
+    p.add_argument("--port", type=int, default=port, help=f"port (default {port})")
 
 
 def _load(args, **extra):
@@ -292,6 +311,41 @@ def cmd_list(args) -> int:
     for s in bot.corpus.skipped:
         print(f"skipped {s.path}: {s.reason}", file=sys.stderr)
     return 0
+
+
+def cmd_mcp(args) -> int:
+    from .serve import mcp_server
+
+    service, logins = _serving(args, http=args.http)
+    if args.http:
+        print(f"MCP over streamable HTTP at http://{args.host}:{args.port}/mcp", file=sys.stderr)
+        mcp_server.run_http(service, args.host, args.port, logins)
+    else:
+        mcp_server.run_stdio(service)
+    return 0
+
+
+def cmd_serve(args) -> int:
+    from .serve import openai_api
+
+    service, logins = _serving(args, http=True)
+    print(f"OpenAI-compatible API at http://{args.host}:{args.port}/v1", file=sys.stderr)
+    openai_api.serve(service, args.host, args.port, logins)
+    return 0
+
+
+def _serving(args, http: bool):
+    """The service (its assistant loading in the background, so the server answers at once)
+    and the logins, once the settings are known to be good: a bad one stops here."""
+    from .config import Config
+    from .serve import Service
+    from .serve.auth import load_auth, refuse_exposure
+
+    cfg = Config.load(corpus=args.corpus, index=args.index, generator=args.generator)
+    logins = load_auth(cfg.auth) if http else None
+    if http:
+        refuse_exposure(args.host, logins)
+    return Service.load(corpus=args.corpus, index=args.index, generator=args.generator), logins
 
 
 def cmd_install_model(args) -> int:

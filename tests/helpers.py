@@ -7,7 +7,10 @@ import shutil
 import socket
 import subprocess
 import sys
+import threading
 import time
+from contextlib import contextmanager
+from typing import Iterator
 
 import numpy as np
 
@@ -90,3 +93,25 @@ def offline(cmd: list[str]) -> list[str]:
 
 
 PY = sys.executable
+
+
+@contextmanager
+def served(asgi_app) -> Iterator[str]:
+    """An ASGI app served by uvicorn on a free loopback port in a thread: yields its URL."""
+    import uvicorn
+
+    port = free_port()
+    server = uvicorn.Server(uvicorn.Config(asgi_app, host="127.0.0.1", port=port,
+                                           log_level="warning"))
+    thread = threading.Thread(target=server.run, name="uvicorn", daemon=True)
+    thread.start()
+    deadline = time.time() + 60
+    while not server.started:
+        if not thread.is_alive() or time.time() > deadline:
+            raise RuntimeError("the test server did not start")
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(30)

@@ -1,0 +1,218 @@
+"""The operations every front end needs — ask, search, list the documents — over one loaded
+`Assistant`, as JSON-ready values. The MCP server and the OpenAI-compatible API call this, and
+the chat's process mounts the API over the same assistant the page uses.
+
+One request at a time per `Service`: a lock serialises them (an answer from the local model
+takes the CPU anyway). A streamed answer is produced in a worker thread that holds the lock
+until the answer is finished, whether or not its reader stays, so a client that goes away never
+leaves the lock held. Only the public `assistant` API is used.
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+from dataclasses import dataclass
+from typing import Any, Callable, Iterator, Sequence
+
+from typing_extensions import TypedDict  # pydantic (the MCP schemas) needs it before Python 3.12
+
+from assistant import Answer, Assistant, AssistantError, Citation, DocumentInfo, Passage
+
+log = logging.getLogger(__name__)
+MAX_K = 50  # most passages one search returns
+
+
+class ServiceUnavailable(AssistantError):
+    """The assistant is not ready: still starting, or it could not start (the message says)."""
+
+
+class InvalidRequest(AssistantError, ValueError):
+    """A request the caller must change (the message says how)."""
+
+
+class QuoteJSON(TypedDict):
+    """Where a verbatim quote is: `quote` is the document's text[start:end]."""
+
+    source: str
+    title: str
+    date: str | None
+    page: int | None  # 1-based (PDFs)
+    section: str | None  # heading path
+    where: str  # for a person: "report.pdf, p. 2", "guide.md, § Hours"
+    quote: str
+    start: int
+    end: int
+    kind: str  # "comment" for a reader comment, else the publisher's text
+
+
+class CitationJSON(QuoteJSON):
+    """Citation [number] of an answer."""
+
+    number: int
+
+
+class PassageJSON(QuoteJSON):
+    """A search result: a passage and its fused retrieval score."""
+
+    score: float
+
+
+class AnswerJSON(TypedDict):
+    """A checked answer with [n] markers, or the decline ("The documents don't say.")."""
+
+    question: str
+    text: str
+    abstained: bool
+    citations: list[CitationJSON]
+    standalone_question: str | None
+    generator: str
+    model: str | None
+
+
+def citation_json(c: Citation) -> CitationJSON:
+    return CitationJSON(number=c.number, source=c.source, title=c.title, date=c.date,
+                        page=c.page, section=c.section, where=c.where, quote=c.quote,
+                        start=c.start, end=c.end, kind=c.kind)
+
+
+def passage_json(bot: Assistant, p: Passage) -> PassageJSON:
+    """A retrieved passage with its page (PDFs) and section heading, read from its document."""
+    page = section = None
+    try:
+        doc = bot.corpus.get(p.source)
+        page, section = doc.page_at(p.start), doc.section_at(p.start)
+    except KeyError:  # removed since it was retrieved: the passage is still what was found
+        pass
+    where = Citation(0, p.source, "", 0, 0, page=page, section=section).where  # one wording
+    return PassageJSON(source=p.source, title=p.title, date=p.date, page=page, section=section,
+                       where=where, quote=p.text, start=p.start, end=p.end,
+                       score=round(p.score, 4), kind=p.kind)
+
+
+def answer_json(a: Answer) -> AnswerJSON:
+    return AnswerJSON(question=a.question, text=a.text, abstained=a.abstained,
+                      citations=[citation_json(c) for c in a.citations],
+                      standalone_question=a.standalone_question, generator=a.generator,
+                      model=a.model)
+
+
+class Loading:
+    """`Assistant.load` in a background thread, so a server can answer (that it is starting)
+    at once. `get(wait)` returns the assistant, waiting up to `wait` seconds for it."""
+
+    def __init__(self, load: Callable[[], Assistant]):
+        self._load = load
+        self._done = threading.Event()
+        self._assistant: Assistant | None = None
+        self._error: str | None = None
+
+    def start(self) -> "Loading":
+        threading.Thread(target=self._run, name="assistant-load", daemon=True).start()
+        return self
+
+    def _run(self) -> None:
+        try:
+            self._assistant = self._load()
+        except AssistantError as exc:
+            log.error("the assistant could not start: %s", exc)
+            self._error = str(exc)
+        except BaseException as exc:  # said to every caller; never a silent hang
+            log.error("the assistant could not start", exc_info=exc)
+            self._error = (f"an unexpected {type(exc).__name__}; the details are in the "
+                           f"server's log.")
+        finally:
+            self._done.set()
+
+    def get(self, wait: float = 0.0) -> Assistant:
+        self._done.wait(wait)
+        if self._assistant is not None:
+            return self._assistant
+        if self._error is not None:
+            raise ServiceUnavailable(f"The assistant could not start: {self._error} "
+                                     f"Fix that, then restart the server.")
+        raise ServiceUnavailable("The assistant is still starting (opening the index and loading "
+                                 "the models). Try again in a moment.")
+
+
+class Service:
+    """`Service(assistant)` over a ready assistant, or `Service(get)` where `get()` returns
+    the assistant or raises `ServiceUnavailable` (the chat's, while it starts)."""
+
+    def __init__(self, source: Assistant | Callable[[], Assistant]):
+        self._get = source if callable(source) else (lambda: source)
+        self._lock = threading.Lock()
+
+    @classmethod
+    def load(cls, wait: float = 300.0, **settings: Any) -> "Service":
+        """Start loading the assistant (`Assistant.load(**settings)`) in the background; each
+        request waits up to `wait` seconds for it before it is told the assistant is starting."""
+        loading = Loading(lambda: Assistant.load(**settings)).start()
+        return cls(lambda: loading.get(wait))
+
+    def assistant(self) -> Assistant:
+        return self._get()
+
+    def model_id(self) -> str:
+        """"assistant-<backend>": what the OpenAI-compatible API calls this model."""
+        return f"assistant-{self.assistant().info()['generator']}"
+
+    def search(self, query: str, k: int = 5) -> list[PassageJSON]:
+        """The `k` best passages for `query` (hybrid dense + BM25), each with where it is."""
+        if not isinstance(k, int) or isinstance(k, bool) or not 1 <= k <= MAX_K:
+            raise InvalidRequest(f"k must be a whole number from 1 to {MAX_K}. "
+                                 f"Currently, k is {k!r}")
+        bot = self.assistant()
+        with self._lock:
+            return [passage_json(bot, p) for p in bot.retrieve(query, k=k)]
+
+    def list_documents(self) -> list[DocumentInfo]:
+        bot = self.assistant()
+        with self._lock:
+            return bot.list_documents()
+
+    def ask(self, question: str, history: Sequence[tuple[str, str]] = ()) -> Answer:
+        answer = None
+        for item in self.ask_stream(question, history):
+            if isinstance(item, Answer):
+                answer = item
+        assert answer is not None  # ask_stream raises, or ends with the Answer
+        return answer
+
+    def ask_stream(self, question: str, history: Sequence[tuple[str, str]] = ()
+                   ) -> Iterator[str | Answer]:
+        """Text as it is generated (the draft), then the checked Answer. `history`: earlier
+        (question, answer text) turns, oldest first; a follow-up is rewritten from them.
+        A bad question or an assistant not ready raises here, before anything is produced."""
+        bot = self.assistant()
+        q = bot.validate(question)
+        items: queue.Queue = queue.Queue()
+
+        def produce() -> None:
+            try:
+                with self._lock:
+                    standalone = bot.condense(list(history), q) if history else None
+                    for item in bot.ask_stream(q, standalone=standalone):
+                        items.put(item)
+            except BaseException as exc:
+                items.put(_Failed(exc))
+            finally:
+                items.put(_END)
+        threading.Thread(target=produce, name="answer", daemon=True).start()
+        return _drain(items)
+
+
+@dataclass(frozen=True)
+class _Failed:
+    error: BaseException
+
+
+_END = object()
+
+
+def _drain(items: queue.Queue) -> Iterator[str | Answer]:
+    while (item := items.get()) is not _END:
+        if isinstance(item, _Failed):
+            raise item.error
+        yield item
