@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import re
+
 import httpx
 import openai
 import pytest
@@ -250,3 +252,28 @@ def test_serve_refuses_other_hosts_without_a_login(capsys, monkeypatch):
     monkeypatch.setenv("ASSISTANT_AUTH", "no-colon")
     assert main(["serve", "-g", "extractive"]) == 2
     assert "ASSISTANT_AUTH must be user:password" in capsys.readouterr().err
+
+
+def test_document_markup_is_inert_in_the_reply_and_verbatim_in_the_citations(tmp_path,
+                                                                          fake_embedder):
+    """A document's Markdown image, link or tag is text: a client that renders the reply's
+    content fetches nothing; the structured citation still quotes it exactly."""
+    from conftest import write_corpus
+
+    planted = ("The kiosk opens at 9 am daily ![pixel](http://tracker.example/p.png) "
+               "<img src=http://tracker.example/q.png> [map](http://tracker.example/m).\n")
+    corpus = write_corpus(tmp_path / "c", {"kiosk.txt": "Kiosk notice\n\n" + planted})
+    with Assistant.load(corpus=corpus, index=tmp_path / "ix", generator="extractive",
+                        embedder=fake_embedder) as bot:
+        with served(standalone_app(Service(bot), "127.0.0.1", None)) as url:
+            c = client(url)
+            message = ask(c, "When does the kiosk open?").choices[0].message
+            streamed = "".join(chunk.choices[0].delta.content or "" for chunk in
+                               ask(c, "When does the kiosk open?", stream=True) if chunk.choices)
+        for text in (message.content, streamed):
+            assert "9 am" in text
+            assert "![" not in text and "](http" not in text  # no image, no link target
+            assert not re.search(r"(?<!\\)<", text)  # no tag a renderer would read
+        assert_verbatim(bot, message.model_extra["citations"])
+        assert any("![pixel](http://tracker.example/p.png)" in x["quote"]
+                   for x in message.model_extra["citations"])

@@ -103,8 +103,21 @@ def sources(answer: Answer) -> str:
     return SOURCES + "\n".join(lines)
 
 
+# Document text is untrusted: in the content a client may render as Markdown or HTML, an image
+# ("![x](http://...)" fetches when shown), a link's target and a tag are written inert. The
+# structured `citations` keep every quote verbatim.
+_INERT = (("<", "\\<"), ("![", "!\\["), ("](", "]\\("))
+
+
+def inert(text: str) -> str:
+    """`text` with no Markdown image, link target or HTML tag a renderer would act on."""
+    for raw, safe in _INERT:
+        text = text.replace(raw, safe)
+    return text
+
+
 def content(answer: Answer) -> str:
-    return answer.text + sources(answer)
+    return inert(answer.text + sources(answer))
 
 
 def usage(answer: Answer | None) -> dict[str, int]:
@@ -141,7 +154,7 @@ class Chunks:
         return self.chunk({"role": "assistant", "content": ""})
 
     def text(self, piece: str) -> dict[str, Any]:
-        return self.chunk({"content": piece})
+        return self.chunk({"content": inert(piece)})
 
     def ending(self, draft: str, answer: Answer) -> list[dict[str, Any]]:
         """After the draft: the checked answer if it differs from the draft, the Sources
