@@ -202,6 +202,20 @@ def missing_entities(entities: set[str], context: str) -> tuple[str, ...]:
 CAUSE_TITLE_MIN = 0.4  # share of the question's words a title must hold to state its event (0.4-0.5: one plateau)
 
 
+def _kind_fit(expects: str | None, s: Sentence, question: str, q_tokens: list[str],
+              idf: Callable[[str], float], focus: str, in_title: float,
+              weights: Weights) -> tuple[bool | None, float]:
+    """Whether the sentence states the kind of fact asked for (None: no kind asked, or no
+    judgement), and any bonus on top of the type credit. `focus`: the sentence with the line
+    that introduces it."""
+    fit = Q.fits(expects, s.text, question)
+    if expects == Q.REASON:
+        return _reason_fit(fit, s, in_title, weights)
+    if fit and expects in Q.AMOUNT_LABELS and coverage(q_tokens, focus, idf) < AMOUNT_FOCUS_MIN:
+        return None, 0.0  # an amount, but of what the sentence does not say: no credit
+    return fit, 0.0
+
+
 def _reason_fit(fit: bool | None, s: Sentence, in_title: float,
                 weights: Weights) -> tuple[bool | None, float]:
     """For a why-question: a sentence that gives a cause fits, and more so in a document whose
@@ -256,19 +270,12 @@ def gather(question: str, passages: list[Passage], sentences: list[Sentence],
         label = "(reader comment) " if s.kind == COMMENT else ""  # what the sentence is
         context = f"{p.text}\n{p.title} {p.date or ''}"
         cov = coverage(q_tokens, label + s.text, idf, context)
-        fit = Q.fits(expects, s.text, question)
         in_title = title_coverage(q_tokens, p.title, idf)
-        bonus = 0.0
-        if expects == Q.REASON:
-            fit, bonus = _reason_fit(fit, s, in_title, weights)
-        if fit and expects in Q.AMOUNT_LABELS:
-            focus = f"{intro.get(s.id, '')} {s.text}"
-            if coverage(q_tokens, focus, idf) < AMOUNT_FOCUS_MIN:
-                fit = None  # an amount, but of what the sentence does not say: no credit
+        fit, bonus = _kind_fit(expects, s, question, q_tokens, idf, f"{intro.get(s.id, '')} "
+                               f"{s.text}", in_title, weights)
         missing = missing_entities(entities, context)
         prior = (p.dense_score or 0.0) * (1.0 / (1 + 0.15 * rank_of[s.chunk_id]))
         score = (weights.dense * float(cos) + weights.coverage * cov + weights.passage * prior
-
                  + (weights.type_match if fit else -weights.type_miss if fit is False else 0.0)
                  - (weights.ungrounded * len(missing) / len(entities) if entities else 0.0)
                  + weights.title * in_title + bonus)
