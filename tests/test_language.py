@@ -160,7 +160,8 @@ def test_kinds_of_fact_not_claimed(text, not_kind):
 @pytest.mark.parametrize("question, label", [
     ("What is the planned opening date?", Q.WHEN), ("Was the deadline moved?", Q.WHEN),
     ("When does the last ferry leave?", Q.WHEN), ("What time does the clinic open?", Q.CLOCK),
-    ("Who chairs the board?", Q.NAME), ("What did the pier cost?", Q.AMOUNT),
+    ("Who chairs the board?", Q.NAME), ("What did the pier cost?", Q.COST),
+    ("How much does a season ticket cost?", Q.COST),
     ("How much notice must a tenant give?", Q.AMOUNT), ("How many members are there?", Q.COUNT),
     ("What percentage of visitors came by bus?", Q.SHARE), ("How long is the lease?", Q.LENGTH),
     ("How far is the walk?", Q.SIZE), ("How often do buses run?", Q.OFTEN),
@@ -287,3 +288,17 @@ def test_the_pipeline_files_are_checked_before_use(tmp_path):
     (copy / "meta.json").write_text("{}", encoding="utf-8")
     with pytest.raises(Exception, match="sha256"):
         TM.verify_pipeline(copy)
+
+
+@pytest.mark.parametrize("question, missing", [
+    ("Why did the club close the hall because of a legal challenge by parents?",
+     ["a legal challenge by parents"]),
+    ("Did staff strikes force the club to close the hall?", ["staff strikes"]),
+    ("Did the storm damage force the club to close the hall?", []),
+    ("Why was the hall closed because of storm damage?", []),
+    ("Why was the hall closed?", []),
+])
+def test_a_cause_the_question_presumes_must_be_stated(question, missing):
+    document = TM.DocumentTerms.of("The club closed the hall in May because of storm damage to "
+                                   "the roof.")
+    assert TM.unstated(question, document) == missing

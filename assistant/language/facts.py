@@ -163,14 +163,19 @@ def facts(text: str) -> tuple[Fact, ...]:
     money, not also a count (nor a year)."""
     found: list[Fact] = []
     taken: list[tuple[int, int]] = []
+    dated: list[tuple[int, int]] = []  # a date claims its numbers from counts only
     for kind, pattern in _patterns():
         for m in pattern.finditer(text):
             if m.end() <= m.start():
                 continue
             if any(a <= m.start() and m.end() <= b for a, b in taken):
                 continue  # "5.30pm" is a time, not also a quantity in picometres
+            if kind == NUMBER and any(a <= m.start() and m.end() <= b for a, b in dated):
+                continue  # the year of "April 2019" is a date, not an amount
             found.append(Fact(kind, m.start(), m.end()))
-            if kind not in (DATE, FREQUENCY):
+            if kind == DATE:
+                dated.append((m.start(), m.end()))
+            elif kind != FREQUENCY:
                 taken.append((m.start(), m.end()))
     return tuple(sorted(found, key=lambda f: (f.start, f.end)))
 

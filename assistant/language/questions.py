@@ -15,11 +15,13 @@ import re
 from . import facts as F
 from .names import name_key, names
 
-AMOUNT, COUNT, SHARE, WHEN, CLOCK, LENGTH, SIZE, OFTEN, NAME, REASON = (
-    "amount", "count", "share", "date", "time", "length", "size", "frequency", "name", "reason")
+AMOUNT, COST, COUNT, SHARE, WHEN, CLOCK, LENGTH, SIZE, OFTEN, NAME, REASON = (
+    "amount", "cost", "count", "share", "date", "time", "length", "size", "frequency", "name",
+    "reason")
 
 ACCEPTS: dict[str, frozenset[str]] = {
     AMOUNT: frozenset({F.MONEY, F.PERCENT, F.QUANTITY, F.DURATION, F.NUMBER}),
+    COST: frozenset({F.MONEY}),
     COUNT: frozenset({F.NUMBER, F.QUANTITY, F.MONEY, F.PERCENT, F.DURATION}),
     SHARE: frozenset({F.PERCENT, F.NUMBER}),
     WHEN: frozenset({F.DATE, F.TIME}),
@@ -29,7 +31,7 @@ ACCEPTS: dict[str, frozenset[str]] = {
     OFTEN: frozenset({F.FREQUENCY, F.DURATION, F.NUMBER, F.DATE}),
 }
 # Labels whose answer is an amount: its sentence must be about the question's subject itself.
-AMOUNT_LABELS = frozenset({AMOUNT, COUNT, SHARE})
+AMOUNT_LABELS = frozenset({AMOUNT, COST, COUNT, SHARE})
 
 _EXPECTS = (
     (REASON, re.compile(r"^\s*why\b|\bhow come\b|\bfor what reasons?\b|\bwhat (?:led|caused|"
@@ -41,9 +43,14 @@ _EXPECTS = (
                        r"\bby how much\b|\bhow much of\b", re.I)),
     (COUNT, re.compile(r"\bhow many\b|\bwhat (?:number|count)\b|\bhow (?:old|many times)\b",
                        re.I)),
-    (AMOUNT, re.compile(r"\bhow much\b|\bwhat (?:did|does|do|will|would|is|was) .{0,40}\bcost\b|"
-                        r"\bwhat (?:is|was|are|were) the (?:\w+ )?(?:price|fee|fare|rent|cost|"
-                        r"charge|deposit|salary|budget|revenue|profit|turnover|fine)s?\b", re.I)),
+    # a price asks for money; any other "how much" for any amount ("how much notice")
+    (COST, re.compile(r"\bhow much\b.{0,60}\b(?:cost|costs|pay|paid|spend|spent|charge[sd]?|"
+                      r"earn|earned|money|price|fee|fare|rent)\b|\bwhat (?:did|does|do|will|"
+                      r"would|is|was) .{0,40}\bcost\b|\bwhat (?:is|was|are|were) the (?:\w+ )?"
+                      r"(?:price|fee|fare|rent|cost|charge|deposit|salary|budget|fine)s?\b",
+                      re.I)),
+    (AMOUNT, re.compile(r"\bhow much\b|\bwhat (?:is|was|are|were) the (?:\w+ )?(?:revenue|"
+                        r"profit|turnover)s?\b", re.I)),
     (LENGTH, re.compile(r"\bhow long\b|\bfor how long\b|\bwhat (?:is|was) the duration\b", re.I)),
     (SIZE, re.compile(r"\bhow (?:far|big|large|tall|high|deep|wide|heavy|long is|hot|cold|warm|"
                       r"fast|small|steep|much space)\b", re.I)),

