@@ -89,6 +89,17 @@ def test_one_paragraph_per_line_text_is_not_joined():
     assert len(paragraphs(text)) == 4
 
 
+def test_one_sentence_per_line_of_even_length_is_not_joined():
+    """Lines of similar length that each end their sentence were not cut by a wrapping tool,
+    even where the next line's first word would not have fit."""
+    lines = ["The clinic opens at 8 am on weekdays and at 10 am on Saturdays.",
+             "Parking behind the building is free for patients and visitors",
+             "Repeat prescriptions take two working days to be ready to collect.",
+             "The pharmacy next door closes at 6 pm every day except Sunday."]
+    text = "\n".join(lines) + "\n"
+    assert texts(text, paragraphs(text)) == lines
+
+
 def test_a_short_line_that_ends_a_sentence_ends_its_paragraph_in_wrapped_text():
     text = textwrap.fill("word " * 60, 72) + "\nEnd of it.\nNext paragraph starts here and " \
         "it is not part of the one before.\n" + textwrap.fill("more " * 40, 72)

@@ -4,7 +4,9 @@ Paragraphs of plain text. Text files are often hard-wrapped (every line cut at 7
 columns), so a line break is not a paragraph break: `paragraphs` joins lines back into
 paragraphs when the file is wrapped, and keeps one paragraph per line when it is not (news
 saved one paragraph per line, a list without markers). A file is wrapped when its lines that
-are followed by another line are mostly filled to one width; inside a run of lines, a break
+are followed by another line are mostly filled to one width and those full lines mostly stop
+mid-sentence (a wrapper breaks wherever the width runs out; a writer who puts one sentence
+or paragraph on a line ends every line with its stop); inside a run of lines, a break
 is soft when the next line's first word would not have fit on the line (how every wrapping
 tool decides), or when a nearly full line stops mid-sentence. A break before a list item, a
 table row, a heading or a quote marker is always hard.
@@ -41,6 +43,7 @@ FILLED = 0.75  # wrapped text: most lines followed by another are at least this 
 MOSTLY = 0.6  # ...this share of them
 RUN_SHARE = 0.6  # a run of lines wrapped narrower than the document, down to this share
 NEARLY_FULL = 0.75  # a line this full that stops mid-sentence was wrapped
+MID_SENTENCE = 0.5  # wrapped text: at least this share of its full lines stop mid-sentence
 
 
 def lines(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
@@ -77,15 +80,18 @@ def _column(text: str, a: int) -> int:
 def wrap_width(text: str, runs: list[list[tuple[int, int]]]) -> int | None:
     """The column a hard-wrapped text was wrapped at, or None when it is not wrapped. Lines
     that end a paragraph, and list items and table rows, say nothing of the width."""
-    widths = [_column(text, b) for run in runs for a, b in run[:-1]
-              if not (_BLOCK_START.match(text[a:b]) or _ENUMERATED.match(text[a:b]))]
-    if len(widths) < 3:
+    ends = [(_column(text, b), bool(_SENTENCE_END.search(text[a:b])))
+            for run in runs for a, b in run[:-1]
+            if not (_BLOCK_START.match(text[a:b]) or _ENUMERATED.match(text[a:b]))]
+    if len(ends) < 3:
         return None
-    widths.sort()
+    widths = sorted(w for w, _ in ends)
     width = widths[min(len(widths) - 1, int(0.95 * len(widths)))]
-    filled = sum(w >= FILLED * width for w in widths) / len(widths)
-    if not MIN_WRAP <= width <= MAX_WRAP or filled < MOSTLY:
+    filled = [stop for w, stop in ends if w >= FILLED * width]
+    if not MIN_WRAP <= width <= MAX_WRAP or len(filled) < MOSTLY * len(ends):
         return None
+    if sum(not stop for stop in filled) < MID_SENTENCE * len(filled):
+        return None  # full lines that end their sentences: one sentence or paragraph a line
     return width
 
 

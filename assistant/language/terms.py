@@ -145,8 +145,8 @@ def _question_amounts(question: str) -> list[tuple[str, str, set[str]]]:
             and numbers(question[f.start:f.end])]
 
 
-# A cause the question takes for granted: "... because of a legal challenge", "Did staff
-# strikes force ...?". The document must state it for the question to be answerable as asked.
+# A cause the question takes for granted: "... because of a legal challenge", "Did heavy
+# rain force ...?". The document must state it for the question to be answerable as asked.
 _CAUSE_AFTER = re.compile(r"\b(?:because(?: of)?|due to|owing to|as a result of|caused by|"
                           r"in response to|following)\s+(?P<cause>[^,;?.]{3,80})", re.I)
 _CAUSE_BEFORE = re.compile(r"^\s*(?:did|does|do|was|were|has|have|had|is|are)\s+"
