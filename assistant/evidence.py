@@ -20,6 +20,7 @@ from . import text as T
 from .language import names as N
 from .language import questions as Q
 from .language.terms import subject_words
+from .language.sentences import list_item
 from .types import COMMENT, HEADLINE, Passage, Sentence
 
 def stated_values(kind: str | None, text: str) -> frozenset[str]:
@@ -172,19 +173,36 @@ def _verbatim(evidence: Evidence, source: str, start: int, end: int) -> str | No
 
 def _introduced(sentences: list[Sentence]) -> dict[str, str]:
     """sentence id -> the sentence that introduces it ("For one loaf you need:" before
-    "- 10 g sea salt"): a list item or quotation is about what its introduction names."""
-    out = {}
+    "- 500 g flour", "- 10 g sea salt", ...): a list item or quotation is about what its
+    introduction names, and so is every further item of the list."""
+    out: dict[str, str] = {}
     for before, s in zip(sentences, sentences[1:]):
-        if before.source == s.source and before.text.rstrip().endswith(":"):
+        if before.source != s.source:
+            continue
+        if before.text.rstrip().endswith(":"):
             out[s.id] = before.text
+        elif before.id in out and list_item(before.text) and list_item(s.text):
+            out[s.id] = out[before.id]  # the next item of the same introduced list
     return out
 
 
 LABEL_WORDS = 4  # a heading this short ("## Opening hours") names a section, it states nothing
+CAPS_HEADING_WORDS = 8  # a line in capitals up to this long, unpunctuated, is a heading
 
 
 def _label(s: Sentence) -> bool:
-    return s.kind == HEADLINE and len(re.findall(r"[^\W_]+", s.text)) <= LABEL_WORDS
+    """A line that names or introduces what follows and states nothing itself: a short
+    heading, a heading set in capitals in plain text ("OPENING HOURS"), or a line that ends
+    in a colon ("For one loaf you need:")."""
+    text = s.text.strip()
+    words = re.findall(r"[^\W_]+", text)
+    if s.kind == HEADLINE and len(words) <= LABEL_WORDS:
+        return True
+    if text.endswith(":"):
+        return True
+    letters = [c for c in text if c.isalpha()]
+    return (len(letters) >= 2 and not any(c.islower() for c in letters)
+            and len(words) <= CAPS_HEADING_WORDS and text[-1:] not in ".!?")
 
 
 def question_entities(question: str) -> set[str]:

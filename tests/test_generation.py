@@ -392,3 +392,28 @@ def test_a_look_alike_question_is_declined_saying_which_term_the_documents_never
     assert not answered.abstained and "US$3.2 million" in answered.text
     assert period.abstained and "“2021”" in period.fallback
     assert role.abstained and "“deputy”" in role.fallback
+
+
+PAINT_NOTE = {"decorating.txt": (
+    "Notes for the spare room\n\n"
+    "MATERIALS\n\n"
+    "To paint one wall you need:\n"
+    "- 2 litres of primer\n"
+    "- 3 litres of white emulsion\n"
+    "- 1 roller and a tray\n\n"
+    "DRYING\n\n"
+    "Each coat needs four hours to dry before the next one goes on.\n")}
+
+
+@pytest.mark.integration
+def test_every_item_of_an_introduced_list_is_read_with_its_introduction(tmp_path, real_embedder):
+    """'To paint one wall you need:' names what each of its items is for, not only the first;
+    the introduction and the capitalised headings are never quoted as answers themselves."""
+    corpus = write_corpus(tmp_path / "c", PAINT_NOTE)
+    with Assistant.load(corpus=corpus, index=tmp_path / "ix", generator="extractive",
+                        embedder=real_embedder) as bot:
+        ans = bot.ask("How much emulsion does one wall need?")
+        evidence = bot.evidence("How much emulsion does one wall need?")
+    assert "3 litres of white emulsion" in ans.citations[0].quote, ans.text
+    quoted = {s.sentence.text.strip() for s in evidence.ranked}
+    assert not quoted & {"MATERIALS", "DRYING", "To paint one wall you need:"}

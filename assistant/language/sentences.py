@@ -46,6 +46,11 @@ NEARLY_FULL = 0.75  # a line this full that stops mid-sentence was wrapped
 MID_SENTENCE = 0.5  # wrapped text: at least this share of its full lines stop mid-sentence
 
 
+def list_item(line: str) -> bool:
+    """Whether `line` starts a bulleted or numbered list item."""
+    return bool(_ENUMERATED.match(line) or re.match(r"^\s*[-*+•·▪◦‣●○■□►–—]\s", line))
+
+
 def lines(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
     """(start, end) of each non-blank line of text[start:end], surrounding spaces left out."""
     end = len(text) if end is None else end
