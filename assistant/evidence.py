@@ -172,9 +172,9 @@ def _verbatim(evidence: Evidence, source: str, start: int, end: int) -> str | No
 
 
 def _introduced(sentences: list[Sentence]) -> dict[str, str]:
-    """sentence id -> the sentence that introduces it ("For one loaf you need:" before
-    "- 500 g flour", "- 10 g sea salt", ...): a list item or quotation is about what its
-    introduction names, and so is every further item of the list."""
+    """sentence id -> the sentence that introduces it ("To paint one wall you need:" before
+    "- 2 litres of primer", "- 3 litres of emulsion", ...): a list item or quotation is about
+    what its introduction names, and so is every further item of the list."""
     out: dict[str, str] = {}
     for before, s in zip(sentences, sentences[1:]):
         if before.source != s.source:
@@ -193,7 +193,7 @@ CAPS_HEADING_WORDS = 8  # a line in capitals up to this long, unpunctuated, is a
 def _label(s: Sentence) -> bool:
     """A line that names or introduces what follows and states nothing itself: a short
     heading, a heading set in capitals in plain text ("OPENING HOURS"), or a line that ends
-    in a colon ("For one loaf you need:")."""
+    in a colon ("To paint one wall you need:")."""
     text = s.text.strip()
     words = re.findall(r"[^\W_]+", text)
     if s.kind == HEADLINE and len(words) <= LABEL_WORDS:
