@@ -19,8 +19,8 @@ import numpy as np
 from . import text as T
 from .language import names as N
 from .language import questions as Q
-from .language.terms import subject_words
 from .language.sentences import list_item
+from .language.terms import subject_words
 from .types import COMMENT, HEADLINE, Passage, Sentence
 
 def stated_values(kind: str | None, text: str) -> frozenset[str]:

@@ -32,7 +32,9 @@ from __future__ import annotations
 import re
 
 # A line that starts a block of its own: a bulleted item, a table row, a heading, a quote.
-_BLOCK_START = re.compile(r"^\s*(?:[-*+•·▪◦‣●○■□►–—]\s|\||#{1,6}\s|>)")
+_BULLET = r"[-*+•·▪◦‣●○■□►–—]\s"
+_BLOCK_START = re.compile(rf"^\s*(?:{_BULLET}|\||#{{1,6}}\s|>)")
+_LIST_BULLET = re.compile(rf"^\s*{_BULLET}")
 # An enumerated item ("2. ", "b) "): a block of its own after a list item or a sentence's end;
 # elsewhere it may be a wrapped line that happens to start so ("O(n log" / "n) time").
 _ENUMERATED = re.compile(r"^\s*\(?(?:\d{1,3}|[a-zA-Z])[.)]\s")
@@ -48,7 +50,7 @@ MID_SENTENCE = 0.5  # wrapped text: at least this share of its full lines stop m
 
 def list_item(line: str) -> bool:
     """Whether `line` starts a bulleted or numbered list item."""
-    return bool(_ENUMERATED.match(line) or re.match(r"^\s*[-*+•·▪◦‣●○■□►–—]\s", line))
+    return bool(_ENUMERATED.match(line) or _LIST_BULLET.match(line))
 
 
 def lines(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:

@@ -120,11 +120,18 @@ def warm_up() -> None:
         _tagger()
 
 
+@functools.lru_cache(maxsize=64)
+def _tagged(question: str) -> tuple:
+    """The question's tokens with their parts of speech (tagged once for every check that
+    reads them: the evidence's subject words and the look-alike check)."""
+    with _lock:
+        return tuple(_tagger()(question))
+
+
 def specific_terms(question: str) -> tuple[tuple[str, str | None], ...]:
     """(term, the noun it qualifies or None) for each proper name, number and qualifying noun
     of `question`, in order."""
-    with _lock:
-        tokens = list(_tagger()(question))
+    tokens = _tagged(question)
     out = []
     for i, tok in enumerate(tokens):
         nxt = tokens[i + 1] if i + 1 < len(tokens) else None
@@ -165,9 +172,7 @@ def premised_causes(question: str) -> list[str]:
 def subject_words(question: str) -> list[str]:
     """The stems of what `question` is about: its nouns, names, adjectives and numbers, less
     the words of its form (for "How much are the fees going up this year?": fee, year)."""
-    with _lock:
-        tokens = list(_tagger()(question))
-    return [s for tok in tokens if tok.pos_ in ("NOUN", "PROPN", "ADJ", "NUM")
+    return [s for tok in _tagged(question) if tok.pos_ in ("NOUN", "PROPN", "ADJ", "NUM")
             for s in tokenize(tok.text) if s not in _ASKING]
 
 
@@ -176,12 +181,13 @@ def unstated(question: str, document: DocumentTerms) -> list[str]:
     only when the document states the noun it qualifies: "lifetime licence" against a
     document about licences is a look-alike; against one about something else the question
     is simply off its subject, which retrieval and the evidence scores judge."""
-    missing = [text for kind, text, values in _question_amounts(question)
+    amounts = _question_amounts(question)
+    missing = [text for kind, text, values in amounts
                if not {(kind, n) for n in values} <= document.amounts]
     missing += [cause for cause in premised_causes(question)
                 if not all(document.states(w) for w in cause.split())]
     for term, head in specific_terms(question):
-        if any(term in text for _, text, _ in _question_amounts(question)):
+        if any(term in text for _, text, _ in amounts):
             continue  # judged as an amount above
         if numbers(term):
             if not numbers(term) <= document.numbers:
