@@ -62,6 +62,9 @@ def _parser() -> argparse.ArgumentParser:
                            "(exit 1 if anything is damaged)")
     what.add_argument("--repair", action="store_true",
                       help="re-embed only the damaged documents, then update the index")
+    what.add_argument("--purge-quarantined", action="store_true",
+                      help="delete the damaged copies of the index set aside as "
+                           "INDEX.corrupt-<time>, naming each (the assistant never deletes them)")
     p.set_defaults(func=cmd_index, generator="extractive")
 
     p = common(sub.add_parser("ask", help="answer one question"))
@@ -120,6 +123,8 @@ def _load(args, **extra):
 def cmd_index(args) -> int:
     if args.check or args.repair:
         return cmd_health(args)
+    if args.purge_quarantined:
+        return cmd_purge(args)
     bar = ProgressBar(enabled=sys.stderr.isatty())
     try:
         bot = _load(args, rebuild=args.rebuild, progress=bar)
@@ -159,6 +164,21 @@ def cmd_health(args) -> int:
         print(f"  {line}")
     _print_health(result.after)
     return 0 if result.after.ok else 1
+
+
+def cmd_purge(args) -> int:
+    """`index --purge-quarantined`: delete the set-aside copies of the index, one line each."""
+    from .config import Config
+    from .store.files import purge_quarantined
+
+    index = Config.load(corpus=args.corpus, index=args.index, generator=args.generator).index
+    removed = 0
+    for path in purge_quarantined(index):
+        print(f"removed {path}")
+        removed += 1
+    if not removed:
+        print(f"no set-aside copies of {index}")
+    return 0
 
 
 def _open_index(args, repair: bool):

@@ -6,7 +6,9 @@
     ├── IndexUnusable            index unusable: built by another embedder, corrupted, locked
     │   ├── EmbedderMismatch
     │   ├── IndexBusy
-    │   ├── IndexReadOnly        this user may not write the index (needed even to read it)
+    │   ├── IndexStorageError    the file system refused a write: not damage, nothing was moved
+    │   │   ├── IndexDiskFull    no space left where the index lives: free some and run again
+    │   │   └── IndexReadOnly    read-only file system or permission denied (needed even to read)
     │   └── IndexDamaged         records or vector segments missing: `index --repair` fixes it
     ├── ModelError               local model file missing, incomplete or failing its sha256
     ├── BackendError             a configured generator backend is unknown or unreachable
@@ -42,7 +44,15 @@ class IndexBusy(IndexUnusable):
     pass
 
 
-class IndexReadOnly(IndexUnusable):
+class IndexStorageError(IndexUnusable):
+    pass
+
+
+class IndexDiskFull(IndexStorageError):
+    pass
+
+
+class IndexReadOnly(IndexStorageError):
     pass
 
 
@@ -69,6 +79,8 @@ __all__ = [
     "IndexUnusable",
     "EmbedderMismatch",
     "IndexBusy",
+    "IndexStorageError",
+    "IndexDiskFull",
     "IndexReadOnly",
     "IndexDamaged",
     "ModelError",

@@ -1,10 +1,12 @@
 """A read-only or permission-denied index is a clear error that names the path and changes
-nothing; a damaged index is said to be moved aside only once it has been, and only the latest
-set-aside copy is kept.
+nothing; a damaged index is said to be moved aside only once it has been, and no set-aside copy
+is ever deleted by the assistant (`index --purge-quarantined` deletes them, naming each).
 
 Before: a raw PermissionError reached the user, the log said "moved aside" when nothing had
 moved, `*.corrupt-<time>` copies piled up, and when only `chroma.sqlite3` was read-only a valid
-index was moved aside and silently rebuilt.
+index was moved aside and silently rebuilt. Keeping only the latest copy then proved worse: on a
+full disk each `ask` set the index aside, and the second deleted the first copy, the healthy
+index (`test_storage_faults.py`). Copies are kept now, and the user deletes them.
 
 Chroma cannot open a store it may not write (it writes on open), so a read-only index cannot
 answer either: the error says so. The tests run the CLI in a child process as a user the file
@@ -108,8 +110,10 @@ def test_a_read_only_index_is_a_clear_error_and_nothing_changes(built, tmp_path,
     assert snapshot(index) == before  # no file changed, nothing set aside, nothing rebuilt
 
 
-def test_an_index_on_a_read_only_file_system(built):
-    """A read-only bind mount (root only): the message says what is read-only."""
+@pytest.mark.parametrize("command", ["index", "ask"])
+def test_an_index_on_a_read_only_file_system(built, command):
+    """A read-only bind mount (root only): the message says what is read-only, and a question
+    on it moves nothing aside."""
     if os.geteuid() != 0 or not shutil.which("unshare") or not shutil.which("mount"):
         pytest.skip("needs root, unshare and mount for a read-only bind mount")
     corpus, index = built
@@ -119,7 +123,9 @@ def test_an_index_on_a_read_only_file_system(built):
     prefix = ["unshare", "-m", "sh", "-c", mount, "sh"]
     if subprocess.run(prefix + ["true"], capture_output=True).returncode != 0:
         pytest.skip("this machine does not allow a private read-only bind mount")
-    code, _, err = run_cli("index", "--corpus", corpus, "--index", index, prefix=prefix)
+    question = ["ask", "-g", "extractive", "When will the library open?"]
+    args = question if command == "ask" else ["index"]
+    code, _, err = run_cli(*args, "--corpus", corpus, "--index", index, prefix=prefix)
     assert code == 2 and f"{index} is on a read-only file system" in err
     assert snapshot(index) == before
 
@@ -136,7 +142,9 @@ def test_a_corrupt_index_that_cannot_be_moved_aside_is_not_said_to_be(built, tmp
     assert snapshot(index) == before
 
 
-def test_only_the_latest_set_aside_copy_is_kept(built, caplog):
+def test_set_aside_copies_are_never_deleted(built, caplog):
+    """Each one may be the only copy of an index that was healthy (a full disk once looked like
+    damage): the assistant keeps them all, and only `index --purge-quarantined` deletes them."""
     corpus, index = built
     for n in range(3):
         (index / "chroma.sqlite3").write_bytes(f"damaged, time {n} ".encode() * 100)
@@ -145,9 +153,33 @@ def test_only_the_latest_set_aside_copy_is_kept(built, caplog):
                                  embedder=HashingEmbedder())
         assert bot.sync_report.rebuilt == "corrupt index"
         bot.close()
-        [kept] = index.parent.glob("ix.corrupt-*")
-        assert (kept / "chroma.sqlite3").read_bytes().startswith(f"damaged, time {n}".encode())
-        assert f"moved it to {kept}" in caplog.text
+        kept = sorted(index.parent.glob("ix.corrupt-*"))
+        assert len(kept) == n + 1
+        assert f"moved it to {bot.index.recovered_from}" in caplog.text
+        assert "--purge-quarantined" in caplog.text
+    assert sorted((k / "chroma.sqlite3").read_bytes()[:15] for k in kept) == [
+        f"damaged, time {n}".encode() for n in range(3)]
+
+
+def test_purge_quarantined_deletes_only_the_set_aside_copies_and_names_each(built, capsys):
+    from assistant.cli import main
+
+    corpus, index = built
+    copies = [index.with_name("ix.corrupt-20240101-000000"),
+              index.with_name("ix.corrupt-20240101-000000-2")]
+    for copy in copies:
+        shutil.copytree(index, copy)
+    others = [index.with_name("ix.backup"), index.with_name("ixcorrupt-not-ours")]
+    for other in others:
+        other.mkdir()
+    purge = ["index", "--purge-quarantined", "--corpus", str(corpus), "--index", str(index)]
+    assert main(purge) == 0
+    out = capsys.readouterr().out
+    assert sorted(out.splitlines()) == sorted(f"removed {c}" for c in copies)
+    assert not any(c.exists() for c in copies)
+    assert all(p.exists() for p in others) and (index / "chroma.sqlite3").exists()
+    assert main(purge) == 0
+    assert capsys.readouterr().out == f"no set-aside copies of {index}\n"
 
 
 @pytest.mark.parametrize("error, refused", [

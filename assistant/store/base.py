@@ -1,5 +1,6 @@
 """What callers of the store see besides the store itself: its configuration, the report of a
-sync, and the rule that a store failure reaches the user as an `IndexUnusable`."""
+sync, and the rule that a store failure reaches the user as an `IndexUnusable` (a storage
+fault as the `IndexStorageError` that names it)."""
 
 from __future__ import annotations
 
@@ -7,8 +8,8 @@ import functools
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import IndexReadOnly, IndexUnusable
-from .files import is_permission_error, read_only_message
+from ..errors import IndexUnusable
+from .faults import storage_fault
 
 SCHEMA = "6"  # bump when what is stored or embedded changes: old indexes are rebuilt
 # 6: paragraphs of wrapped text joined and sentences cut by syntok (assistant/language)
@@ -66,9 +67,9 @@ def store_errors(method):
         except IndexUnusable:
             raise
         except Exception as exc:
-            if is_permission_error(exc) and not self.cfg.host:
-                raise IndexReadOnly(read_only_message(
-                    self.cfg.path, f"the store refused to write ({exc})")) from exc
+            fault = None if self.cfg.host else storage_fault(self.cfg.path, exc, changed=True)
+            if fault is not None:  # disk full, read-only: not damage, and not to be repaired
+                raise fault from exc
             where = (f"the Chroma server at {self.cfg.host}:{self.cfg.port}" if self.cfg.host
                      else f"the index at {self.cfg.path}")
             raise IndexUnusable(

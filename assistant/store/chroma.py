@@ -7,9 +7,11 @@ unchanged, changed, added, removed and half-written documents apart without read
 and only re-embed what changed (`sync.py`, `writer.py`). Every read of the store is paged: one
 unpaged read of a large store overflows SQLite's limit on query variables. A file lock
 serialises every write: opening (which creates the store and its collections), corruption
-recovery and `sync`. An index this process may not write is refused before it is opened, and a
-damaged one is set aside (`files.py`); `health.py` checks and repairs what the store holds
-against the manifest. Chroma types stay inside the store package.
+recovery and `sync`. An index this process may not write is refused before it is opened, one
+the file system refuses to write (full, read-only) is an `IndexStorageError` that changes
+nothing (`faults.py`), and a damaged one is set aside, never deleted (`files.py`); `health.py`
+checks and repairs what the store holds against the manifest. Chroma types stay inside the
+store package.
 """
 
 from __future__ import annotations
@@ -18,46 +20,53 @@ import logging
 import time
 from contextlib import contextmanager
 from dataclasses import replace
-from typing import Iterator, Mapping
+from typing import Iterator, Literal, Mapping
 
 import numpy as np
 from filelock import FileLock, Timeout
 
 from ..corpus import Corpus
 from ..embeddings import Embedder
-from ..errors import EmbedderMismatch, IndexBusy, IndexDamaged, IndexReadOnly, IndexUnusable
+from ..errors import EmbedderMismatch, IndexBusy, IndexDamaged, IndexUnusable
 from ..manifest import Manifest
 from ..types import Chunk, Sentence
 from . import health
 from .base import PAGE, READ_PAGE, SCHEMA, StoreConfig, SyncReport, store_errors
 from .client import chroma_client, forget_system, precomputed_ef
-from .files import is_permission_error, read_only_message, require_access, set_aside
+from .faults import not_restarted, records_space, require_room, storage_fault
+from .files import looks_damaged, require_access, set_aside
 from .lexical import LexicalIndex
 from .segments import remove_orphans
 from .sync import sync_locked
 from .writer import DocPlan, Progress, Record
 
 log = logging.getLogger(__name__)
+Recover = Literal["never", "damaged", "always"]
 
 
 class ChromaIndex:
-    def __init__(self, cfg: StoreConfig, embedder: Embedder, recover: bool = True):
-        """Open (creating if need be) the index. An index that cannot be read is moved aside
-        and started anew when `recover`, else it is an `IndexUnusable`."""
+    def __init__(self, cfg: StoreConfig, embedder: Embedder,
+                 recover: Recover | bool = "damaged"):
+        """Open (creating if need be) the index. An index that cannot be opened is moved aside
+        (kept) and started anew: when the store says its files are damaged ("damaged"), or
+        whatever the failure ("always" or True: `index --repair`); with "never" (or False), and
+        otherwise, it is an `IndexUnusable`. A storage fault (disk full, read-only) never is:
+        it is an `IndexStorageError`, and nothing changes."""
         self.cfg = cfg
         self.embedder = embedder
+        self._recover = {False: "never", True: "always"}.get(recover, recover)
         lock = cfg.path.parent / f".{cfg.path.name}.lock"
         require_access(cfg.path, lock)  # before anything is opened: a refusal changes nothing
         cfg.path.parent.mkdir(parents=True, exist_ok=True)
         # one lock per index directory, shared with every other process that opens it
         self._lock = FileLock(str(lock))
         if cfg.host:
-            self._open(recover)
+            self._open()
         else:
             # Opening writes (first use creates the database and collections), and a failed open
             # may move the directory aside: neither may race another process's writes.
             with self.locked():
-                self._open(recover)
+                self._open()
 
     @contextmanager
     def locked(self):
@@ -71,7 +80,7 @@ class ChromaIndex:
 
     # ------------------------------------------------------------ opening
 
-    def _open(self, recover: bool = True) -> None:
+    def _open(self) -> None:
         self.manifest = None
         try:
             self._client = chroma_client(self.cfg)
@@ -86,11 +95,11 @@ class ChromaIndex:
             if self.cfg.host:
                 raise IndexUnusable(f"The Chroma server at {self.cfg.host}:{self.cfg.port} "
                                     f"failed: {exc}") from exc
-            if is_permission_error(exc):  # refused, not damaged: never moved or rebuilt
-                raise IndexReadOnly(read_only_message(
-                    self.cfg.path, f"the store refused to write ({exc})")) from exc
-            if not recover:
-                raise IndexUnusable(
+            fault = storage_fault(self.cfg.path, exc)  # refused, not damaged: nothing moves
+            if fault is not None or self._recover == "never" or (
+                    self._recover == "damaged" and not looks_damaged(exc)):
+                self.close()  # this process's cached client of the store goes too
+                raise fault or IndexUnusable(
                     f"The index at {self.cfg.path} cannot be opened ({type(exc).__name__}: "
                     f"{exc}). Run `python -m assistant index --repair` to set it aside and "
                     f"rebuild it.") from exc
@@ -104,19 +113,23 @@ class ChromaIndex:
         )
 
     def _recover_corrupt(self, exc: Exception) -> None:
-        """The index is derived data: keep the damaged copy aside (only the latest one) and
-        start a new one. Said to be moved only once it has been."""
+        """The index is derived data: keep the damaged copy aside (the assistant never deletes
+        it) and start a new one. Said to be moved only once it has been."""
         if self.manifest is not None:
             self.manifest.close()
         forget_system(self.cfg.path)
         aside = set_aside(self.cfg.path, exc)
-        log.warning("index at %s is unreadable (%s); moved it to %s and rebuilding",
-                    self.cfg.path, exc, aside)
+        log.warning("index at %s is unreadable (%s); moved it to %s and rebuilding (set-aside "
+                    "copies are kept until you run `python -m assistant index "
+                    "--purge-quarantined`)", self.cfg.path, exc, aside)
         self.recovered_from = str(aside)
-        self._client = chroma_client(self.cfg)
-        self._chunks = self._collection("chunks")
-        self._sentences = self._collection("sentences")
-        self.manifest = Manifest(self.cfg.path)
+        try:
+            self._client = chroma_client(self.cfg)
+            self._chunks = self._collection("chunks")
+            self._sentences = self._collection("sentences")
+            self.manifest = Manifest(self.cfg.path)
+        except Exception as err:
+            raise not_restarted(self.cfg.path, aside, err) from err
 
     def check_embedder(self) -> None:
         meta = self._chunks.metadata or {}
@@ -374,6 +387,10 @@ class _Sink:
         self.parts = {"sentences": index._sentences, "chunks": index._chunks}
 
     def add(self, part: str, records: list[Record], vectors: np.ndarray) -> None:
+        if not self.index.cfg.host:  # Chroma rewrites its files in place: never start short
+            need = records_space(len(records), sum(len(r.text) for r in records),
+                                 vectors.shape[1])
+            require_room(self.index.cfg.path, need, "writing the next records", changed=True)
         self.parts[part].add(ids=[r.id for r in records], documents=[r.text for r in records],
                              embeddings=vectors, metadatas=[r.meta for r in records])
 

@@ -8,7 +8,10 @@ the index was moved aside and silently rebuilt. Found first, from the file modes
 `IndexReadOnly` that names the path, and nothing on disk has changed.
 
 A damaged index is renamed to `<name>.corrupt-<time>` beside it (a rename: it either happens
-whole or not at all) and only the latest such copy is kept.
+whole or not at all), and only when the store says its files are damaged (`looks_damaged`), or
+when `index --repair` asks for it. The assistant never deletes such a copy: one may be the only
+copy of an index that was healthy (before, a full disk looked like damage, and each new copy
+deleted the one before it). `index --purge-quarantined` deletes them, naming each.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ import os
 import shutil
 import time
 from pathlib import Path
+from typing import Iterator
 
 from ..errors import IndexReadOnly, IndexUnusable
 
@@ -29,6 +33,9 @@ _DIR = os.R_OK | os.W_OK | os.X_OK
 _FILE = os.R_OK | os.W_OK
 _DENIED_ERRNOS = {errno.EACCES, errno.EPERM, errno.EROFS}
 _DENIED_WORDS = ("readonly database", "read-only file system", "permission denied")
+# What SQLite says of a file that is not, or no longer, a database (chromadb 1.5.9 passes it on
+# as "error returned from database: (code: 26) file is not a database", code 11 "malformed")
+_DAMAGED_WORDS = ("file is not a database", "database disk image is malformed")
 
 
 # ---------------------------------------------------------------- may this process use it?
@@ -113,8 +120,19 @@ def _user() -> str:
 
 # ---------------------------------------------------------------- setting a damaged index aside
 
+def looks_damaged(exc: BaseException | None) -> bool:
+    """Whether `exc`, or an error behind it, is the store saying its files are damaged."""
+    seen: set[int] = set()
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        if any(word in str(exc).lower() for word in _DAMAGED_WORDS):
+            return True
+        exc = exc.__cause__ or exc.__context__
+    return False
+
+
 def set_aside(index: Path, why: BaseException) -> Path:
-    """Rename the damaged `index` to `<name>.corrupt-<time>` and delete older such copies.
+    """Rename the damaged `index` to `<name>.corrupt-<time>` (never deleted by the assistant).
     If the rename fails, nothing has moved and the error says so."""
     index = Path(index)
     aside = _aside_name(index)
@@ -127,7 +145,6 @@ def set_aside(index: Path, why: BaseException) -> Path:
             raise IndexReadOnly(read_only_message(index, problem)) from why
         raise IndexUnusable(f"The index at {index} cannot be used: {problem}. Delete it and run "
                             f"`python -m assistant index`.") from why
-    _prune_aside(index, keep=aside)
     return aside
 
 
@@ -140,13 +157,22 @@ def _aside_name(index: Path) -> Path:
     return aside
 
 
-def _prune_aside(index: Path, keep: Path) -> None:
-    """Only the latest set-aside copy is kept: each one is a whole index."""
-    for old in index.parent.glob(f"{glob.escape(index.name)}.corrupt-*"):
-        if old == keep:
-            continue
+def quarantined(index: Path) -> list[Path]:
+    """The copies of `index` set aside as damaged, oldest first."""
+    index = Path(index)
+    return sorted(index.parent.glob(f"{glob.escape(index.name)}.corrupt-*"))
+
+
+def purge_quarantined(index: Path) -> Iterator[Path]:
+    """Delete the set-aside copies of `index`, yielding each once it is gone (only ever on
+    the user's explicit request: `python -m assistant index --purge-quarantined`)."""
+    for old in quarantined(index):
         try:
             shutil.rmtree(old) if old.is_dir() and not old.is_symlink() else old.unlink()
-            log.info("deleted the older set-aside index %s", old)
         except OSError as exc:
-            log.warning("could not delete the older set-aside index %s (%s)", old, exc)
+            problem = f"{old} could not be deleted ({exc.strerror or exc})"
+            if is_permission_error(exc):
+                raise IndexReadOnly(read_only_message(index, problem)) from exc
+            raise IndexUnusable(f"{problem[0].upper()}{problem[1:]}; delete it yourself.") from exc
+        log.info("deleted the set-aside index %s", old)
+        yield old

@@ -13,7 +13,8 @@ counts still agree with the manifest, `index` found nothing to do, and questions
   collection; the embedder and vector size; the saved BM25 index of the settled generation.
 - `repair` (`--repair`): drops the damaged documents' records and re-embeds just those, then
   brings the index up to date with the corpus. When a collection cannot be read or searched at
-  all, or was built by another embedder, it rebuilds everything and says why.
+  all, or was built by another embedder, it rebuilds everything and says why. A storage fault
+  (disk full, read-only) never leads to a rebuild: that would delete what it cannot rewrite.
 
 Checks and repairs hold the writer lock. Chroma types stay inside the store package.
 """
@@ -29,6 +30,7 @@ import numpy as np
 
 from ..corpus import Corpus
 from .base import PAGE, SCHEMA, SyncReport
+from .faults import storage_fault
 from .lexical import LexicalIndex
 from .segments import vector_segments
 from .sync import sync_locked
@@ -235,11 +237,13 @@ def repair_locked(index: "ChromaIndex", corpus: Corpus, progress: Progress | Non
             for source in before.damaged:
                 index.delete(source)
         except Exception as exc:
+            if storage_fault(index.cfg.path, exc):
+                raise
             rebuild = f"removing the damaged documents failed ({exc})"
     try:
         sync = sync_locked(index, corpus, bool(rebuild), progress)
     except Exception as exc:
-        if rebuild:
+        if rebuild or storage_fault(index.cfg.path, exc):
             raise
         rebuild = f"re-embedding the damaged documents failed ({exc})"
         sync = sync_locked(index, corpus, True, progress)

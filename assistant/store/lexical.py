@@ -88,15 +88,20 @@ class LexicalIndex:
 
     def save(self, directory: Path, generation: int) -> None:
         """Write `lexical-<generation>/` (via a temporary name, so a reader never sees half a
-        copy) and drop older generations."""
+        copy, and a write cut short, by a full disk say, leaves nothing behind) and drop older
+        generations."""
         final = Path(directory) / f"{PREFIX}{generation}"
         tmp = final.with_name(final.name + ".tmp")
         shutil.rmtree(tmp, ignore_errors=True)
-        tmp.mkdir(parents=True)
-        if self.bm25 is not None:
-            self.bm25.save(str(tmp), show_progress=False)
-        (tmp / META).write_text(json.dumps({"generation": generation, "ids": self.ids,
-                                            "df": self.df}), encoding="utf-8")
+        try:
+            tmp.mkdir(parents=True)
+            if self.bm25 is not None:
+                self.bm25.save(str(tmp), show_progress=False)
+            (tmp / META).write_text(json.dumps({"generation": generation, "ids": self.ids,
+                                                "df": self.df}), encoding="utf-8")
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
         shutil.rmtree(final, ignore_errors=True)
         tmp.rename(final)
         for old in Path(directory).glob(f"{PREFIX}*"):
