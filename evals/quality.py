@@ -1,5 +1,5 @@
 """Answer quality, side by side per backend: golden set, adversarial traps, rewordings, SQuAD,
-everyday documents.
+everyday documents, real documents made by others.
 
     python -m evals.quality                              # local + extractive, SQuAD 60+30, seed 0
     python -m evals.quality -g extractive --squad-answerable 100 --squad-unanswerable 50 --seed 1
@@ -9,7 +9,8 @@ everyday documents.
 Prints one table (rows: metrics per set; columns: backends) and writes
 evals/results/quality-<label>.json (with per-question rows, for diagnosis) and .md. Tune on
 `--split tune`; report on the default `report` split, which never shares a question with it
-(the split applies to SQuAD and to the everyday-documents questions alike).
+(the split applies to SQuAD and to the everyday-documents questions alike; the real documents
+are split by document, evals/realdocs.py).
 All questions go through the public API; seeds/ is indexed in evals/results/seeds-index-*/ so
 the working index/ is left alone.
 """
@@ -28,7 +29,7 @@ from pathlib import Path
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-from . import everyday, squad  # noqa: E402
+from . import everyday, realdocs, squad  # noqa: E402
 from .benchmark import score_answers  # noqa: E402
 from .cases import (ADVERSARIAL, REWORDINGS, SEEDS, ask_cases, load_cases,  # noqa: E402
                     run_cases, summarise_adversarial, summarise_rewordings)
@@ -58,6 +59,15 @@ ROWS = [
     ("everyday", "lookalike_abstain", "everyday: unanswerable (look-alike) abstain", "rate"),
     ("everyday", "precision", "everyday: precision (grounded / answered)", "rate"),
     ("everyday", "cut_quote_rate", "everyday: share of cited quotes cut mid-sentence", "rate"),
+    ("realdocs", "grounded", "real documents: answerable grounded", "rate"),
+    ("realdocs", "right", "real documents: answerable right", "rate"),
+    ("realdocs", "false_abstain", "real documents: answerable false-abstain", "rate"),
+    ("realdocs", "lookalike_abstain", "real documents: unanswerable (look-alike) abstain", "rate"),
+    ("realdocs", "precision", "real documents: precision (grounded / answered)", "rate"),
+    ("realdocs", "cut_quote_rate", "real documents: share of cited quotes cut mid-sentence",
+     "rate"),
+    ("realdocs", "label_answers", "real documents: answers quoting a question line or heading",
+     "count"),
 ]
 
 
@@ -99,6 +109,11 @@ def everyday_set(generator, questions, embedder, llm) -> dict:
     return everyday.run([generator], questions, embedder=embedder, llm=llm, log=log)[generator]
 
 
+def realdocs_set(generator, questions, embedder, llm) -> dict:
+    """Like everyday_set, on evals/realdocs/docs (split by document, not by question)."""
+    return realdocs.run([generator], questions, embedder=embedder, llm=llm, log=log)[generator]
+
+
 def timed(name: str, fn, *args) -> dict:
     """Run one set; a set that crashes is recorded (with its error) and the others still run."""
     t0 = time.perf_counter()
@@ -135,6 +150,8 @@ def run_backend(generator: str, sets: dict, embedder, llm) -> dict:
                            sets["squad_data"], embedder, llm),
             "everyday": timed(f"{generator} everyday", everyday_set, generator,
                               sets["everyday"], embedder, llm),
+            "realdocs": timed(f"{generator} realdocs", realdocs_set, generator,
+                              sets["realdocs"], embedder, llm),
         }
     finally:
         bot.close()
@@ -234,7 +251,8 @@ def load_sets(args) -> dict:
                           args.seed, args.split)
     return {"golden": load_golden(), "adversarial": load_cases(ADVERSARIAL),
             "rewordings": load_cases(REWORDINGS), "squad": sample, "squad_data": data,
-            "everyday": everyday.select(everyday.load_questions(), args.split)}
+            "everyday": everyday.select(everyday.load_questions(), args.split),
+            "realdocs": realdocs.select(realdocs.load_questions(), args.split)}
 
 
 def _code_version() -> str | None:
@@ -285,7 +303,10 @@ def main(argv: list[str] | None = None) -> int:
                              "everyday": len(sets["everyday"]),
                              "everyday_answerable": sum(q.answerable for q in sets["everyday"]),
                              "everyday_unanswerable": sum(not q.answerable
-                                                          for q in sets["everyday"])},
+                                                          for q in sets["everyday"]),
+                             "realdocs_answerable": sum(q.answerable for q in sets["realdocs"]),
+                             "realdocs_unanswerable": sum(not q.answerable
+                                                          for q in sets["realdocs"])},
                        "squad": {"answerable": sum(q.answerable for q in sets["squad"]),
                                  "unanswerable": sum(not q.answerable for q in sets["squad"]),
                                  "seed": args.seed, "split": args.split}},
