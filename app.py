@@ -25,17 +25,20 @@ import argparse
 import logging
 import os
 import sys
+from contextlib import asynccontextmanager
 from functools import partial
-from typing import Callable
+from typing import Callable, Sequence
 
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")  # no calls home, before the import
 
 import gradio as gr  # noqa: E402
+from starlette.middleware import Middleware  # noqa: E402
 
 from assistant import (Assistant, AssistantError, Config, ConfigError,  # noqa: E402,F401
                        SyncProgress, supported_suffixes)
 from assistant.serve import Service, ServiceUnavailable  # noqa: E402
 from assistant.serve.auth import exposure_warning, load_auth  # noqa: E402,F401
+from assistant.serve.hosts import HostGuard, server_names  # noqa: E402
 from assistant.serve.openai_api import openai_routes  # noqa: E402
 from ui.assets import CSS, HEAD, SOURCES_JS  # noqa: E402
 from ui.chat import EXAMPLES, concurrency, examples_for, make_handlers  # noqa: E402
@@ -154,18 +157,44 @@ THEME = gr.themes.Soft(font=["system-ui", "Segoe UI", "Helvetica", "Arial", "san
 
 
 def launch(demo: gr.Blocks, host: str, port: int, *, auth: list[tuple[str, str]] | None = None,
-           max_upload_mb: float = 50.0, **kwargs):
+           max_upload_mb: float = 50.0, allowed_hosts: Sequence[str] = (), **kwargs):
     """Serve the app, with the OpenAI-compatible API at /v1 over the same assistant. `auth`
     (user, password) pairs put a login in front of the page and the APIs (the /v1 routes
     take it as `Bearer user:password`); uploads over `max_upload_mb` are refused (Gradio
-    accepts uploads on any app)."""
+    accepts uploads on any app). Only requests naming this server (Host and Origin) are
+    answered: the loopback names, `host`, and `allowed_hosts` (`assistant.serve.hosts`)."""
     demo.queue(default_concurrency_limit=4)
+    names = server_names(host, allowed_hosts)
     app_kwargs = dict(kwargs.pop("app_kwargs", None) or {})
     app_kwargs["routes"] = [openai_routes(chat_service(demo.startup), auth),
                             *app_kwargs.get("routes", [])]  # before Gradio's own routes
+    app_kwargs["lifespan"] = _guard_first(names, app_kwargs.get("lifespan"))
+    app_kwargs["middleware"] = [Middleware(HostGuard, names=names),  # if the lifespan never ran
+                                *app_kwargs.get("middleware", [])]
+    # an upload named ".notes.txt" reaches the Documents tab, which says why it is not added
+    # (Gradio refuses dotfiles of its upload folder when the working directory holds it)
+    uploads = [gr.utils.get_upload_folder(), *kwargs.pop("allowed_paths", [])]
     return demo.launch(server_name=host, server_port=port, css=CSS, head=HEAD, theme=THEME,
                        footer_links=[], auth=auth or None, app_kwargs=app_kwargs,
-                       max_file_size=max(1, int(max_upload_mb * 2**20)), **kwargs)
+                       max_file_size=max(1, int(max_upload_mb * 2**20)), allowed_paths=uploads,
+                       **kwargs)
+
+
+def _guard_first(names, lifespan=None):
+    """A lifespan that, as the server starts, puts `HostGuard` in front of everything the app
+    does. Middleware given to Gradio runs inside the CORS middleware Gradio adds, which would
+    give a foreign Origin its CORS header even on a refusal; this is the one moment between
+    Gradio building its app and the first request."""
+    @asynccontextmanager
+    async def guarded(app):
+        app.middleware_stack = HostGuard(app.middleware_stack or app.build_middleware_stack(),
+                                         names)
+        if lifespan is None:
+            yield
+        else:
+            async with lifespan(app) as state:
+                yield state
+    return guarded
 
 
 def chat_service(startup: Startup) -> Service:
@@ -201,9 +230,13 @@ def main(argv: list[str] | None = None) -> int:
     warning = exposure_warning(args.host, auth)
     if warning:
         print(warning, file=sys.stderr)
+    if server_names(args.host, config.allowed_hosts) is None:
+        print(f"note: serving on {args.host}, the chat answers to any host name; set "
+              f"ASSISTANT_ALLOWED_HOSTS to the names it is reached under, so that no web page "
+              f"elsewhere can reach it (DNS rebinding).", file=sys.stderr)
     startup = Startup(partial(_load, args.generator), config.generator).start()
     launch(build_app(startup, examples_for(config.corpus)), args.host, args.port, auth=auth,
-           max_upload_mb=config.max_upload_mb)
+           max_upload_mb=config.max_upload_mb, allowed_hosts=config.allowed_hosts)
     return 0
 
 

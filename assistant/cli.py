@@ -336,10 +336,10 @@ def cmd_list(args) -> int:
 def cmd_mcp(args) -> int:
     from .serve import mcp_server
 
-    service, logins = _serving(args, http=args.http)
+    service, logins, names = _serving(args, http=args.http)
     if args.http:
         print(f"MCP over streamable HTTP at http://{args.host}:{args.port}/mcp", file=sys.stderr)
-        mcp_server.run_http(service, args.host, args.port, logins)
+        mcp_server.run_http(service, args.host, args.port, logins, names)
     else:
         mcp_server.run_stdio(service)
     return 0
@@ -348,15 +348,16 @@ def cmd_mcp(args) -> int:
 def cmd_serve(args) -> int:
     from .serve import openai_api
 
-    service, logins = _serving(args, http=True)
+    service, logins, names = _serving(args, http=True)
     print(f"OpenAI-compatible API at http://{args.host}:{args.port}/v1", file=sys.stderr)
-    openai_api.serve(service, args.host, args.port, logins)
+    openai_api.serve(service, args.host, args.port, logins, names)
     return 0
 
 
 def _serving(args, http: bool):
-    """The service (its assistant loading in the background, so the server answers at once)
-    and the logins, once the settings are known to be good: a bad one stops here."""
+    """The service (its assistant loading in the background, so the server answers at once),
+    the logins and the names the server answers to besides loopback's (ASSISTANT_ALLOWED_HOSTS),
+    once the settings are known to be good: a bad one stops here."""
     from .config import Config
     from .serve import Service
     from .serve.auth import load_auth, refuse_exposure
@@ -365,7 +366,8 @@ def _serving(args, http: bool):
     logins = load_auth(cfg.auth) if http else None
     if http:
         refuse_exposure(args.host, logins)
-    return Service.load(corpus=args.corpus, index=args.index, generator=args.generator), logins
+    service = Service.load(corpus=args.corpus, index=args.index, generator=args.generator)
+    return service, logins, cfg.allowed_hosts
 
 
 def cmd_install_model(args) -> int:

@@ -19,11 +19,16 @@
 | max_upload_mb      | ASSISTANT_MAX_UPLOAD_MB      | 50 (chat: largest upload)       |
 | auth               | ASSISTANT_AUTH               | (unset: no login; user:password |
 |                    |                              |  or a file of such lines)       |
+| allowed_hosts      | ASSISTANT_ALLOWED_HOSTS      | (unset: loopback names only;    |
+|                    |                              |  names the servers answer to,   |
+|                    |                              |  comma-separated: serve/hosts)  |
 """
 
 from __future__ import annotations
 
+import ipaddress
 import os
+import re
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any, Mapping
@@ -54,6 +59,7 @@ class Config:
     max_file_mb: float = 50.0  # corpus files larger than this are skipped, never read
     max_upload_mb: float = 50.0  # the chat refuses larger uploads (Gradio's max_file_size)
     auth: str | None = field(default=None, repr=False)  # chat login: "user:password" or a file
+    allowed_hosts: tuple[str, ...] = ()  # names the servers answer to besides loopback's
     passages: int = 8  # passages retrieved to answer a question
     abstain_below: float = 0.42  # extractive: best evidence score needed to answer
     request_timeout: float = 120.0
@@ -89,6 +95,11 @@ class Config:
             raise ConfigError(f"generator must be one of {', '.join(GENERATORS)}. "
                               f"Currently, generator is {self.generator!r} "
                               f"(set by argument, --generator or ASSISTANT_GENERATOR)")
+        for name in self.allowed_hosts:
+            if not _is_host(name):
+                raise ConfigError(f"allowed_hosts must be host names or addresses, without a "
+                                  f"scheme or port (ASSISTANT_ALLOWED_HOSTS=assistant.lan,"
+                                  f"10.0.0.5). Currently, it holds {name!r}")
         for name in ("threads", "max_question_chars", "passages", "chroma_port", "context_window",
                      "max_file_mb", "max_upload_mb"):
             if getattr(self, name) <= 0:
@@ -96,7 +107,23 @@ class Config:
                                   f"Currently, {name} is {getattr(self, name)!r}")
 
 
+_LABEL = r"[a-z0-9_](?:[a-z0-9_-]*[a-z0-9_])?"
+_HOST_NAME = re.compile(rf"^(?=.{{1,253}}$){_LABEL}(?:\.{_LABEL})*\.?$", re.I)
+
+
+def _is_host(name: str) -> bool:
+    """A host name ("assistant.lan") or an IP address ("10.0.0.5", "::1", "[::1]")."""
+    try:
+        ipaddress.ip_address(name.strip("[]"))
+        return True
+    except ValueError:
+        return bool(_HOST_NAME.match(name))
+
+
 def _coerce(name: str, value: Any, default: Any) -> Any:
+    if isinstance(default, tuple):  # "a, b" from the environment, or a sequence
+        items = value.split(",") if isinstance(value, str) else list(value)
+        return tuple(str(item).strip() for item in items if str(item).strip())
     if isinstance(default, Path) or name in ("corpus", "index", "model_path"):
         return Path(value).expanduser()
     if isinstance(default, bool):

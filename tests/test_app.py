@@ -472,13 +472,19 @@ def test_serving_beyond_loopback_without_a_login_warns():
 
 def test_main_warns_and_passes_login_and_upload_limit(launched, monkeypatch, capsys):
     assert app.main(["-g", "extractive", "--host", "0.0.0.0"]) == 0
-    assert "warning: serving on 0.0.0.0 without a login" in capsys.readouterr().err
-    assert (launched[-1][0], launched[-1][2]) == ("0.0.0.0", {"auth": None, "max_upload_mb": 50.0})
+    err = capsys.readouterr().err
+    assert "warning: serving on 0.0.0.0 without a login" in err
+    assert "answers to any host name; set ASSISTANT_ALLOWED_HOSTS" in err
+    assert (launched[-1][0], launched[-1][2]) == ("0.0.0.0", {"auth": None, "max_upload_mb": 50.0,
+                                                              "allowed_hosts": ()})
     monkeypatch.setenv("ASSISTANT_AUTH", "ann:pw")
     monkeypatch.setenv("ASSISTANT_MAX_UPLOAD_MB", "2")
+    monkeypatch.setenv("ASSISTANT_ALLOWED_HOSTS", "chat.lan")
     assert app.main(["-g", "extractive", "--host", "0.0.0.0"]) == 0
-    assert "warning" not in capsys.readouterr().err
-    assert (launched[-1][0], launched[-1][2]) == ("0.0.0.0", {"auth": [("ann", "pw")], "max_upload_mb": 2.0})
+    err = capsys.readouterr().err
+    assert "warning" not in err and "any host name" not in err
+    assert (launched[-1][0], launched[-1][2]) == ("0.0.0.0", {"auth": [("ann", "pw")], "max_upload_mb": 2.0,
+                                                              "allowed_hosts": ("chat.lan",)})
     monkeypatch.setenv("ASSISTANT_AUTH", "no-colon")
     assert app.main(["-g", "extractive"]) == 2 and "ASSISTANT_AUTH" in capsys.readouterr().err
 

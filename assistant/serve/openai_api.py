@@ -19,7 +19,6 @@ from starlette.applications import Starlette
 from starlette.concurrency import iterate_in_threadpool, run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
-from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, StreamingResponse
 from starlette.routing import Mount, Route
@@ -27,11 +26,11 @@ from starlette.routing import Mount, Route
 from assistant import Answer, AssistantError, InvalidQuestion
 
 from . import openai_chat as chat
-from .auth import BearerLogin, Login, is_loopback, refuse_exposure
+from .auth import BearerLogin, Login, refuse_exposure
+from .hosts import HostGuard, server_names
 from .service import InvalidRequest, Service, ServiceUnavailable
 
 log = logging.getLogger(__name__)
-LOOPBACK_NAMES = ["127.0.0.1", "localhost", "[::1]", "::1"]
 
 
 def openai_routes(service: Service, logins: Sequence[Login] | None = None) -> Mount:
@@ -146,17 +145,20 @@ async def _http_error(request: Request, exc: HTTPException) -> JSONResponse:
     return _error(exc.status_code, message)
 
 
-def standalone_app(service: Service, host: str, logins: Sequence[Login] | None) -> Starlette:
-    """The API on a server of its own. On loopback, requests must name a loopback host: a
-    web page cannot reach it through a DNS name that points at 127.0.0.1 (DNS rebinding)."""
-    middleware = [] if not is_loopback(host) else [
-        Middleware(TrustedHostMiddleware, allowed_hosts=LOOPBACK_NAMES)]
-    return Starlette(routes=[openai_routes(service, logins)], middleware=middleware)
+def standalone_app(service: Service, host: str, logins: Sequence[Login] | None,
+                   allowed_hosts: Sequence[str] = ()) -> Starlette:
+    """The API on a server of its own, answering only requests that name the server (Host and
+    Origin: `hosts`), so a web page cannot reach it through a DNS name of its own that points
+    at 127.0.0.1 (DNS rebinding). `allowed_hosts`: names it answers to besides loopback's."""
+    guard = Middleware(HostGuard, names=server_names(host, allowed_hosts))
+    return Starlette(routes=[openai_routes(service, logins)], middleware=[guard])
 
 
-def serve(service: Service, host: str, port: int, logins: Sequence[Login] | None) -> None:
+def serve(service: Service, host: str, port: int, logins: Sequence[Login] | None,
+          allowed_hosts: Sequence[str] = ()) -> None:
     """`python -m assistant serve`: the API on host:port until interrupted."""
     import uvicorn
 
     refuse_exposure(host, logins)
-    uvicorn.run(standalone_app(service, host, logins), host=host, port=port, log_level="warning")
+    uvicorn.run(standalone_app(service, host, logins, allowed_hosts), host=host, port=port,
+                log_level="warning")
