@@ -11,7 +11,9 @@ through python-docx's `row.cells`, which looks merged cells up again for every c
 quadratic in a long table. Page headers and footers, comments and text boxes are not body text
 and are left out. Title, author and created date come from the core properties.
 
-A password-protected .docx is an OLE container, not a zip: it gets its own message."""
+A password-protected .docx is an OLE container, not a zip: it gets its own message. What the
+zip may expand to is checked first (`archive`): a small file that unzips to hundreds of MB is
+skipped with its reason before any of it is unzipped to be kept."""
 
 from __future__ import annotations
 
@@ -19,6 +21,7 @@ import io
 import re
 import zipfile
 
+from .archive import check_zip, xml_problem
 from .base import (BODY, HEADING, LIST, TABLE, Extracted, ReadError, TextBuilder, clean_inline,
                    iso_date, meta_text)
 from .tables import make_grid, row_texts
@@ -30,11 +33,12 @@ _HEADING_STYLE = re.compile(r"^heading\s*([1-9])$", re.I)
 def read(raw: bytes, name: str) -> Extracted:
     document = _open(raw)
     out = TextBuilder()
+    styles = _Styles(document)
     for item in document.iter_inner_content():
         if hasattr(item, "rows"):
             _table(out, item._tbl)
         else:
-            _paragraph(out, item)
+            _paragraph(out, item, styles)
     if not out.blocks:
         raise ReadError("Word document has no text; skipped")
     props = document.core_properties
@@ -48,23 +52,52 @@ def _open(raw: bytes):
 
     if raw.startswith(_OLE):
         raise ReadError("password-protected Word file (or an old .doc saved as .docx); skipped")
+    if not zipfile.is_zipfile(io.BytesIO(raw)):
+        raise ReadError("corrupt or not a Word .docx file; skipped")
+    check_zip(raw, "Word file")  # what it may expand to, before python-docx unzips it all
     try:
         return docx.Document(io.BytesIO(raw))
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as exc:
         raise ReadError("corrupt or not a Word .docx file; skipped") from exc
     except Exception as exc:  # lxml's XMLSyntaxError and the like: a damaged part
+        why = xml_problem(exc)
+        if why:
+            raise ReadError(f"Word file cannot be read: {why}; skipped") from exc
         raise ReadError(f"corrupt Word file ({type(exc).__name__}); skipped") from exc
 
 
-def _paragraph(out: TextBuilder, paragraph) -> None:
+class _Styles:
+    """Each paragraph style's heading level and whether it is a list style, worked out once
+    per style: python-docx looks a style up by scanning every style of the document, which
+    per paragraph was most of the time of a long document (1.5 ms a paragraph)."""
+
+    def __init__(self, document):
+        self._part = document.part
+        self._known: dict[str | None, tuple[int, bool]] = {}
+
+    def of(self, paragraph) -> tuple[int, bool]:
+        """(heading level 1-6 or 0, a "List…" style) of `paragraph`."""
+        from docx.enum.style import WD_STYLE_TYPE
+
+        style_id = paragraph._p.style
+        if style_id not in self._known:
+            style = self._part.get_style(style_id, WD_STYLE_TYPE.PARAGRAPH)
+            name = (style.name or "") if style is not None else ""
+            self._known[style_id] = (_heading_level(style), name.lower().startswith("list"))
+        return self._known[style_id]
+
+
+def _paragraph(out: TextBuilder, paragraph, styles: _Styles) -> None:
     text = clean_inline(paragraph.text, keep_lines=True)
     if not text:
         return
-    level = _heading_level(paragraph.style)
+    level, list_style = styles.of(paragraph)
     if level:
         out.add(" ".join(text.split()), HEADING, level)
     else:
-        out.add(text, LIST if _is_list(paragraph) else BODY)
+        ppr = paragraph._p.pPr
+        numbered = ppr is not None and ppr.numPr is not None
+        out.add(text, LIST if list_style or numbered else BODY)
 
 
 def _heading_level(style) -> int:
@@ -79,12 +112,6 @@ def _heading_level(style) -> int:
             return min(int(m.group(1)), 6)
         style = style.base_style
     return 0
-
-
-def _is_list(paragraph) -> bool:
-    name = (paragraph.style.name or "") if paragraph.style is not None else ""
-    ppr = paragraph._p.pPr
-    return name.lower().startswith("list") or (ppr is not None and ppr.numPr is not None)
 
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"

@@ -14,7 +14,7 @@ import io
 import warnings
 
 from . import ocr
-from .base import Extracted, ReadError
+from .base import MAX_PAGES, Extracted, ReadError
 from .pdf import _first_heading, _layout
 
 SUFFIXES = (".png", ".jpg", ".jpeg", ".tif", ".tiff")
@@ -40,6 +40,10 @@ def frames(raw: bytes, first: int = 1):
     a time. ValueError when there is no page `first`."""
     image = open_image(raw)
     total = getattr(image, "n_frames", 1)
+    if total > MAX_PAGES:
+        image.close()
+        raise ReadError(f"image has {total:,} pages (frames), over the {MAX_PAGES:,}-page "
+                        f"limit; skipped")
     if not 1 <= first <= total:
         image.close()
         raise ValueError(f"page must be between 1 and {total} (the pages of the image). "

@@ -36,8 +36,8 @@ import threading
 from collections import Counter
 
 from . import ocr
-from .base import (BODY, FURNITURE, HEADING, LIST, Extracted, ReadError, TextBuilder, clean_inline,
-                   iso_date, meta_text)
+from .base import (BODY, FURNITURE, HEADING, LIST, MAX_PAGES, Extracted, ReadError, TextBuilder,
+                   clean_inline, iso_date, meta_text)
 from .layout import (Piece, Vocabulary, edge_pieces, furniture_key, furniture_keys, heading_levels,
                      is_list_item, join_lines, paragraphs, reading_order)
 from .pdf_tables import (PageTable, Rule, carry_header, find_tables, interleave, page_rules,
@@ -89,6 +89,10 @@ def _open(raw: bytes):
     if len(pdf) == 0:
         pdf.close()
         raise ReadError("PDF has no pages (corrupt or truncated?); skipped")
+    if len(pdf) > MAX_PAGES:
+        pages = len(pdf)
+        pdf.close()
+        raise ReadError(f"PDF has {pages:,} pages, over the {MAX_PAGES:,}-page limit; skipped")
     return pdf
 
 
