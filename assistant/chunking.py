@@ -16,11 +16,16 @@ from array import array
 from dataclasses import dataclass
 from typing import Iterator
 
+from .language.sentences import bounded
 from .language.sentences import sentences as split_sentences
 from .types import (BODY, COMMENT, HEADLINE, INDEXED_KINDS, TRANSPARENT_KINDS, UNSPLIT_KINDS, Chunk,
                     Document, Sentence, Span)
 
 MAX_WORDS = 90
+# A chunk never spans more than this many characters between two of its sentences (a run of
+# spaces inside a line): a quote may join neighbouring sentences of one chunk, and with
+# sentences of at most language.sentences.MAX_SENTENCE_CHARS it stays under 2,000 characters.
+MAX_GAP = 100
 KINDS = tuple(sorted(INDEXED_KINDS))  # a sentence's kind, stored as its index here
 
 
@@ -44,18 +49,20 @@ class Layout:
 
 def layout(doc: Document, max_words: int = MAX_WORDS) -> Layout:
     """Sentences in document order, packed into chunks of at most `max_words` words (a single
-    longer sentence is a chunk of its own); a group of paragraphs always starts a chunk."""
+    longer sentence is a chunk of its own); a group of paragraphs always starts a chunk, and so
+    does a sentence more than MAX_GAP characters after the one before. Headings and table
+    rows are one sentence each, in pieces when longer than a sentence may be."""
     out = Layout(array("q"), array("q"), bytearray(), array("q"))
     text = doc.text
     for group in _groups(doc.spans):
         words = -1  # no chunk open in this group yet
         for span in group:
             code = KINDS.index(span.kind)
-            cuts = ([(span.start, span.end)] if span.kind in UNSPLIT_KINDS
+            cuts = (bounded(text, span.start, span.end) if span.kind in UNSPLIT_KINDS
                     else split_sentences(text, span.start, span.end))
             for a, b in cuts:
                 n = len(text[a:b].split())
-                if words < 0 or words + n > max_words:
+                if words < 0 or words + n > max_words or a - out.ends[-1] > MAX_GAP:
                     out.cuts.append(len(out.starts))
                     words = 0
                 out.starts.append(a)

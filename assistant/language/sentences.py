@@ -46,6 +46,14 @@ MOSTLY = 0.6  # ...this share of them
 RUN_SHARE = 0.6  # a run of lines wrapped narrower than the document, down to this share
 NEARLY_FULL = 0.75  # a line this full that stops mid-sentence was wrapped
 MID_SENTENCE = 0.5  # wrapped text: at least this share of its full lines stop mid-sentence
+# The longest sentence: a longer one (a 5,000,000-character line without a stop was one
+# sentence, quoted whole) is cut into pieces of at most this many characters, at a clause
+# break or a space. A quote joins at most three neighbouring sentences of one passage
+# (evidence.quote_unit), and a passage never spans more than chunking.MAX_GAP characters
+# between two sentences, so no quote exceeds 3 * 600 + 2 * 100 = 2,000 characters. Real
+# sentences rarely reach it: 600 characters is about 100 words.
+MAX_SENTENCE_CHARS = 600
+_CLAUSE_BREAK = re.compile(r"[,;:)\]]\s")
 
 
 def list_item(line: str) -> bool:
@@ -156,7 +164,8 @@ def paragraphs(text: str, start: int = 0, end: int | None = None) -> list[tuple[
 
 def sentences(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
     """(start, end) of each sentence of text[start:end], a paragraph (or several, separated
-    by blank lines). Single line breaks inside it are read as spaces."""
+    by blank lines). Single line breaks inside it are read as spaces. A sentence longer than
+    MAX_SENTENCE_CHARS comes in pieces (`bounded`)."""
     from syntok import segmenter
 
     end = len(text) if end is None else end
@@ -171,6 +180,30 @@ def sentences(text: str, start: int = 0, end: int | None = None) -> list[tuple[i
                     a = sent[0].offset
                     b = sent[-1].offset + len(sent[-1].value)
                     if b > a:
-                        out.append((at + a, at + b))
+                        out.extend(bounded(text, at + a, at + b))
         at = brk.end() if brk else end
+    return out
+
+
+def bounded(text: str, start: int, end: int, limit: int = MAX_SENTENCE_CHARS
+            ) -> list[tuple[int, int]]:
+    """text[start:end] as pieces of at most `limit` characters, in order, the spaces between
+    them left out: cut after the last clause break (a comma, semicolon, colon or closing
+    bracket and a space) in the second half of a piece's room, else at its last space, else
+    (no space at all) at `limit`. Offsets are exact; the text is never changed."""
+    out = []
+    while end - start > limit:
+        room = text[start:start + limit + 1]  # a space just past the limit is a clean cut
+        breaks = [m.end(0) - 1 for m in _CLAUSE_BREAK.finditer(room, limit // 2)]
+        space = next((i for i in range(len(room) - 1, 0, -1) if room[i].isspace()), limit)
+        cut = start + (breaks[-1] if breaks else space)
+        piece_end = cut
+        while piece_end > start and text[piece_end - 1].isspace():
+            piece_end -= 1
+        out.append((start, piece_end))
+        start = cut
+        while start < end and text[start].isspace():
+            start += 1
+    if end > start:
+        out.append((start, end))
     return out
