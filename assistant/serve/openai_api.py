@@ -57,6 +57,8 @@ def openai_app(service: Service) -> Starlette:
             body = await request.json()
         except ValueError:
             return _error(400, "The request body is not valid JSON.")
+        except RecursionError:  # json gives up on arrays or objects nested thousands deep
+            return _error(400, "The request body is nested too deeply to be a chat request.")
         return await _guarded(lambda: _reply(service, body))
 
     routes = [Route("/models", list_models, methods=["GET"]),

@@ -163,6 +163,7 @@ class Service:
         if not isinstance(k, int) or isinstance(k, bool) or not 1 <= k <= MAX_K:
             raise InvalidRequest(f"k must be a whole number from 1 to {MAX_K}. "
                                  f"Currently, k is {k!r}")
+        require_text(query, "The query")
         bot = self.assistant()
         with self._lock:
             return [passage_json(bot, p) for p in bot.retrieve(query, k=k)]
@@ -185,6 +186,10 @@ class Service:
         """Text as it is generated (the draft), then the checked Answer. `history`: earlier
         (question, answer text) turns, oldest first; a follow-up is rewritten from them.
         A bad question or an assistant not ready raises here, before anything is produced."""
+        require_text(question, "The question")
+        for turn in history:
+            for text in turn:
+                require_text(text, "An earlier message")
         bot = self.assistant()
         q = bot.validate(question)
         items: queue.Queue = queue.Queue()
@@ -201,6 +206,19 @@ class Service:
                 items.put(_END)
         threading.Thread(target=produce, name="answer", daemon=True).start()
         return _drain(items)
+
+
+def require_text(value: object, what: str) -> None:
+    """`InvalidRequest` unless `value` is text that can be written as UTF-8: JSON may carry
+    half of a surrogate pair ("\\ud800"), which no tokenizer takes (it was a TypeError, 500)."""
+    if not isinstance(value, str):
+        raise InvalidRequest(f"{what} must be text. Currently, it is {type(value).__name__}.")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise InvalidRequest(f"{what} holds {value[exc.start]!a} at character {exc.start}, "
+                             f"half of a UTF-16 surrogate pair, which is not text; send "
+                             f"the whole character.") from None
 
 
 @dataclass(frozen=True)
