@@ -64,22 +64,32 @@ def word_parts(word_file) -> dict[str, bytes]:
     return docx_parts(word_file.read_bytes())
 
 
-def measure_corpus(folder) -> dict:
-    """load_corpus(folder) in a child process: what it read and skipped, its seconds and
-    peak resident memory (MB)."""
-    code = f"""
-import json, resource, sys, time
-sys.path.insert(0, {str(ROOT)!r})
-from assistant.corpus import load_corpus
-t = time.perf_counter()
-corpus = load_corpus({str(folder)!r})
-print(json.dumps({{"seconds": time.perf_counter() - t,
-                  "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-                  "read": [d.source for d in corpus.documents],
-                  "skipped": {{s.path: s.reason for s in corpus.skipped}}}}))
+# Reads the folder in a grandchild and reports its peak resident memory as the child sees it
+# (RUSAGE_CHILDREN): Linux carries a process's peak over into the program it starts, so a
+# child of this test process would report this process's peak, not its own.
+MEASURE = """
+import json, resource, subprocess, sys, time
+if sys.argv[1] == "read":
+    sys.path.insert(0, sys.argv[3])
+    from assistant.corpus import load_corpus
+    t = time.perf_counter()
+    corpus = load_corpus(sys.argv[2])
+    print(json.dumps({"seconds": time.perf_counter() - t,
+                      "read": [d.source for d in corpus.documents],
+                      "skipped": {s.path: s.reason for s in corpus.skipped}}))
+else:
+    done = subprocess.run([sys.executable, "-c", sys.argv[-1], "read", *sys.argv[1:]],
+                          capture_output=True, text=True, check=True)
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    print(json.dumps({**json.loads(done.stdout), "peak_mb": peak}))
 """
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          timeout=120)
+
+
+def measure_corpus(folder) -> dict:
+    """load_corpus(folder) in another process: what it read and skipped, its seconds and its
+    peak resident memory (MB)."""
+    done = subprocess.run([sys.executable, "-c", MEASURE, str(folder), str(ROOT), MEASURE],
+                          capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr[-2000:]
     return json.loads(done.stdout)
 
