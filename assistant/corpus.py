@@ -9,6 +9,7 @@ Extracting a PDF costs far more than reading it, so extracted text is kept in a 
 
 from __future__ import annotations
 
+import codecs
 import hashlib
 import json
 import logging
@@ -128,9 +129,14 @@ def _megabytes(size: int) -> str:
 
 
 def decode(raw: bytes) -> tuple[str, str, str | None]:
-    """(text, encoding, problem). UTF-8 first, then Windows-1252 for legacy text files;
-    anything with a NUL byte, or a block with many control characters, anywhere in the file
-    is binary and skipped (a text header must not smuggle a binary body into the index)."""
+    """(text, encoding, problem). A file that starts with a UTF-16 or UTF-32 byte order mark
+    (Windows Notepad's "Unicode") is read in that encoding; otherwise UTF-8 first, then
+    Windows-1252 for legacy text files. Anything with a NUL, or a block with many control
+    characters, anywhere in the text is binary and skipped (a text header must not smuggle a
+    binary body into the index)."""
+    for bom, encoding in _BOMS:
+        if raw.startswith(bom):
+            return _decode_wide(raw[len(bom):], encoding)
     if b"\x00" in raw:
         return "", "", "binary file (NUL bytes); skipped"
     if _control_heavy(raw):
@@ -142,6 +148,24 @@ def decode(raw: bytes) -> tuple[str, str, str | None]:
             continue
         return text, ("utf-8" if encoding == "utf-8-sig" else encoding), None
     return "", "", "not UTF-8 or Windows-1252 text; skipped"
+
+
+_BOMS = ((codecs.BOM_UTF32_LE, "utf-32-le"), (codecs.BOM_UTF32_BE, "utf-32-be"),  # 32 first:
+          (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"))  # FF FE 00 00
+
+
+def _decode_wide(raw: bytes, encoding: str) -> tuple[str, str, str | None]:
+    """A UTF-16 or UTF-32 file's text after its byte order mark, checked like any other."""
+    name = encoding[:6].upper()
+    try:
+        text = raw.decode(encoding)
+    except UnicodeDecodeError:
+        return "", "", f"not valid {name} text, though it starts with a {name} byte order mark; skipped"
+    if "\x00" in text:
+        return "", "", "binary file (NUL characters); skipped"
+    if _control_heavy(text.encode("utf-8", "surrogatepass")):
+        return "", "", "binary file (control characters); skipped"
+    return text, encoding[:6], None
 
 
 def _control_heavy(raw: bytes) -> bool:

@@ -1,3 +1,5 @@
+import codecs
+
 import pytest
 
 from assistant.corpus import load_corpus, parse_document
@@ -112,6 +114,31 @@ def test_binary_and_legacy_encodings(tmp_path):
     assert {s.path: s.reason for s in c.skipped} == {
         "image.txt": "binary file (NUL bytes); skipped", "blank.md": "empty file; skipped",
         "notes.pdf": "corrupt or truncated PDF; skipped"}
+
+
+def test_unicode_text_with_a_byte_order_mark_is_read(tmp_path):
+    """Windows Notepad's "Unicode" (UTF-16 LE with a BOM), and UTF-16 BE and UTF-32: read,
+    not skipped as binary for the NUL bytes of their wide characters."""
+    text = "Riverton café opens at nine.\r\nThe ferry “Kestrel” leaves at ten — daily.\r\n"
+    corpus = write_corpus(tmp_path / "c", {"good.txt": "Plain text about the council.\n"})
+    for name, raw in {"notepad.txt": codecs.BOM_UTF16_LE + text.encode("utf-16-le"),
+                      "mac.md": codecs.BOM_UTF16_BE + text.encode("utf-16-be"),
+                      "wide.txt": codecs.BOM_UTF32_LE + text.encode("utf-32-le")}.items():
+        (corpus / name).write_bytes(raw)
+    (corpus / "broken.txt").write_bytes(codecs.BOM_UTF16_LE + b"\x00\xd8")  # half a pair
+    (corpus / "nul.txt").write_bytes(codecs.BOM_UTF16_LE + "a\x00b".encode("utf-16-le"))
+    c = load_corpus(corpus)
+    assert sorted(d.source for d in c.documents) == ["good.txt", "mac.md", "notepad.txt",
+                                                     "wide.txt"]
+    for name, encoding in (("notepad.txt", "utf-16"), ("mac.md", "utf-16"), ("wide.txt", "utf-32")):
+        doc = c.get(name)
+        assert doc.text == text and doc.meta.encoding == encoding
+        assert any("“Kestrel” leaves at ten — daily." in doc.text[s.start:s.end]
+                   for s in doc.spans)
+    assert {s.path: s.reason for s in c.skipped} == {
+        "broken.txt": "not valid UTF-16 text, though it starts with a UTF-16 byte order mark; "
+                      "skipped",
+        "nul.txt": "binary file (NUL characters); skipped"}
 
 
 def test_only_binary_files_is_a_corpus_error(tmp_path):
