@@ -287,7 +287,7 @@ def cmd_info(args) -> int:
     bot = _load(args)
     print(json.dumps(bot.info(), indent=2))
     for d in bot.documents:
-        print(f"  {d.source}  {d.date or '----------'}  {d.title}")
+        print(f"  {printable(d.source)}  {d.date or '----------'}  {d.title}")
     return 0
 
 
@@ -295,6 +295,7 @@ def cmd_add(args) -> int:
     """Exit 0 when every file was added or already there, 1 when some were skipped."""
     from .core import add_to_folder
 
+    _require_writable_index(args)  # before a file is copied: a refusal must change nothing
     bar = ProgressBar(enabled=sys.stderr.isatty())
     try:  # an empty or new folder works too
         outcomes = add_to_folder(args.corpus, args.paths, progress=bar)
@@ -307,6 +308,16 @@ def cmd_add(args) -> int:
     print(f"index: {bot.index.count()} chunks from {len(bot.documents)} documents "
           f"({report.seconds:.1f} s)")
     return 1 if any(o.status == "skipped" for o in outcomes) else 0
+
+
+def _require_writable_index(args) -> None:
+    """`IndexReadOnly` (naming what is read-only) when this process may not write the index
+    and the lock file beside it, which opening the index after the copy would find."""
+    from .config import Config
+    from .store.files import require_access
+
+    index = Path(Config.load(corpus=args.corpus, index=args.index, generator=args.generator).index)
+    require_access(index, index.parent / f".{index.name}.lock")  # the store's lock file
 
 
 def cmd_remove(args) -> int:
@@ -322,15 +333,23 @@ def cmd_list(args) -> int:
     if args.json:
         print(json.dumps([r.to_dict() for r in rows], indent=2, ensure_ascii=False))
         return 0
-    width = max([len(r.name) for r in rows] + [4])
+    names = [printable(r.name) for r in rows]
+    width = max([len(n) for n in names] + [4])
     print(f"{'name':{width}}  {'type':8}  {'pages':>5}  {'chunks':>6}  indexed at")
-    for r in rows:
+    for r, name in zip(rows, names):
         pages = "" if r.pages is None else str(r.pages)
         chunks = "" if r.chunks is None else str(r.chunks)
-        print(f"{r.name:{width}}  {r.format:8}  {pages:>5}  {chunks:>6}  {r.indexed_at or 'not indexed'}")
+        print(f"{name:{width}}  {r.format:8}  {pages:>5}  {chunks:>6}  {r.indexed_at or 'not indexed'}")
     for s in bot.corpus.skipped:
-        print(f"skipped {s.path}: {s.reason}", file=sys.stderr)
+        print(f"skipped {printable(s.path)}: {s.reason}", file=sys.stderr)
     return 0
+
+
+def printable(name: str) -> str:
+    """A file name for one line of a terminal: a line break, tab, escape or other character
+    that is not printed as itself is written as its escape ("two\\nlines.txt"), so a name
+    cannot break a table or send the terminal a command; other letters stay as they are."""
+    return "".join(c if c.isprintable() else ascii(c)[1:-1] for c in name)
 
 
 def cmd_mcp(args) -> int:

@@ -129,3 +129,20 @@ def test_chat_repl_survives_an_unexpected_failure(capsys, cli_env, scripted, mon
     code, out, err = run(capsys, "chat", "-g", "fake", *cli_env)
     assert code == 0 and "unexpected error: ValueError" in out and "ASSISTANT_DEBUG" in out
     assert "Traceback" not in out + err and "June 2022" in out.split("ValueError", 1)[1]
+
+
+def test_list_writes_each_document_on_one_line_whatever_its_name(capsys, cli_env, tiny_corpus):
+    """A file name may hold a line break, a tab or a terminal escape: the table shows it
+    escaped, one row per document (before, the row broke across lines)."""
+    names = {"two\nlines.txt": "two\\nlines.txt", "tab\there.txt": "tab\\there.txt",
+             "red\x1b[31m.txt": "red\\x1b[31m.txt"}
+    for i, name in enumerate(names):
+        (tiny_corpus / name).write_text(f"Note {i}: the pool opens at {i + 6} on Sundays.\n")
+    code, out, err = run(capsys, "list", *cli_env)
+    rows = out.splitlines()
+    assert code == 0 and len(rows) == 1 + 2 + len(names), out
+    for shown in names.values():
+        assert sum(row.startswith(shown + " ") for row in rows) == 1
+    assert "\x1b" not in out and "\t" not in out
+    column = rows[0].index("type")  # the name column lines up
+    assert all(row[column:].split()[0] in ("text", "markdown") for row in rows[1:])

@@ -110,6 +110,24 @@ def test_a_read_only_index_is_a_clear_error_and_nothing_changes(built, tmp_path,
     assert snapshot(index) == before  # no file changed, nothing set aside, nothing rebuilt
 
 
+def test_add_to_a_read_only_index_copies_nothing_and_says_why(built, tmp_path):
+    """Before: `add` copied the file into the corpus, then failed to open the index and said
+    "Nothing was changed"."""
+    prefix = unprivileged(tmp_path)
+    corpus, index = built
+    new = tmp_path / "incoming" / "hours.txt"
+    new.parent.mkdir()
+    new.write_text("The pool opens at six on Sundays.\n")
+    make_read_only(index, "the whole index")
+    before, files = snapshot(index), sorted(p.name for p in corpus.iterdir())
+    code, out, err = run_cli("add", new, "--corpus", corpus, "--index", index, prefix=prefix)
+    assert code == 2, (out, err)
+    assert err.startswith(f"error: The index at {index} cannot be used: {index} is read-only")
+    assert "Nothing was changed" in err and "Traceback" not in err
+    assert sorted(p.name for p in corpus.iterdir()) == files  # nothing copied in
+    assert snapshot(index) == before
+
+
 @pytest.mark.parametrize("command", ["index", "ask"])
 def test_an_index_on_a_read_only_file_system(built, command):
     """A read-only bind mount (root only): the message says what is read-only, and a question
