@@ -21,6 +21,8 @@ from .errors import CorpusError
 
 ADDED, UPDATED, DUPLICATE, UNCHANGED, SKIPPED = "added", "updated", "duplicate", "unchanged", "skipped"
 REMOVED_DIR = ".removed"  # hidden: the corpus reader never looks inside it
+HIDDEN = ("its name begins with a dot, which hides a file: the corpus never reads hidden "
+          "files. Rename it without the dot to add it; skipped")
 
 
 @dataclass(frozen=True)
@@ -73,12 +75,14 @@ def expand(paths: Iterable[str | Path]) -> list[tuple[Path, str]]:
 def add_files(corpus: Corpus, paths: Iterable[str | Path], *, max_bytes: int,
               cache: Path | None = None) -> list[FileOutcome]:
     """Copy readable files into the corpus folder; nothing is copied for a file that is
-    unreadable, already there, or repeats another document's content."""
+    unreadable, hidden (a name beginning with a dot), already there, or repeats another
+    document's content."""
     by_sha = {d.meta.sha256: d.source for d in corpus.documents}
     by_name = {d.source: d.meta.sha256 for d in corpus.documents}
     outcomes = []
     for path, name in expand(paths):
-        doc, problem = read_file(path, name, max_bytes, cache)
+        hidden = name.startswith(".")  # given by name: a folder's hidden files are left out
+        doc, problem = (None, HIDDEN) if hidden else read_file(path, name, max_bytes, cache)
         if problem:
             outcomes.append(FileOutcome(str(path), name, SKIPPED, problem))
             continue

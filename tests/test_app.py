@@ -613,6 +613,51 @@ def test_adding_files_reports_progress_each_outcome_and_updates_the_list(tiny_co
     bot.close()
 
 
+def add_through_the_page(url: str, name: str, data: bytes) -> dict:
+    """Upload a file as the browser does, then click "Add to the corpus" (the queue's
+    protocol): the event's completion message."""
+    import json
+
+    import httpx
+
+    config = httpx.get(f"{url}/config").json()
+    elem = {c["id"]: c.get("props", {}).get("elem_id") for c in config["components"]}
+    add = next(d for d in config["dependencies"]
+               if any(elem.get(target) == "add-docs" for target, _ in d["targets"]))
+    path = httpx.post(f"{url}/gradio_api/upload", files={"files": (name, data)}).json()[0]
+    session = f"test-{time.monotonic_ns()}"
+    httpx.post(f"{url}/gradio_api/queue/join", json={
+        "data": [[{"path": path, "orig_name": name, "meta": {"_type": "gradio.FileData"}}]],
+        "fn_index": add["id"], "trigger_id": add["targets"][0][0], "session_hash": session,
+        "event_data": None}).raise_for_status()
+    with httpx.stream("GET", f"{url}/gradio_api/queue/data", params={"session_hash": session},
+                      timeout=60) as events:
+        for line in events.iter_lines():
+            message = json.loads(line[5:]) if line.startswith("data:") else {}
+            if message.get("msg") == "process_completed":
+                return message
+    raise AssertionError("the event never completed")
+
+
+def test_an_upload_named_with_a_leading_dot_is_told_why_it_is_not_added(fake_bot, tmp_path,
+                                                                         monkeypatch):
+    """Before: Gradio refused a dotfile of its upload folder when the server's working
+    directory held that folder, and the page said only "Error"; elsewhere the file was
+    "added" and never indexed (the corpus never reads hidden files)."""
+    monkeypatch.setenv("GRADIO_TEMP_DIR", str(tmp_path / "gradio"))
+    monkeypatch.chdir(tmp_path)  # the working directory holds the upload folder
+    with serving(fake_bot) as url:
+        done = add_through_the_page(url, ".notes.txt", b"The pool opens at six on Sundays.\n")
+        assert done["success"], done
+        status = done["output"]["data"][0]
+        assert "<code>.notes.txt</code>: its name begins with a dot" in status
+        assert "Rename it without the dot" in status and "0 of 1 files" in status
+        added = add_through_the_page(url, "notes.txt", b"The pool opens at six on Sundays.\n")
+        assert "<span class='status'>added</span> <code>notes.txt</code>" in added["output"]["data"][0]
+    assert sorted(p.name for p in fake_bot.config.corpus.iterdir()) == ["alpha.txt", "beta.md",
+                                                                        "notes.txt"]
+
+
 def test_an_upload_that_fails_is_a_message_never_a_traceback(fake_bot, uploads, monkeypatch, caplog):
     from assistant import IndexBusy, IndexUnusable
 
