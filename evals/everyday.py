@@ -72,10 +72,10 @@ def load_questions(path: Path = QUESTIONS) -> list[Question]:
 
 
 def select(questions: list[Question], split: str = "all") -> list[Question]:
-    """One half of the questions by a hash of the id (as evals.squad does), or all of them."""
+    """The questions of one half of the documents (by a hash of the document's name), or all."""
     if split not in SPLITS:
         raise ValueError(f"split must be one of {SPLITS}. Currently, split is {split!r}")
-    return [q for q in questions if split == "all" or squad.split_of(q.id) == split]
+    return [q for q in questions if split == "all" or squad.split_of_document(q.doc) == split]
 
 
 # ---------------------------------------------------------------- matching answers

@@ -36,7 +36,7 @@ def _squad(split: str, embedder):
     data = squad.load_data()
     squad.write_corpus(data)
     pool = [q for q in squad.questions(data) if q.answerable
-            and (split == "all" or squad.split_of(q.id) == split)]
+            and (split == "all" or squad.split_of(q) == split)]
     bot = squad.open_bot("extractive", embedder)
     return bot, [(q.id, q.question, q.answers) for q in pool], squad.contains_answer
 

@@ -34,7 +34,7 @@ SEEDS = Path(__file__).parent.parent / "seeds"
 def _squad_items(split: str, n_yes: int, n_no: int):
     data = squad.load_data()
     squad.write_corpus(data)
-    pool = [q for q in squad.questions(data) if split == "all" or squad.split_of(q.id) == split]
+    pool = [q for q in squad.questions(data) if split == "all" or squad.split_of(q) == split]
     rng = random.Random(1)
     yes = [q for q in pool if q.answerable]
     no = [q for q in pool if not q.answerable]
@@ -50,7 +50,7 @@ def sets(split: str, embedder) -> dict:
         "everyday": (lambda: squad.open_bot("extractive", embedder, corpus=everyday.DOCS,
                                             index=everyday.index_dir(embedder)),
                      [(q.id, q.question, q.answerable) for q in everyday.load_questions()
-                      if split == "all" or squad.split_of(q.id) == split]),
+                      if split == "all" or squad.split_of(q) == split]),
         "squad": (lambda: squad.open_bot("extractive", embedder), _squad_items(split, 200, 150)),
         "golden": (seeds, [(g.id, g.question, g.answerable) for g in load_golden()]),
         "adversarial": (seeds, [(c.id, c.question, c.expect == "correct")

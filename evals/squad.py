@@ -2,11 +2,12 @@
 
     python -m evals.squad                        # sample: 60 answerable + 30 unanswerable, seed 0
     python -m evals.squad -g local,extractive --answerable 100 --unanswerable 50 --seed 1
-    python -m evals.squad --split tune           # a sample disjoint from the default (report) one
+    python -m evals.squad --split tune           # from the articles thresholds are chosen on
     python -m evals.squad --full                 # all 3,215 questions (long: hours with `local`)
 
 Scored as the data's README says: one document per article, all articles indexed together,
-questions asked with `Assistant.ask`. An answerable question is *right* when a gold answer
+questions asked with `Assistant.ask`. Questions are drawn from the `report` articles (or
+`tune`, see ARTICLES); the judge was trained on the `train` articles, which are indexed too. An answerable question is *right* when a gold answer
 (SQuAD's official normalisation) appears in the normalised answer text, *grounded* when it
 also appears in a cited quote, a *false abstain* when the assistant abstained; an unanswerable
 question is right when the assistant abstains.
@@ -115,16 +116,32 @@ def index_dir(embedder, corpus: str = "squad") -> Path:
 
 # ---------------------------------------------------------------- sampling
 
-def split_of(question_id: str) -> str:
-    """A fixed half of the pool per question (by hash of its id, independent of any seed), so a
-    `tune` sample and a `report` sample never share a question whatever seeds they use."""
-    return SPLITS[hashlib.sha256(question_id.encode()).digest()[0] & 1]
+# Split by ARTICLE, never by question: questions about one article share its vocabulary, so a
+# split of one article's questions flatters whatever was tuned on the other half. Chosen by a
+# seeded shuffle of the sorted titles (random.Random(0)). The judge (training/) learns from
+# `train`, its threshold is chosen on `tune`, and figures are reported on `report` only.
+ARTICLES = {
+    "report": ("Imperialism", "European_Union_law"),
+    "tune": ("Islamism", "French_and_Indian_War"),
+    "train": ("Computational_complexity_theory", "Huguenot", "Yuan_dynasty", "Scottish_Parliament"),
+}
+
+
+def split_of(q: SquadQuestion) -> str:
+    """`report`, `tune` or `train`: the use of the question's article (see ARTICLES)."""
+    return next(split for split, titles in ARTICLES.items() if q.article in titles)
+
+
+def split_of_document(name: str) -> str:
+    """For benchmarks of several documents: a fixed split per document (by a hash of its
+    name), so no document lends questions to both halves."""
+    return SPLITS[hashlib.sha256(name.encode()).digest()[0] & 1]
 
 
 def sample(pool: list[SquadQuestion], answerable: int, unanswerable: int, seed: int = 0,
            split: str | None = "report") -> list[SquadQuestion]:
     """`answerable` + `unanswerable` questions drawn with `seed` from one split (None: all)."""
-    part = [q for q in pool if split is None or split_of(q.id) == split]
+    part = [q for q in pool if split is None or split_of(q) == split]
     rng = random.Random(seed)
     shuffled = rng.sample(part, len(part))
     yes = [q for q in shuffled if q.answerable][:answerable]
