@@ -1,0 +1,201 @@
+"""Labelled (question, candidate sentence) pairs for training and checking the judge.
+
+Sources (licences and counts in `assistant/judge/model/MODEL_CARD.md`):
+- SQuAD 2.0, the 8 public articles in `../shared/benchmarks/squad2-public/` (CC BY-SA 4.0),
+  split by ARTICLE (`evals.squad.ARTICLES`): `train` articles teach, `tune` articles choose the threshold,
+  `report` articles are only ever reported. A paragraph is cut into sentences by the project's
+  own splitter; for an answerable question the sentence holding the answer is positive and the
+  paragraph's other sentences negative; for an unanswerable one (written to look answerable
+  from that paragraph) every sentence is negative.
+- SelQA answer-sentence selection, dev and test files (`training/data/selqa-ass-*.json.gz`,
+  Apache-2.0): a question, the sentences of a Wikipedia section, which of them answer.
+- TrecQA, Wang et al.'s clean splits as published in brmson/dataset-sts
+  (`training/data/trecqa-*.csv.gz`, public domain): news sentences, tokenised; detokenised here.
+- Hard negatives made here from the texts above: the question's own line as an FAQ or a heading
+  writes it, the document's title as a heading, and the sentences of the same article's other
+  paragraphs that share most of the question's words without holding its answer.
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import io
+import json
+import random
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from assistant.language.sentences import sentences as split_sentences
+from evals.squad import ARTICLES  # the articles' uses: train, tune (threshold), report
+
+HERE = Path(__file__).parent
+DATA = HERE / "data"
+SQUAD = HERE.parent.parent / "shared" / "benchmarks" / "squad2-public" / "squad2-dev-public.json"
+
+@dataclass(frozen=True)
+class Pair:
+    question: str
+    text: str  # the candidate sentence
+    label: int  # 1: it answers the question
+    before: str = ""
+    title: str = ""
+    group: str = ""  # the question's id: its candidates are ranked together
+    origin: str = ""  # which source made it
+
+
+def squad_path() -> Path:
+    for p in (SQUAD, Path("/work/shared/benchmarks/squad2-public/squad2-dev-public.json")):
+        if p.is_file():
+            return p
+    raise FileNotFoundError(f"SQuAD public articles not found at {SQUAD}")
+
+
+def paragraph_sentences(context: str) -> list[tuple[int, int, str]]:
+    return [(a, b, context[a:b]) for a, b in split_sentences(context)]
+
+
+def _norm(text: str) -> str:
+    return " ".join(re.findall(r"\w+", text.lower()))
+
+
+def squad_pairs(split: str, rng: random.Random, hard: bool = True) -> list[Pair]:
+    """Pairs from the SQuAD articles of one split (see ARTICLES)."""
+    data = json.loads(squad_path().read_text())["data"]
+    out: list[Pair] = []
+    for article in data:
+        if article["title"] not in ARTICLES[split]:
+            continue
+        title = article["title"].replace("_", " ")
+        paras = [paragraph_sentences(p["context"]) for p in article["paragraphs"]]
+        for pi, p in enumerate(article["paragraphs"]):
+            sents = paras[pi]
+            for qa in p["qas"]:
+                gold = _gold_index(sents, qa)
+                for i, (_, _, text) in enumerate(sents):
+                    out.append(Pair(qa["question"], text, int(i == gold),
+                                    sents[i - 1][2] if i else "", title, qa["id"], "squad"))
+                if hard:
+                    out += _hard_negatives(qa, title, paras, pi, rng)
+    return out
+
+
+def _gold_index(sents: list[tuple[int, int, str]], qa: dict) -> int | None:
+    if qa.get("is_impossible") or not qa["answers"]:
+        return None
+    at = qa["answers"][0]["answer_start"]
+    for i, (a, b, _) in enumerate(sents):
+        if a <= at < b:
+            return i
+    return None
+
+
+QUESTION_LINES = ("", "Q: ", "Question: ", "## ", "FAQ: ", "Q. ")
+
+
+def _hard_negatives(qa: dict, title: str, paras: list, pi: int, rng: random.Random) -> list[Pair]:
+    """The question's own line (as an FAQ or heading writes it), and the two sentences of
+    the article's other paragraphs that share most of its words without its answer."""
+    q = qa["question"]
+    out = []
+    if rng.random() < 0.35:
+        out.append(Pair(q, rng.choice(QUESTION_LINES) + q, 0, "", title, qa["id"], "question-line"))
+    if rng.random() < 0.1:
+        out.append(Pair(q, title, 0, "", title, qa["id"], "heading"))
+    answers = {_norm(a["text"]) for a in qa.get("answers", [])}
+    words = set(_norm(q).split())
+    scored = []
+    for j, sents in enumerate(paras):
+        if j == pi:
+            continue
+        for i, (_, _, text) in enumerate(sents):
+            norm = _norm(text)
+            if any(a and a in norm for a in answers):
+                continue
+            overlap = len(words & set(norm.split())) / (len(words) or 1)
+            scored.append((overlap, j, i, text))
+    scored.sort(reverse=True)
+    for overlap, j, i, text in scored[:2]:
+        if overlap >= 0.3:
+            out.append(Pair(q, text, 0, paras[j][i - 1][2] if i else "", title, qa["id"],
+                            "same-document"))
+    return out
+
+
+def selqa_pairs(rng: random.Random, max_negatives: int = 6) -> list[Pair]:
+    out: list[Pair] = []
+    for name in ("selqa-ass-dev.json.gz", "selqa-ass-test.json.gz"):
+        for n, item in enumerate(json.loads(gzip.decompress((DATA / name).read_bytes()))):
+            cands, gold = item["candidates"], set(item["answers"])
+            title = f"{item['article']}: {item['section']}"
+            negatives = [i for i in range(len(cands)) if i not in gold]
+            rng.shuffle(negatives)
+            keep = sorted(list(gold) + negatives[:max_negatives])
+            group = f"selqa-{name[10:14]}-{n}"
+            for i in keep:
+                out.append(Pair(item["question"], cands[i], int(i in gold),
+                                cands[i - 1] if i else "", title, group, "selqa"))
+            if rng.random() < 0.25:
+                out.append(Pair(item["question"], rng.choice(QUESTION_LINES) + item["question"],
+                                0, "", title, group, "question-line"))
+    return out
+
+
+_DETOK = [(re.compile(r"\s+([.,;:!?%)\]}'])"), r"\1"), (re.compile(r"([(\[{$])\s+"), r"\1"),
+          (re.compile(r"\s+(n't|'s|'re|'ve|'ll|'d|'m)\b"), r"\1"), (re.compile(r"``\s*|\s*''"), '"')]
+_BRACKETS = {"-LRB-": "(", "-RRB-": ")", "-LSB-": "[", "-RSB-": "]", "-LCB-": "{", "-RCB-": "}"}
+
+
+def detokenize(text: str) -> str:
+    for k, v in _BRACKETS.items():
+        text = text.replace(k, v)
+    for pattern, repl in _DETOK:
+        text = pattern.sub(repl, text)
+    text = text.strip()
+    return text[:1].upper() + text[1:]
+
+
+def trecqa_pairs() -> list[Pair]:
+    out: list[Pair] = []
+    for split in ("train", "dev", "test"):
+        rows = csv.DictReader(io.StringIO(gzip.decompress(
+            (DATA / f"trecqa-{split}.csv.gz").read_bytes()).decode("utf-8")))
+        for row in rows:
+            q = detokenize(row["qtext"])
+            out.append(Pair(q, detokenize(row["atext"]), int(row["label"]), "", "",
+                            f"trec-{split}-{q}", "trecqa"))
+    return out
+
+
+def faq_positives(pairs: list[Pair], rng: random.Random, share: float = 0.15) -> list[Pair]:
+    """An FAQ puts the question on a line of its own and the answer after it: a share of the
+    positives again, with their question line as the sentence before."""
+    return [Pair(p.question, p.text, 1, rng.choice(QUESTION_LINES[1:3]) + p.question, p.title,
+                 p.group, "faq") for p in pairs if p.label == 1 and rng.random() < share]
+
+
+def training_pairs(seed: int = 0) -> list[Pair]:
+    rng = random.Random(seed)
+    pairs = squad_pairs("train", rng) + selqa_pairs(rng) + trecqa_pairs()
+    pairs += faq_positives(pairs, rng)
+    rng.shuffle(pairs)
+    return pairs
+
+
+def counts(pairs: list[Pair]) -> dict[str, dict[str, int]]:
+    out: dict[str, dict[str, int]] = {}
+    for p in pairs:
+        c = out.setdefault(p.origin, {"pairs": 0, "positive": 0, "questions": 0})
+        c["pairs"] += 1
+        c["positive"] += p.label
+    for origin in out:
+        out[origin]["questions"] = len({p.group for p in pairs if p.origin == origin})
+    return out
+
+
+if __name__ == "__main__":
+    ps = training_pairs()
+    print(json.dumps(counts(ps), indent=1))
+    for p in ps[:8]:
+        print(p)
