@@ -61,7 +61,7 @@ class Config:
     auth: str | None = field(default=None, repr=False)  # chat login: "user:password" or a file
     allowed_hosts: tuple[str, ...] = ()  # names the servers answer to besides loopback's
     passages: int = 8  # passages retrieved to answer a question
-    abstain_below: float = 0.42  # extractive: best evidence score needed to answer
+    abstain_below: float | None = None  # the judge's probability an answer needs (None: its own)
     request_timeout: float = 120.0
 
     @classmethod
@@ -105,6 +105,13 @@ class Config:
             if getattr(self, name) <= 0:
                 raise ConfigError(f"{name} must be greater than 0. "
                                   f"Currently, {name} is {getattr(self, name)!r}")
+        if self.abstain_below is not None and not 0.0 <= self.abstain_below <= 1.0:
+            raise ConfigError(f"abstain_below is the judge's probability an answer needs and "
+                              f"must be between 0 and 1. Currently, abstain_below is "
+                              f"{self.abstain_below!r}")
+
+
+_OPTIONAL_FLOATS = ("abstain_below",)  # numbers whose default (None) defers to a model
 
 
 _LABEL = r"[a-z0-9_](?:[a-z0-9_-]*[a-z0-9_])?"
@@ -133,7 +140,7 @@ def _coerce(name: str, value: Any, default: Any) -> Any:
             return int(value)
         except (TypeError, ValueError):
             raise ConfigError(f"{name} must be an integer. Currently, {name} is {value!r}") from None
-    if isinstance(default, float):
+    if isinstance(default, float) or name in _OPTIONAL_FLOATS:
         try:
             return float(value)
         except (TypeError, ValueError):

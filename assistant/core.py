@@ -20,7 +20,8 @@ from .corpus import Corpus, load_corpus
 from .documents import DocumentInfo, FileOutcome, add_files, list_documents, remove_file
 from .embeddings import Embedder, LocalEmbedder
 from .errors import CorpusError, InvalidQuestion
-from .evidence import Evidence, gather
+from .evidence import Evidence, gather, judged
+from .judge import Judge, load_judge
 from .index import ChromaIndex, StoreConfig, SyncProgress, SyncReport
 from .language.questions import search_text
 from .language.terms import DocumentTerms, unstated
@@ -41,8 +42,9 @@ class Assistant:
     """
 
     def __init__(self, config: Config, corpus: Corpus, index: ChromaIndex, embedder: Embedder,
-                 generator, sync_report: SyncReport):
+                 generator, sync_report: SyncReport, judge: Judge | None = None):
         self.config = config
+        self.judge = judge or load_judge()
         self.corpus = corpus
         self.index = index
         self.embedder = embedder
@@ -57,12 +59,12 @@ class Assistant:
     def load(cls, corpus: str | Path | None = None, index: str | Path | None = None,
              generator: Any = None, *, embedder: Embedder | None = None, llm: Any = None,
              rebuild: bool = False, progress: Callable[[SyncProgress], None] | None = None,
-             **settings: Any) -> "Assistant":
+             judge: Judge | None = None, **settings: Any) -> "Assistant":
         """Open the assistant over `corpus` (default seeds/) with its index (default index/).
 
         `generator` is a backend name ("local", "extractive", "ollama", "openai", "fake") or a
         generator object; `llm` supplies a ready LLM for the generative backends (tests pass a
-        scripted fake). `progress`, if given, is called with a `SyncProgress` (files and
+        scripted fake). `judge` replaces the shipped judge (tests pass `FakeJudge`). `progress`, if given, is called with a `SyncProgress` (files and
         chunks done of total, the file just finished) as the index is brought up to date.
         Other keyword arguments are settings (see `assistant.config`).
         """
@@ -75,8 +77,10 @@ class Assistant:
                                         port=cfg.chroma_port), embedder)
         report = store.sync(docs, rebuild=rebuild, progress=progress)
         store.verify()  # the cheap health check: a damaged index is an error saying to repair
-        gen = generator if name == "custom" else make_generator(cfg, embedder, llm=llm)
-        bot = cls(cfg, docs, store, embedder, gen, report)
+        judge = judge or load_judge()
+        gen = generator if name == "custom" else make_generator(
+            cfg, embedder, llm=llm, threshold=getattr(judge, "threshold", None))
+        bot = cls(cfg, docs, store, embedder, gen, report, judge)
         llm_warm_up = (gen.warm_up if getattr(getattr(gen, "llm", None), "caches_prefix", False)
                        else None)
         bot._warm_up = threading.Thread(target=_warm_up, args=(llm_warm_up,), name="warm-up",
@@ -187,11 +191,19 @@ class Assistant:
         vector = self.embedder.embed([topic])[0]
         passages = self.retriever.search(topic, k=self.config.passages, vector=vector)
         sentences, vectors = self.index.sentences_of([p.chunk_id for p in passages], edges=True)
-        evidence = gather(q, passages, sentences, vectors, vector, self.retriever.idf)
+        evidence = judged(gather(q, passages, sentences, vectors, vector, self.retriever.idf),
+                          self.judge, section_of=self._section_of)
         if evidence.best is None:
             return evidence
         document = self._terms_of(evidence.best.source)
         return replace(evidence, unstated=tuple(unstated(q, document))) if document else evidence
+
+    def _section_of(self, s) -> str | None:
+        """The heading path a sentence sits under, for the judge's reading of it."""
+        try:
+            return self.corpus.get(s.source).section_at(s.start)
+        except KeyError:
+            return None
 
     def _terms_of(self, source: str) -> DocumentTerms | None:
         """What a document states, for the look-alike check (kept for the last documents)."""
@@ -219,7 +231,7 @@ class Assistant:
         for item in self.generator.stream(standalone or q, evidence):
             if isinstance(item, Answer):
                 timings = {"retrieve_s": t_retrieved - t0, "total_s": time.perf_counter() - t0,
-                           **item.timings}
+                           "judge_s": evidence.judge_s, **item.timings}
                 yield _locate(_finish(item, q, standalone, timings), self.corpus)
             else:
                 yield item

@@ -1,6 +1,12 @@
 """Choosing the sentences that answer a question.
 
-Every sentence of the retrieved passages is scored on what makes it an answer: its meaning
+Two passes. `gather` ranks every sentence of the retrieved passages by a cheap prior; `judged`
+hands the best of them to the judge (`assistant.judge`, a cross-encoder the project trains),
+which reads each with its context and gives the probability that it answers the question.
+That probability is the sentence's score from then on: it orders the evidence, and whether the
+best of it reaches the judge's threshold decides between an answer and a decline.
+
+The prior: every sentence of the retrieved passages is scored on what makes it an answer: its meaning
 (cosine to the question), how much of the question's rare vocabulary it shares (IDF-weighted
 coverage), whether it holds the kind of fact the question asks for (an amount for "how much",
 a date for "when", a name for "who", a cause for "why"), and how relevant its passage is. The
@@ -11,7 +17,8 @@ reads them as numbered evidence. Weak best evidence means "the documents don't s
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+import time
+from dataclasses import dataclass, field, replace
 from typing import Callable, Iterable
 
 import numpy as np
@@ -20,8 +27,12 @@ from . import text as T
 from .language import names as N
 from .language import questions as Q
 from .language.sentences import list_item
+from .judge import Candidate, Judge
 from .language.terms import subject_words
 from .types import COMMENT, HEADLINE, Passage, Sentence
+
+JUDGED = 24  # candidates the judge reads per question, best by the prior first
+BEFORE_GAP = 8  # characters between a sentence and the one before it (breaks, a list marker)
 
 def stated_values(kind: str | None, text: str) -> frozenset[str]:
     """The values of the asked kind a text states: month-and-year dates for a question about
@@ -86,6 +97,7 @@ class ScoredSentence:
     missing: tuple[str, ...] = ()  # names and numbers of the question this evidence lacks
     title: str = ""
     date: str | None = None
+    prior: float | None = None  # the cheap score `gather` gave, once the judge has scored it
 
     @property
     def source(self) -> str:
@@ -103,12 +115,24 @@ class Evidence:
     # Specific terms of the question (names, numbers, qualifiers) that the best evidence's
     # document never states: a look-alike question, which both backends decline.
     unstated: tuple[str, ...] = ()
+    judge: str | None = None  # the judge that scored `ranked`, if one did
+    judge_s: float = 0.0  # seconds the judge took
 
     def unstated_reason(self) -> str | None:
         if not self.unstated:
             return None
         terms = ", ".join(f"“{t}”" for t in self.unstated)
         return f"the documents never mention {terms}, which the question asks about"
+
+    def weak_reason(self, threshold: float) -> str:
+        """Why no sentence answers: the closest candidate and its score against the bar."""
+        best = self.best
+        if best is None:
+            return "no passage of the documents is close to this question"
+        text = T.normalise_space(best.sentence.text)
+        text = text if len(text) <= 90 else text[:87].rsplit(" ", 1)[0] + " …"
+        return (f"no sentence answers it: the closest, “{text}”, scores {best.score:.2f} "
+                f"(an answer needs {threshold:.2f})")
 
     @property
     def best(self) -> ScoredSentence | None:
@@ -303,3 +327,34 @@ def gather(question: str, passages: list[Passage], sentences: list[Sentence],
     scored.sort(key=lambda x: (-x.score, x.sentence.source, x.sentence.start))
     return Evidence(question, expects, tuple(passages), tuple(scored),
                     {s.id: s for s in sentences}, {s.id: v for s, v in zip(sentences, vectors)})
+
+
+def judged(evidence: Evidence, judge: Judge, top: int = JUDGED,
+           section_of: Callable[[Sentence], str | None] = lambda s: None) -> Evidence:
+    """The judge reads the `top` candidates by the prior, each with its document's title (and
+    the heading it sits under, from `section_of`) and the sentence before it; its probability
+    that the sentence answers becomes the score. Candidates it did not read rank below every
+    one it did (score 0)."""
+    t0 = time.perf_counter()
+    head = list(evidence.ranked[:top])
+    probs = judge.score(evidence.question, [
+        Candidate(s.sentence.text, _before(evidence, s.sentence),
+                  _heading(s.title, section_of(s.sentence))) for s in head])
+    rescored = sorted((replace(s, score=float(p), prior=s.score) for s, p in zip(head, probs)),
+                      key=lambda x: (-x.score, -(x.prior or 0.0)))
+    rest = [replace(s, score=0.0, prior=s.score) for s in evidence.ranked[top:]]
+    return replace(evidence, ranked=tuple(rescored + rest), judge=judge.name,
+                   judge_s=time.perf_counter() - t0)
+
+
+def _heading(title: str, section: str | None) -> str:
+    """"Title: section" (as the judge was trained to read "article: section")."""
+    return f"{title}: {section}" if section and section != title else title
+
+
+def _before(evidence: Evidence, s: Sentence) -> str:
+    """The sentence just before `s` in its document (only white space or a list marker
+    between them), when the retrieved text holds it."""
+    earlier = [x for x in evidence.context.values()
+               if x.source == s.source and 0 <= s.start - x.end <= BEFORE_GAP]
+    return max(earlier, key=lambda x: x.end).text if earlier else ""

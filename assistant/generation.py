@@ -40,7 +40,7 @@ _REFUSAL = re.compile(
 class LLMGenerator:
     def __init__(self, llm, fallback: ExtractiveGenerator, embedder: Embedder,
                  context_window: int = 4096, max_items: int = 5, evidence_tokens: int = 150,
-                 answer_tokens: int = 160, gate: float = 0.35, quote_above: float = 0.75,
+                 answer_tokens: int = 160, gate: float | None = None, quote_above: float = 0.8,
                  unsure_below: float = -0.15):
         self.llm = llm
         self.fallback = fallback
@@ -49,13 +49,12 @@ class LLMGenerator:
         self.max_items = max_items
         self.evidence_tokens = evidence_tokens
         self.answer_tokens = answer_tokens
-        self.gate = gate  # below this best-evidence score the model is not asked at all
-        # When the model says the sources do not answer, its evidence is quoted anyway only
-        # when it scores at least this. Questions written to look answerable share most of
-        # their words with a passage, so a high score alone says little: on the SQuAD tune
-        # split (120+60 questions) 0.65 quoted 10 unanswerable questions for 2 answerable
-        # ones; 0.75 leaves 8 more of 60 unanswerable unanswered for 1 of 120 answerable
-        # (abstain 0.317 -> 0.450, right 0.725 -> 0.717; 0.75-0.80 is one plateau).
+        # The judge decides: below its threshold no sentence answers, and the model is not
+        # asked at all (its answer would stand on nothing).
+        self.gate = fallback.abstain_below if gate is None else gate
+        # When the model says the sources do not answer, the evidence is quoted anyway when
+        # the judge is sure of it: a 1.5B model's refusal does not overrule a sentence the
+        # judge gives this probability of answering.
         self.quote_above = quote_above
         # A reply whose mean token log-probability is below this is quoted instead: chosen on
         # the SQuAD tune split (120+80 questions, evals/SQUAD.md), never on the golden set.
@@ -82,7 +81,7 @@ class LLMGenerator:
         t0 = time.perf_counter()
         best = evidence.best
         if best is None or best.score < self.gate or evidence.unstated:
-            why = evidence.unstated_reason() or "no passage of the documents is close to this question"
+            why = evidence.unstated_reason() or evidence.weak_reason(self.gate)
             answer = self._labelled(abstention(question, why))
             yield answer.text
             yield answer

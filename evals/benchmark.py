@@ -89,7 +89,7 @@ def sweep(bot: Assistant, golden: list[GoldenQuestion]) -> list[dict]:
     """Extractive answers at several abstention thresholds (evidence computed once)."""
     evidence = {g.id: bot.evidence(g.question) for g in golden}
     table = []
-    for t in [round(0.30 + 0.02 * i, 2) for i in range(13)]:
+    for t in [round(0.10 + 0.05 * i, 2) for i in range(17)]:  # the judge's probability
         gen = ExtractiveGenerator(abstain_below=t)
         got = {g.id: gen.answer(g.question, evidence[g.id]) for g in golden}
         s = score_answers(got, golden, bot.source_text)
@@ -119,10 +119,11 @@ def speed(bot: Assistant, golden: list[GoldenQuestion], generator: str) -> dict:
         t0 = time.perf_counter()
         bot.retrieve(q, k=5)
         t_retrieve.append(time.perf_counter() - t0)
-    t_first, prompt_tokens = [], []
+    t_first, prompt_tokens, t_judge = [], [], []
     for q in questions:
         answer, first, total = timed(bot.ask_stream(q))
         t_ask.append(total)
+        t_judge.append(answer.timings.get("judge_s", 0.0))
         if "first_token_s" in answer.timings:  # the model was asked (not an early abstention)
             t_first.append(first)
             prompt_tokens.append(answer.usage.get("prompt_tokens",
@@ -131,7 +132,9 @@ def speed(bot: Assistant, golden: list[GoldenQuestion], generator: str) -> dict:
            "ask_p50_ms": 1000 * statistics.median(t_ask),
            "ask_p90_ms": 1000 * statistics.quantiles(t_ask, n=10)[-1],
            "ask_p95_ms": 1000 * statistics.quantiles(t_ask, n=20)[-1],
-           "ask_max_ms": 1000 * max(t_ask)}
+           "ask_max_ms": 1000 * max(t_ask),
+           "judge_p50_ms": 1000 * statistics.median(t_judge),
+           "judge_p95_ms": 1000 * statistics.quantiles(t_judge, n=20)[-1]}
     if t_first:
         out.update({"first_token_p50_s": statistics.median(t_first),
                     "first_token_p90_s": statistics.quantiles(t_first, n=10)[-1],

@@ -417,3 +417,42 @@ def test_every_item_of_an_introduced_list_is_read_with_its_introduction(tmp_path
     assert "3 litres of white emulsion" in ans.citations[0].quote, ans.text
     quoted = {s.sentence.text.strip() for s in evidence.ranked}
     assert not quoted & {"MATERIALS", "DRYING", "To paint one wall you need:"}
+
+
+class WordJudge:
+    """A judge sure of the sentences holding `word` and of nothing else."""
+
+    name = "word-judge"
+    threshold = 0.5
+
+    def __init__(self, word: str | None):
+        self.word = word
+
+    def score(self, question, candidates):
+        import numpy as np
+
+        return np.array([0.95 if self.word and self.word in c.text else 0.02 for c in candidates],
+                        dtype=np.float32)
+
+
+def test_a_refusal_does_not_overrule_a_sentence_the_judge_is_sure_answers(
+        tiny_corpus, tmp_path, fake_embedder, fake_llm):
+    fake_llm.enqueue("NOT_IN_SOURCES")
+    bot = Assistant.load(corpus=tiny_corpus, index=tmp_path / "ix", generator="fake",
+                         embedder=fake_embedder, llm=fake_llm, judge=WordJudge("£4"))
+    ans = bot.ask("How much will the new library cost?")
+    bot.close()
+    assert len(fake_llm.history) == 1  # the model was asked, and refused
+    assert not ans.abstained and "£4 million" in ans.text
+    assert "quoting the best evidence" in ans.fallback
+
+
+def test_no_answer_stands_when_the_judge_finds_no_sentence_that_answers(
+        tiny_corpus, tmp_path, fake_embedder, fake_llm):
+    fake_llm.enqueue("The library will cost £4 million [1].")
+    bot = Assistant.load(corpus=tiny_corpus, index=tmp_path / "ix", generator="fake",
+                         embedder=fake_embedder, llm=fake_llm, judge=WordJudge(None))
+    ans = bot.ask("How much will the new library cost?")
+    bot.close()
+    assert ans.abstained and fake_llm.history == []  # never asked: nothing answers
+    assert "no sentence answers it" in ans.fallback and "scores 0.02" in ans.fallback

@@ -36,8 +36,11 @@ def make_llm(cfg: Config) -> LLM:
     return factory(cfg)
 
 
-def make_generator(cfg: Config, embedder: Any, llm: Any = None) -> Generator:
-    extractive = ExtractiveGenerator(abstain_below=cfg.abstain_below)
+def make_generator(cfg: Config, embedder: Any, llm: Any = None,
+                   threshold: float | None = None) -> Generator:
+    """`threshold`: the judge's probability an answer needs, unless the settings give one."""
+    bar = cfg.abstain_below if cfg.abstain_below is not None else threshold
+    extractive = ExtractiveGenerator() if bar is None else ExtractiveGenerator(abstain_below=bar)
     if cfg.generator == "extractive" and llm is None:
         return extractive
     from ..generation import LLMGenerator

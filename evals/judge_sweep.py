@@ -1,0 +1,139 @@
+"""Choose the judge's operating point, and measure the rules beside it, on `tune` documents only.
+
+    python -m evals.judge_sweep                      # SQuAD tune articles, everyday + real tune docs
+    python -m evals.judge_sweep --squad-answerable 200 --squad-unanswerable 100
+
+Every question's evidence is gathered and judged once, through the public API (extractive
+backend); the extractive answer is then remade at each threshold and with each rule left
+out, and scored by its set's own scorer. Figures per set and pooled (each set weighs the
+same): answerable right, look-alike / unanswerable declined, precision. Written to
+evals/results/judge-sweep.json. No `report` question is ever asked.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from dataclasses import replace
+from functools import lru_cache
+from pathlib import Path
+
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+from . import everyday, realdocs, squad  # noqa: E402
+
+RESULTS = Path(__file__).with_name("results")
+THRESHOLDS = [round(0.05 * i, 2) for i in range(2, 19)]
+DECLINE_TARGET = 0.6  # the least share of unanswerable / look-alike questions to decline
+
+
+def choose(pooled: dict) -> float:
+    """The shipped threshold: the lowest at which the pooled tune sets decline at least
+    DECLINE_TARGET of what they should decline (every higher one answers fewer)."""
+    ok = [t for t, r in pooled.items() if r["declined"] >= DECLINE_TARGET]
+    return float(min(ok)) if ok else float(max(pooled))
+
+
+def _with_misfits(gen):
+    """The extractive generator without its answer-kind filter (a rule the judge may cover)."""
+    from assistant.extractive import ExtractiveGenerator
+
+    class Open(ExtractiveGenerator):
+        def select(self, evidence):
+            return super().select(replace(evidence, ranked=tuple(
+                replace(s, fits_type=None if s.fits_type is False else s.fits_type)
+                for s in evidence.ranked)))
+    return Open(abstain_below=gen.abstain_below, margin=gen.margin)
+
+
+VARIANTS = {
+    "judge": lambda ev, gen: (ev, gen),
+    "judge - look-alike terms": lambda ev, gen: (replace(ev, unstated=()), gen),
+    "judge - kind filter": lambda ev, gen: (ev, _with_misfits(gen)),
+}
+
+
+def judged_questions(bot, items, ask_text) -> list:
+    return [(item, bot.evidence(ask_text(item))) for item in items]
+
+
+def sweep(evidence, score_row, thresholds=THRESHOLDS) -> dict:
+    """{variant: {threshold: (right, declined, precision, n_answerable, n_unanswerable)}}"""
+    from assistant.extractive import ExtractiveGenerator
+
+    out = {}
+    for name, variant in VARIANTS.items():
+        out[name] = {}
+        for t in thresholds:
+            rows = []
+            for item, ev in evidence:
+                e, gen = variant(ev, ExtractiveGenerator(abstain_below=t))
+                rows.append(score_row(item, gen.answer(e.question, e)))
+            out[name][t] = _rates(rows)
+    return out
+
+
+def _rates(rows) -> dict:
+    yes = [r for r in rows if r["answerable"]]
+    no = [r for r in rows if not r["answerable"]]
+    answered = [r for r in rows if not r["abstained"]]
+    good = sum(bool(r["right"]) for r in answered if r["answerable"])
+    return {"right": sum(bool(r["right"]) for r in yes) / max(1, len(yes)),
+            "declined": sum(bool(r["abstained"]) for r in no) / max(1, len(no)),
+            "precision": good / max(1, len(answered)), "answerable": len(yes),
+            "unanswerable": len(no)}
+
+
+def open_bot(corpus: Path, index: Path, embedder):
+    from assistant import Assistant
+
+    return Assistant.load(corpus=corpus, index=index, generator="extractive", embedder=embedder)
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--squad-answerable", type=int, default=120)
+    ap.add_argument("--squad-unanswerable", type=int, default=60)
+    args = ap.parse_args(argv)
+    from assistant.embeddings import LocalEmbedder
+
+    embedder = LocalEmbedder()
+    data = squad.load_data()
+    squad.write_corpus(data)
+    results = {}
+    sample = squad.sample(squad.questions(data), args.squad_answerable, args.squad_unanswerable,
+                          0, "tune")
+    bot = open_bot(squad.CORPUS, squad.index_dir(embedder), embedder)
+    results["squad"] = sweep(judged_questions(bot, sample, lambda q: q.question),
+                             squad.score_answer)
+    for name, module in (("everyday", everyday), ("realdocs", realdocs)):
+        qs = module.select(module.load_questions(), "tune")
+        bot = open_bot(module.DOCS, module.index_dir(embedder), embedder)
+        text = lru_cache(maxsize=None)(bot.source_text)
+        results[name] = sweep(judged_questions(bot, qs, lambda q: q.question),
+                              lambda q, a, text=text: everyday.score(q, a, text))
+    pooled = {v: {t: {k: sum(results[s][v][t][k] for s in results) / len(results)
+                      for k in ("right", "declined", "precision")} for t in THRESHOLDS}
+              for v in VARIANTS}
+    results["pooled"] = pooled
+    RESULTS.mkdir(exist_ok=True)
+    (RESULTS / "judge-sweep.json").write_text(json.dumps(results, indent=1))
+    for v in VARIANTS:
+        print(f"\n{v}\n threshold   " + "   ".join(f"{s:>24s}" for s in results))
+        for t in THRESHOLDS:
+            cells = []
+            for s in results:
+                r = results[s][v][t]
+                cells.append(f"{r['right']:.3f} {r['declined']:.3f} {r['precision']:.3f}")
+            print(f" {t:9.2f}   " + "   ".join(f"{c:>24s}" for c in cells))
+    print("\n(cells: answerable right, unanswerable/look-alike declined, precision)")
+    print(f"threshold by the rule (lowest whose pooled decline >= {DECLINE_TARGET}): "
+          f"{choose(pooled['judge'])}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

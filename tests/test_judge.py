@@ -1,0 +1,156 @@
+"""The judge: its shipped weights are checked before loading, it reads a sentence with its
+context, and its probability decides what is evidence and whether a question is answered."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from assistant.errors import ModelError
+from assistant.evidence import Evidence, ScoredSentence, judged
+from assistant.extractive import ExtractiveGenerator
+from assistant.judge import MODEL_DIR, Candidate, FakeJudge, OnnxJudge, load_judge, pair_text, verify
+from assistant.types import Passage, Sentence
+
+
+def test_shipped_weights_match_their_checksums():
+    listed = verify(MODEL_DIR)
+    assert {"judge.onnx", "tokenizer.json", "meta.json"} <= set(listed)
+    assert (MODEL_DIR / "MODEL_CARD.md").is_file()
+    assert (MODEL_DIR / "judge.onnx").stat().st_size < 50 * 1024 * 1024
+
+
+def test_altered_weights_are_refused_with_a_clear_message(tmp_path: Path):
+    copy = tmp_path / "model"
+    shutil.copytree(MODEL_DIR, copy)
+    with open(copy / "judge.onnx", "r+b") as fh:  # one byte changed
+        fh.seek(1000)
+        byte = fh.read(1)
+        fh.seek(1000)
+        fh.write(bytes([byte[0] ^ 0xFF]))
+    with pytest.raises(ModelError, match="does not match its sha256"):
+        OnnxJudge(copy)
+
+
+def test_missing_weights_are_refused_with_a_clear_message(tmp_path: Path):
+    copy = tmp_path / "model"
+    shutil.copytree(MODEL_DIR, copy)
+    (copy / "judge.onnx").unlink()
+    with pytest.raises(ModelError, match="is missing"):
+        OnnxJudge(copy)
+    (copy / "SHA256SUMS").unlink()
+    with pytest.raises(ModelError, match="checksums are missing"):
+        OnnxJudge(copy)
+
+
+def test_the_sentence_is_never_cut_for_its_context():
+    long_before = "word " * 400
+    text = pair_text(Candidate("The fee is 40 euros.", before=long_before, title="Prices"))
+    assert text.startswith("The fee is 40 euros. [SEP] Prices")
+    assert len(text) < 400
+
+
+def test_the_judge_prefers_the_sentence_that_answers_over_the_question_line():
+    judge = load_judge()
+    question = "How many bridges cross the river in the town?"
+    candidates = [
+        Candidate("How many bridges cross the river in the town?", title="Town guide FAQ"),
+        Candidate("Seven bridges cross the river within the town limits.", title="Town guide"),
+        Candidate("The market is held every Saturday in the square.", title="Town guide"),
+    ]
+    probs = judge.score(question, candidates)
+    assert probs.dtype == np.float32 and probs.shape == (3,)
+    assert np.all((probs >= 0) & (probs <= 1))
+    assert int(np.argmax(probs)) == 1
+    assert probs[1] >= judge.threshold > max(probs[0], probs[2])
+    # batched or one at a time, nearly the same probabilities (int8 activations are scaled
+    # per batch, so a batch's other rows move a score by a little)
+    one_by_one = np.array([judge.score(question, [c])[0] for c in candidates])
+    assert np.allclose(one_by_one, probs, atol=0.02)
+
+
+def _evidence(question: str, texts: list[str]) -> Evidence:
+    text = " ".join(texts)
+    passage = Passage(source="d.txt", text=text, start=0, end=len(text), score=0.5,
+                      title="Notes", dense_score=0.5, chunk_id="d#0")
+    sentences, ranked, at = [], [], 0
+    for i, t in enumerate(texts):
+        s = Sentence(source="d.txt", start=at, end=at + len(t), text=t, kind="body",
+                     chunk_id="d#0")
+        at += len(t) + 1
+        sentences.append(s)
+        # the prior ranks them in the order given
+        ranked.append(ScoredSentence(s, 1.0 - i / 10, 0.5, 0.5, None, title="Notes"))
+    return Evidence(question, None, (passage,), tuple(ranked), {s.id: s for s in sentences})
+
+
+def test_judged_evidence_is_ordered_by_the_judge_and_keeps_the_prior():
+    ev = _evidence("When does the library open on Sundays?",
+                   ["The library has three floors.", "It opens at noon on Sundays, the library said."])
+    out = judged(ev, FakeJudge())
+    assert out.judge == "fake"
+    assert out.best.sentence.text.startswith("It opens at noon")
+    assert out.best.prior == pytest.approx(0.9)
+    assert [s.score for s in out.ranked] == sorted((s.score for s in out.ranked), reverse=True)
+
+
+def test_candidates_beyond_the_judged_ones_rank_last():
+    ev = _evidence("Where is the station?", [f"Sentence {i} about the station." for i in range(5)])
+    out = judged(ev, FakeJudge(), top=2)
+    assert [s.score for s in out.ranked[2:]] == [0.0, 0.0, 0.0]
+    assert all(s.prior is not None for s in out.ranked)
+
+
+def test_the_judge_is_read_the_sentence_before_as_context():
+    seen = []
+
+    class Recorder(FakeJudge):
+        def score(self, question, candidates):
+            seen.extend(candidates)
+            return super().score(question, candidates)
+
+    ev = _evidence("What does XZ mean?", ["Q: What does XZ mean?", "It is a name, not an acronym."])
+    judged(ev, Recorder())
+    by_text = {c.text: c for c in seen}
+    assert by_text["It is a name, not an acronym."].before == "Q: What does XZ mean?"
+    assert by_text["Q: What does XZ mean?"].before == ""
+    assert all(c.title == "Notes" for c in seen)
+
+
+def test_a_decline_names_the_best_candidate_and_its_score():
+    ev = judged(_evidence("What is the capital of the moon?",
+                          ["The garden has roses.", "Tea is served at four."]), FakeJudge())
+    answer = ExtractiveGenerator(abstain_below=0.5).answer(ev.question, ev)
+    assert answer.abstained
+    assert "no sentence answers it" in answer.fallback
+    assert "scores 0.00" in answer.fallback and "needs 0.50" in answer.fallback
+
+
+def test_the_answer_bar_is_a_probability():
+    from assistant.config import Config
+    from assistant.errors import ConfigError
+
+    assert Config.load(env={"ASSISTANT_ABSTAIN_BELOW": "0.6"}).abstain_below == 0.6
+    assert Config.load(env={}).abstain_below is None  # the judge's own threshold
+    with pytest.raises(ConfigError, match="between 0 and 1. Currently, abstain_below is 1.5"):
+        Config.load(env={"ASSISTANT_ABSTAIN_BELOW": "1.5"})
+
+
+def test_the_extractive_backend_quotes_the_sentence_the_judge_chose(tiny_corpus, tmp_path,
+                                                                    fake_embedder):
+    from assistant import Assistant
+
+    class June(FakeJudge):  # sure only of the sentences that say "June"
+        def score(self, question, candidates):
+            return np.array([0.9 if "June" in c.text else 0.05 for c in candidates],
+                            dtype=np.float32)
+
+    bot = Assistant.load(corpus=tiny_corpus, index=tmp_path / "ix", generator="extractive",
+                         embedder=fake_embedder, judge=June())
+    ans = bot.ask("What did the council say about the new library?")
+    bot.close()
+    assert not ans.abstained
+    assert all("June" in c.quote for c in ans.citations)
