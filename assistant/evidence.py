@@ -332,18 +332,22 @@ def gather(question: str, passages: list[Passage], sentences: list[Sentence],
 def judged(evidence: Evidence, judge: Judge, top: int = JUDGED,
            section_of: Callable[[Sentence], str | None] = lambda s: None) -> Evidence:
     """The judge reads the `top` candidates by the prior, each with its document's title (and
-    the heading it sits under, from `section_of`) and the sentence before it; its probability
-    that the sentence answers becomes the score. Candidates it did not read rank below every
-    one it did (score 0)."""
+    the heading it sits under, from `section_of`) and the sentence before it. A sentence's
+    score becomes `judge.weight` times the judge's probability that it answers plus the rest
+    times its prior (`prior` keeps the prior); a candidate the judge did not read counts as 0
+    for it. The weight and the threshold are chosen together on tune documents
+    (`python -m evals.judge_sweep`, `assistant/judge/model/meta.json`)."""
     t0 = time.perf_counter()
     head = list(evidence.ranked[:top])
     probs = judge.score(evidence.question, [
         Candidate(s.sentence.text, _before(evidence, s.sentence),
                   _heading(s.title, section_of(s.sentence))) for s in head])
-    rescored = sorted((replace(s, score=float(p), prior=s.score) for s, p in zip(head, probs)),
-                      key=lambda x: (-x.score, -(x.prior or 0.0)))
-    rest = [replace(s, score=0.0, prior=s.score) for s in evidence.ranked[top:]]
-    return replace(evidence, ranked=tuple(rescored + rest), judge=judge.name,
+    w = getattr(judge, "weight", 1.0)
+    rescored = [replace(s, score=w * float(p) + (1 - w) * s.score, prior=s.score)
+                for s, p in zip(head, probs)]
+    rescored += [replace(s, score=(1 - w) * s.score, prior=s.score) for s in evidence.ranked[top:]]
+    rescored.sort(key=lambda x: (-x.score, -(x.prior or 0.0)))
+    return replace(evidence, ranked=tuple(rescored), judge=judge.name,
                    judge_s=time.perf_counter() - t0)
 
 

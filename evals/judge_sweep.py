@@ -49,8 +49,22 @@ def _with_misfits(gen):
     return Open(abstain_below=gen.abstain_below, margin=gen.margin)
 
 
+def _blend(weight: float):
+    """Scores as the judge's probability blended with the prior: weight * p + (1 - weight) * prior."""
+    def variant(ev, gen):
+        ranked = [replace(s, score=weight * s.score + (1 - weight) * (s.prior or 0.0))
+                  for s in ev.ranked]
+        ranked.sort(key=lambda x: -x.score)
+        return replace(ev, ranked=tuple(ranked)), gen
+    return variant
+
+
 VARIANTS = {
     "judge": lambda ev, gen: (ev, gen),
+    "blend 0.75": _blend(0.75),
+    "blend 0.5": _blend(0.5),
+    "blend 0.25": _blend(0.25),
+    "prior alone": _blend(0.0),
     "judge - look-alike terms": lambda ev, gen: (replace(ev, unstated=()), gen),
     "judge - kind filter": lambda ev, gen: (ev, _with_misfits(gen)),
 }

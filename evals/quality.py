@@ -37,6 +37,7 @@ from .golden import load_golden  # noqa: E402
 
 RESULTS = Path(__file__).with_name("results")
 BACKENDS = ("local", "extractive")
+SETS = ("golden", "adversarial", "rewordings", "squad", "everyday", "realdocs")
 
 # (set, metric key, label, kind): "rate" renders as 0.000, "count" as an integer.
 ROWS = [
@@ -139,20 +140,22 @@ def run_backend(generator: str, sets: dict, embedder, llm) -> dict:
         bot.wait_until_ready()
         return bot
 
+    runs = {
+        "golden": lambda: timed(f"{generator} golden", golden_set, bot, sets["golden"]),
+        "adversarial": lambda: timed(f"{generator} adversarial", adversarial_set, bot,
+                                     sets["adversarial"], open_bot),
+        "rewordings": lambda: timed(f"{generator} rewordings", rewordings_set, bot,
+                                    sets["rewordings"]),
+        "squad": lambda: timed(f"{generator} squad", squad_set, generator, sets["squad"],
+                               sets["squad_data"], embedder, llm),
+        "everyday": lambda: timed(f"{generator} everyday", everyday_set, generator,
+                                  sets["everyday"], embedder, llm),
+        "realdocs": lambda: timed(f"{generator} realdocs", realdocs_set, generator,
+                                  sets["realdocs"], embedder, llm),
+    }
     bot = open_bot()
     try:
-        return {
-            "golden": timed(f"{generator} golden", golden_set, bot, sets["golden"]),
-            "adversarial": timed(f"{generator} adversarial", adversarial_set, bot,
-                                 sets["adversarial"], open_bot),
-            "rewordings": timed(f"{generator} rewordings", rewordings_set, bot, sets["rewordings"]),
-            "squad": timed(f"{generator} squad", squad_set, generator, sets["squad"],
-                           sets["squad_data"], embedder, llm),
-            "everyday": timed(f"{generator} everyday", everyday_set, generator,
-                              sets["everyday"], embedder, llm),
-            "realdocs": timed(f"{generator} realdocs", realdocs_set, generator,
-                              sets["realdocs"], embedder, llm),
-        }
+        return {name: run() for name, run in runs.items() if name in sets.get("chosen", runs)}
     finally:
         bot.close()
 
@@ -280,6 +283,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--split", choices=squad.SPLITS, default="report")
     ap.add_argument("--label", default="latest")
+    ap.add_argument("--sets", default=",".join(SETS),
+                    help=f"comma-separated, of {', '.join(SETS)} (default: all)")
     ap.add_argument("--compare", nargs=2, type=Path, metavar=("BEFORE", "AFTER"))
     args = ap.parse_args(argv)
     if args.compare:
@@ -292,6 +297,7 @@ def main(argv: list[str] | None = None) -> int:
     t0 = time.perf_counter()
     gens = [g.strip() for g in args.generators.split(",") if g.strip()]
     sets = load_sets(args)
+    sets["chosen"] = [x.strip() for x in args.sets.split(",") if x.strip()]
     embedder = LocalEmbedder()
     llm = squad._local_llm() if "local" in gens else None
     results = {g: run_backend(g, sets, embedder, llm) for g in gens}

@@ -104,6 +104,7 @@ class OnnxJudge:
         meta = json.loads((self.model_dir / "meta.json").read_text())
         self.name = meta.get("name", "judge")
         self.threshold = float(meta["threshold"])  # chosen on documents no figure reports
+        self.weight = float(meta.get("weight", 1.0))  # of its probability against the prior
         self.max_tokens = int(meta.get("max_tokens", MAX_TOKENS))
         self.tokenizer = Tokenizer.from_file(str(self.model_dir / TOKENIZER))
         self.tokenizer.enable_truncation(self.max_tokens, strategy="only_second")
@@ -149,6 +150,7 @@ class FakeJudge:
 
     name = "fake"
     threshold = 0.5
+    weight = 1.0
 
     def score(self, question: str, candidates: Sequence[Candidate]) -> np.ndarray:
         import re
