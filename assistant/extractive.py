@@ -60,11 +60,13 @@ class ExtractiveGenerator:
     def _with_a_cause(self, evidence: Evidence, candidates: list[ScoredSentence],
                       chosen: list[ScoredSentence]) -> list[ScoredSentence]:
         """A why-question's quotes include a sentence that states a cause when one scores
-        within twice the margin of the best: the sentences that restate the asked event
+        within twice the margin of the best (and half the answer bar): the sentences that restate the asked event
         share its words and outscore the one that says why."""
         if evidence.expects != REASON or any(c.fits_type for c in chosen):
             return chosen
-        floor = max(self.abstain_below, candidates[0].score - 2 * self.margin)
+        # the question is answered; a sentence stating a cause needs half the bar (as a dated
+        # account does, `_accounts`)
+        floor = max(self.abstain_below / 2, candidates[0].score - 2 * self.margin)
         cause = next((s for s in candidates if s.fits_type and s.score >= floor), None)
         if cause is None:
             return chosen

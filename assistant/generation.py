@@ -41,7 +41,7 @@ class LLMGenerator:
     def __init__(self, llm, fallback: ExtractiveGenerator, embedder: Embedder,
                  context_window: int = 4096, max_items: int = 5, evidence_tokens: int = 150,
                  answer_tokens: int = 160, gate: float | None = None, quote_above: float = 0.8,
-                 unsure_below: float = -0.15):
+                 unsure_below: float = -0.15, item_floor: float = 0.35):
         self.llm = llm
         self.fallback = fallback
         self.embedder = embedder
@@ -52,6 +52,10 @@ class LLMGenerator:
         # The judge decides: below its threshold no sentence answers, and the model is not
         # asked at all (its answer would stand on nothing).
         self.gate = fallback.abstain_below if gate is None else gate
+        # Evidence after the first is read by the model from this score (the first must pass the
+        # gate): context for a multi-part answer, a comment, a cause (the prior's floor before
+        # the judge; the judged score is three quarters prior)
+        self.item_floor = min(item_floor, self.gate)
         # When the model says the sources do not answer, the evidence is quoted anyway when
         # the judge is sure of it: a 1.5B model's refusal does not overrule a sentence the
         # judge gives this probability of answering.
@@ -87,7 +91,7 @@ class LLMGenerator:
             yield answer
             return
         items = select_items(evidence, self.max_items, self.evidence_tokens, self.llm.count_tokens,
-                             floor=self.gate)
+                             floor=self.item_floor)
         messages = self._fit(question, items, evidence)
         raw: list[str] = []
         first_token = None
