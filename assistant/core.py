@@ -64,8 +64,9 @@ class Assistant:
 
         `generator` is a backend name ("local", "extractive", "ollama", "openai", "fake") or a
         generator object; `llm` supplies a ready LLM for the generative backends (tests pass a
-        scripted fake). `judge` replaces the shipped judge (tests pass `FakeJudge`). `progress`, if given, is called with a `SyncProgress` (files and
-        chunks done of total, the file just finished) as the index is brought up to date.
+        scripted fake). `judge` replaces the shipped judge (tests pass `FakeJudge`).
+        `progress`, if given, is called with a `SyncProgress` (files and chunks done of total,
+        the file just finished) as the index is brought up to date.
         Other keyword arguments are settings (see `assistant.config`).
         """
         name = generator if isinstance(generator, str) or generator is None else "custom"
