@@ -137,6 +137,9 @@ def cmd_index(args) -> int:
         print(f"  {line}")
     for s in bot.corpus.skipped:
         print(f"  skipped {s.path}: {s.reason}", file=sys.stderr)
+    if not bot.documents:
+        print(f"no documents yet in {bot.config.corpus}: add files with `python -m assistant add "
+              f"FILE…`", file=sys.stderr)
     return 0
 
 

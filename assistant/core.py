@@ -32,6 +32,8 @@ from .text import tokenize
 from .types import Answer, DocumentMeta, Passage, final_answer
 
 log = logging.getLogger(__name__)
+NO_DOCUMENTS = ("There are no documents yet in {corpus}. Add files to that folder (or with "
+                "`python -m assistant add FILE…`, or the chat's Documents tab), then ask again.")
 TERMS_CACHED = 64  # documents whose stated terms are kept for the look-alike check
 
 
@@ -72,6 +74,7 @@ class Assistant:
         name = generator if isinstance(generator, str) or generator is None else "custom"
         cfg = Config.load(corpus=corpus, index=index,
                           generator=None if name == "custom" else name, **settings)
+        _corpus_folder(cfg)
         docs = _read_corpus(cfg, progress)
         embedder = embedder or LocalEmbedder()
         store = ChromaIndex(StoreConfig(path=cfg.index, name=cfg.collection, host=cfg.chroma_host,
@@ -227,6 +230,14 @@ class Assistant:
         """Yield answer text as it is generated, then the final, verified Answer."""
         t0 = time.perf_counter()
         q = self.validate(question)
+        self.refresh()
+        if not self.corpus.documents:  # a new or emptied folder: say so, not "don't say"
+            text = NO_DOCUMENTS.format(corpus=self.config.corpus)
+            yield text
+            yield _finish(Answer(question=q, text=text, abstained=True,
+                                 generator=self.generator.name), q, standalone,
+                          {"total_s": time.perf_counter() - t0})
+            return
         evidence = self.evidence(standalone or q)
         t_retrieved = time.perf_counter()
         for item in self.generator.stream(standalone or q, evidence):
@@ -302,12 +313,8 @@ def add_to_folder(corpus: str | Path | None, paths,
     index: what `python -m assistant add` does before it indexes them. `progress` hears of
     pages being OCR'd (`SyncProgress.reading`)."""
     cfg = Config.load(corpus=corpus, **settings)
-    Path(cfg.corpus).mkdir(parents=True, exist_ok=True)
-    try:
-        current = _read_corpus(cfg, progress)
-    except CorpusError:  # nothing readable there yet
-        current = Corpus(Path(cfg.corpus), ())
-    return _copy_in(cfg, current, paths, progress)
+    _corpus_folder(cfg)
+    return _copy_in(cfg, _read_corpus(cfg, progress), paths, progress)
 
 
 def _copy_in(cfg: Config, corpus: Corpus, paths, progress=None) -> list[FileOutcome]:
@@ -316,9 +323,30 @@ def _copy_in(cfg: Config, corpus: Corpus, paths, progress=None) -> list[FileOutc
                          max_bytes=_max_bytes(cfg), cache=_extraction_cache(cfg))
 
 
+def _corpus_folder(cfg: Config) -> Path:
+    """The corpus folder, created (with its parents) when it does not exist yet: a new
+    assistant starts with no documents. A file in its place, or a folder that cannot be made,
+    is a CorpusError saying so."""
+    root = Path(cfg.corpus)
+    if root.is_dir():
+        return root
+    if root.exists():
+        raise CorpusError(f"The corpus path {root} is a file, not a folder. Point ASSISTANT_CORPUS "
+                          f"or --corpus at a folder of documents.")
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise CorpusError(f"The corpus folder {root} does not exist and cannot be made "
+                          f"({exc.strerror or exc}). Point ASSISTANT_CORPUS or --corpus at a "
+                          f"folder of documents.") from exc
+    log.info("made the corpus folder %s (no documents yet)", root)
+    return root
+
+
 def _read_corpus(cfg: Config, progress: Callable[[SyncProgress], None] | None = None) -> Corpus:
     with ocr.reporting(_ocr_listener(progress)):
-        return load_corpus(cfg.corpus, max_bytes=_max_bytes(cfg), cache=_extraction_cache(cfg))
+        return load_corpus(cfg.corpus, max_bytes=_max_bytes(cfg), cache=_extraction_cache(cfg),
+                           allow_empty=True)
 
 
 def _ocr_listener(progress: Callable[[SyncProgress], None] | None):

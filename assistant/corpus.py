@@ -51,11 +51,14 @@ BLOCK = 8192  # control characters are counted per block, so a binary tail canno
 _CONTROL = bytes(b for b in range(32) if chr(b) not in "\n\r\t\f")
 
 
-def load_corpus(root: Path, *, max_bytes: int = MAX_FILE_BYTES, cache: Path | None = None) -> Corpus:
+def load_corpus(root: Path, *, max_bytes: int = MAX_FILE_BYTES, cache: Path | None = None,
+                allow_empty: bool = False) -> Corpus:
     """Read every file under `root` (sorted, recursive; hidden files left out). Files over
     `max_bytes` are skipped by their size alone, never read, so one huge file cannot exhaust
     memory; a file that cannot be read, or repeats another's content, is skipped with its
-    reason, and the others are still read. `cache`: where extracted text is kept (see above)."""
+    reason, and the others are still read. `cache`: where extracted text is kept (see above).
+    A folder with no readable document is a CorpusError unless `allow_empty` (the assistant
+    opens an empty folder and says it has no documents yet)."""
     root = Path(root)
     if not root.is_dir():
         raise CorpusError(f"Corpus directory not found: {root}. Point ASSISTANT_CORPUS or "
@@ -73,7 +76,7 @@ def load_corpus(root: Path, *, max_bytes: int = MAX_FILE_BYTES, cache: Path | No
             continue
         seen[doc.meta.sha256] = rel
         docs.append(doc)
-    if not docs:
+    if not docs and not allow_empty:
         why = "; ".join(f"{s.path}: {s.reason}" for s in skipped) or "no documents"
         raise CorpusError(f"Corpus directory {root} holds no readable documents ({why}).")
     return Corpus(root, tuple(docs), tuple(skipped))

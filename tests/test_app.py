@@ -235,12 +235,12 @@ def test_main_says_what_it_loaded_and_reports_bad_setup(launched, tmp_path, monk
         app.main(["--port", "x"])
     assert exited.value.code == 2 and len(launched) == 2
     # a failure while loading is logged, and the page serves its message
-    (tmp_path / "empty").mkdir()
-    monkeypatch.setenv("ASSISTANT_CORPUS", str(tmp_path / "empty"))
+    (tmp_path / "not-a-folder").write_text("a file where the corpus folder should be")
+    monkeypatch.setenv("ASSISTANT_CORPUS", str(tmp_path / "not-a-folder"))
     assert app.main(["-g", "extractive"]) == 0
     startup = launched[-1][-1]
-    assert startup.assistant is None and "holds no readable documents" in startup.error
-    assert "holds no readable documents" in startup.header()
+    assert startup.assistant is None and "is a file, not a folder" in startup.error
+    assert "is a file, not a folder" in startup.header()
     assert any("could not start" in r.getMessage() for r in caplog.records)
 
 

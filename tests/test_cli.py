@@ -46,10 +46,17 @@ def test_bad_question_is_a_message_not_a_traceback(capsys, cli_env, question):
     assert code == 2 and err.startswith("error: ") and "Traceback" not in err + out
 
 
-def test_empty_corpus_is_a_message(capsys, tmp_path):
+def test_empty_or_new_corpus_is_indexed_with_a_note(capsys, tmp_path):
     (tmp_path / "empty").mkdir()
-    code, _, err = run(capsys, "index", "--corpus", str(tmp_path / "empty"))
-    assert code == 2 and "no readable documents" in err
+    (tmp_path / "empty" / "photo.bin").write_bytes(b"\x00" * 10)  # nothing readable
+    for folder in ("empty", "new/sub"):
+        index = ["--index", str(tmp_path / f"index-{folder.replace('/', '-')}")]
+        code, out, err = run(capsys, "index", "--corpus", str(tmp_path / folder), *index)
+        assert code == 0 and "0 chunks from 0 documents" in out and "no documents yet" in err
+        assert (tmp_path / folder).is_dir()
+    (tmp_path / "file.txt").write_text("not a folder")
+    code, _, err = run(capsys, "index", "--corpus", str(tmp_path / "file.txt"))
+    assert code == 2 and "is a file, not a folder" in err
 
 
 def test_unknown_generator_is_a_message(capsys, cli_env):
