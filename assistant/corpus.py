@@ -94,11 +94,6 @@ def read_file(path: Path, rel: str, max_bytes: int = MAX_FILE_BYTES,
     if problem:
         return None, problem
     sha = hashlib.sha256(raw).hexdigest()
-    if suffix == ".txt":
-        text, encoding, problem = decode(raw)
-        if problem or not text.strip():
-            return None, problem or "empty file; skipped"
-        return parse_document(rel, text, sha, encoding), None
     extracted = _cached(cache, sha)
     if extracted is None:
         try:
@@ -108,7 +103,7 @@ def read_file(path: Path, rel: str, max_bytes: int = MAX_FILE_BYTES,
         _store(cache, sha, extracted)
     if not extracted.text.strip():
         return None, "no text found in the file; skipped"
-    if extracted.format == "markdown":
+    if extracted.format in ("markdown", "text"):
         return markdown_document(rel, extracted, sha), None
     return from_extracted(rel, extracted, sha), None
 
@@ -200,19 +195,21 @@ def from_extracted(source: str, ex, sha256: str) -> Document:
 
 
 def markdown_document(source: str, ex, sha256: str) -> Document:
-    """Markdown keeps its file's text, so it is read like a text file (an article saved as
-    Markdown still has its byline, dateline and reader comments told apart), with the reader's
-    structure on top: headings are headlines that open sections, front matter is furniture."""
+    """Markdown and plain text keep their file's text, so they are read as text (an article
+    saved as text or Markdown still has its byline, dateline and reader comments told apart),
+    with the reader's structure on top: headings (an FAQ's questions too) are headlines that
+    open sections, front matter is furniture."""
     doc = parse_document(source, ex.text, sha256, ex.encoding or "utf-8",
                          blocks=[(b.start, b.end, READER_KINDS.get(b.kind)) for b in ex.blocks])
     meta = replace(doc.meta, title=ex.title or doc.meta.title, date=ex.date or doc.meta.date,
-                   author=ex.author or doc.meta.author, format="markdown")
+                   author=ex.author or doc.meta.author, format=ex.format)
     return Document(meta, doc.text, doc.spans, (), tuple(ex.sections))
 
 
 # ---------------------------------------------------------------- the extraction cache
 
-CACHE_VERSION = 3  # bump when a reader's output changes, so old extractions are not reused (2: tables, 3: OCR)
+CACHE_VERSION = 4  # bump when a reader's output changes, so old extractions are not reused
+# (2: tables, 3: OCR, 4: FAQ questions as headings, text files through their reader, HTML walk)
 
 
 def _cache_path(cache: Path, sha: str) -> Path:

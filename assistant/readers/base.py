@@ -196,3 +196,39 @@ def meta_text(value) -> str | None:
     """A metadata string, stripped; None when empty or a placeholder a tool wrote."""
     s = " ".join(str(value or "").split())
     return s if s and s.lower() not in {"anonymous", "unknown", "untitled", "unspecified"} else None
+
+
+# ---------------------------------------------------------------- questions and answers
+
+# The marker an FAQ question may start with, left out of its heading: "Q:", "Q.", "Q3)",
+# "Question:". A number ("3.2", "(27)") is kept: it is how the document names the question.
+_QUESTION_PREFIX = re.compile(r"^(?:q|question)\s*\d*\s*[:.)]\s*", re.I)
+_MARKUP = re.compile(r"(?<!\w)[*_]{1,3}|[*_]{1,3}(?!\w)|`")
+_QUESTION_END = re.compile(r"\?[\"'”’)\]]*$")
+MAX_QUESTION_WORDS = 40
+MAX_QUESTION_SENTENCES = 3
+
+
+def question_text(text: str) -> str | None:
+    """The question of an FAQ entry's question line or paragraph, without its "Q:" or bold
+    markup ("**Q: Can I pay by card?**" -> "Can I pay by card?"), or None when `text` does not
+    read as one: it must end with a question mark and be short (at most 40 words in at most
+    three sentences). Whether it stands on its own, with an answer after it, is the layout's
+    to say: readers call this for a paragraph (or line) of its own followed by one that is not
+    a question, so a question asked inside prose stays body text."""
+    s = " ".join(_MARKUP.sub("", text).split())
+    if not _QUESTION_END.search(s):
+        return None
+    s = _QUESTION_PREFIX.sub("", s, count=1)
+    words = s.split()
+    if not 2 <= len(words) <= MAX_QUESTION_WORDS:
+        return None
+    if len(re.findall(r"[.!?](?:\s|$)", s)) > MAX_QUESTION_SENTENCES:
+        return None
+    return s
+
+
+def answer_follows(question: bool, following: str | None) -> bool:
+    """Whether a question paragraph heads an answer: there is a next paragraph and it is not a
+    question itself (a list of questions is a list, not a run of empty answers)."""
+    return question and following is not None and question_text(following) is None
