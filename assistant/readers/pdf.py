@@ -37,9 +37,10 @@ from collections import Counter
 
 from . import ocr
 from .base import (BODY, FURNITURE, HEADING, LIST, MAX_PAGES, Extracted, ReadError, TextBuilder,
-                   clean_inline, iso_date, meta_text)
+                   iso_date, meta_text)
 from .layout import (Piece, Vocabulary, edge_pieces, furniture_key, furniture_keys, heading_levels,
                      is_list_item, join_lines, paragraphs, reading_order)
+from .pdf_chars import page_pieces
 from .pdf_tables import (PageTable, Rule, carry_header, find_tables, interleave, page_rules,
                          without_tables)
 from .tables import add_grid
@@ -97,10 +98,9 @@ def _open(raw: bytes):
 
 
 def _pieces(pdf, index: int, name: str = "") -> list[Piece]:
-    """The runs of text on page `index` with their boxes and font size (PDFium's text rects);
+    """The runs of text on page `index` with their boxes and font size (`pdf_chars`);
     a scanned page's OCR'd lines instead."""
     import pypdfium2 as pdfium
-    import pypdfium2.raw as pdfium_c
 
     try:
         page = pdf[index]
@@ -108,16 +108,7 @@ def _pieces(pdf, index: int, name: str = "") -> list[Piece]:
     except pdfium.PdfiumError as exc:
         raise ReadError(f"corrupt PDF (page {index + 1} cannot be read); skipped") from exc
     try:
-        pieces = []
-        for i in range(textpage.count_rects()):
-            x0, y0, x1, y1 = textpage.get_rect(i)
-            text = textpage.get_text_bounded(x0, y0, x1, y1)
-            if text.strip():
-                h = max(y1 - y0, 0.1)
-                at = textpage.get_index(x0 + h / 2, (y0 + y1) / 2, h, h)
-                size = pdfium_c.FPDFText_GetFontSize(textpage.raw, at) if at is not None else 0
-                size = size if 0.6 * h <= size <= 3 * h else h  # a scaled text matrix: trust the box
-                pieces.append(Piece(x0, y0, x1, y1, size, _clean(text)))
+        pieces = page_pieces(textpage)
         if ocr.is_scanned(page, "".join(p.text for p in pieces)):
             ocr.report(name, index + 1, len(pdf))
             pieces = ocr.pdf_page_ocr(page, PDFIUM_LOCK).pieces() or pieces
@@ -139,15 +130,6 @@ def _rules(pdf, index: int) -> list[Rule]:
         return page_rules(page)
     finally:
         page.close()
-
-
-def _clean(text: str) -> str:
-    """PDFium marks a hyphen it found at a line end as U+0002 (U+FFFE in some builds): make it
-    a hyphen for join_lines to judge; every other such mark goes."""
-    text = text.replace("\r", " ").replace("\n", " ").rstrip()
-    if text[-1:] in "\x02\ufffe\u00ad":
-        text = text[:-1] + "-"
-    return clean_inline(text.replace("\x02", "").replace("\ufffe", ""))
 
 
 def _layout(pages: list[list[Piece]], rules: list[list[Rule]] | None = None) -> Extracted:
