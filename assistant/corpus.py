@@ -201,7 +201,10 @@ def markdown_document(source: str, ex, sha256: str) -> Document:
     open sections, front matter is furniture."""
     doc = parse_document(source, ex.text, sha256, ex.encoding or "utf-8",
                          blocks=[(b.start, b.end, READER_KINDS.get(b.kind)) for b in ex.blocks])
-    meta = replace(doc.meta, title=ex.title or doc.meta.title, date=ex.date or doc.meta.date,
+    # A reader that found headings has judged them: none is the title (Markdown with no level-1
+    # heading, an FAQ whose first question is no title), so no headline is taken for one.
+    title = ex.title or ("" if ex.sections else doc.meta.title)
+    meta = replace(doc.meta, title=title, date=ex.date or doc.meta.date,
                    author=ex.author or doc.meta.author, format=ex.format)
     return Document(meta, doc.text, doc.spans, (), tuple(ex.sections))
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 
 from .base import (BODY, FURNITURE, HEADING, LIST, SECTION_SEP, TABLE, Block, Extracted, Sections,
-                   iso_date, meta_text)
+                   answer_follows, iso_date, meta_text, question_text)
 from .text import decode_text, line_blocks
 
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?\r?\n)(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.S)
@@ -26,11 +26,11 @@ def read(raw: bytes, name: str) -> Extracted:
     blocks = [Block(0, _rstrip_end(text, body_start), FURNITURE)] if body_start else []
     sections = Sections()
     title = meta.get("title")
-    for block, heading in _parse(text, body_start):
+    for block, heading in _questions(text, list(_parse(text, body_start))):
         blocks.append(block)
         if heading is not None:
             sections.enter(block.level, heading, block.start)
-            if title is None and block.level == 1:
+            if title is None and block.level == 1 and not question_text(heading):
                 title = heading
     blocks = _fill_gaps(text, blocks)
     items = _with_table_headers(text, blocks, sections.items)
@@ -55,12 +55,14 @@ def _parse(text: str, offset: int):
     source = text[offset:]
     line_starts = [0] + [m.end() for m in re.finditer(r"\n", source)]
     tokens = MarkdownIt("commonmark").enable("table").parse(source)
-    in_list = 0
+    in_list = in_quote = 0
     for i, tok in enumerate(tokens):
         if tok.type in ("bullet_list_open", "ordered_list_open"):
             in_list += 1
         elif tok.type in ("bullet_list_close", "ordered_list_close"):
             in_list -= 1
+        elif tok.type in ("blockquote_open", "blockquote_close"):
+            in_quote += 1 if tok.type == "blockquote_open" else -1
         kind = _KIND.get(tok.type)
         if kind is None or tok.map is None:
             continue
@@ -72,8 +74,33 @@ def _parse(text: str, offset: int):
         if kind == HEADING:
             level = int(tok.tag[1])
             yield Block(offset + start, offset + end, HEADING, level), _plain(tokens[i + 1])
+        elif tok.type == "paragraph_open" and not in_list and not in_quote:
+            yield Block(offset + start, offset + end, kind), _PARAGRAPH
         else:
             yield Block(offset + start, offset + end, kind), None
+
+
+_PARAGRAPH = object()  # _parse's mark of a paragraph of its own: _questions decides whether it heads
+
+
+def _questions(text: str, parsed: list[tuple[Block, str | None]]):
+    """The parsed blocks, with an FAQ question (a paragraph of its own that is a short question,
+    "**Can I pay by card?**", followed by a block that is not one) made a heading one level
+    below the heading it is under. Paragraphs that stay body have no heading text."""
+    level = 0
+    for i, (block, heading) in enumerate(parsed):
+        if heading is _PARAGRAPH:
+            question = question_text(text[block.start:block.end])
+            after = parsed[i + 1][0] if i + 1 < len(parsed) else None
+            following = text[after.start:after.end] if after is not None else None
+            if answer_follows(question is not None, following):
+                yield Block(block.start, block.end, HEADING, min(level + 1, 6)), question
+            else:
+                yield block, None
+            continue
+        if heading is not None:
+            level = block.level
+        yield block, heading
 
 
 _KIND = {"heading_open": HEADING, "paragraph_open": BODY, "fence": BODY, "code_block": BODY,
