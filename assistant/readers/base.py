@@ -141,8 +141,9 @@ class TextBuilder:
         self._pages: list[tuple[int, int, int]] = []
         self._page_first = 0
 
-    def add(self, text: str, kind: str = BODY, level: int = 0) -> Block | None:
-        """Append one block (stripped; nothing for blank text) and return it."""
+    def add(self, text: str, kind: str = BODY, level: int = 0, title: str | None = None) -> Block | None:
+        """Append one block (stripped; nothing for blank text) and return it. A heading's
+        section is named `title` when given (an FAQ question without its "Q:"), else its text."""
         text = text.strip()
         if not text:
             return None
@@ -157,7 +158,7 @@ class TextBuilder:
         block = Block(start, self._size, kind, level if kind == HEADING else 0)
         self.blocks.append(block)
         if kind == HEADING:
-            self.sections.enter(level, text, start)
+            self.sections.enter(level, title or text, start)
         return block
 
     def begin_page(self) -> None:
@@ -190,6 +191,30 @@ def iso_date(value) -> str | None:
         return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3))).isoformat()
     except ValueError:
         return None
+
+
+_MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august",
+           "september", "october", "november", "december")
+_MONTH = r"(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
+_TEXT_DATES = (re.compile(rf"(?i)^{_MONTH}\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})\b"),  # Oct 7, 2026
+               re.compile(rf"(?i)^(\d{{1,2}})(?:st|nd|rd|th)?\s+{_MONTH},?\s+(\d{{4}})\b"))  # 7 October 2026
+
+
+def text_date(s: str) -> str | None:
+    """yyyy-mm-dd of a date written at the start of `s`: ISO ("2021-07-27 23:51"), "October 7,
+    2026" or "7 Oct 2026"; None otherwise (a date the text only mentions later is not taken)."""
+    s = s.strip()
+    if re.match(r"\d{4}-\d{2}-\d{2}\b", s):
+        return iso_date(s)
+    for i, pattern in enumerate(_TEXT_DATES):
+        if m := pattern.match(s):
+            month, day = (m.group(1), m.group(2)) if i == 0 else (m.group(2), m.group(1))
+            number = [n[:3] for n in _MONTHS].index(month[:3].lower()) + 1
+            try:
+                return dt.date(int(m.group(3)), number, int(day)).isoformat()
+            except ValueError:
+                return None
+    return None
 
 
 def meta_text(value) -> str | None:

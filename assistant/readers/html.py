@@ -32,8 +32,11 @@ It is imported on first use only.
 
 from __future__ import annotations
 
-from .base import (BODY, HEADING, LIST, Extracted, ReadError, TextBuilder, clean_inline,
-                   iso_date, meta_text)
+from dataclasses import replace
+
+from .base import (BODY, HEADING, LIST, Extracted, ReadError, TextBuilder,
+                   answer_follows, clean_inline, meta_text, question_text)
+from .html_page import strip_marks
 from .tables import add_grid, is_subheader, make_grid
 
 _OPTIONS = dict(include_comments=False, include_tables=True, include_images=False,
@@ -46,56 +49,116 @@ def read(raw: bytes, name: str) -> Extracted:
         raise ReadError("empty file; skipped")
     if b"\x00" in raw[:4096] and not raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise ReadError("binary file (NUL bytes); skipped")
-    doc = _extract(raw)
-    out = TextBuilder()
+    from .html_page import page_date, prepare
+
+    tree = prepare(raw)
+    doc = _extract(tree if tree is not None else raw)
+    out = _Items()
     if doc is not None and doc.body is not None:
         _walk(doc.body, out)
-    if not out.blocks:
+    built = out.build()
+    if not built.blocks:
         raise ReadError("HTML page has no main text; skipped")
-    return out.build(title=meta_text(doc.title), author=meta_text(doc.author),
-                     date=iso_date(doc.date), format="html", encoding=None)
+    title = meta_text(strip_marks(doc.title or ""))
+    date = page_date(tree) if tree is not None else None
+    return replace(built, title=title, author=meta_text(doc.author), date=date, format="html")
 
 
-def _extract(raw: bytes):
+def _extract(page):
     """trafilatura's main-content tree (favouring recall when the precise pass finds nothing)."""
+    import copy
+
     import trafilatura
 
-    doc = trafilatura.bare_extraction(raw, **_OPTIONS)
+    doc = trafilatura.bare_extraction(copy.deepcopy(page) if hasattr(page, "tag") else page, **_OPTIONS)
     if doc is None or doc.body is None or not len(doc.body):
-        doc = trafilatura.bare_extraction(raw, favor_recall=True, **_OPTIONS)
+        doc = trafilatura.bare_extraction(page, favor_recall=True, **_OPTIONS)
     return doc
 
 
-def _walk(element, out: TextBuilder) -> None:
+class _Items:
+    """The blocks of the page in order, as (text, kind, level), laid out by `build` once the
+    FAQ questions among them are known (a question heads the block after it)."""
+
+    def __init__(self) -> None:
+        self.items: list[tuple[str, str, int, bool]] = []  # text, kind, level, may be a question
+
+    def add(self, text: str, kind: str = BODY, level: int = 0, question: bool = False):
+        text = text.strip()
+        if text:
+            self.items.append((text, kind, level, question))
+            return text
+        return None
+
+    def build(self) -> Extracted:
+        out, enclosing = TextBuilder(), 0
+        for i, (text, kind, level, question) in enumerate(self.items):
+            following = self.items[i + 1][0] if i + 1 < len(self.items) else None
+            if question and answer_follows(question_text(text) is not None, following):
+                out.add(" ".join(text.split()), HEADING, min(enclosing + 1, 6), question_text(text))
+                continue
+            if kind == HEADING:
+                enclosing = level
+            out.add(text, kind, level)
+        return out.build()
+
+
+def _walk(element, out: _Items) -> None:
     """Blocks from trafilatura's XML: head, p, quote, list/item, table/row/cell, code."""
     for child in element:
         tag = child.tag
         if tag == "head":
             rend = child.get("rend") or "h2"
             level = int(rend[1]) if rend[:1] == "h" and rend[1:].isdigit() else 2
-            out.add(clean_inline(_text(child)), HEADING, min(max(level, 1), 6))
+            out.add(strip_marks(clean_inline(_text(child))), HEADING, min(max(level, 1), 6))
         elif tag == "list":
             _list(child, out)
         elif tag == "table":
             _table(child, out)
         elif tag in ("quote", "div", "section") and any(c.tag in _BLOCKS for c in child):
-            _walk(child, out)
+            _mixed(child, out)
         elif tag not in ("graphic", "image", "ref") or (child.text or "").strip():
-            out.add(clean_inline(_text(child), keep_lines=True), BODY)
+            out.add(clean_inline(_text(child), keep_lines=True), BODY, question=tag == "p")
 
 
 _BLOCKS = {"head", "p", "list", "table", "quote", "code", "div", "section"}
 
 
-def _list(element, out: TextBuilder) -> None:
-    for item in element:
+def _mixed(element, out: _Items, kind: str = BODY) -> None:
+    """A container holding blocks and loose text (a <blockquote> whose answer starts before its
+    first <p>): each run of loose text is a block of its own, in its place among the others."""
+    run = [element.text or ""]
+    for child in element:
+        if child.tag in _BLOCKS:
+            out.add(clean_inline("".join(run), keep_lines=True), kind)
+            run = []
+            if kind == LIST and child.tag == "p":
+                out.add(clean_inline(_text(child), keep_lines=True), LIST)
+            else:
+                _walk([child], out)
+        else:
+            run.append("\n" if child.tag == "lb" else _text(child))
+        run.append(child.tail or "")
+    out.add(clean_inline("".join(run), keep_lines=True), kind)
+
+
+def _list(element, out: _Items) -> None:
+    items = list(element)
+    for i, item in enumerate(items):
         nested = [c for c in item if c.tag == "list"]
-        out.add(clean_inline(_text(item, skip=nested), keep_lines=True), LIST)
+        rend = item.get("rend") or ""
+        if rend.startswith("dt"):  # a definition list's term: an FAQ's question, often
+            out.add(clean_inline(_text(item)), BODY, question=True)
+        elif rend.startswith("dd") and any(c.tag in _BLOCKS for c in item):
+            _mixed(item, out)  # its paragraphs, and its lists in their place
+            continue
+        else:
+            out.add(clean_inline(_text(item, skip=nested), keep_lines=True), LIST)
         for sub in nested:
             _list(sub, out)
 
 
-def _table(element, out: TextBuilder) -> None:
+def _table(element, out: _Items) -> None:
     rows = [[c for c in row if c.tag == "cell"] for row in element.iter("row")]
     if rows and _is_caption(rows[0]):
         out.add(clean_inline(_text(rows[0][0])), BODY)
@@ -134,11 +197,14 @@ def _head_spans(cells, texts: list[str]) -> set[tuple[int, int]]:
 
 
 def _text(element, skip=()) -> str:
-    """An element's text with <lb/> as a line break, leaving out the sub-elements in `skip`."""
+    """An element's text with <lb/> as a line break, leaving out the sub-elements in `skip`;
+    a block inside it (a <p> in a list item) is set apart by a line break, never glued on."""
     parts = [element.text or ""]
     for child in element:
         if child in skip:
             continue
-        parts.append("\n" if child.tag == "lb" else _text(child))
+        block = child.tag in _BLOCKS or child.tag == "item"
+        parts.append("\n" if child.tag == "lb" else
+                     f"\n{_text(child)}\n" if block else _text(child))
         parts.append(child.tail or "")
     return "".join(parts)
