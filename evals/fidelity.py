@@ -1,0 +1,361 @@
+"""Reading fidelity: how faithfully the readers turn real files into indexed text.
+
+    python -m evals.fidelity                      # every file of evals/fidelity/manifest.jsonl
+    python -m evals.fidelity --files '*.pdf'      # names matching a glob
+    python -m evals.fidelity --repeat 1           # one read per file (the rate is then rougher)
+
+Each file of the set (evals/fidelity/: real files from public packages and real producers, see
+SOURCES.md) is read with `assistant.readers.read_document`; its body text (every block whose
+kind is not "furniture", in order) is compared with the file's reference text, and the command
+prints a table per file, per group (format, and for PDFs the producer: typeset, Chromium,
+LibreOffice) and pooled, and writes evals/results/fidelity.json.
+
+What is measured, exactly:
+- Words: NFKC, casefold, typographic quotes and dashes made plain, split at whitespace, at
+  brackets, = , ; < > * | " ` and at "_" (LaTeX draws an underscore as a rule), punctuation
+  stripped at each word's edges; empty words dropped ("secrets.choice(sequence)" is
+  "secrets.choice" "sequence"; "3.2.Changed" stays one word: blocks glued together). Recall = |ref ∩ got| / |ref| and precision = |ref ∩ got| / |got| over the
+  multisets of words; extra words matching the file's `ignore_extra` regex (e.g. the page
+  numbers of a printed table of contents) are left out of |got|.
+- Out of order: the share of reference words found in the bag but not in the in-order
+  alignment: (|ref ∩ got| - aligned) / |ref|, where `aligned` is the total size of the matching
+  blocks difflib.SequenceMatcher(autojunk=False) finds between the two word sequences. A moved
+  paragraph counts its words; a dropped word counts in recall only.
+- Doubled-letter runs: a body token (whitespace-split, casefolded) that is not in the reference
+  and whose first k >= 2 characters repeat at once ("trtrust") or whose last k >= 2 characters
+  repeat ("slipway.y."), when removing that one repeat gives a word of the reference.
+- Furniture left in: for files whose manifest lists running header/footer lines per page, the
+  pages where one of them is found in the body blocks of that page (a line of 12 characters or
+  more anywhere in the page's body text; a shorter one, a page number say, as a whole line of a
+  body block, or at the very start of the page's first or the end of its last body block).
+- Title and date: right (the manifest's value or one it accepts), absent (None), or wrong.
+Formats without a reader today are reported as "unsupported", never as a crash.
+"""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+import fnmatch
+import json
+import re
+import statistics
+import sys
+import time
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+SET_DIR = Path(__file__).with_name("fidelity")
+MANIFEST = SET_DIR / "manifest.jsonl"
+RESULTS = Path(__file__).with_name("results")
+_PLAIN = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"',
+                        "\u2013": "-", "\u2014": "-", "\u2212": "-", "\u00a0": " ", "_": " "})
+_SPLIT = re.compile(r"[\s()\[\]{}=,;<>*|\"`]+")
+_SHORT_LINE = 12
+
+
+@dataclass(frozen=True)
+class Item:
+    """One file of the set, as its manifest line describes it."""
+
+    name: str
+    path: Path
+    ref: Path
+    format: str
+    producer: str
+    title: str | None = None
+    titles_accepted: tuple[str, ...] = ()
+    date: str | None = None
+    dates_accepted: tuple[str, ...] = ()
+    furniture: tuple[tuple[int, tuple[str, ...]], ...] = ()
+    ignore_extra: str | None = None
+    split: str = "report"
+
+    @property
+    def group(self) -> str:
+        if self.format != "pdf":
+            return self.format
+        producer = self.producer.lower()
+        kind = next((k for k in ("chromium", "libreoffice", "typeset") if k in producer), "other")
+        return f"pdf-{kind}"
+
+
+def load_manifest(path: Path = MANIFEST, pattern: str | None = None) -> list[Item]:
+    """The set's files (those whose name matches `pattern`, a glob, when given)."""
+    items = []
+    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+            item = Item(name=row["name"], path=path.parent / row["file"],
+                        ref=path.parent / row["ref"], format=row["format"],
+                        producer=row["producer"], title=row.get("title"),
+                        titles_accepted=tuple(row.get("titles_accepted") or ()),
+                        date=row.get("date"), dates_accepted=tuple(row.get("dates_accepted") or ()),
+                        furniture=tuple(sorted((int(p), tuple(lines)) for p, lines
+                                               in (row.get("furniture") or {}).items())),
+                        ignore_extra=row.get("ignore_extra"), split=row.get("split", "report"))
+        except (ValueError, KeyError, TypeError) as exc:
+            raise ValueError(f"{path}:{n}: bad manifest line ({exc}); each line needs name, "
+                             "file, ref, format and producer") from exc
+        if pattern is None or fnmatch.fnmatch(item.name, pattern):
+            items.append(item)
+    return items
+
+
+# ---------------------------------------------------------------- words
+
+def plain(text: str) -> str:
+    return unicodedata.normalize("NFKC", text).translate(_PLAIN).casefold()
+
+
+def _strip(token: str) -> str:
+    start, end = 0, len(token)
+    while start < end and not token[start].isalnum():
+        start += 1
+    while end > start and not token[end - 1].isalnum():
+        end -= 1
+    return token[start:end]
+
+
+def words(text: str) -> list[str]:
+    """The text's words as the metrics see them (see the module docstring)."""
+    return [w for w in map(_strip, _SPLIT.split(plain(text))) if w]
+
+
+def word_scores(ref: list[str], got: list[str], ignore_extra: str | None = None) -> dict:
+    """Recall, precision and out-of-order share of `got` against `ref` (both word lists)."""
+    ref_bag, got_bag = Counter(ref), Counter(got)
+    matched = sum((ref_bag & got_bag).values())
+    extra = got_bag - ref_bag
+    ignored = 0
+    if ignore_extra:
+        rx = re.compile(ignore_extra)
+        ignored = sum(n for w, n in extra.items() if rx.search(w))
+    aligned = sum(b.size for b in difflib.SequenceMatcher(None, ref, got, autojunk=False)
+                  .get_matching_blocks())
+    counted = len(got) - ignored
+    return {"ref_words": len(ref), "got_words": len(got), "matched": matched,
+            "ignored_extra": ignored, "out_of_order_words": max(0, matched - aligned),
+            "recall": matched / len(ref) if ref else 1.0,
+            "precision": matched / counted if counted else (1.0 if not ref else 0.0),
+            "out_of_order": max(0, matched - aligned) / len(ref) if ref else 0.0,
+            "missing": [f"{w} ×{n}" for w, n in (ref_bag - got_bag).most_common(12)],
+            "extra": [f"{w} ×{n}" for w, n in extra.most_common(12)]}
+
+
+def doubled_runs(text: str, ref_words: set[str]) -> list[str]:
+    """Tokens of `text` with a doubled run (see the module docstring), in order."""
+    found = []
+    for token in plain(text).split():
+        if _strip(token) in ref_words or len(token) < 4:
+            continue
+        if any(_strip(cut) in ref_words for cut in _undoubled(token)):
+            found.append(token)
+    return found
+
+
+def _undoubled(token: str):
+    """The token with one repeat of a doubled run of k >= 2 characters (holding a letter)
+    removed, at its start or its end."""
+    for k in range(2, len(token) // 2 + 1):
+        if token[:k] == token[k:2 * k] and any(c.isalpha() for c in token[:k]):
+            yield token[k:]
+        if token[-k:] == token[-2 * k:-k] and any(c.isalpha() for c in token[-k:]):
+            yield token[:-k]
+
+
+# ---------------------------------------------------------------- furniture, title, date
+
+def _squash(text: str) -> str:
+    return " ".join(plain(text).split())
+
+
+def furniture_left(doc, furniture) -> dict:
+    """Pages (of those the manifest lists with running lines) whose body blocks still hold one
+    of that page's lines; n/a when the reader gives no pages."""
+    if not furniture:
+        return {"pages": 0, "left_in": 0, "clean": None, "examples": []}
+    if not doc.pages:
+        return {"pages": len(furniture), "left_in": None, "clean": None,
+                "examples": ["the reader gave no page spans"]}
+    spans = {number: (start, end) for start, end, number in doc.pages}
+    left, examples = 0, []
+    for page, lines in furniture:
+        start, end = spans.get(page, (-1, -2))
+        body = [doc.text[b.start:b.end] for b in doc.blocks
+                if b.kind != "furniture" and start <= b.start <= end]
+        hit = next((line for line in lines if _on_page(_squash(line), body)), None)
+        if hit is not None:
+            left += 1
+            examples.append(f"p{page}: {hit}")
+    return {"pages": len(furniture), "left_in": left,
+            "clean": 1 - left / len(furniture), "examples": examples[:8]}
+
+
+def _on_page(line: str, body: list[str]) -> bool:
+    if not body or not line:
+        return False
+    if len(line) >= _SHORT_LINE:
+        return line in _squash(" ".join(body))
+    if any(_squash(x) == line for block in body for x in block.splitlines()):
+        return True
+    first, last = _squash(body[0]), _squash(body[-1])
+    return first.startswith(line + " ") or last.endswith(" " + line)
+
+
+def judge(value: str | None, right: str | None, accepted: tuple[str, ...]) -> str:
+    """"right", "absent" or "wrong" (whitespace and case aside)."""
+    if value is None or not str(value).strip():
+        return "absent"
+    good = {_squash(v) for v in (right, *accepted) if v}
+    return "right" if _squash(str(value)) in good else "wrong"
+
+
+# ---------------------------------------------------------------- one file, the set
+
+def body_text(doc) -> str:
+    """The indexed text: every block that is not furniture, a blank line between blocks."""
+    return "\n\n".join(doc.text[b.start:b.end] for b in doc.blocks if b.kind != "furniture")
+
+
+def measure(item: Item, repeat: int = 3) -> dict:
+    """One file's figures; status "unsupported" (no reader for its format) or "error" (the
+    reader raised) instead of figures when it cannot be read."""
+    from assistant.readers import ReadError, read_document, supported_suffixes
+
+    row = {"name": item.name, "format": item.format, "group": item.group, "split": item.split}
+    if item.path.suffix.lower() not in supported_suffixes():
+        return {**row, "status": "unsupported"}
+    raw = item.path.read_bytes()
+    seconds = []
+    for _ in range(max(1, repeat)):
+        t0 = time.perf_counter()
+        try:
+            doc = read_document(item.path, raw)
+        except ReadError as exc:
+            return {**row, "status": "error", "error": str(exc)}
+        seconds.append(time.perf_counter() - t0)
+    reference = item.ref.read_text(encoding="utf-8")
+    body = body_text(doc)
+    ref_words = words(reference)
+    doubled = doubled_runs(body, set(ref_words))
+    return {**row, "status": "read", **word_scores(ref_words, words(body), item.ignore_extra),
+            "doubled": len(doubled), "doubled_examples": doubled[:10],
+            "furniture": furniture_left(doc, item.furniture),
+            "title": judge(doc.title, item.title, item.titles_accepted), "title_read": doc.title,
+            "date": judge(doc.date, item.date, item.dates_accepted), "date_read": doc.date,
+            "pages": doc.page_count, "seconds": statistics.median(seconds)}
+
+
+def pool(rows: list[dict]) -> dict:
+    """Figures over several files: word counts summed (micro-averaged), counts added."""
+    read = [r for r in rows if r["status"] == "read"]
+    out = {"files": len(rows), "read": len(read),
+           "unsupported": sum(r["status"] == "unsupported" for r in rows),
+           "errors": sum(r["status"] == "error" for r in rows)}
+    if not read:
+        return out
+    ref = sum(r["ref_words"] for r in read)
+    got = sum(r["got_words"] - r["ignored_extra"] for r in read)
+    matched = sum(r["matched"] for r in read)
+    pages = sum(r["furniture"]["pages"] for r in read if r["furniture"]["left_in"] is not None)
+    left = sum(r["furniture"]["left_in"] or 0 for r in read)
+    seconds = sum(r["seconds"] for r in read)
+    paged = [r for r in read if r.get("pages")]
+    out.update({"recall": matched / ref if ref else None,
+                "precision": matched / got if got else None,
+                "out_of_order": sum(r["out_of_order_words"] for r in read) / ref if ref else None,
+                "doubled": sum(r["doubled"] for r in read),
+                "furniture_pages": pages, "furniture_left_in": left,
+                "furniture_clean": 1 - left / pages if pages else None,
+                "title": dict(Counter(r["title"] for r in read)),
+                "date": dict(Counter(r["date"] for r in read)),
+                "files_per_s": len(read) / seconds if seconds else None,
+                "pages_per_s": (sum(r["pages"] for r in paged) / sum(r["seconds"] for r in paged)
+                                if paged and sum(r["seconds"] for r in paged) else None)})
+    return out
+
+
+def run(items: list[Item], repeat: int = 3, log=None) -> dict:
+    rows = []
+    for item in items:
+        rows.append(measure(item, repeat))
+        if log:
+            log(f"{item.name}: {rows[-1]['status']}")
+    groups = sorted({r["group"] for r in rows})
+    return {"files": rows, "groups": {g: pool([r for r in rows if r["group"] == g])
+                                      for g in groups},
+            "pooled": pool(rows)}
+
+
+# ---------------------------------------------------------------- tables
+
+def _f(value, digits: int = 3) -> str:
+    return "–" if value is None else f"{value:.{digits}f}"
+
+
+def _counts(c: dict) -> str:
+    return " ".join(f"{k} {c[k]}" for k in ("right", "absent", "wrong") if c.get(k)) or "–"
+
+
+def file_table(rows: list[dict]) -> str:
+    lines = ["| file | group | recall | precision | out of order | doubled | furniture left "
+             "(pages) | title | date | s |", "|---|---|---:|---:|---:|---:|---:|---|---|---:|"]
+    for r in rows:
+        if r["status"] != "read":
+            lines.append(f"| {r['name']} | {r['group']} | {r['status']} |  |  |  |  |  |  |  |")
+            continue
+        fur = r["furniture"]
+        left = "–" if not fur["pages"] else f"{_f(fur['left_in'], 0)}/{fur['pages']}" \
+            if fur["left_in"] is not None else f"n/a/{fur['pages']}"
+        lines.append(f"| {r['name']} | {r['group']} | {_f(r['recall'])} | {_f(r['precision'])} "
+                     f"| {_f(r['out_of_order'])} | {r['doubled']} | {left} | {r['title']} "
+                     f"| {r['date']} | {_f(r['seconds'], 2)} |")
+    return "\n".join(lines)
+
+
+def group_table(groups: dict, pooled: dict) -> str:
+    lines = ["| group | files (read) | recall | precision | out of order | doubled | furniture "
+             "clean | titles | dates | files/s | pages/s |",
+             "|---|---:|---:|---:|---:|---:|---:|---|---|---:|---:|"]
+    for name, g in [*groups.items(), ("all", pooled)]:
+        if not g["read"]:
+            lines.append(f"| {name} | {g['files']} (0: {g['unsupported']} unsupported, "
+                         f"{g['errors']} errors) |  |  |  |  |  |  |  |  |  |")
+            continue
+        lines.append(f"| {name} | {g['files']} ({g['read']}) | {_f(g['recall'])} "
+                     f"| {_f(g['precision'])} | {_f(g['out_of_order'])} | {g['doubled']} "
+                     f"| {_f(g['furniture_clean'])} | {_counts(g['title'])} "
+                     f"| {_counts(g['date'])} | {_f(g['files_per_s'], 1)} "
+                     f"| {_f(g['pages_per_s'], 1)} |")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m evals.fidelity", description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--files", help="only files whose name matches this glob ('*.pdf')")
+    ap.add_argument("--repeat", type=int, default=3, help="reads per file; the median times")
+    ap.add_argument("--manifest", type=Path, default=MANIFEST)
+    ap.add_argument("--out", type=Path, default=RESULTS / "fidelity.json")
+    args = ap.parse_args(argv)
+    items = load_manifest(args.manifest, args.files)
+    if not items:
+        print(f"no file of {args.manifest} matches {args.files!r}", file=sys.stderr)
+        return 2
+    report = run(items, args.repeat, log=lambda m: print(m, file=sys.stderr, flush=True))
+    report["meta"] = {"when": time.strftime("%Y-%m-%d %H:%M"), "manifest": str(args.manifest),
+                      "files": args.files, "repeat": args.repeat}
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(report, indent=2, ensure_ascii=False), encoding="utf-8")
+    print(file_table(report["files"]), "", group_table(report["groups"], report["pooled"]),
+          f"\nwritten to {args.out}", sep="\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
