@@ -10,8 +10,9 @@ Two kinds are found, ruled first:
   columns is written once, one spanning rows in each of its rows). A piece belongs to the cell
   holding its centre, so a cell's text may run over several lines (they are joined, line-end
   hyphens undone). Two rows at least, and at least half the rows that hold text, must hold it
-  in two cells or more: a browser's "Save as PDF" draws the boxes of a page's parts (page,
-  header, note and code backgrounds), whose sides make a grid of one value a row.
+  in two cells or more, and most cells must be closed (the merged regions at least half the
+  cells): a browser's "Save as PDF" draws the boxes of a page's parts (page, header, note and
+  code backgrounds), whose sides make a grid of a few large regions, one value a row.
 - Whitespace-aligned (`pdf_columns`), among the pieces no grid took: lines whose cells stay
   in the same columns.
 
@@ -227,8 +228,8 @@ def _grid_table(pieces, free: set[int], across: list[Rule], down: list[Rule],
              if region[r * cols + c] == region[r * cols + c - 1]}
     keep = [r for r in range(rows) if any(cells[r])]
     split = sum(len({region[r * cols + c] for c in range(cols) if cells[r][c]}) >= 2 for r in keep)
-    if split < 2 or split < len(keep) / 2:
-        return None  # one value a row, most rows: boxes drawn around a page's parts, not a table
+    if split < 2 or split < len(keep) / 2 or len(set(region)) < rows * cols / 2:
+        return None  # boxes drawn around a page's parts, not a table (module docstring)
     renumber = {r: k for k, r in enumerate(keep)}
     grid = make_grid([cells[r] for r in keep],
                      spans={(renumber[r], c) for r, c in spans if r in renumber})
