@@ -5,6 +5,7 @@ everyday documents, real documents made by others.
     python -m evals.quality -g extractive --squad-answerable 100 --squad-unanswerable 50 --seed 1
     python -m evals.quality --split tune --label tuning  # SQuAD sample disjoint from `report`
     python -m evals.quality --compare BEFORE.json AFTER.json   # a before/after table
+    python -m evals.quality --sets fidelity              # reading fidelity only (evals.fidelity)
 
 Prints one table (rows: metrics per set; columns: backends) and writes
 evals/results/quality-<label>.json (with per-question rows, for diagnosis) and .md. Tune on
@@ -284,7 +285,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--split", choices=squad.SPLITS, default="report")
     ap.add_argument("--label", default="latest")
     ap.add_argument("--sets", default=",".join(SETS),
-                    help=f"comma-separated, of {', '.join(SETS)} (default: all)")
+                    help=f"comma-separated, of {', '.join(SETS)} (default: all), or fidelity: "
+                         "the readers against reference texts (python -m evals.fidelity), "
+                         "which needs no model")
     ap.add_argument("--compare", nargs=2, type=Path, metavar=("BEFORE", "AFTER"))
     args = ap.parse_args(argv)
     if args.compare:
@@ -292,12 +295,21 @@ def main(argv: list[str] | None = None) -> int:
         print(compare(a, b, (args.compare[0].stem, args.compare[1].stem)))
         return 0
 
+    chosen = [x.strip() for x in args.sets.split(",") if x.strip()]
+    if "fidelity" in chosen:  # no backend: the readers alone, written to results/fidelity.json
+        from . import fidelity
+
+        chosen.remove("fidelity")
+        fidelity.main([])
+        if not chosen:
+            return 0
+
     from assistant.embeddings import LocalEmbedder
 
     t0 = time.perf_counter()
     gens = [g.strip() for g in args.generators.split(",") if g.strip()]
     sets = load_sets(args)
-    sets["chosen"] = [x.strip() for x in args.sets.split(",") if x.strip()]
+    sets["chosen"] = chosen
     embedder = LocalEmbedder()
     llm = squad._local_llm() if "local" in gens else None
     results = {g: run_backend(g, sets, embedder, llm) for g in gens}

@@ -163,3 +163,12 @@ def test_a_small_run_end_to_end(tmp_path):
 def test_no_file_matching_is_a_clear_exit(capsys):
     assert fb.main(["--files", "no-such-file-*", "--repeat", "1"]) == 2
     assert "no file of" in capsys.readouterr().err
+
+
+def test_quality_runs_the_fidelity_set_alone_without_a_model(monkeypatch):
+    from evals import quality
+
+    calls = []
+    monkeypatch.setattr(fb, "main", lambda argv: calls.append(argv) or 0)
+    assert quality.main(["--sets", "fidelity"]) == 0
+    assert calls == [[]]
