@@ -27,21 +27,24 @@ BLOCK_TAGS = {"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "pre", "tr",
               "title", "hr", "tbody", "thead"}
 CELL_TAGS = {"td", "th"}
 SPHINX_DROP = ["//a[@class='headerlink']", "//script", "//style"]
+IN_PAGE_TOC = ["//nav[@class='contents']",  # Sphinx's "Contents" box of links to the sections
+               "//h2[.='Frequently Asked Questions']/following-sibling::ol[1]"]  # SQLite FAQ's
 SQLITE_DROP = ["//div[@class='nosearch']", "//script", "//style"]
 
 
-def html_text(raw: bytes, keep: str, drop: list[str]) -> str:
+def html_text(raw: bytes, keep: str, drop: list[str], printed: bool = False) -> str:
     """The text of the first element matching `keep`, without the elements matching `drop`:
-    a line per block element, table cells separated by a tab, whitespace collapsed."""
+    a line per block element, table cells separated by a tab, whitespace collapsed; `printed`:
+    an ordered list's numbers as the browser prints them (they are not in the HTML's text)."""
     root = lh.fromstring(raw)
     for xp in drop:
         for el in root.xpath(xp):
             el.drop_tree()
     node = root.xpath(keep)[0]
-    for ol in node.iter("ol"):  # a browser shows an ordered list's numbers, so does a print
+    for ol in node.iter("ol") if printed else ():
         items = [li for li in ol if li.tag == "li"]
         for n, li in enumerate(items, int(ol.get("start", "1"))):
-            li.text = f"{n}. " + (li.text or "")
+            li.text = f"{li.get('value', n)}. " + (li.text or "")
     for sup in node.iter("sup"):  # 2<sup>64</sup> is "2 64" as words, not "264"
         sup.text = " " + (sup.text or "")
     for el in node.iter():
@@ -99,24 +102,26 @@ def main(debian: Path) -> None:
     write("python-gzip.html", html_text((REALDOCS / "python-gzip.html").read_bytes(), main_,
                                         SPHINX_DROP))
     write("python-general-faq.html", html_text((REALDOCS / "python-general-faq.html").read_bytes(),
-                                               main_, SPHINX_DROP))
+                                               main_, SPHINX_DROP + IN_PAGE_TOC))
     write("sqlite-faq.html", html_text((REALDOCS / "sqlite-faq.html").read_bytes(), "//body",
-                                       SQLITE_DROP + ["//p[@align='center'][.//a[@id='mtimelink']]"]))
+                                       SQLITE_DROP + IN_PAGE_TOC
+                                       + ["//p[@align='center'][.//a[@id='mtimelink']]"]))
     write("gitfaq.html", html_text((REALDOCS / "gitfaq.html").read_bytes(), "//body",
                                    ["//div[@id='footer']", "//script", "//style"]))
     # Chromium prints: what the page prints (print CSS hides Sphinx's sidebar and menus; the
     # SQLite banner and "last modified" line are printed), without Chromium's header/footer.
     write("python-secrets.pdf", html_text((py / "library/secrets.html").read_bytes(), main_,
-                                          SPHINX_DROP))
+                                          SPHINX_DROP, printed=True))
     write("sqlite-limits.pdf", html_text((sq / "limits.html").read_bytes(), "//body",
                                          ["//div[@class='menu submenu']", "//div[@id='searchmenu']",
-                                          "//script", "//style", "//li[@class='search']"]))
+                                          "//script", "//style", "//li[@class='search']"], printed=True))
     write("python-textwrap.pdf", html_text((py / "library/textwrap.html").read_bytes(), main_,
-                                           SPHINX_DROP))
+                                           SPHINX_DROP, printed=True))
     write("bzip2-manual.pdf", html_text(Path("/usr/share/doc/bzip2/manual.html").read_bytes(),
-                                        "//body", ["//script", "//style"]))
+                                        "//body", ["//script", "//style"], printed=True))
     write("quilt-introduction.pdf", html_text(
-        (debian / "usr/share/doc/quilt/quilt.html").read_bytes(), "//body", ["//script", "//style"]))
+        (debian / "usr/share/doc/quilt/quilt.html").read_bytes(), "//body", ["//script", "//style"],
+        printed=True))
     # the PDF's second title block (page 2), which the HTML does not repeat
     bz = (REFS / "bzip2-manual.pdf.ref.txt").read_text(encoding="utf-8")
     write("bzip2-manual.pdf", insert_after(bz, "https://sourceware.org/bzip2/",
@@ -129,7 +134,8 @@ def main(debian: Path) -> None:
 
 def made_here() -> None:
     """The files LibreOffice made from sources/ and the packages' texts (SOURCES.md)."""
-    sorting = html_text((HERE / "sources/sorting-howto.html").read_bytes(), "//body", [])
+    sorting = html_text((HERE / "sources/sorting-howto.html").read_bytes(), "//body", [],
+                        printed=True)
     for name in ("sorting-howto.docx", "sorting-howto.odt", "sorting-howto.pdf"):
         write(name, sorting)
     write("apache-2.0.docx", (REALDOCS / "apache-2.0.txt").read_text(encoding="utf-8"))
