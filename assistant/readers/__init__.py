@@ -7,7 +7,12 @@ the file's extension from one registry.
     page_of(doc, offset), section_of(doc, offset)  # 2, "Opening hours › Weekend hours"
 
 Built in: .pdf (pypdfium2; scanned pages OCR'd), .docx (python-docx), .html/.htm (trafilatura),
-.md/.markdown (markdown-it-py), .txt, and images .png/.jpg/.jpeg/.tif/.tiff (OCR, `ocr`). Each
+.md/.markdown (markdown-it-py), .txt, images .png/.jpg/.jpeg/.tif/.tiff (OCR, `ocr`),
+spreadsheets .xlsx/.ods (python-calamine) and .csv (`sheet`), slides .pptx (python-pptx,
+`slides`), OpenDocument .odt/.odp (lxml, `odf`), e-mail .eml/.mbox (the standard library,
+`mail`), e-books .epub (lxml, `epub`) and rich text .rtf (striprtf, `rtf`). Where each new
+format puts its location: a spreadsheet row's section is "Sheet › row 7", a slide's
+"Slide 3 › its title", a message's its subject, sender and date, an e-book's its chapter. Each
 format's module is imported on first use, and its library inside it, so importing this package
 loads none of them. `register(".ext", reader)` adds or replaces
 one (a function `reader(raw: bytes, name: str) -> Extracted`).
@@ -23,7 +28,11 @@ from .base import (BODY, FURNITURE, HEADING, LIST, TABLE, Block, Extracted, Read
 
 _BUILTIN = {".pdf": "pdf", ".docx": "docx", ".html": "html", ".htm": "html", ".xhtml": "html",
             ".md": "markdown", ".markdown": "markdown", ".txt": "text",
-            ".png": "image", ".jpg": "image", ".jpeg": "image", ".tif": "image", ".tiff": "image"}
+            ".png": "image", ".jpg": "image", ".jpeg": "image", ".tif": "image", ".tiff": "image",
+            ".xlsx": "sheet", ".ods": "sheet", ".csv": "sheet", ".pptx": "slides",
+            ".odt": "odf", ".odp": "odf", ".eml": "mail", ".mbox": "mail", ".epub": "epub",
+            ".rtf": "rtf"}
+_SEVERAL = {"sheet", "slides", "odf", "mail"}  # modules named for more than one format
 _custom: dict[str, Reader] = {}
 
 
@@ -65,7 +74,8 @@ def read_document(path: Path, raw: bytes | None = None) -> Extracted:
     except ReadError:
         raise
     except Exception as exc:  # a library's surprise about one file must not stop the others
-        kind = _BUILTIN.get(path.suffix.lower(), path.suffix.lstrip(".")).upper()
+        module = _BUILTIN.get(path.suffix.lower())
+        kind = (module if module and module not in _SEVERAL else path.suffix.lstrip(".")).upper()
         raise ReadError(f"could not be read as {kind} ({type(exc).__name__}: {exc}); skipped") from exc
 
 
