@@ -131,7 +131,12 @@ class Sections:
 class TextBuilder:
     """Lays out blocks one after another, separated by a blank line, recording each block's
     offsets, the heading paths and the pages. Readers that re-make the text (PDF, DOCX, HTML)
-    use it; text and Markdown keep the file's own text instead."""
+    use it; text and Markdown keep the file's own text instead.
+
+    A block added with `question=True` (a paragraph of its own that may be an FAQ question) is
+    held until the next block shows whether an answer follows it: then it is written as a
+    heading one level below the heading in force, named by its question (`question_text`);
+    otherwise as the block it was."""
 
     def __init__(self) -> None:
         self._parts: list[str] = []
@@ -140,15 +145,37 @@ class TextBuilder:
         self.sections = Sections()
         self._pages: list[tuple[int, int, int]] = []
         self._page_first = 0
+        self._held: tuple[str, str] | None = None  # a possible question: (text, kind)
+        self._level = 0  # of the last heading written that was not a question
 
-    def add(self, text: str, kind: str = BODY, level: int = 0, title: str | None = None) -> Block | None:
-        """Append one block (stripped; nothing for blank text) and return it. A heading's
-        section is named `title` when given (an FAQ question without its "Q:"), else its text."""
+    def add(self, text: str, kind: str = BODY, level: int = 0, *, question: bool = False) -> Block | None:
+        """Append one block (stripped; nothing for blank text) and return it (None while a
+        possible question is held, see the class's docstring)."""
         text = text.strip()
         if not text:
             return None
         if kind not in KINDS:
             raise ValueError(f"block kind must be one of {sorted(KINDS)}. Currently, kind is {kind!r}")
+        self._release(text)
+        if question:
+            self._held = (text, kind)
+            return None
+        if kind == HEADING:
+            self._level = level
+        return self._write(text, kind, level)
+
+    def _release(self, following: str | None) -> None:
+        """Write the held block: a question heading when `following` answers it."""
+        if self._held is None:
+            return
+        (text, kind), self._held = self._held, None
+        question = question_text(text)
+        if answer_follows(question is not None, following):
+            self._write(" ".join(text.split()), HEADING, min(self._level + 1, 6), question)
+        else:
+            self._write(text, kind, 0)
+
+    def _write(self, text: str, kind: str, level: int, title: str | None = None) -> Block:
         if self._size:
             self._parts.append(BLOCK_SEP)
             self._size += len(BLOCK_SEP)
@@ -162,14 +189,17 @@ class TextBuilder:
         return block
 
     def begin_page(self) -> None:
+        self._release(None)
         self._page_first = len(self.blocks)
 
     def end_page(self, number: int) -> None:
         """Close page `number`: it spans the blocks added since begin_page (none: no span)."""
+        self._release(None)
         if len(self.blocks) > self._page_first:
             self._pages.append((self.blocks[self._page_first].start, self.blocks[-1].end, number))
 
     def build(self, **meta) -> Extracted:
+        self._release(None)
         return Extracted(text="".join(self._parts), blocks=tuple(self.blocks),
                          pages=tuple(self._pages), sections=tuple(self.sections.items), **meta)
 

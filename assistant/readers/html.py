@@ -32,10 +32,7 @@ It is imported on first use only.
 
 from __future__ import annotations
 
-from dataclasses import replace
-
-from .base import (BODY, HEADING, LIST, Extracted, ReadError, TextBuilder,
-                   answer_follows, clean_inline, meta_text, question_text)
+from .base import BODY, HEADING, LIST, Extracted, ReadError, TextBuilder, clean_inline, meta_text
 from .html_page import strip_marks
 from .tables import add_grid, is_subheader, make_grid
 
@@ -53,15 +50,16 @@ def read(raw: bytes, name: str) -> Extracted:
 
     tree = prepare(raw)
     doc = _extract(tree if tree is not None else raw)
-    out = _Items()
+    out = TextBuilder()
     if doc is not None and doc.body is not None:
         _walk(doc.body, out)
-    built = out.build()
+    date = page_date(tree) if tree is not None else None
+    built = out.build(title=meta_text(strip_marks(doc.title or "")) if doc is not None else None,
+                      author=meta_text(doc.author) if doc is not None else None, date=date,
+                      format="html", encoding=None)
     if not built.blocks:
         raise ReadError("HTML page has no main text; skipped")
-    title = meta_text(strip_marks(doc.title or ""))
-    date = page_date(tree) if tree is not None else None
-    return replace(built, title=title, author=meta_text(doc.author), date=date, format="html")
+    return built
 
 
 def _extract(page):
@@ -76,34 +74,7 @@ def _extract(page):
     return doc
 
 
-class _Items:
-    """The blocks of the page in order, as (text, kind, level), laid out by `build` once the
-    FAQ questions among them are known (a question heads the block after it)."""
-
-    def __init__(self) -> None:
-        self.items: list[tuple[str, str, int, bool]] = []  # text, kind, level, may be a question
-
-    def add(self, text: str, kind: str = BODY, level: int = 0, question: bool = False):
-        text = text.strip()
-        if text:
-            self.items.append((text, kind, level, question))
-            return text
-        return None
-
-    def build(self) -> Extracted:
-        out, enclosing = TextBuilder(), 0
-        for i, (text, kind, level, question) in enumerate(self.items):
-            following = self.items[i + 1][0] if i + 1 < len(self.items) else None
-            if question and answer_follows(question_text(text) is not None, following):
-                out.add(" ".join(text.split()), HEADING, min(enclosing + 1, 6), question_text(text))
-                continue
-            if kind == HEADING:
-                enclosing = level
-            out.add(text, kind, level)
-        return out.build()
-
-
-def _walk(element, out: _Items) -> None:
+def _walk(element, out: TextBuilder) -> None:
     """Blocks from trafilatura's XML: head, p, quote, list/item, table/row/cell, code."""
     for child in element:
         tag = child.tag
@@ -124,7 +95,7 @@ def _walk(element, out: _Items) -> None:
 _BLOCKS = {"head", "p", "list", "table", "quote", "code", "div", "section"}
 
 
-def _mixed(element, out: _Items, kind: str = BODY) -> None:
+def _mixed(element, out: TextBuilder, kind: str = BODY) -> None:
     """A container holding blocks and loose text (a <blockquote> whose answer starts before its
     first <p>): each run of loose text is a block of its own, in its place among the others."""
     run = [element.text or ""]
@@ -142,7 +113,7 @@ def _mixed(element, out: _Items, kind: str = BODY) -> None:
     out.add(clean_inline("".join(run), keep_lines=True), kind)
 
 
-def _list(element, out: _Items) -> None:
+def _list(element, out: TextBuilder) -> None:
     items = list(element)
     for i, item in enumerate(items):
         nested = [c for c in item if c.tag == "list"]
@@ -158,7 +129,7 @@ def _list(element, out: _Items) -> None:
             _list(sub, out)
 
 
-def _table(element, out: _Items) -> None:
+def _table(element, out: TextBuilder) -> None:
     rows = [[c for c in row if c.tag == "cell"] for row in element.iter("row")]
     if rows and _is_caption(rows[0]):
         out.add(clean_inline(_text(rows[0][0])), BODY)
@@ -203,8 +174,9 @@ def _text(element, skip=()) -> str:
     for child in element:
         if child in skip:
             continue
-        block = child.tag in _BLOCKS or child.tag == "item"
-        parts.append("\n" if child.tag == "lb" else
-                     f"\n{_text(child)}\n" if block else _text(child))
+        inner = "\n" if child.tag == "lb" else _text(child)
+        inline = child.tag == "code" and "\n" not in inner.strip()  # <code> inline, or a block
+        block = (child.tag in _BLOCKS or child.tag == "item") and not inline
+        parts.append(f"\n{inner}\n" if block else inner)
         parts.append(child.tail or "")
     return "".join(parts)
