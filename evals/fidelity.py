@@ -14,7 +14,10 @@ What is measured, exactly:
 - Words: NFKC, casefold, typographic quotes and dashes made plain, split at whitespace, at
   brackets, = , ; < > * | " ` and at "_" (LaTeX draws an underscore as a rule), punctuation
   stripped at each word's edges; empty words dropped ("secrets.choice(sequence)" is
-  "secrets.choice" "sequence"; "3.2.Changed" stays one word: blocks glued together). Recall = |ref ∩ got| / |ref| and precision = |ref ∩ got| / |got| over the
+  "secrets.choice" "sequence"; "3.2.Changed" stays one word: blocks glued together). A table
+  row names each value by its column ("Directory: bin | Description: …", readers/tables.py),
+  where the reference holds the header once: in a run of table blocks, a column's name counts
+  the first time only. Recall = |ref ∩ got| / |ref| and precision = |ref ∩ got| / |got| over the
   multisets of words; extra words matching the file's `ignore_extra` regex (e.g. the page
   numbers of a printed table of contents) are left out of |got|.
 - Out of order: the share of reference words found in the bag but not in the in-order
@@ -25,11 +28,13 @@ What is measured, exactly:
   and whose first k >= 2 characters repeat at once ("trtrust") or whose last k >= 2 characters
   repeat ("slipway.y."), when removing that one repeat gives a word of the reference.
 - Furniture left in: for files whose manifest lists running header/footer lines per page, the
-  pages where one of them is found in the body blocks of that page (a line of 12 characters or
-  more anywhere in the page's body text; a shorter one, a page number say, as a whole line of a
-  body block, or at the very start of the page's first or the end of its last body block).
+  pages where one of them is found in the body blocks of that page (a line of 30 characters or
+  more anywhere in the page's body text; a shorter one, a page number or a chapter's title say,
+  as a whole line of a body block, or at the very start of the page's first or the end of its
+  last body block).
 - Title and date: right (the manifest's value or one it accepts), absent (None), or wrong.
-Formats without a reader today are reported as "unsupported", never as a crash.
+Formats without a reader today are reported as "unsupported", never as a crash. A file whose
+manifest line has no reference ("ref": null) is measured for all but the word figures.
 """
 
 from __future__ import annotations
@@ -53,7 +58,7 @@ RESULTS = Path(__file__).with_name("results")
 _PLAIN = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"',
                         "\u2013": "-", "\u2014": "-", "\u2212": "-", "\u00a0": " ", "_": " "})
 _SPLIT = re.compile(r"[\s()\[\]{}=,;<>*|\"`]+")
-_SHORT_LINE = 12
+_SHORT_LINE = 30
 
 
 @dataclass(frozen=True)
@@ -62,7 +67,7 @@ class Item:
 
     name: str
     path: Path
-    ref: Path
+    ref: Path | None
     format: str
     producer: str
     title: str | None = None
@@ -91,7 +96,8 @@ def load_manifest(path: Path = MANIFEST, pattern: str | None = None) -> list[Ite
         try:
             row = json.loads(line)
             item = Item(name=row["name"], path=path.parent / row["file"],
-                        ref=path.parent / row["ref"], format=row["format"],
+                        ref=path.parent / row["ref"] if row["ref"] else None,
+                        format=row["format"],
                         producer=row["producer"], title=row.get("title"),
                         titles_accepted=tuple(row.get("titles_accepted") or ()),
                         date=row.get("date"), dates_accepted=tuple(row.get("dates_accepted") or ()),
@@ -222,6 +228,29 @@ def body_text(doc) -> str:
     return "\n\n".join(doc.text[b.start:b.end] for b in doc.blocks if b.kind != "furniture")
 
 
+def header_once_text(doc) -> str:
+    """body_text with each column name of a run of table rows kept at its first row only."""
+    parts, names = [], set()
+    for b in doc.blocks:
+        if b.kind == "furniture":
+            continue
+        text = doc.text[b.start:b.end]
+        if b.kind != "table":
+            names = set()
+            parts.append(text)
+            continue
+        cells = []
+        for cell in text.split(" | "):
+            name, sep, value = cell.partition(": ")
+            if sep and name in names:
+                cells.append(value)
+            else:
+                names.update([name] if sep else [])
+                cells.append(cell)
+        parts.append(" | ".join(cells))
+    return "\n\n".join(parts)
+
+
 def measure(item: Item, repeat: int = 3) -> dict:
     """One file's figures; status "unsupported" (no reader for its format) or "error" (the
     reader raised) instead of figures when it cannot be read."""
@@ -239,37 +268,44 @@ def measure(item: Item, repeat: int = 3) -> dict:
         except ReadError as exc:
             return {**row, "status": "error", "error": str(exc)}
         seconds.append(time.perf_counter() - t0)
-    reference = item.ref.read_text(encoding="utf-8")
-    body = body_text(doc)
-    ref_words = words(reference)
-    doubled = doubled_runs(body, set(ref_words))
-    return {**row, "status": "read", **word_scores(ref_words, words(body), item.ignore_extra),
-            "doubled": len(doubled), "doubled_examples": doubled[:10],
+    figures = _word_figures(item, body_text(doc), header_once_text(doc))
+    return {**row, "status": "read", **figures,
             "furniture": furniture_left(doc, item.furniture),
             "title": judge(doc.title, item.title, item.titles_accepted), "title_read": doc.title,
             "date": judge(doc.date, item.date, item.dates_accepted), "date_read": doc.date,
             "pages": doc.page_count, "seconds": statistics.median(seconds)}
 
 
+def _word_figures(item: Item, body: str, scored: str) -> dict:
+    if item.ref is None:
+        return {"recall": None, "precision": None, "out_of_order": None, "doubled": None}
+    ref_words = words(item.ref.read_text(encoding="utf-8"))
+    doubled = doubled_runs(body, set(ref_words))
+    return {**word_scores(ref_words, words(scored), item.ignore_extra), "doubled": len(doubled),
+            "doubled_examples": doubled[:10]}
+
+
 def pool(rows: list[dict]) -> dict:
     """Figures over several files: word counts summed (micro-averaged), counts added."""
     read = [r for r in rows if r["status"] == "read"]
+    worded = [r for r in read if r["recall"] is not None]
     out = {"files": len(rows), "read": len(read),
            "unsupported": sum(r["status"] == "unsupported" for r in rows),
            "errors": sum(r["status"] == "error" for r in rows)}
     if not read:
         return out
-    ref = sum(r["ref_words"] for r in read)
-    got = sum(r["got_words"] - r["ignored_extra"] for r in read)
-    matched = sum(r["matched"] for r in read)
+    ref = sum(r["ref_words"] for r in worded)
+    got = sum(r["got_words"] - r["ignored_extra"] for r in worded)
+    matched = sum(r["matched"] for r in worded)
     pages = sum(r["furniture"]["pages"] for r in read if r["furniture"]["left_in"] is not None)
     left = sum(r["furniture"]["left_in"] or 0 for r in read)
     seconds = sum(r["seconds"] for r in read)
     paged = [r for r in read if r.get("pages")]
     out.update({"recall": matched / ref if ref else None,
                 "precision": matched / got if got else None,
-                "out_of_order": sum(r["out_of_order_words"] for r in read) / ref if ref else None,
-                "doubled": sum(r["doubled"] for r in read),
+                "out_of_order": (sum(r["out_of_order_words"] for r in worded) / ref
+                                 if ref else None),
+                "doubled": sum(r["doubled"] for r in worded) if worded else None,
                 "furniture_pages": pages, "furniture_left_in": left,
                 "furniture_clean": 1 - left / pages if pages else None,
                 "title": dict(Counter(r["title"] for r in read)),
@@ -313,7 +349,7 @@ def file_table(rows: list[dict]) -> str:
         left = "–" if not fur["pages"] else f"{_f(fur['left_in'], 0)}/{fur['pages']}" \
             if fur["left_in"] is not None else f"n/a/{fur['pages']}"
         lines.append(f"| {r['name']} | {r['group']} | {_f(r['recall'])} | {_f(r['precision'])} "
-                     f"| {_f(r['out_of_order'])} | {r['doubled']} | {left} | {r['title']} "
+                     f"| {_f(r['out_of_order'])} | {_f(r['doubled'], 0)} | {left} | {r['title']} "
                      f"| {r['date']} | {_f(r['seconds'], 2)} |")
     return "\n".join(lines)
 
@@ -328,7 +364,7 @@ def group_table(groups: dict, pooled: dict) -> str:
                          f"{g['errors']} errors) |  |  |  |  |  |  |  |  |  |")
             continue
         lines.append(f"| {name} | {g['files']} ({g['read']}) | {_f(g['recall'])} "
-                     f"| {_f(g['precision'])} | {_f(g['out_of_order'])} | {g['doubled']} "
+                     f"| {_f(g['precision'])} | {_f(g['out_of_order'])} | {_f(g['doubled'], 0)} "
                      f"| {_f(g['furniture_clean'])} | {_counts(g['title'])} "
                      f"| {_counts(g['date'])} | {_f(g['files_per_s'], 1)} "
                      f"| {_f(g['pages_per_s'], 1)} |")

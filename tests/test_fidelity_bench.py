@@ -11,7 +11,7 @@ import re
 
 import pytest
 
-from assistant.readers.base import BODY, FURNITURE, HEADING, TextBuilder
+from assistant.readers.base import BODY, FURNITURE, HEADING, TABLE, TextBuilder
 from evals import fidelity as fb
 
 SOURCES = (fb.SET_DIR / "SOURCES.md").read_text(encoding="utf-8")
@@ -68,6 +68,17 @@ def test_doubled_letter_runs_are_counted_unless_the_reference_has_the_word():
     assert fb.doubled_runs("bonbon murmur", ref) == []  # repeats, but no reference word inside
 
 
+def test_table_rows_count_their_column_names_once_per_table():
+    doc = paged([(BODY, "Required directories:"),
+                 (TABLE, "Directory: bin | Description: Essential command binaries"),
+                 (TABLE, "Directory: boot | Description: Static files of the boot loader"),
+                 (BODY, "Commands:"), (TABLE, "Command: cat | Description: concatenate")])
+    assert fb.words(fb.header_once_text(doc)) == fb.words(
+        "Required directories: Directory bin Description Essential command binaries "
+        "boot Static files of the boot loader Commands: Command cat Description concatenate")
+    assert fb.body_text(doc).count("Directory:") == 2  # the text itself is left as read
+
+
 def test_a_running_header_left_in_the_body_is_counted_per_page():
     furniture = ((1, ("How to use bzip2", "3")), (2, ("How to use bzip2", "4")))
     clean = paged([(FURNITURE, "How to use bzip2"), (BODY, "Compression is always done."),
@@ -83,7 +94,7 @@ def test_a_running_header_left_in_the_body_is_counted_per_page():
 
 
 def test_a_long_furniture_line_is_found_inside_a_paragraph():
-    url = "file:///tmp/x/limits.html 2/5"
+    url = "file:///tmp/rd/x/sqlite3-doc/limits.html 2/5"
     doc = paged([(BODY, "first page")], [(BODY, f"the schema is held in memory. {url} more")])
     assert fb.furniture_left(doc, ((1, (url.replace("2/5", "1/5"),)), (2, (url,))))[
         "left_in"] == 1
@@ -129,7 +140,8 @@ def test_the_manifest_names_existing_files_and_references():
     assert len({i.name for i in items}) == len(items)
     for item in items:
         assert item.path.is_file(), item.path
-        assert item.ref.is_file() and fb.words(item.ref.read_text(encoding="utf-8")), item.ref
+        if item.ref is not None:
+            assert item.ref.is_file() and fb.words(item.ref.read_text(encoding="utf-8")), item.ref
     groups = {i.group for i in items}
     assert {"pdf-typeset", "pdf-chromium", "pdf-libreoffice", "html", "docx", "odt", "xlsx",
             "ods", "pptx", "odp"} <= groups

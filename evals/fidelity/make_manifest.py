@@ -23,11 +23,25 @@ LIBRE = "LibreOffice 7.4.7 headless --convert-to"
 FROM_HTML = "producer source: the HTML's main content as text (make_refs.py), read against the file"
 PRINTED = ("producer source: the printed HTML's text (make_refs.py), read against the PDF by hand: "
            "the PDF prints the same words")
+FHS = "Debian debian-policy 4.6.2.0: /usr/share/doc/debian-policy/fhs/"
 PY_DATE = "2026-10-07"  # "Last updated on October 07, 2026." in every page's footer
 
 
 def chromium_furniture(stamp: str, title: str, url: str, pages: int) -> dict:
     return {str(p): [f"{stamp} {title}", f"{url} {p}/{pages}"] for p in range(1, pages + 1)}
+
+
+def fhs_furniture() -> dict:
+    """Read from the PDF by hand: the page number alone atop a chapter's first page and the
+    front matter's first pages, else the running title and the page number."""
+    heads = {range(5, 8): "Filesystem Hierarchy Standard", range(11, 25): "The Root Filesystem",
+             range(26, 37): "The /usr Hierarchy", range(38, 46): "The /var Hierarchy",
+             range(47, 49): "Operating System Specific Annex", range(50, 51): "Appendix"}
+    numbers = ["i", "ii", "iii", "iv", "v"] + [str(n) for n in range(1, 44)]
+    pages = {}
+    for page, number in zip(range(3, 51), numbers):
+        pages[str(page)] = [t for r, t in heads.items() if page in r] + [number]
+    return pages
 
 
 def bzip2_furniture() -> dict:
@@ -42,7 +56,8 @@ def bzip2_furniture() -> dict:
 
 def entry(name, file, fmt, producer, origin, licence, reference, title=None, titles=(),
           date=None, dates=(), furniture=None, ignore_extra=None, split="report", notes=""):
-    return {"name": name, "file": file, "ref": f"refs/{name}.ref.txt", "format": fmt,
+    ref = f"refs/{name}.ref.txt" if not reference.startswith("none") else None
+    return {"name": name, "file": file, "ref": ref, "format": fmt,
             "producer": producer, "origin": origin, "licence": licence, "reference": reference,
             "title": title, "titles_accepted": list(titles), "date": date,
             "dates_accepted": list(dates), "furniture": furniture or {},
@@ -68,6 +83,13 @@ def pdfs() -> list[dict]:
               ["How To Survive With Many Patches", "Introduction to Quilt"], "2012-02-22",
               furniture={str(p): [str(p)] for p in range(2, 13)},
               notes="LaTeX draws '_' as a rule: the text layer has a space (the metric splits words at '_'); footnote marks are glued to the note's first word in the PDF"),
+        entry("fhs-3.0.pdf", "docs/fhs-3.0.pdf", "pdf", "DocBook → Apache FOP 1.1 (typeset)",
+              FHS + "fhs-3.0.pdf.gz, decompressed", "FHS (verbatim copies permitted)",
+              "none yet: furniture, title and date only (the HTML's footnotes are numbered through the "
+              "document, the PDF's per chapter; paths broken at line ends need a hand check)",
+              "Filesystem Hierarchy Standard", (), "2015-03-19", ["2015-05-18"],
+              furniture=fhs_furniture(),
+              notes="date: the title page's publication date; the PDF's creation date (metadata) is accepted"),
         entry("python-secrets.pdf", REAL + "python-secrets.pdf", "pdf", CHROMIUM, PY + "library/secrets.html", PSF,
               PRINTED, secrets_t, [secrets_t + doc], None, ["2026-12-06"],
               chromium_furniture("12/6/26, 1:24 AM", secrets_t + doc,
@@ -113,6 +135,10 @@ def others() -> list[dict]:
               FROM_HTML + " (menu and 'last modified' line removed)", "SQLite Frequently Asked Questions", (), "2021-07-27"),
         entry("gitfaq.html", REAL + "gitfaq.html", "html", "AsciiDoc (git man page)", "Debian git-doc 1:2.39.5-0+deb12u3: /usr/share/doc/git-doc/gitfaq.html", "GPL-2",
               FROM_HTML + " (footer removed)", "gitfaq(7)", ["gitfaq(7) Manual Page", "gitfaq - Frequently asked questions about using Git"], "2024-05-31"),
+        entry("fhs-3.0.html", "docs/fhs-3.0.html", "html", "DocBook XSL (one page)", FHS + "fhs-3.0.html",
+              "FHS (verbatim copies permitted)", FROM_HTML + " (tables of contents removed)",
+              "Filesystem Hierarchy Standard", (), "2015-03-19",
+              notes="long single-page HTML: 38 tables, footnotes per chapter"),
         entry("sorting-howto.docx", "docs/sorting-howto.docx", "docx", LIBRE + " docx (from HTML)", split="tune", **sorting),
         entry("sorting-howto.odt", "docs/sorting-howto.odt", "odt", LIBRE + " odt (from HTML)", **sorting),
         entry("apache-2.0.docx", "docs/apache-2.0.docx", "docx", LIBRE + " docx (from plain text: a paragraph per line)",

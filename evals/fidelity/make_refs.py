@@ -130,6 +130,8 @@ def main(debian: Path) -> None:
     quilt = (REFS / "quilt-introduction.pdf.ref.txt").read_text(encoding="utf-8")
     write("quilt-introduction.pdf", quilt_footnotes(quilt))
     made_here()
+    write("fhs-3.0.html", html_text((HERE / "docs/fhs-3.0.html").read_bytes(), "//body",
+                                    ["//div[@class='toc']", "//script", "//style"]))
 
 
 def made_here() -> None:
