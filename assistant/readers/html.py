@@ -51,8 +51,11 @@ def read(raw: bytes, name: str) -> Extracted:
     tree = prepare(raw)
     doc = _extract(tree if tree is not None else raw)
     out = TextBuilder()
-    if doc is not None and doc.body is not None:
-        _walk(doc.body, out)
+    body = _own_walk(tree, doc)
+    if body is None and doc is not None:
+        body = doc.body
+    if body is not None:
+        _walk(body, out)
     date = page_date(tree) if tree is not None else None
     built = out.build(title=meta_text(strip_marks(doc.title or "")) if doc is not None else None,
                       author=meta_text(doc.author) if doc is not None else None, date=date,
@@ -68,10 +71,26 @@ def _extract(page):
 
     import trafilatura
 
-    doc = trafilatura.bare_extraction(copy.deepcopy(page) if hasattr(page, "tag") else page, **_OPTIONS)
+    def fresh():  # trafilatura changes the tree it is given
+        return copy.deepcopy(page) if hasattr(page, "tag") else page
+
+    doc = trafilatura.bare_extraction(fresh(), **_OPTIONS)
     if doc is None or doc.body is None or not len(doc.body):
-        doc = trafilatura.bare_extraction(page, favor_recall=True, **_OPTIONS)
+        doc = trafilatura.bare_extraction(fresh(), favor_recall=True, **_OPTIONS)
     return doc
+
+
+def _own_walk(tree, doc):
+    """The page's marked main content as trafilatura-style XML when trafilatura lost part of
+    it (`html_main`), else None."""
+    from .html_main import main_region, main_tree, needs_own_walk
+
+    region = main_region(tree) if tree is not None else None
+    if region is None:
+        return None
+    kept = "".join(doc.body.itertext()) if doc is not None and doc.body is not None else ""
+    converted = main_tree(region)
+    return converted if needs_own_walk(converted, kept) else None
 
 
 def _walk(element, out: TextBuilder) -> None:
@@ -122,6 +141,9 @@ def _list(element, out: TextBuilder) -> None:
             out.add(clean_inline(_text(item)), BODY, question=True)
         elif rend.startswith("dd") and any(c.tag in _BLOCKS for c in item):
             _mixed(item, out)  # its paragraphs, and its lists in their place
+            continue
+        elif any(c.tag in ("table", "code", "quote") for c in item):
+            _mixed(item, out, LIST)  # a table or code inside an item keeps its rows and lines
             continue
         else:
             out.add(clean_inline(_text(item, skip=nested), keep_lines=True), LIST)
@@ -176,7 +198,7 @@ def _text(element, skip=()) -> str:
             continue
         inner = "\n" if child.tag == "lb" else _text(child)
         inline = child.tag == "code" and "\n" not in inner.strip()  # <code> inline, or a block
-        block = (child.tag in _BLOCKS or child.tag == "item") and not inline
-        parts.append(f"\n{inner}\n" if block else inner)
+        block = (child.tag in _BLOCKS or child.tag in ("item", "row")) and not inline
+        parts.append(f"\n{inner}\n" if block else f" {inner} " if child.tag == "cell" else inner)
         parts.append(child.tail or "")
     return "".join(parts)

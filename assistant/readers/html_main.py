@@ -1,0 +1,222 @@
+"""The HTML reader's own walk of a page's marked main content, for when trafilatura loses it.
+
+A page that marks its main content (an element with role="main", or one <main>) has said
+where its text is; reference pages (Sphinx, MkDocs, many documentation generators) do. On
+such pages trafilatura's link-density and section pruning dropped whole sections (a "What's
+New" page's entries about PEPs, an FAQ's answers with code), turned lists into paragraphs and
+broke tables into loose cells. When trafilatura's text lost prose of the marked region
+(`needs_own_walk`), `main_tree` converts that region instead into the same XML trafilatura writes
+(head, p, list/item, table/row/cell, quote, code, lb), so the reader walks either the same
+way. Inside the region, what is not text is left out as trafilatura would: scripts, styles,
+forms and buttons, nav/aside/footer elements and navigation roles, hidden elements, and
+lists whose every item is only a link (a table of contents, a menu).
+"""
+
+from __future__ import annotations
+
+import re
+
+PROSE_WORDS = 8  # a block this long that trafilatura dropped was text, not furniture...
+LOST = 0.02  # ...and this share of the region's words lost that way: walk the region ourselves
+
+_SKIP = {"script", "style", "noscript", "template", "nav", "aside", "footer", "form", "button",
+         "input", "select", "textarea", "svg", "iframe", "img", "picture", "video", "audio",
+         "object", "canvas", "map"}
+_SKIP_ROLES = {"navigation", "banner", "contentinfo", "complementary", "search", "dialog"}
+_HEADINGS = {f"h{n}" for n in range(1, 7)}
+_CONTAINERS = {"div", "section", "article", "main", "figure", "header", "details", "center"}
+_WORD = re.compile(r"\w+")
+
+
+def main_region(tree):
+    """The element the page marks as its main content, or None."""
+    marked = tree.xpath('//*[@role="main"]') or tree.xpath("//main")
+    return marked[0] if len(marked) == 1 else None
+
+
+def needs_own_walk(converted, extracted_text: str) -> bool:
+    """Whether trafilatura's text (`extracted_text`) lost prose of the marked region (as
+    `main_tree` converted it): blocks of at least `PROSE_WORDS` words, less than half of them
+    in its text, holding at least `LOST` of the region's words. What trafilatura rightly
+    leaves out of a marked region is short (a byline, a share bar, "Is this page useful?",
+    a newsletter's call); what it wrongly drops is paragraphs, list items and code."""
+    got = _shingles(extracted_text)
+    total = lost = 0
+    for block in converted.iter("p", "head", "item", "code", "row"):
+        if any(c.tag in ("p", "list", "code", "table", "div", "quote") for c in block):
+            continue  # a container: its blocks are counted themselves
+        text = "".join(block.itertext())
+        words, shingles = len(_WORD.findall(text)), _shingles(text)
+        total += words
+        if words >= PROSE_WORDS and len(shingles & got) < len(shingles) / 2:
+            lost += words
+    return total > 0 and lost / total >= LOST
+
+
+def _shingles(text: str) -> set[tuple[str, ...]]:
+    """The text's runs of three words (lower case): a block is in a text when its runs are."""
+    words = [w.lower() for w in _WORD.findall(text)]
+    return {tuple(words[i:i + 3]) for i in range(len(words) - 2)}
+
+
+def main_tree(region):
+    """The region as trafilatura-style XML: a <body> of head/p/list/table/quote/code."""
+    from lxml import etree
+
+    body = etree.Element("body")
+    _convert(region, body)
+    return body
+
+
+def _skipped(element) -> bool:
+    if not isinstance(element.tag, str):
+        return True
+    tag = element.tag.lower()
+    if tag in _SKIP or element.get("hidden") is not None or element.get("aria-hidden") == "true":
+        return True
+    if (element.get("role") or "").lower() in _SKIP_ROLES:
+        return True
+    return tag in ("ul", "ol") and _links_only(element)
+
+
+def _links_only(element) -> bool:
+    """A list whose items are all only links: a menu or a table of contents."""
+    items = [li for li in element if isinstance(li.tag, str) and li.tag.lower() == "li"]
+    if not items:
+        return False
+    for li in items:
+        links = " ".join(a.text_content() for a in li.iter("a"))
+        if not links.strip() or len(li.text_content().split()) > len(links.split()):
+            return False
+    return True
+
+
+def _convert(element, out) -> None:
+    """Append `element`'s children to `out` as trafilatura-style blocks; loose text of a
+    container becomes a <p> of its own."""
+    from lxml import etree
+
+    loose = [element.text or ""]
+
+    def flush():
+        text = "".join(loose)
+        loose.clear()
+        if text.strip():
+            etree.SubElement(out, "p").text = text
+
+    for child in element:
+        if _skipped(child):
+            loose.append(child.tail or "")
+            continue
+        tag = child.tag.lower()
+        block = _block(child, tag)
+        if block is None:
+            loose.append(_inline(child))
+        else:
+            flush()
+            out.append(block)
+        loose.append(child.tail or "")
+    flush()
+
+
+def _block(child, tag: str):
+    """The XML block for a block-level element, or None for an inline one."""
+    from lxml import etree
+
+    if tag in _HEADINGS:
+        head = etree.Element("head", rend=tag)
+        head.text = _inline(child)
+        return head
+    if tag == "p":
+        p = etree.Element("p")
+        p.text = _inline(child)
+        return p
+    if tag == "pre":
+        code = etree.Element("code")
+        code.text = child.text_content()
+        return code
+    if tag in ("ul", "ol", "dl"):
+        return _list(child, tag)
+    if tag == "table":
+        return _table(child)
+    if tag in _CONTAINERS or tag == "blockquote" or tag in ("li", "dd", "dt"):
+        box = etree.Element("quote" if tag == "blockquote" else "div")
+        _convert(child, box)
+        return box
+    return None
+
+
+def _inline(element) -> str:
+    """An inline element's text, a <br> as a line break."""
+    if _skipped(element):
+        return ""
+    parts = [element.text or ""]
+    for child in element:
+        if isinstance(child.tag, str):
+            parts.append("\n" if child.tag.lower() == "br" else _inline(child))
+        parts.append(child.tail or "")
+    return "".join(parts)
+
+
+def _list(element, tag: str):
+    from lxml import etree
+
+    out = etree.Element("list", rend="dl" if tag == "dl" else tag)
+    for item in element:
+        if _skipped(item):
+            continue
+        name = item.tag.lower()
+        if name not in ("li", "dt", "dd"):
+            continue
+        node = etree.SubElement(out, "item", rend=name if name != "li" else "li")
+        _convert(item, node)
+        if len(node) == 1 and node[0].tag == "p" and not node.text:  # a lone paragraph: its text
+            node.text, node[0].text = node[0].text, None
+            node.remove(node[0])
+    return out
+
+
+def _table(element):
+    """Rows and cells (th as role="head"), a cell spanning columns padded with empty cells, a
+    caption as a paragraph before the table."""
+    from lxml import etree
+
+    out = etree.Element("div")
+    for caption in element.iter("caption"):
+        etree.SubElement(out, "p").text = caption.text_content()
+        break
+    table = etree.SubElement(out, "table")
+    for tr in element.iter("tr"):
+        if next(tr.iterancestors("table")) is not element:
+            continue  # a nested table's row: its text is in its cell
+        row = etree.SubElement(table, "row")
+        for cell in tr:
+            if not isinstance(cell.tag, str) or cell.tag.lower() not in ("td", "th"):
+                continue
+            head = {"role": "head"} if cell.tag.lower() == "th" else {}
+            etree.SubElement(row, "cell", **head).text = " ".join(_spaced(cell).split())
+            for _ in range(1, _span(cell)):
+                etree.SubElement(row, "cell", **head)
+    return out
+
+
+_BREAKS = {"p", "div", "br", "li", "dt", "dd", "pre", "tr", "table", "ul", "ol", "dl"} | _HEADINGS
+
+
+def _spaced(element) -> str:
+    """An element's text with a space where a block inside it ends (cells holding paragraphs
+    or a list of names are not glued into one word); inline markup joins as written."""
+    parts = [element.text or ""]
+    for child in element:
+        if isinstance(child.tag, str) and not _skipped(child):
+            brk = " " if child.tag.lower() in _BREAKS else ""
+            parts.append(f"{brk}{_spaced(child)}{brk}")
+        parts.append(child.tail or "")
+    return "".join(parts)
+
+
+def _span(cell) -> int:
+    try:
+        return min(max(int(cell.get("colspan") or 1), 1), 100)
+    except ValueError:
+        return 1
