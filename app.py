@@ -102,7 +102,7 @@ def _chat_tab(startup: Startup, examples: list[str], page_view: Callable) -> Non
             sources = gr.HTML(render_sources([]), elem_id="sources", js_on_load=SOURCES_JS,
                               server_functions=[page_view])
     outputs = [chatbot, box, sources, state]
-    queue = concurrency(startup.generator)
+    queue = concurrency(startup.generator, startup.slots)
     common = dict(**queue, api_visibility="private")
     box.submit(respond, [box, chatbot, state], outputs, **common)
     send.click(respond, [box, chatbot, state], outputs, **common)
@@ -234,7 +234,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"note: serving on {args.host}, the chat answers to any host name; set "
               f"ASSISTANT_ALLOWED_HOSTS to the names it is reached under, so that no web page "
               f"elsewhere can reach it (DNS rebinding).", file=sys.stderr)
-    startup = Startup(partial(_load, args.generator), config.generator).start()
+    startup = Startup(partial(_load, args.generator), config.generator, config.slots).start()
     launch(build_app(startup, examples_for(config.corpus)), args.host, args.port, auth=auth,
            max_upload_mb=config.max_upload_mb, allowed_hosts=config.allowed_hosts)
     return 0

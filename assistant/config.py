@@ -14,6 +14,8 @@
 | openai_model       | ASSISTANT_OPENAI_MODEL       | (required for `openai`)         |
 | openai_api_key     | ASSISTANT_OPENAI_API_KEY / OPENAI_API_KEY | (optional)         |
 | threads            | ASSISTANT_THREADS            | number of CPUs                  |
+| slots              | ASSISTANT_SLOTS              | 4 (local model: answers decoded |
+|                    |                              |  together, continuous batching) |
 | max_question_chars | ASSISTANT_MAX_QUESTION_CHARS | 2000                            |
 | max_file_mb        | ASSISTANT_MAX_FILE_MB        | 50 (larger corpus files skipped)|
 | max_upload_mb      | ASSISTANT_MAX_UPLOAD_MB      | 50 (chat: largest upload)       |
@@ -55,6 +57,7 @@ class Config:
     openai_api_key: str | None = field(default=None, repr=False)
     threads: int = max(1, os.cpu_count() or 1)
     context_window: int = 4096
+    slots: int = 4  # questions the local model answers at once (llama.cpp parallel slots)
     max_question_chars: int = 2000
     max_file_mb: float = 50.0  # corpus files larger than this are skipped, never read
     max_upload_mb: float = 50.0  # the chat refuses larger uploads (Gradio's max_file_size)
@@ -100,7 +103,7 @@ class Config:
                 raise ConfigError(f"allowed_hosts must be host names or addresses, without a "
                                   f"scheme or port (ASSISTANT_ALLOWED_HOSTS=assistant.lan,"
                                   f"10.0.0.5). Currently, it holds {name!r}")
-        for name in ("threads", "max_question_chars", "passages", "chroma_port", "context_window",
+        for name in ("threads", "slots", "max_question_chars", "passages", "chroma_port", "context_window",
                      "max_file_mb", "max_upload_mb"):
             if getattr(self, name) <= 0:
                 raise ConfigError(f"{name} must be greater than 0. "

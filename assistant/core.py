@@ -55,6 +55,9 @@ class Assistant:
         self.retriever = self._retriever_for(corpus)
         self._generation = index.manifest.generation
         self._following = threading.Lock()
+        # Finding the evidence (embedder, BM25, Chroma, judge, tagger) runs one question at a
+        # time and is short; the answers themselves are generated side by side (local: slots).
+        self._reading = threading.RLock()
         self._terms: dict[tuple[str, str], DocumentTerms] = {}
 
     @classmethod
@@ -185,11 +188,17 @@ class Assistant:
         return True
 
     def retrieve(self, question: str, k: int = 5, mode: str = "hybrid") -> list[Passage]:
-        self.refresh()
-        return self.retriever.search(self.validate(question), k=k, mode=mode)
+        q = self.validate(question)
+        with self._reading:
+            self.refresh()
+            return self.retriever.search(q, k=k, mode=mode)
 
     def evidence(self, question: str) -> Evidence:
         q = self.validate(question)
+        with self._reading:
+            return self._evidence(q)
+
+    def _evidence(self, q: str) -> Evidence:
         self.refresh()
         topic = search_text(q, tokenize)
         vector = self.embedder.embed([topic])[0]

@@ -165,7 +165,8 @@ def local_llm():
     from assistant.config import Config
 
     cfg = Config.load()
-    return LocalLLM(cfg.model_path, threads=cfg.threads, context_window=cfg.context_window)
+    return LocalLLM(cfg.model_path, threads=cfg.threads, context_window=cfg.context_window,
+                    slots=cfg.slots)
 
 
 @pytest.fixture(scope="session")

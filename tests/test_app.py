@@ -489,10 +489,11 @@ def test_main_warns_and_passes_login_and_upload_limit(launched, monkeypatch, cap
     assert app.main(["-g", "extractive"]) == 2 and "ASSISTANT_AUTH" in capsys.readouterr().err
 
 
-def test_only_an_in_process_model_is_one_question_at_a_time():
+def test_an_in_process_model_answers_as_many_questions_at_once_as_it_has_slots():
     one_at_a_time = {"concurrency_limit": 1, "concurrency_id": chat.MODEL_QUEUE}
     assert chat.concurrency("local") == one_at_a_time
-    assert chat.concurrency("fake") == one_at_a_time  # unknown: assume one model
+    assert chat.concurrency("local", 4) == {**one_at_a_time, "concurrency_limit": 4}
+    assert chat.concurrency("fake", 4) == one_at_a_time  # unknown: assume one model
     for name in ("extractive", "ollama", "openai"):
         assert "concurrency_id" not in chat.concurrency(name)
 

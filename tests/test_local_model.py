@@ -1,5 +1,7 @@
 """The embedded default model: verified before loading, and answering for real."""
 
+import threading
+import time
 
 import pytest
 
@@ -92,3 +94,38 @@ def test_instructions_in_a_document_do_not_change_the_answer(copy_of_seeds, tmp_
     ans = bot.ask("What did it cost in agency staff?")
     assert "evil.example" not in ans.text and "nothing" not in ans.text.lower()
     assert "£22" in ans.text
+
+
+@pytest.mark.llm
+def test_questions_asked_at_once_are_decoded_together(local_llm):
+    """Two replies are generated at the same time (llama.cpp slots, no lock): the second
+    reply's first token comes before the first reply's last one, which a queue could not do.
+    Each thread sees its own reply's tokens and timings, not the other's."""
+    assert local_llm.slots >= 2
+    prompts = {"long": "Count from one to forty in words, separated by commas.",
+               "short": "Reply with the single word: apple"}
+    seen, times = {}, {}
+
+    def ask(key: str) -> None:
+        pieces = []
+        for piece in local_llm.stream([{"role": "user", "content": prompts[key]}],
+                                      max_tokens=200 if key == "long" else 8):
+            times.setdefault(f"{key} first", time.perf_counter())
+            times[f"{key} last"] = time.perf_counter()
+            pieces.append(piece)
+        seen[key] = ("".join(pieces), "".join(t.token for t in local_llm.last_logprobs),
+                     local_llm.last_timings.get("predicted_n"))
+
+    long = threading.Thread(target=ask, args=("long",))
+    long.start()
+    while "long first" not in times and long.is_alive():
+        time.sleep(0.01)
+    short = threading.Thread(target=ask, args=("short",))
+    short.start()
+    for t in (long, short):
+        t.join(300)
+    assert set(seen) == {"long", "short"}
+    assert times["short first"] < times["long last"]  # side by side, not one after the other
+    for text, tokens, predicted in seen.values():
+        assert text.strip() and tokens == text and predicted
+    assert seen["long"][2] > seen["short"][2]

@@ -37,7 +37,7 @@ def examples_for(corpus: Path) -> list[str]:
     return list(EXAMPLES) if bundled else []
 
 
-MODEL_QUEUE = "model"  # one concurrency group: the local model answers one question at a time
+MODEL_QUEUE = "model"  # one concurrency group: the chat and the API share the model's slots
 PARALLEL_BACKENDS = ("extractive", "ollama", "openai")  # share no in-process model: answer at once
 FAILED = ("Something went wrong while answering ({kind}); the details are in the server's log. "
           "Try again, or ask another question.")
@@ -122,11 +122,12 @@ def make_handlers(bot: Assistant | Startup):
     return respond, clear, pick_example, ask_api
 
 
-def concurrency(generator: str) -> dict:
-    """How questions to the `generator` backend queue. A model in this process (`local`, and
-    any backend not known to be safe) answers one question at a time, in one group shared by
-    the chat and the API; `extractive` and the remote servers share no model here, so
-    questions run side by side (up to the queue's default limit, per event)."""
+def concurrency(generator: str, slots: int = 1) -> dict:
+    """How questions to the `generator` backend queue. The local model answers `slots`
+    questions at once (llama.cpp decodes them together), in one group shared by the chat and
+    the API; a backend not known to be safe answers one at a time; `extractive` and the remote
+    servers share no model here, so questions run side by side (the queue's default limit)."""
     if generator in PARALLEL_BACKENDS:
         return dict(concurrency_limit="default")
-    return dict(concurrency_limit=1, concurrency_id=MODEL_QUEUE)
+    return dict(concurrency_limit=max(1, slots) if generator == "local" else 1,
+                concurrency_id=MODEL_QUEUE)

@@ -21,11 +21,13 @@ OPENING = "reading the documents, opening the index and loading the models"
 
 
 class Startup:
-    """`Startup(load, generator).start()` calls `load(progress)` in a thread. `generator` is
-    the backend's name, known before it loads (it decides how questions queue)."""
+    """`Startup(load, generator, slots).start()` calls `load(progress)` in a thread.
+    `generator` is the backend's name and `slots` how many questions it answers at once,
+    known before it loads (they decide how questions queue)."""
 
-    def __init__(self, load: Loader | None, generator: str):
+    def __init__(self, load: Loader | None, generator: str, slots: int = 1):
         self.generator = generator
+        self.slots = slots
         self.assistant: Assistant | None = None
         self.error: str | None = None  # why it could not start, for a person
         self.stage = OPENING
@@ -37,7 +39,7 @@ class Startup:
         """`bot` itself if it is a Startup; else a ready assistant, as one that has started."""
         if isinstance(bot, Startup):
             return bot
-        started = cls(None, bot.info()["generator"])
+        started = cls(None, bot.info()["generator"], getattr(bot.config, "slots", 1))
         started.assistant = bot
         started._settled.set()
         return started

@@ -1,8 +1,14 @@
 """`local`: the embedded default model, run in-process by llama.cpp (xllamacpp) on the CPU.
 
 The GGUF file is sha256-verified before it is loaded. llama.cpp keeps the previous prompt's
-KV cache, so the stable system prompt is only processed once. One generation runs at a time
-(a lock): concurrent callers queue rather than share the model unsafely.
+KV cache, so the stable system prompt is only processed once. Questions asked at once are
+answered at once: llama.cpp's server loop (xllamacpp's `Server` is thread-safe) gives each
+request a slot of its own and decodes the slots together in one batch (continuous batching), so
+four users share each pass over the weights instead of queueing behind each other. `slots`
+(ASSISTANT_SLOTS) sets how many; a request beyond them waits for a free slot inside llama.cpp.
+Each slot keeps its last prompt cached, and llama.cpp gives a request the slot sharing the
+longest prefix, so alternating prompts (answer / follow-up rewrite) keep their fixed prefix.
+What one reply leaves behind (`last_timings`, `last_logprobs`) is kept per calling thread.
 """
 
 from __future__ import annotations
@@ -45,7 +51,7 @@ class LocalLLM:
     caches_prefix = True  # worth warming up with the fixed system prompt
 
     def __init__(self, model_path: Path, threads: int = 2, context_window: int = 4096,
-                 spec: ModelSpec = DEFAULT_MODEL):
+                 spec: ModelSpec = DEFAULT_MODEL, slots: int = 4):
         verify_model(Path(model_path), spec)
         import xllamacpp as xlc
 
@@ -54,11 +60,10 @@ class LocalLLM:
         self.context_window = context_window
         params = xlc.CommonParams()
         params.model.path = str(self.path)
-        # Two slots: llama.cpp keeps each one's last prompt cached and picks the slot sharing the
-        # longest prefix, so alternating prompts (answer / follow-up rewrite, or a judge's two
-        # steps) each keep their fixed prefix cached. Generations still run one at a time.
-        params.n_ctx = 2 * context_window
-        params.n_parallel = 2
+        self.slots = max(1, int(slots))
+        params.n_ctx = self.slots * context_window  # each slot gets a whole context window
+        params.n_parallel = self.slots
+        params.cont_batching = True
         params.n_predict = 512
         params.cpuparams.n_threads = threads
         params.cpuparams_batch.n_threads = threads
@@ -72,9 +77,17 @@ class LocalLLM:
                 self._server = xlc.Server(params)
             except Exception as exc:  # a truncated or foreign file that passed no check
                 raise ModelError(f"llama.cpp could not load {self.path}: {exc}") from exc
-        self._lock = threading.Lock()
-        self.last_timings: dict[str, Any] = {}
-        self.last_logprobs: list[TokenLogprob] = []  # of the last reply, token by token
+        self._reply = threading.local()  # what the last reply left, per calling thread
+
+    @property
+    def last_timings(self) -> dict[str, Any]:
+        """llama.cpp's timings of this thread's last reply (prompt_n, cache_n, predicted_n, …)."""
+        return getattr(self._reply, "timings", {})
+
+    @property
+    def last_logprobs(self) -> list[TokenLogprob]:
+        """This thread's last reply, token by token, with the alternatives considered."""
+        return getattr(self._reply, "logprobs", [])
 
     def count_tokens(self, text: str) -> int:
         return estimate_tokens(text)
@@ -98,13 +111,13 @@ class LocalLLM:
 
         def run() -> None:
             try:
-                with self._lock:
-                    self._server.handle_chat_completions(request, on_chunk)
+                self._server.handle_chat_completions(request, on_chunk)
             except Exception as exc:  # surfaces in the consumer
                 chunks.put(BackendError(f"local model failed: {exc}"))
             finally:
                 chunks.put(_DONE)
 
+        self._reply.timings = {}
         worker = threading.Thread(target=run, name="local-llm", daemon=True)
         worker.start()
         try:
@@ -116,7 +129,7 @@ class LocalLLM:
                     yield text
         finally:
             cancelled.set()
-            self.last_logprobs = tokens
+            self._reply.logprobs = tokens
 
     def _text(self, chunk: Any, tokens: list[TokenLogprob]) -> str:
         if isinstance(chunk, str):
@@ -126,7 +139,7 @@ class LocalLLM:
         if "error" in chunk:
             raise BackendError(f"local model error: {chunk['error']}")
         if "timings" in chunk:
-            self.last_timings = chunk["timings"]
+            self._reply.timings = chunk["timings"]
         choices = chunk.get("choices") or [{}]
         for token in (choices[0].get("logprobs") or {}).get("content") or ():
             tokens.append(TokenLogprob(
@@ -140,4 +153,5 @@ class LocalLLM:
 
 @register("local")
 def _from_config(cfg: Config) -> LocalLLM:
-    return LocalLLM(cfg.model_path, threads=cfg.threads, context_window=cfg.context_window)
+    return LocalLLM(cfg.model_path, threads=cfg.threads, context_window=cfg.context_window,
+                    slots=cfg.slots)

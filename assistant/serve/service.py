@@ -195,11 +195,11 @@ class Service:
         items: queue.Queue = queue.Queue()
 
         def produce() -> None:
-            try:
-                with self._lock:
-                    standalone = bot.condense(list(history), q) if history else None
-                    for item in bot.ask_stream(q, standalone=standalone):
-                        items.put(item)
+            try:  # side by side: the assistant finds evidence one question at a time, and
+                # the local model decodes its slots together
+                standalone = bot.condense(list(history), q) if history else None
+                for item in bot.ask_stream(q, standalone=standalone):
+                    items.put(item)
             except BaseException as exc:
                 items.put(_Failed(exc))
             finally:
