@@ -22,10 +22,13 @@ from typing import NamedTuple
 WIDE_GAP = 0.8  # a blank band this many font sizes tall separates regions (paragraph spacing)
 GUTTER = 0.6  # a column gutter is at least this many font sizes wide
 COLUMN_WORDS = 2.5  # mean words per line a column must have (table cells have fewer)
+RUNNING_PAGES = 2  # a line at the very top or bottom of this many pages may be a running head
+RUNNING_WORDS = 12  # ... when it is this short (a chapter's or section's title)
 HYPHENS = "-\u00ad\u2010"  # hyphen-minus, soft hyphen (PDFium's line-end mark), hyphen
 _SENTENCE_END = re.compile(r"[.!?:;\"”’)\]]$")
 _BULLET = re.compile(r"^(?:[•·▪◦‣●○■□➢►–—-]|\(?\d{1,2}[.)]|\(?[a-z][.)])\s")
 _PAGE_NUMBER = re.compile(r"^(?:page\s*)?[-–—]?\s*#\s*[-–—]?(?:\s*(?:of|/)\s*#)?$|^[ivx]{1,5}$", re.I)
+_URL_BREAK = re.compile(r"(?:https?|ftp)://\S*/$")
 _WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
 # Prefixes kept hyphenated at a line end even before a lower-case word ("well-known").
 _HYPHEN_PREFIXES = frozenset(
@@ -193,6 +196,8 @@ def join_lines(texts: list[str], vocabulary: "Vocabulary") -> str:
                 out = stem + text
             else:
                 out = stem + "-" + text
+        elif _URL_BREAK.search(out):  # a web address broken after a slash goes on unspaced
+            out += text
         else:
             out = f"{out} {text}"
     return out
@@ -230,26 +235,37 @@ class Vocabulary:
 # ---------------------------------------------------------------- furniture and headings
 
 def furniture_keys(pages: list[list[Piece]]) -> set[str]:
-    """Keys (see `furniture_key`) of the lines at the top or bottom of pages that repeat on at
-    least half the pages (two at least), or on three with a number that changes: running
-    headers and footers. Page numbers ("3", "Page 3 of 10", "- 3 -", "iv") are furniture anyway."""
+    """Keys (see `furniture_key`) of the lines at the top or bottom of pages that are running
+    headers and footers: on at least half the pages (two at least); or on three with a number
+    that changes ("Chapter 2: Handling 7"); or, with words in it, in the outermost line of
+    RUNNING_PAGES pages or more, on at least half the pages of the stretch between its first
+    and last (a chapter's running head, on its chapter's pages only, a chapter of 2 pages
+    included). Page numbers ("3", "Page 3 of 10", "- 3 -", "iv") are
+    furniture anyway."""
     counts: Counter[str] = Counter()
     variants: dict[str, set[str]] = {}
-    for pieces in pages:
-        edge = {furniture_key(p.text): p.text for p in edge_pieces(pieces)}
+    outer: dict[str, list[int]] = {}
+    for number, pieces in enumerate(pages):
+        bands, _ = _bands(pieces)
+        edge = {furniture_key(p.text): p.text for p in edge_pieces(pieces, bands)}
         counts.update(edge.keys())
         for key, text in edge.items():
             variants.setdefault(key, set()).add(text)
+        for key in {furniture_key(p.text) for band in bands[:1] + bands[-1:] for p in band}:
+            outer.setdefault(key, []).append(number)
     need = max(2, (sum(1 for p in pages if p) + 1) // 2)
     numbered = min(need, 3)  # "Chapter 2: Handling 7" heads only the pages of its chapter
-    return {key for key, n in counts.items()
-            if n >= need or (n >= numbered and "#" in key and len(variants[key]) > 1)
-            or _PAGE_NUMBER.match(key)}
+    running = {key for key, at in outer.items()
+               if len(at) >= RUNNING_PAGES and 2 * len(at) >= at[-1] - at[0] + 1
+               and len(key.split()) <= RUNNING_WORDS and _WORD.search(key)}
+    return running | {key for key, n in counts.items()
+                      if n >= need or (n >= numbered and "#" in key and len(variants[key]) > 1)
+                      or _PAGE_NUMBER.match(key)}
 
 
-def edge_pieces(pieces: list[Piece]) -> list[Piece]:
+def edge_pieces(pieces: list[Piece], bands: list[list[Piece]] | None = None) -> list[Piece]:
     """The pieces of a page's two top and two bottom bands: where running heads and feet sit."""
-    bands, _ = _bands(pieces)
+    bands = _bands(pieces)[0] if bands is None else bands
     chosen = bands[:2] + bands[-2:] if len(bands) > 4 else bands
     return [p for band in chosen for p in band]
 

@@ -33,22 +33,17 @@ need, and its text extraction is six times faster, which leaves room for the lay
 from __future__ import annotations
 
 import threading
-from collections import Counter
 
-from . import ocr
-from .base import (BODY, FURNITURE, HEADING, LIST, MAX_PAGES, Extracted, ReadError, TextBuilder,
-                   iso_date, meta_text)
-from .layout import (Piece, Vocabulary, edge_pieces, furniture_key, furniture_keys, heading_levels,
-                     is_list_item, join_lines, paragraphs, reading_order)
+from . import ocr, pdf_meta
+from .base import HEADING, MAX_PAGES, Extracted, ReadError, meta_text
+from .layout import Piece
 from .pdf_chars import page_pieces
-from .pdf_tables import (PageTable, Rule, carry_header, find_tables, interleave, page_rules,
-                         without_tables)
-from .tables import add_grid
+from .pdf_flow import lay_out
+from .pdf_tables import Rule, find_tables, page_rules
 
 NO_TEXT = "PDF has no text layer, and OCR found no text on its pages; skipped"
 ENCRYPTED = "encrypted PDF (password required); skipped"
 CORRUPT = "corrupt or truncated PDF; skipped"
-HEADING_RATIO = 1.15  # type this much larger than the body text, in a short paragraph
 # PDFium is not thread-safe: every use of it in this process (reading here, rendering pages in
 # `assistant.pages`) holds this lock.
 PDFIUM_LOCK = threading.Lock()
@@ -66,10 +61,9 @@ def read(raw: bytes, name: str) -> Extracted:
     if not any(pages):
         raise ReadError(NO_TEXT)
     extracted = _layout(pages, rules)
-    title = meta_text(info.get("Title")) or _first_heading(extracted)
     return Extracted(text=extracted.text, blocks=extracted.blocks, pages=extracted.pages,
-                     sections=extracted.sections, title=title, author=meta_text(info.get("Author")),
-                     date=iso_date(info.get("CreationDate") or info.get("ModDate")), format="pdf",
+                     sections=extracted.sections, title=pdf_meta.title(info.get("Title"), extracted, name),
+                     author=meta_text(info.get("Author")), date=pdf_meta.date(info), format="pdf",
                      page_count=len(pages))
 
 
@@ -133,55 +127,8 @@ def _rules(pdf, index: int) -> list[Rule]:
 
 
 def _layout(pages: list[list[Piece]], rules: list[list[Rule]] | None = None) -> Extracted:
-    """Blocks page by page: header furniture, paragraphs, tables and headings, footer furniture."""
-    vocabulary = Vocabulary(p.text for page in pages for p in page)
-    tables = [find_tables(pieces, drawn, vocabulary)  # tables first: their cells are not furniture
-              for pieces, drawn in zip(pages, rules or [[]] * len(pages))]
-    pages, everything = [without_tables(pieces, found) for pieces, found in zip(pages, tables)], pages
-    keys = furniture_keys(pages)
-    by_size: Counter[float] = Counter()
-    for page in pages if any(pages) else everything:  # a document of tables only: their size
-        for p in page:
-            by_size[round(p.size, 1)] += len(p.text)
-    body_size = by_size.most_common(1)[0][0]  # the commonest size, counted in characters
-    plan = []
-    for pieces in pages:
-        furniture = [p for p in edge_pieces(pieces) if furniture_key(p.text) in keys]
-        content = [p for p in pieces if p not in furniture]
-        plan.append((furniture, paragraphs(reading_order(content))))
-    sizes = [para[0].size for _, paras in plan for para in paras if _is_heading(para, body_size)]
-    plan = [(furniture, interleave(paras, found)) for (furniture, paras), found in zip(plan, tables)]
-    levels = heading_levels(sizes)
-    out = TextBuilder()
-    last_table = None  # the table that ended the page before: one at the top of a page goes on
-    for number, (furniture, paras) in enumerate(plan, 1):
-        out.begin_page()
-        top = max((t.y1 if isinstance(t, PageTable) else max(p.y1 for p in t) for t in paras),
-                  default=0)
-        for p in sorted(furniture, key=lambda p: -p.y1):
-            if p.y1 > top:
-                out.add(p.text, FURNITURE)
-        for k, para in enumerate(paras):
-            if isinstance(para, PageTable):  # tables (pdf_tables): one block per row
-                last_table = carry_header(last_table if k == 0 else None, para)
-                add_grid(out, last_table.grid)
-                continue
-            text = join_lines([line.text for line in para], vocabulary)
-            if _is_heading(para, body_size):
-                out.add(text, HEADING, levels[round(para[0].size * 2) / 2])
-            else:
-                out.add(text, LIST if is_list_item(text) else BODY)
-        for p in sorted(furniture, key=lambda p: -p.y1):
-            if p.y1 <= top:
-                out.add(p.text, FURNITURE)
-        last_table = last_table if paras and isinstance(paras[-1], PageTable) else None
-        out.end_page(number)
-    return out.build()
-
-
-def _is_heading(para: list[Piece], body_size: float) -> bool:
-    words = sum(len(line.text.split()) for line in para)
-    return len(para) <= 3 and words <= 20 and para[0].size >= HEADING_RATIO * body_size
+    """Blocks page by page (`pdf_flow`); `find_tables` named here so a benchmark can turn it off."""
+    return lay_out(pages, rules, find_tables)
 
 
 def _first_heading(extracted: Extracted) -> str | None:

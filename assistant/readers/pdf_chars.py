@@ -32,6 +32,7 @@ from .layout import Piece
 GAP = 0.6  # font sizes of blank between two characters that starts a new run (a space is ~0.3)
 SIZE_CHANGE = 0.15  # a change of font size this large (a fraction) starts a new run
 SMALL = 0.85  # a character this much smaller than its run, beside it, is a super/subscript
+MARK_CHARS = 3  # a piece this short in small type beside a line is a mark (a footnote's number)
 _ACCENTS = {"\u00a8": "\u0308", "\u00b4": "\u0301", "\u02c6": "\u0302",
             "\u02dc": "\u0303", "\u00b8": "\u0327", "\u02c7": "\u030c", "\u02d8": "\u0306",
             "\u02d9": "\u0307", "\u02da": "\u030a", "\u00af": "\u0304", "\u02dd": "\u030b",
@@ -60,7 +61,33 @@ def page_pieces(textpage) -> list[Piece]:
                 pieces.append(Piece(x0, y0, x1, y1, _size(raw, text, a, b, y1 - y0), line))
         elif rects > 1:
             pieces += _runs(raw, text, a, b)
-    return pieces
+    return attach_marks(pieces)
+
+
+def attach_marks(pieces: list[Piece]) -> list[Piece]:
+    """Short pieces in small type (MARK_CHARS characters at most) set just after or before a
+    larger piece on the same line (a footnote mark PDFium put on a line of its own, raised
+    above the text) joined to that piece, a space apart, so they cannot make a line or a
+    paragraph of their own."""
+    marks = [k for k, p in enumerate(pieces) if len(p.text) <= MARK_CHARS]
+    if not marks:
+        return pieces
+    out = list(pieces)
+    gone = set()
+    for k in marks:
+        m = pieces[k]
+        for j, p in enumerate(out):
+            if j == k or j in gone or m.size >= SMALL * p.size or not p.y0 <= m.y0 <= p.y1:
+                continue
+            if m.x1 >= p.x1 - 0.5 * p.size and m.x0 - p.x1 <= p.size:  # at its end
+                out[j] = p._replace(x1=max(p.x1, m.x1), text=f"{p.text} {m.text}")
+            elif m.x0 <= p.x0 + 0.5 * p.size and p.x0 - m.x1 <= p.size:  # at its start
+                out[j] = p._replace(x0=min(p.x0, m.x0), text=f"{m.text} {p.text}")
+            else:
+                continue
+            gone.add(k)
+            break
+    return [p for k, p in enumerate(out) if k not in gone]
 
 
 def _line_ranges(text: str):
@@ -86,11 +113,11 @@ def _size(raw, text: str, a: int, b: int, height: float) -> float:
 
 
 class _Run:
-    __slots__ = ("x0", "y0", "x1", "y1", "size", "chars", "space")
+    __slots__ = ("x0", "y0", "x1", "y1", "size", "chars", "space", "small")
 
     def __init__(self, box, size: float, ch: str) -> None:
         self.x0, self.y0, self.x1, self.y1 = box
-        self.size, self.chars, self.space = size, [ch], False
+        self.size, self.chars, self.space, self.small = size, [ch], False, False
 
     def piece(self) -> Piece | None:
         text = clean_text("".join(self.chars))
@@ -137,15 +164,19 @@ def _joins(run: _Run, box, size: float, ch: str) -> bool:
         return False  # back to the left (another line) or far to the right (another cell)
     if not run.y0 - 0.3 * s <= centre <= run.y1 + 0.3 * s:
         return False  # above or below: another line
-    text = (" " if run.space else "") + ch
+    small = size < SMALL * s
+    space = run.space or (small and not run.small and run.chars[-1][-1:] != " ")
+    text = (" " if space else "") + ch
     run.space = False
-    if size < SMALL * s:  # a superscript or subscript: in the run, its box unchanged
+    if small:  # a superscript or subscript: in the run, set apart, its box unchanged
         run.chars.append(text)
-        run.x1 = max(run.x1, x1)
+        run.x1, run.small = max(run.x1, x1), True
         return True
+    run.small = False
     if abs(size - s) > SIZE_CHANGE * max(size, s):
         if size > s and len(run.chars) <= 3 and y0 >= run.y0 - s:  # the run so far was a
             run.size, run.y0, run.y1 = size, y0, y1                 # mark before the text
+            text = text if text.startswith(" ") else " " + text
         else:
             return False
     run.chars.append(text)
