@@ -85,11 +85,15 @@ def pdfs() -> list[dict]:
               notes="LaTeX draws '_' as a rule: the text layer has a space (the metric splits words at '_'); footnote marks are glued to the note's first word in the PDF"),
         entry("fhs-3.0.pdf", "docs/fhs-3.0.pdf", "pdf", "DocBook → Apache FOP 1.1 (typeset)",
               FHS + "fhs-3.0.pdf.gz, decompressed", "FHS (verbatim copies permitted)",
-              "none yet: furniture, title and date only (the HTML's footnotes are numbered through the "
-              "document, the PDF's per chapter; paths broken at line ends need a hand check)",
+              "producer source: fhs-3.0.html of the same package (same DocBook source), laid out as the PDF "
+              "prints it: footnotes renumbered per chapter and moved to their pages, chapter tables of "
+              "contents dropped, title page order (make_fhs_ref.py)",
               "Filesystem Hierarchy Standard", (), "2015-03-19", ["2015-05-18"],
-              furniture=fhs_furniture(),
-              notes="date: the title page's publication date; the PDF's creation date (metadata) is accepted"),
+              furniture=fhs_furniture(), ignore_extra=r"^(\d{1,2}|[ivx]{1,4})$",
+              notes="date: the title page's publication date; the PDF's creation date (metadata) is "
+                    "accepted. ignore_extra: the table of contents' page numbers. The PDF repeats a "
+                    "table's header row atop each page it continues on (a few words the reference "
+                    "has once) and breaks paths at line ends ('/usr/share/' + 'man')"),
         entry("python-secrets.pdf", REAL + "python-secrets.pdf", "pdf", CHROMIUM, PY + "library/secrets.html", PSF,
               PRINTED, secrets_t, [secrets_t + doc], None, ["2026-12-06"],
               chromium_furniture("12/6/26, 1:24 AM", secrets_t + doc,

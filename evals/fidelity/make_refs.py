@@ -40,7 +40,11 @@ def html_text(raw: bytes, keep: str, drop: list[str], printed: bool = False) -> 
     for xp in drop:
         for el in root.xpath(xp):
             el.drop_tree()
-    node = root.xpath(keep)[0]
+    return node_text(root.xpath(keep)[0], printed)
+
+
+def node_text(node, printed: bool = False) -> str:
+    """html_text of one parsed element (changed in place)."""
     for ol in node.iter("ol") if printed else ():
         items = [li for li in ol if li.tag == "li"]
         for n, li in enumerate(items, int(ol.get("start", "1"))):
