@@ -114,6 +114,9 @@ def _listening(p: argparse.ArgumentParser, port: int) -> None:
     p.add_argument("--port", type=int, default=port, help=f"port (default {port})")
 
 
+READING = "never"  # a reading command never moves a damaged index aside: it says to --repair
+
+
 def _load(args, **extra):
     from .core import Assistant
 
@@ -247,7 +250,7 @@ class ProgressBar:
 
 
 def cmd_ask(args) -> int:
-    bot = _load(args)
+    bot = _load(args, recover=READING)
     if args.json:
         print(json.dumps(bot.ask(args.question).to_dict(), indent=2, ensure_ascii=False))
         return 0
@@ -256,7 +259,7 @@ def cmd_ask(args) -> int:
 
 
 def cmd_chat(args) -> int:
-    bot = _load(args)
+    bot = _load(args, recover=READING)
     info = bot.info()
     print(f"Chatting with {info['documents']} documents ({info['generator']}"
           f"{', ' + info['model'] if info['model'] else ''}). "
@@ -287,7 +290,7 @@ def cmd_chat(args) -> int:
 
 
 def cmd_info(args) -> int:
-    bot = _load(args)
+    bot = _load(args, recover=READING)
     print(json.dumps(bot.info(), indent=2))
     for d in bot.documents:
         print(f"  {printable(d.source)}  {d.date or '----------'}  {d.title}")
@@ -331,7 +334,7 @@ def cmd_remove(args) -> int:
 
 
 def cmd_list(args) -> int:
-    bot = _load(args)
+    bot = _load(args, recover=READING)
     rows = bot.list_documents()
     if args.json:
         print(json.dumps([r.to_dict() for r in rows], indent=2, ensure_ascii=False))

@@ -64,14 +64,18 @@ class Assistant:
     def load(cls, corpus: str | Path | None = None, index: str | Path | None = None,
              generator: Any = None, *, embedder: Embedder | None = None, llm: Any = None,
              rebuild: bool = False, progress: Callable[[SyncProgress], None] | None = None,
-             judge: Judge | None = None, **settings: Any) -> "Assistant":
+             judge: Judge | None = None, recover: str = "damaged",
+             **settings: Any) -> "Assistant":
         """Open the assistant over `corpus` (default seeds/) with its index (default index/).
 
         `generator` is a backend name ("local", "extractive", "ollama", "openai", "fake") or a
         generator object; `llm` supplies a ready LLM for the generative backends (tests pass a
         scripted fake). `judge` replaces the shipped judge (tests pass `FakeJudge`).
         `progress`, if given, is called with a `SyncProgress` (files and chunks done of total,
-        the file just finished) as the index is brought up to date.
+        the file just finished) as the index is brought up to date. `recover`: what to do with
+        an index whose files are damaged: "damaged" sets it aside (kept) and rebuilds it;
+        "never" (what reading commands use) leaves it where it is and raises `IndexUnusable`
+        saying to run `python -m assistant index --repair`.
         Other keyword arguments are settings (see `assistant.config`).
         """
         name = generator if isinstance(generator, str) or generator is None else "custom"
@@ -81,7 +85,7 @@ class Assistant:
         docs = _read_corpus(cfg, progress)
         embedder = embedder or LocalEmbedder()
         store = ChromaIndex(StoreConfig(path=cfg.index, name=cfg.collection, host=cfg.chroma_host,
-                                        port=cfg.chroma_port), embedder)
+                                        port=cfg.chroma_port), embedder, recover=recover)
         report = store.sync(docs, rebuild=rebuild, progress=progress)
         store.verify()  # the cheap health check: a damaged index is an error saying to repair
         judge = judge or load_judge()

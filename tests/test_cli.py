@@ -153,3 +153,21 @@ def test_list_writes_each_document_on_one_line_whatever_its_name(capsys, cli_env
     assert "\x1b" not in out and "\t" not in out
     column = rows[0].index("type")  # the name column lines up
     assert all(row[column:].split()[0] in ("text", "markdown") for row in rows[1:])
+
+
+def test_reading_commands_leave_a_damaged_index_where_it_is(capsys, cli_env, tmp_path):
+    """ask, list and info never move an index aside: they say to repair; `index` sets it
+    aside (kept) and rebuilds it."""
+    assert run(capsys, "index", *cli_env)[0] == 0
+    db = tmp_path / "ix" / "chroma.sqlite3"
+    db.write_bytes(b"this is not a database" * 100)
+    for command in (["ask", "-g", "extractive", "How much will the library cost?"],
+                    ["list"], ["info", "-g", "extractive"]):
+        code, _, err = run(capsys, command[0], *cli_env, *command[1:])
+        assert code == 2 and "--repair" in err and "Traceback" not in err, command
+        assert not list(tmp_path.glob("ix.corrupt-*"))
+        assert db.read_bytes().startswith(b"this is not")  # untouched
+    code, out, _ = run(capsys, "index", *cli_env)
+    assert code == 0 and len(list(tmp_path.glob("ix.corrupt-*"))) == 1
+    code, out, _ = run(capsys, "ask", "-g", "extractive", *cli_env, "How much will the library cost?")
+    assert code == 0 and "[1]" in out
