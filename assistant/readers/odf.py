@@ -1,6 +1,7 @@
 """OpenDocument text (.odt) and presentations (.odp), read from the package's content.xml
 with lxml (already a dependency, through python-docx and trafilatura). OpenDocument
-spreadsheets (.ods) are read with the other workbooks (`sheet`).
+spreadsheets (.ods) are read with the other workbooks (`sheet`), their sheets' cells from here
+(`sheets`).
 
 Text: headings (text:h, by outline level) are heading blocks and make the section paths
 ("Opening hours › Weekend hours"), paragraphs body blocks, list items list blocks, and each
@@ -39,7 +40,8 @@ _NS = {"office": "urn:oasis:names:tc:opendocument:xmlns:office:1.0",
        "table": "urn:oasis:names:tc:opendocument:xmlns:table:1.0",
        "draw": "urn:oasis:names:tc:opendocument:xmlns:drawing:1.0",
        "svg": "urn:oasis:names:tc:opendocument:xmlns:svg-compatible:1.0",
-       "presentation": "urn:oasis:names:tc:opendocument:xmlns:presentation:1.0"}
+       "presentation": "urn:oasis:names:tc:opendocument:xmlns:presentation:1.0",
+       "style": "urn:oasis:names:tc:opendocument:xmlns:style:1.0"}
 T, TB, DR = (f"{{{_NS[k]}}}" for k in ("text", "table", "draw"))
 PRES = f"{{{_NS['presentation']}}}"
 MAX_REPEAT = 1_000  # repeated cells/rows written out at most: a whole-row style repeats 16,384
@@ -152,18 +154,70 @@ def _covered(cells: list[str], below: dict, col: int, row: int, spans: set) -> s
 
 def _rows(table):
     """(row element, inside <table:table-header-rows>) in order, repeated rows expanded."""
+    for row, in_header in _row_elements(table):
+        yield from _repeat(row, in_header)
+
+
+def _row_elements(table):
+    """(row element, inside <table:table-header-rows>) in order, each once."""
     for child in table:
         if child.tag in (f"{TB}table-header-rows", f"{TB}table-rows", f"{TB}table-row-group"):
             inner = child.tag == f"{TB}table-header-rows"
             for row in child.iter(f"{TB}table-row"):
-                yield from _repeat(row, inner)
+                yield row, inner
         elif child.tag == f"{TB}table-row":
-            yield from _repeat(child, False)
+            yield child, False
 
 
 def _repeat(row, in_header: bool):
     for _ in range(min(_int(row.get(f"{TB}number-rows-repeated"), 1), MAX_REPEAT)):
         yield row, in_header
+
+
+def sheets(content, max_cells: int, kind: str):
+    """(name, [(row number, cell texts)]) for each visible sheet of a spreadsheet's
+    content.xml (`sheet` writes them): each cell's displayed text (its <text:p>, so "£4,200.00"
+    and "12%" as shown); repeated rows and cells counted for the row numbers but written out
+    MAX_REPEAT times at most, and empty ones not at all. ReadError past `max_cells` cells."""
+    hidden = {style.get(f"{{{_NS['style']}}}name") for style in content.iter(f"{{{_NS['style']}}}style")
+              if style.find("style:table-properties[@table:display='false']", _NS) is not None}
+    body = content.find("office:body/office:spreadsheet", _NS)
+    for table in body.iterfind("table:table", _NS) if body is not None else ():
+        if table.get(f"{TB}style-name") not in hidden:
+            yield table.get(f"{TB}name") or "Sheet", _sheet_rows(table, max_cells, kind)
+
+
+def _sheet_rows(table, max_cells: int, kind: str) -> list[tuple[int, list[str]]]:
+    rows: list[tuple[int, list[str]]] = []
+    number = cells_read = 0
+    for row, _ in _row_elements(table):
+        repeat = _int(row.get(f"{TB}number-rows-repeated"), 1)
+        cells = _sheet_cells(row)
+        written = min(repeat, MAX_REPEAT) if any(cells) else 0
+        rows.extend((number + i + 1, cells) for i in range(written))
+        number += repeat
+        cells_read += written * len(cells)
+        if cells_read > max_cells:
+            raise ReadError(f"{kind}: sheet {table.get(f'{TB}name')!r} has over {max_cells:,} "
+                            f"cells, the limit; skipped")
+    return rows
+
+
+def _sheet_cells(row) -> list[str]:
+    """A row's cell texts; empty cells are only written out before a filled one."""
+    cells: list[str] = []
+    empty = 0
+    for cell in row:
+        if cell.tag in (f"{TB}table-cell", f"{TB}covered-table-cell"):
+            text = " ".join(clean_inline(_inline(p)) for p in cell.iterfind("text:p", _NS)).strip()
+            repeat = min(_int(cell.get(f"{TB}number-columns-repeated"), 1), MAX_REPEAT)
+            if not text:
+                empty += repeat
+                continue
+            cells.extend([""] * min(empty, MAX_REPEAT))
+            cells.extend([text] * repeat)
+            empty = 0
+    return cells
 
 
 def _presentation(out: TextBuilder, deck) -> int:
