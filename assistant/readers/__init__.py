@@ -8,7 +8,7 @@ the file's extension from one registry.
 
 Built in: .pdf (pypdfium2; scanned pages OCR'd), .docx (python-docx), .html/.htm (trafilatura),
 .md/.markdown (markdown-it-py), .txt, images .png/.jpg/.jpeg/.tif/.tiff (OCR, `ocr`),
-spreadsheets .xlsx/.ods (python-calamine) and .csv (`sheet`), slides .pptx (python-pptx,
+spreadsheets .xlsx (openpyxl), .ods and .csv (`sheet`), slides .pptx (python-pptx,
 `slides`), OpenDocument .odt/.odp (lxml, `odf`), e-mail .eml/.mbox (the standard library,
 `mail`), e-books .epub (lxml, `epub`) and rich text .rtf (striprtf, `rtf`). Where each new
 format puts its location: a spreadsheet row's section is "Sheet › row 7", a slide's
