@@ -23,7 +23,9 @@ What is measured, exactly:
 - Out of order: the share of reference words found in the bag but not in the in-order
   alignment: (|ref ∩ got| - aligned) / |ref|, where `aligned` is the total size of the matching
   blocks difflib.SequenceMatcher(autojunk=False) finds between the two word sequences. A moved
-  paragraph counts its words; a dropped word counts in recall only.
+  paragraph counts its words; a dropped word counts in recall only. Passages whose place is a
+  layout convention (footnotes, a figure: the manifest's `floats`) are taken out of both
+  sequences first, wherever the reader put them.
 - Doubled-letter runs: a body token (whitespace-split, casefolded) that is not in the reference
   and whose first k >= 2 characters repeat at once ("trtrust") or whose last k >= 2 characters
   repeat ("slipway.y."), when removing that one repeat gives a word of the reference.
@@ -40,25 +42,21 @@ manifest line has no reference ("ref": null) is measured for all but the word fi
 from __future__ import annotations
 
 import argparse
-import difflib
 import fnmatch
 import json
-import re
 import statistics
 import sys
 import time
-import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
+from .fidelity_metrics import (body_text, doubled_runs, furniture_left, header_once_text,  # noqa: F401
+                               judge, plain, word_scores, words)
+
 SET_DIR = Path(__file__).with_name("fidelity")
 MANIFEST = SET_DIR / "manifest.jsonl"
 RESULTS = Path(__file__).with_name("results")
-_PLAIN = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"',
-                        "\u2013": "-", "\u2014": "-", "\u2212": "-", "\u00a0": " ", "_": " "})
-_SPLIT = re.compile(r"[\s()\[\]{}=,;<>*|\"`]+")
-_SHORT_LINE = 30
 
 
 @dataclass(frozen=True)
@@ -76,6 +74,7 @@ class Item:
     dates_accepted: tuple[str, ...] = ()
     furniture: tuple[tuple[int, tuple[str, ...]], ...] = ()
     ignore_extra: str | None = None
+    floats: tuple[tuple[str, ...], ...] = ()
     split: str = "report"
 
     @property
@@ -103,7 +102,9 @@ def load_manifest(path: Path = MANIFEST, pattern: str | None = None) -> list[Ite
                         date=row.get("date"), dates_accepted=tuple(row.get("dates_accepted") or ()),
                         furniture=tuple(sorted((int(p), tuple(lines)) for p, lines
                                                in (row.get("furniture") or {}).items())),
-                        ignore_extra=row.get("ignore_extra"), split=row.get("split", "report"))
+                        ignore_extra=row.get("ignore_extra"),
+                        floats=_floats(path.parent, row.get("floats")),
+                        split=row.get("split", "report"))
         except (ValueError, KeyError, TypeError) as exc:
             raise ValueError(f"{path}:{n}: bad manifest line ({exc}); each line needs name, "
                              "file, ref, format and producer") from exc
@@ -112,144 +113,14 @@ def load_manifest(path: Path = MANIFEST, pattern: str | None = None) -> list[Ite
     return items
 
 
-# ---------------------------------------------------------------- words
-
-def plain(text: str) -> str:
-    return unicodedata.normalize("NFKC", text).translate(_PLAIN).casefold()
-
-
-def _strip(token: str) -> str:
-    start, end = 0, len(token)
-    while start < end and not token[start].isalnum():
-        start += 1
-    while end > start and not token[end - 1].isalnum():
-        end -= 1
-    return token[start:end]
-
-
-def words(text: str) -> list[str]:
-    """The text's words as the metrics see them (see the module docstring)."""
-    return [w for w in map(_strip, _SPLIT.split(plain(text))) if w]
-
-
-def word_scores(ref: list[str], got: list[str], ignore_extra: str | None = None) -> dict:
-    """Recall, precision and out-of-order share of `got` against `ref` (both word lists)."""
-    ref_bag, got_bag = Counter(ref), Counter(got)
-    matched = sum((ref_bag & got_bag).values())
-    extra = got_bag - ref_bag
-    ignored = 0
-    if ignore_extra:
-        rx = re.compile(ignore_extra)
-        ignored = sum(n for w, n in extra.items() if rx.search(w))
-    aligned = sum(b.size for b in difflib.SequenceMatcher(None, ref, got, autojunk=False)
-                  .get_matching_blocks())
-    counted = len(got) - ignored
-    return {"ref_words": len(ref), "got_words": len(got), "matched": matched,
-            "ignored_extra": ignored, "out_of_order_words": max(0, matched - aligned),
-            "recall": matched / len(ref) if ref else 1.0,
-            "precision": matched / counted if counted else (1.0 if not ref else 0.0),
-            "out_of_order": max(0, matched - aligned) / len(ref) if ref else 0.0,
-            "missing": [f"{w} ×{n}" for w, n in (ref_bag - got_bag).most_common(12)],
-            "extra": [f"{w} ×{n}" for w, n in extra.most_common(12)]}
-
-
-def doubled_runs(text: str, ref_words: set[str]) -> list[str]:
-    """Tokens of `text` with a doubled run (see the module docstring), in order."""
-    found = []
-    for token in plain(text).split():
-        if _strip(token) in ref_words or len(token) < 4:
-            continue
-        if any(_strip(cut) in ref_words for cut in _undoubled(token)):
-            found.append(token)
-    return found
-
-
-def _undoubled(token: str):
-    """The token with one repeat of a doubled run of k >= 2 characters (holding a letter)
-    removed, at its start or its end."""
-    for k in range(2, len(token) // 2 + 1):
-        if token[:k] == token[k:2 * k] and any(c.isalpha() for c in token[:k]):
-            yield token[k:]
-        if token[-k:] == token[-2 * k:-k] and any(c.isalpha() for c in token[-k:]):
-            yield token[:-k]
-
-
-# ---------------------------------------------------------------- furniture, title, date
-
-def _squash(text: str) -> str:
-    return " ".join(plain(text).split())
-
-
-def furniture_left(doc, furniture) -> dict:
-    """Pages (of those the manifest lists with running lines) whose body blocks still hold one
-    of that page's lines; n/a when the reader gives no pages."""
-    if not furniture:
-        return {"pages": 0, "left_in": 0, "clean": None, "examples": []}
-    if not doc.pages:
-        return {"pages": len(furniture), "left_in": None, "clean": None,
-                "examples": ["the reader gave no page spans"]}
-    spans = {number: (start, end) for start, end, number in doc.pages}
-    left, examples = 0, []
-    for page, lines in furniture:
-        start, end = spans.get(page, (-1, -2))
-        body = [doc.text[b.start:b.end] for b in doc.blocks
-                if b.kind != "furniture" and start <= b.start <= end]
-        hit = next((line for line in lines if _on_page(_squash(line), body)), None)
-        if hit is not None:
-            left += 1
-            examples.append(f"p{page}: {hit}")
-    return {"pages": len(furniture), "left_in": left,
-            "clean": 1 - left / len(furniture), "examples": examples[:8]}
-
-
-def _on_page(line: str, body: list[str]) -> bool:
-    if not body or not line:
-        return False
-    if len(line) >= _SHORT_LINE:
-        return line in _squash(" ".join(body))
-    if any(_squash(x) == line for block in body for x in block.splitlines()):
-        return True
-    first, last = _squash(body[0]), _squash(body[-1])
-    return first.startswith(line + " ") or last.endswith(" " + line)
-
-
-def judge(value: str | None, right: str | None, accepted: tuple[str, ...]) -> str:
-    """"right", "absent" or "wrong" (whitespace and case aside)."""
-    if value is None or not str(value).strip():
-        return "absent"
-    good = {_squash(v) for v in (right, *accepted) if v}
-    return "right" if _squash(str(value)) in good else "wrong"
+def _floats(folder: Path, name: str | None) -> tuple[tuple[str, ...], ...]:
+    if not name:
+        return ()
+    lines = (folder / name).read_text(encoding="utf-8").splitlines()
+    return tuple(tuple(words(line)) for line in lines if line.strip())
 
 
 # ---------------------------------------------------------------- one file, the set
-
-def body_text(doc) -> str:
-    """The indexed text: every block that is not furniture, a blank line between blocks."""
-    return "\n\n".join(doc.text[b.start:b.end] for b in doc.blocks if b.kind != "furniture")
-
-
-def header_once_text(doc) -> str:
-    """body_text with each column name of a run of table rows kept at its first row only."""
-    parts, names = [], set()
-    for b in doc.blocks:
-        if b.kind == "furniture":
-            continue
-        text = doc.text[b.start:b.end]
-        if b.kind != "table":
-            names = set()
-            parts.append(text)
-            continue
-        cells = []
-        for cell in text.split(" | "):
-            name, sep, value = cell.partition(": ")
-            if sep and name in names:
-                cells.append(value)
-            else:
-                names.update([name] if sep else [])
-                cells.append(cell)
-        parts.append(" | ".join(cells))
-    return "\n\n".join(parts)
-
 
 def measure(item: Item, repeat: int = 3) -> dict:
     """One file's figures; status "unsupported" (no reader for its format) or "error" (the
@@ -281,7 +152,8 @@ def _word_figures(item: Item, body: str, scored: str) -> dict:
         return {"recall": None, "precision": None, "out_of_order": None, "doubled": None}
     ref_words = words(item.ref.read_text(encoding="utf-8"))
     doubled = doubled_runs(body, set(ref_words))
-    return {**word_scores(ref_words, words(scored), item.ignore_extra), "doubled": len(doubled),
+    return {**word_scores(ref_words, words(scored), item.ignore_extra, item.floats),
+            "doubled": len(doubled),
             "doubled_examples": doubled[:10]}
 
 

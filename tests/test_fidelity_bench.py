@@ -60,6 +60,16 @@ def test_a_moved_paragraph_counts_as_out_of_order_and_not_as_lost():
     assert fb.word_scores(ref, ref)["out_of_order"] == 0.0
 
 
+def test_a_footnote_listed_as_floating_may_sit_anywhere_but_other_moves_still_count():
+    ref = fb.words("one two three four five six. 1 A note of five words. seven eight")
+    note = (tuple(fb.words("1 A note of five words.")),)
+    got = fb.words("one two three four five six seven eight 1A note of five words.")
+    assert fb.word_scores(ref, got)["out_of_order"] > 0
+    assert fb.word_scores(ref, got, floats=note)["out_of_order"] == 0.0  # mark glued: still found
+    moved = fb.words("seven eight one two three four five six 1 A note of five words.")
+    assert fb.word_scores(ref, moved, floats=note)["out_of_order"] == pytest.approx(2 / 14)
+
+
 def test_doubled_letter_runs_are_counted_unless_the_reference_has_the_word():
     ref = set(fb.words("Trust the slipway and Tom; it needed care"))
     assert fb.doubled_runs("TrTrust the slipway.y. and ToTom", ref) == [

@@ -20,7 +20,7 @@ from lxml import html as lh
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 from evals.fidelity import words  # noqa: E402
-from make_refs import HERE, insert_after, node_text, write  # noqa: E402
+from make_refs import HERE, insert_after, node_text, write, write_floats  # noqa: E402
 
 _TOKEN = re.compile(r"\S+")
 
@@ -77,6 +77,7 @@ def main() -> None:
     for el in root.xpath("//div[@class='toc']")[1:] + root.xpath("//script|//style"):
         el.drop_tree()
     notes = footnotes_out(root)
+    write_floats("fhs-3.0.pdf", [note for _, note in notes])
     text = node_text(root.xpath("//body")[0], printed=True)
     pdf = pypdfium2.PdfDocument(HERE / "docs/fhs-3.0.pdf")
     pages = [words(pdf[i].get_textpage().get_text_range().replace("\ufffe", ""))

@@ -3,7 +3,8 @@
 Fields: name; file (path from this folder); ref (its reference text); format; producer (the tool
 that made the file); origin (package, version, path); licence; reference (how the reference was
 made); title / date: the right value, or null for "none is right: must be absent";
-titles_accepted / dates_accepted: other values that are also right; furniture: {page: [running
+titles_accepted / dates_accepted: other values that are also right; floats: a file of passages
+(footnotes, figures), one a line, whose place is a layout convention: left out of the order; furniture: {page: [running
 header/footer lines on that page]}; ignore_extra: a regex of reference-less tokens that do not
 count against precision (with the reason in notes); split; notes.
 """
@@ -57,7 +58,8 @@ def bzip2_furniture() -> dict:
 def entry(name, file, fmt, producer, origin, licence, reference, title=None, titles=(),
           date=None, dates=(), furniture=None, ignore_extra=None, split="report", notes=""):
     ref = f"refs/{name}.ref.txt" if not reference.startswith("none") else None
-    return {"name": name, "file": file, "ref": ref, "format": fmt,
+    floats = f"refs/{name}.floats.txt" if (HERE / f"refs/{name}.floats.txt").exists() else None
+    return {"name": name, "file": file, "ref": ref, "floats": floats, "format": fmt,
             "producer": producer, "origin": origin, "licence": licence, "reference": reference,
             "title": title, "titles_accepted": list(titles), "date": date,
             "dates_accepted": list(dates), "furniture": furniture or {},
