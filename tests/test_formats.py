@@ -263,6 +263,21 @@ def test_csv_rows_with_their_header_and_record_number():
         read("data.csv", b"a,b\x00\x01")
 
 
+def test_a_sheet_declaring_a_huge_area_is_read_and_one_with_too_many_cells_refused(monkeypatch):
+    from assistant.readers import sheet
+
+    raw = budget_xlsx()
+    with zipfile.ZipFile(io.BytesIO(raw)) as z:
+        parts = {n: z.read(n) for n in z.namelist()}
+    name = "xl/worksheets/sheet1.xml"
+    parts[name] = parts[name].replace(b'<dimension ref="A1:D6"/>', b'<dimension ref="A1:XFD1048576"/>')
+    ex = read("wide.xlsx", package(parts))
+    assert located(ex, "Roof repair")[1] == "Budget › row 4"
+    monkeypatch.setattr(sheet, "MAX_CELLS", 10)
+    with pytest.raises(ReadError, match=r"^Excel file: sheet 'Budget' has over 10 cells, the limit; skipped$"):
+        read("budget.xlsx", raw)
+
+
 def test_an_encrypted_workbook_is_skipped_with_its_reason(tmp_path):
     from msoffcrypto.format.ooxml import OOXMLFile
 

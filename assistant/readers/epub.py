@@ -29,7 +29,7 @@ from urllib.parse import unquote
 
 from .base import BODY, HEADING, LIST, TABLE, Extracted, ReadError, TextBuilder, clean_inline, \
     iso_date, meta_text
-from .office import open_package, parse_part
+from .office import UNZIP_ERRORS, open_package, parse_part
 from .tables import make_grid, row_texts
 
 _KIND = "EPUB e-book"
@@ -123,7 +123,7 @@ def _document(package, href: str):
     except ReadError:
         try:
             return html.fromstring(package.read(href))
-        except (KeyError, etree.ParserError, ValueError) as exc:
+        except (KeyError, etree.ParserError, *UNZIP_ERRORS) as exc:
             raise ReadError(f"corrupt EPUB e-book ({href} cannot be read); skipped") from exc
 
 

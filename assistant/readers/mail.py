@@ -135,7 +135,7 @@ def _parts(message: Message) -> tuple[Message | None, list[str]]:
     for part in message.walk():
         if part.is_multipart() or part.get_content_type() == "message/rfc822":
             continue
-        disposition = (part.get("Content-Disposition") or "").split(";")[0].strip().lower()
+        disposition = str(part.get("Content-Disposition") or "").split(";")[0].strip().lower()
         kind = part.get_content_type()
         if disposition == "attachment" or (part.get_filename() and kind not in _TEXT):
             attachments.append(clean_inline(_filename(part) or kind))

@@ -22,12 +22,15 @@ from __future__ import annotations
 import datetime as dt
 import io
 import zipfile
+import zlib
 
 from .archive import check_zip, xml_problem
 from .base import ReadError, iso_date, meta_text
 
 OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # encrypted Office files and the legacy binary formats
 STALE_DAYS = 2
+# what unzipping a damaged member raises (a bad CRC, a garbled header or compression method)
+UNZIP_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, NotImplementedError)
 _NS = {"cp": "http://schemas.openxmlformats.org/package/2006/metadata/core-properties",
        "dc": "http://purl.org/dc/elements/1.1/", "dcterms": "http://purl.org/dc/terms/",
        "office": "urn:oasis:names:tc:opendocument:xmlns:office:1.0",
@@ -42,10 +45,10 @@ def open_package(raw: bytes, kind: str) -> zipfile.ZipFile:
         raise ReadError(f"password-protected {kind} (or an old binary file renamed); skipped")
     if not zipfile.is_zipfile(io.BytesIO(raw)):
         raise ReadError(f"corrupt or not a {kind}; skipped")
-    check_zip(raw, kind)
     try:
+        check_zip(raw, kind)  # its own ReadError for what is over the limits or damaged
         package = zipfile.ZipFile(io.BytesIO(raw))
-    except zipfile.BadZipFile as exc:
+    except UNZIP_ERRORS as exc:  # what check_zip lets through: "zip file version 21.4"
         raise ReadError(f"corrupt {kind} ({exc}); skipped") from exc
     if _odf_encrypted(package):
         raise ReadError(f"password-protected {kind}; skipped")
@@ -55,7 +58,7 @@ def open_package(raw: bytes, kind: str) -> zipfile.ZipFile:
 def _odf_encrypted(package: zipfile.ZipFile) -> bool:
     try:
         manifest = package.read("META-INF/manifest.xml")
-    except (KeyError, zipfile.BadZipFile, OSError):
+    except (KeyError, *UNZIP_ERRORS):  # none, or damaged: the parts themselves will tell
         return False
     return b"encryption-data" in manifest
 
@@ -71,7 +74,7 @@ def parse_part(package: zipfile.ZipFile, member: str, kind: str, required: bool 
         if required:
             raise ReadError(f"corrupt {kind} ({member} is missing); skipped") from None
         return None
-    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+    except UNZIP_ERRORS as exc:
         raise ReadError(f"corrupt {kind} ({member}: {exc}); skipped") from exc
     parser = etree.XMLParser(resolve_entities=False, no_network=True, remove_comments=True)
     try:

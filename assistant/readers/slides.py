@@ -21,7 +21,7 @@ from __future__ import annotations
 import io
 
 from .base import BODY, HEADING, LIST, TABLE, Extracted, ReadError, TextBuilder, clean_inline
-from .office import open_package, properties
+from .office import UNZIP_ERRORS, open_package, properties
 from .tables import make_grid, row_texts
 
 _KIND = "PowerPoint file"
@@ -47,7 +47,7 @@ def _open(raw: bytes):
 
     try:
         return pptx.Presentation(io.BytesIO(raw))
-    except (PackageNotFoundError, KeyError, ValueError) as exc:
+    except (PackageNotFoundError, KeyError, *UNZIP_ERRORS) as exc:
         raise ReadError(f"corrupt or not a PowerPoint .pptx file ({exc}); skipped") from exc
 
 
