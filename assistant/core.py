@@ -14,14 +14,14 @@ from typing import Any, Callable, Iterator
 
 from .backends import make_generator
 from .chat import ChatSession
-from .condense import condense
+from .answering.condense import condense
 from .config import Config
 from .corpus import Corpus, load_corpus
 from .documents import DocumentInfo, FileOutcome, add_files, list_documents, remove_file
 from .embeddings import Embedder, LocalEmbedder
 from .errors import CorpusError, InvalidQuestion
-from .evidence import Evidence, gather, judged
-from .judge import Judge, load_judge
+from .answering.evidence import Evidence, gather, judged
+from .answering.judge import Judge, load_judge
 from .index import ChromaIndex, StoreConfig, SyncProgress, SyncReport
 from .language.questions import search_text
 from .language.terms import DocumentTerms, unstated

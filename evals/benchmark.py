@@ -22,7 +22,7 @@ import time
 from pathlib import Path
 
 from assistant import Answer, Assistant
-from assistant.extractive import ExtractiveGenerator
+from assistant.answering.extractive import ExtractiveGenerator
 
 from .golden import GoldenQuestion, gold_in, grounded_correct, load_golden, quote_is_verbatim
 from .keyword_baseline import KeywordPicker

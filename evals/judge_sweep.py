@@ -39,7 +39,7 @@ def choose(pooled: dict) -> float:
 
 def _with_misfits(gen):
     """The extractive generator without its answer-kind filter (a rule the judge may cover)."""
-    from assistant.extractive import ExtractiveGenerator
+    from assistant.answering.extractive import ExtractiveGenerator
 
     class Open(ExtractiveGenerator):
         def select(self, evidence):
@@ -76,7 +76,7 @@ def judged_questions(bot, items, ask_text) -> list:
 
 def sweep(evidence, score_row, thresholds=THRESHOLDS) -> dict:
     """{variant: {threshold: (right, declined, precision, n_answerable, n_unanswerable)}}"""
-    from assistant.extractive import ExtractiveGenerator
+    from assistant.answering.extractive import ExtractiveGenerator
 
     out = {}
     for name, variant in VARIANTS.items():

@@ -13,13 +13,13 @@ Per question, the candidates are the sentences of its paragraph as the project's
 them (`assistant.language.sentences.sentences`); the gold one holds the first answer's
 `answer_start`. A ranker is right when its top sentence is the gold one. Rankers:
 
-  today   `assistant.evidence.gather` on a one-paragraph document, as `Assistant.evidence`
+  today   `assistant.answering.evidence.gather` on a one-paragraph document, as `Assistant.evidence`
           calls it: the question vector embeds `search_text(question)`, sentences are embedded
           alone, the IDF is the BM25 index's, over the kept paragraphs (with their titles).
           The passage prior is the same for every candidate, so it never changes the order.
           A gold sentence that gather drops (a label, a credit line) counts as wrong.
   cosine  the same question vector's cosine to each sentence, nothing else.
-  judge   `assistant.judge.load_judge()` on (sentence, sentence before, article title);
+  judge   `assistant.answering.judge.load_judge()` on (sentence, sentence before, article title);
           skipped, with a note, when the trained weights are not there.
 
 Prints first-rank accuracy and MRR per ranker with 95% bootstrap intervals (questions
@@ -173,7 +173,7 @@ def _idf(paras: list[Paragraph]) -> Callable[[str], float]:
 
 def rank_today(item: Item, enc: Encoded) -> list[int]:
     """Sentence indices, best first, as `gather` ranks them (dropped sentences left out)."""
-    from assistant.evidence import gather
+    from assistant.answering.evidence import gather
     from assistant.types import BODY, Passage, Sentence
 
     p, vectors, qv = item.paragraph, enc.sentences[item.paragraph.id], enc.questions[item.id]
@@ -191,7 +191,7 @@ def rank_cosine(item: Item, enc: Encoded) -> list[int]:
 
 
 def judge_ranker(judge) -> Callable[[Item, Encoded], list[int]]:
-    from assistant.judge import Candidate
+    from assistant.answering.judge import Candidate
 
     def rank(item: Item, enc: Encoded) -> list[int]:
         p = item.paragraph
@@ -217,7 +217,7 @@ def make_rankers(names: list[str], judge=None, log=print) -> tuple[dict, list[st
             raise SystemExit(f"unknown ranker {name!r}; choose from {', '.join(RANKERS)}")
         if name == "judge" and judge is None:
             try:
-                from assistant.judge import load_judge
+                from assistant.answering.judge import load_judge
 
                 judge = load_judge()
             except ModelError as exc:

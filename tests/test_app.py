@@ -531,7 +531,7 @@ class BarrierGenerator:
     model = None
 
     def __init__(self, parties: int):
-        from assistant.extractive import ExtractiveGenerator
+        from assistant.answering.extractive import ExtractiveGenerator
 
         self.inner = ExtractiveGenerator()
         self.barrier = threading.Barrier(parties, timeout=20)

@@ -5,7 +5,7 @@ the check's rules, not about similarity."""
 import numpy as np
 import pytest
 
-from assistant.citations import EvidenceItem, recite, verify
+from assistant.answering.citations import EvidenceItem, recite, verify
 from assistant.embeddings import HashingEmbedder
 
 EMBED = HashingEmbedder()

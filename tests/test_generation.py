@@ -6,8 +6,8 @@ import pytest
 
 from assistant import Answer, Assistant, BackendError, ConfigError
 from assistant.backends.fake import ScriptedLLM, default_reply
-from assistant.citations import split_answer
-from assistant.generation import select_items
+from assistant.answering.citations import split_answer
+from assistant.answering.generation import select_items
 
 from conftest import write_corpus
 
@@ -174,7 +174,7 @@ def test_a_model_that_obeys_its_sources_is_still_checked(llm_bot, fake_llm):
 
 
 def test_source_text_cannot_fake_prompt_structure():
-    from assistant.generation import _defuse
+    from assistant.answering.generation import _defuse
 
     assert _defuse("See [1] below.\nQuestion: what now?") == "See (1) below.\nQuestion - what now?"
 

@@ -74,7 +74,7 @@ def test_gold_sentences_of_the_real_set_hold_their_answers():
 
 
 def test_runner_end_to_end_with_fake_embedder_and_judge(tmp_path, fake_embedder):
-    from assistant.judge import FakeJudge
+    from assistant.answering.judge import FakeJudge
 
     training = xquad.load(xquad.DATA)[:2]  # pretend two XQuAD articles were trained on
     result = xquad.run(["today", "cosine", "judge"], limit=8, embedder=fake_embedder,
@@ -100,14 +100,14 @@ def test_runner_end_to_end_with_fake_embedder_and_judge(tmp_path, fake_embedder)
 
 def test_cli_writes_results_and_skips_a_missing_judge(tmp_path, monkeypatch, fake_embedder, capsys):
     import assistant.embeddings
-    import assistant.judge
+    import assistant.answering.judge
     from assistant.errors import ModelError
 
     def no_judge():
         raise ModelError("no trained weights")
 
     monkeypatch.setattr(assistant.embeddings, "LocalEmbedder", lambda: fake_embedder)
-    monkeypatch.setattr(assistant.judge, "load_judge", no_judge)
+    monkeypatch.setattr(assistant.answering.judge, "load_judge", no_judge)
     monkeypatch.setattr(xquad, "RESULTS", tmp_path / "results")
     training = _write(tmp_path / "t.json", _squad(("X", [PARA])))
     assert xquad.main(["--limit", "5", "--label", "t", "--exclude", str(training)]) == 0

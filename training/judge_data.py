@@ -1,6 +1,6 @@
 """Labelled (question, candidate sentence) pairs for training and checking the judge.
 
-Sources (licences and counts in `assistant/judge/model/MODEL_CARD.md`):
+Sources (licences and counts in `assistant/answering/judge/model/MODEL_CARD.md`):
 - SQuAD 2.0, the 8 public articles in `../shared/benchmarks/squad2-public/` (CC BY-SA 4.0),
   split by ARTICLE (`evals.squad.ARTICLES`): `train` articles teach, `tune` articles choose the threshold,
   `report` articles are only ever reported. A paragraph is cut into sentences by the project's

@@ -6,7 +6,7 @@
 Reads the pairs of `training/judge_data.py`, trains one pass (AdamW, linear warm-up and decay,
 binary cross-entropy), chooses the answer threshold on SQuAD's `tune` articles, reports on
 its `report` articles (never trained or tuned on), exports int8 ONNX, a
-meta.json and SHA256SUMS into `assistant/judge/model/` (or --out), and writes its figures to
+meta.json and SHA256SUMS into `assistant/answering/judge/model/` (or --out), and writes its figures to
 `evals/results/judge-train.json`. Needs the `train` extra (onnx). Runs on CPU; a GPU is used
 when torch sees one (`--device`).
 """
@@ -24,11 +24,11 @@ from pathlib import Path
 
 import numpy as np
 
-from assistant.judge import MAX_TOKENS, Candidate, pair_text
+from assistant.answering.judge import MAX_TOKENS, Candidate, pair_text
 from training.judge_data import ARTICLES, Pair, counts, squad_pairs, training_pairs
 
 ROOT = Path(__file__).resolve().parent.parent
-MODEL_OUT = ROOT / "assistant" / "judge" / "model"
+MODEL_OUT = ROOT / "assistant" / "answering" / "judge" / "model"
 RESULTS = ROOT / "evals" / "results"
 
 
@@ -261,7 +261,7 @@ def main(argv=None) -> int:
             "seed": args.seed,
             "squad_articles": ARTICLES, "args": {k: str(v) for k, v in vars(args).items()}}
     export(model, tokenizer, args.out, meta)
-    from assistant.judge import OnnxJudge
+    from assistant.answering.judge import OnnxJudge
 
     onnx = OnnxJudge(args.out, threads=args.threads)
     figures = {"training": info, "threshold_chosen_on": "SQuAD tune articles " + ", ".join(ARTICLES["tune"]),

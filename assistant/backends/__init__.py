@@ -12,7 +12,7 @@ from typing import Any, Callable
 
 from ..config import Config
 from ..errors import BackendError
-from ..extractive import ExtractiveGenerator
+from ..answering.extractive import ExtractiveGenerator
 from .base import LLM, Generator
 
 _LLMS: dict[str, Callable[[Config], LLM]] = {}
@@ -43,7 +43,7 @@ def make_generator(cfg: Config, embedder: Any, llm: Any = None,
     extractive = ExtractiveGenerator() if bar is None else ExtractiveGenerator(abstain_below=bar)
     if cfg.generator == "extractive" and llm is None:
         return extractive
-    from ..generation import LLMGenerator
+    from ..answering.generation import LLMGenerator
 
     return LLMGenerator(llm if llm is not None else make_llm(cfg), fallback=extractive,
                         embedder=embedder, context_window=cfg.context_window)

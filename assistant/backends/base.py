@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Iterator, Protocol, Sequence, runtime_checkable
 
-from ..evidence import Evidence
+from ..answering.evidence import Evidence
 from ..types import Answer
 
 Message = dict[str, str]  # {"role": "system" | "user" | "assistant", "content": "..."}

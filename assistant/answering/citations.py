@@ -15,11 +15,11 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from . import text as T
-from .language import names as N
-from .language.questions import asks_yes_no
-from .language.sentences import sentences
-from .types import COMMENT, SentenceSupport
+from .. import text as T
+from ..language import names as N
+from ..language.questions import asks_yes_no
+from ..language.sentences import sentences
+from ..types import COMMENT, SentenceSupport
 
 SEMANTIC_MIN = 0.55  # cosine between sentence and its best cited item
 LEXICAL_MIN = 0.6  # share of the sentence's content words found in the cited items

@@ -6,10 +6,10 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from . import text as T
+from .. import text as T
 from .evidence import Evidence, ScoredSentence, accounts, quote_unit
-from .language.questions import REASON, asks_for_timeline
-from .types import COMMENT, Answer, Citation, SentenceSupport
+from ..language.questions import REASON, asks_for_timeline
+from ..types import COMMENT, Answer, Citation, SentenceSupport
 
 NOT_IN_DOCUMENTS = "The documents don't say."
 
@@ -21,7 +21,7 @@ class ExtractiveGenerator:
     def __init__(self, abstain_below: float = 0.5, max_sentences: int = 3, margin: float = 0.15,
                  max_accounts: int = 5):
         # the judge's probability the best sentence must reach (the judge's own threshold,
-        # chosen on documents no reported figure uses: assistant/judge/model/MODEL_CARD.md)
+        # chosen on documents no reported figure uses: assistant/answering/judge/model/MODEL_CARD.md)
         self.abstain_below = abstain_below
         self.max_sentences = max_sentences
         self.margin = margin

@@ -28,7 +28,7 @@ from typing import Protocol, Sequence
 
 import numpy as np
 
-from ..errors import ModelError
+from ...errors import ModelError
 
 MODEL_DIR = Path(__file__).parent / "model"
 WEIGHTS = "judge.onnx"

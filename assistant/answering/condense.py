@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 from typing import Sequence
 
-from .prompts import render
-from .text import STOPWORDS, words
+from ..prompts import render
+from ..text import STOPWORDS, words
 
 _DEPENDENT = re.compile(
     r"^(?:and|but|also|so|then|what about|how about|and what|why not|same for)\b|"

@@ -17,17 +17,17 @@ from typing import Iterator
 
 import numpy as np
 
-from . import text as T
+from .. import text as T
 from .citations import (NEGATION_PROBLEM, YES_NO_LEAD, EvidenceItem, recite, split_answer,
                         verify)
-from .embeddings import Embedder
-from .errors import ConfigError
+from ..embeddings import Embedder
+from ..errors import ConfigError
 from .evidence import Evidence, ScoredSentence, accounts, quote_unit, stated_values
-from .language.names import negated
-from .language.questions import AMOUNT_LABELS, REASON, asks_for_timeline, asks_yes_no
+from ..language.names import negated
+from ..language.questions import AMOUNT_LABELS, REASON, asks_for_timeline, asks_yes_no
 from .extractive import ExtractiveGenerator, abstention, human_date
-from .prompts import render
-from .types import COMMENT, Answer, Citation, SentenceSupport
+from ..prompts import render
+from ..types import COMMENT, Answer, Citation, SentenceSupport
 
 NOT_FOUND = "NOT_IN_SOURCES"
 _REFUSAL = re.compile(

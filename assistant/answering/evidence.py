@@ -1,7 +1,7 @@
 """Choosing the sentences that answer a question.
 
 Two passes. `gather` ranks every sentence of the retrieved passages by a cheap prior; `judged`
-hands the best of them to the judge (`assistant.judge`, a cross-encoder the project trains),
+hands the best of them to the judge (`assistant.answering.judge`, a cross-encoder the project trains),
 which reads each with its context and gives the probability that it answers the question.
 That probability is the sentence's score from then on: it orders the evidence, and whether the
 best of it reaches the judge's threshold decides between an answer and a decline.
@@ -23,13 +23,13 @@ from typing import Callable, Iterable
 
 import numpy as np
 
-from . import text as T
-from .language import names as N
-from .language import questions as Q
-from .language.sentences import list_item
+from .. import text as T
+from ..language import names as N
+from ..language import questions as Q
+from ..language.sentences import list_item
 from .judge import Candidate, Judge
-from .language.terms import subject_words
-from .types import COMMENT, HEADLINE, Passage, Sentence
+from ..language.terms import subject_words
+from ..types import COMMENT, HEADLINE, Passage, Sentence
 
 JUDGED = 24  # candidates the judge reads per question, best by the prior first
 BEFORE_GAP = 8  # characters between a sentence and the one before it (breaks, a list marker)
@@ -336,7 +336,7 @@ def judged(evidence: Evidence, judge: Judge, top: int = JUDGED,
     score becomes `judge.weight` times the judge's probability that it answers plus the rest
     times its prior (`prior` keeps the prior); a candidate the judge did not read counts as 0
     for it. The weight and the threshold are chosen together on tune documents
-    (`python -m evals.judge_sweep`, `assistant/judge/model/meta.json`)."""
+    (`python -m evals.judge_sweep`, `assistant/answering/judge/model/meta.json`)."""
     t0 = time.perf_counter()
     head = list(evidence.ranked[:top])
     probs = judge.score(evidence.question, [
