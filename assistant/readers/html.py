@@ -81,16 +81,29 @@ def _extract(page):
 
 
 def _own_walk(tree, doc):
-    """The page's marked main content as trafilatura-style XML when trafilatura lost part of
-    it (`html_main`), else None."""
-    from .html_main import main_region, main_tree, needs_own_walk
+    """The page as our own converter reads it (`html_main`), when trafilatura lost part of it:
+    the marked main content whole when trafilatura dropped prose of it; else the page's body
+    cut down to trafilatura's selection when trafilatura dropped the headings of sections it
+    kept. None: trafilatura's own tree is read."""
+    from .html_main import Kept, keep_only, lost_headings, main_region, main_tree, needs_own_walk
 
-    region = main_region(tree) if tree is not None else None
-    if region is None:
+    if tree is None:
         return None
-    kept = "".join(doc.body.itertext()) if doc is not None and doc.body is not None else ""
-    converted = main_tree(region)
-    return converted if needs_own_walk(converted, kept) else None
+    kept_text = "".join(doc.body.itertext()) if doc is not None and doc.body is not None else ""
+    region = main_region(tree)
+    if region is not None:
+        converted = main_tree(region)
+        if needs_own_walk(converted, kept_text):
+            return converted
+    body = tree.find(".//body") if tree.tag != "body" else tree
+    if body is None or not kept_text.strip():
+        return None
+    converted = main_tree(body)
+    kept = Kept(converted, kept_text)
+    if not lost_headings(kept):
+        return None
+    keep_only(kept)
+    return converted
 
 
 def _walk(element, out: TextBuilder) -> None:

@@ -42,15 +42,79 @@ def needs_own_walk(converted, extracted_text: str) -> bool:
     a newsletter's call); what it wrongly drops is paragraphs, list items and code."""
     got = _shingles(extracted_text)
     total = lost = 0
-    for block in converted.iter("p", "head", "item", "code", "row"):
-        if any(c.tag in ("p", "list", "code", "table", "div", "quote") for c in block):
-            continue  # a container: its blocks are counted themselves
+    for block in _leaves(converted):
         text = "".join(block.itertext())
         words, shingles = len(_WORD.findall(text)), _shingles(text)
         total += words
         if words >= PROSE_WORDS and len(shingles & got) < len(shingles) / 2:
             lost += words
     return total > 0 and lost / total >= LOST
+
+
+def _leaves(converted):
+    """The converted tree's leaf blocks in order (a container's own blocks, not it)."""
+    for block in converted.iter("p", "head", "item", "code", "row"):
+        if not any(c.tag in ("p", "list", "code", "table", "div", "quote") for c in block):
+            yield block
+
+
+class Kept:
+    """What of a converted tree trafilatura's text (`extracted_text`) holds: a block whose
+    runs of three words are mostly in it, or, for a block of one or two words, whose words
+    are; a heading is held when the block after it is (trafilatura reads many headings as
+    the page's title or drops them, keeping their sections)."""
+
+    def __init__(self, converted, extracted_text: str) -> None:
+        self._runs = _shingles(extracted_text)
+        self._words = {w.lower() for w in _WORD.findall(extracted_text)}
+        self.leaves = list(_leaves(converted))
+        self.held = [self._holds(b) for b in self.leaves]
+
+    def _holds(self, block) -> bool:
+        text = "".join(block.itertext())
+        runs = _shingles(text)
+        if runs:
+            return len(runs & self._runs) >= len(runs) / 2
+        words = {w.lower() for w in _WORD.findall(text)}
+        return bool(words) and words <= self._words
+
+    def heading_followed(self, i: int) -> bool:
+        """Whether the first block after heading `i` that is not a heading is held."""
+        for block, held in zip(self.leaves[i + 1:], self.held[i + 1:]):
+            if block.tag != "head":
+                return held
+        return False
+
+
+def lost_headings(kept: Kept) -> bool:
+    """Whether trafilatura dropped the headings of sections it kept: at least three such
+    headings, and at least half of all the headings over kept sections."""
+    over = [i for i, b in enumerate(kept.leaves) if b.tag == "head" and kept.heading_followed(i)]
+    lost = [i for i in over if not kept.held[i]]
+    return len(lost) >= 3 and len(lost) >= len(over) / 2
+
+
+def keep_only(kept: Kept) -> None:
+    """Remove from the converted tree what trafilatura did not keep (`Kept`): its selection
+    of the page, with the page's own structure. Between the first and the last block it kept,
+    headings, table rows, list items and code are kept too (trafilatura drops headings and whole
+    tables and lists of reference pages), and a heading before them when the block after it is."""
+    leaves, held = kept.leaves, kept.held
+    first = next((i for i, h in enumerate(held) if h), len(held))
+    last = max((i for i, h in enumerate(held) if h), default=-1)
+    keep = [h or (first < i < last and b.tag in ("row", "item", "code", "head"))
+            for i, (b, h) in enumerate(zip(leaves, held))]
+    for i in range(len(leaves) - 1, -1, -1):  # backwards: a heading sees the block after it
+        if leaves[i].tag == "head" and not keep[i]:
+            after = next((j for j in range(i + 1, len(leaves)) if leaves[j].tag != "head"), None)
+            keep[i] = after is not None and keep[after]
+    for block, k in zip(leaves, keep):
+        if not k and block.getparent() is not None:
+            block.getparent().remove(block)
+
+
+def _header_row(row) -> bool:
+    return any(cell.get("role") == "head" for cell in row)
 
 
 def _shingles(text: str) -> set[tuple[str, ...]]:
@@ -76,16 +140,19 @@ def _skipped(element) -> bool:
         return True
     if (element.get("role") or "").lower() in _SKIP_ROLES:
         return True
-    return tag in ("ul", "ol") and _links_only(element)
+    return tag in ("ul", "ol", "dl") and _links_only(element)
 
 
 def _links_only(element) -> bool:
     """A list whose items are all only links: a menu or a table of contents."""
-    items = [li for li in element if isinstance(li.tag, str) and li.tag.lower() == "li"]
+    items = [li for li in element if isinstance(li.tag, str) and li.tag.lower() in ("li", "dt", "dd")]
     if not items:
         return False
     for li in items:
         links = " ".join(a.text_content() for a in li.iter("a"))
+        if li.tag.lower() == "dd" and not li.text_content().strip() or (
+                li.tag.lower() == "dd" and not links.strip() and li.find(".//dl") is not None):
+            continue  # an empty description, or one holding a nested list of links
         if not links.strip() or len(li.text_content().split()) > len(links.split()):
             return False
     return True

@@ -12,8 +12,9 @@ page's date, and permalink marks taken out of a title or heading.
   at least three, the links are unwrapped to plain text (links are not kept anyway); a menu or
   a list of related links, whose items are only links, is left for trafilatura to drop.
 - The date is the page's own: its metadata (article:published_time, DC.date, JSON-LD
-  datePublished…), a <time datetime> outside code, or a "last updated/modified/published"
-  line of the page; never a date in a code block or an example, and none rather than a guess.
+  datePublished…), a <time datetime> outside code, an element classed as the date
+  (class="pubdate"), or a "last updated/modified/published" line of the page; never a date in
+  a code block or an example, and none rather than a guess.
 """
 
 from __future__ import annotations
@@ -94,7 +95,7 @@ def page_date(tree) -> str | None:
     for key in _META_DATES:
         if key in found:
             return found[key]
-    return _json_ld_date(tree) or _time_date(tree) or _stamp_date(tree)
+    return _json_ld_date(tree) or _time_date(tree) or _class_date(tree) or _stamp_date(tree)
 
 
 def _json_ld_date(tree) -> str | None:
@@ -115,6 +116,20 @@ def _time_date(tree) -> str | None:
     for time in tree.iter("time"):
         if not _in_code(time) and (date := iso_date(time.get("datetime"))):
             return date
+    return None
+
+
+_DATE_CLASS = re.compile(r"(?i)^(?:pubdate|published|date|dateline|post-?date|entry-date|updated|modified)$")
+
+
+def _class_date(tree) -> str | None:
+    """The date an element marked as the page's date holds (DocBook's class="pubdate")."""
+    for element in tree.iter():
+        if not isinstance(element.tag, str) or _in_code(element):
+            continue
+        if any(_DATE_CLASS.match(c) for c in (element.get("class") or "").split()):
+            if date := text_date(element.text_content()):
+                return date
     return None
 
 
