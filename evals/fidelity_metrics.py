@@ -100,12 +100,16 @@ def doubled_runs(text: str, ref_words: set[str]) -> list[str]:
 
 
 def _undoubled(token: str):
-    """The token with one repeat of a doubled run of k >= 2 characters (holding a letter)
-    removed, at its start or its end."""
+    """The token with one repeat of a doubled run removed, at its start or its end: a run of
+    k >= 2 characters starting with a letter or digit and holding a letter ("Tr" of "TrTrust",
+    "y." of "slipway.y."; not ",int" of "(x,int,int)")."""
+    def run_ok(run: str) -> bool:
+        return run[0].isalnum() and any(c.isalpha() for c in run)
+
     for k in range(2, len(token) // 2 + 1):
-        if token[:k] == token[k:2 * k] and any(c.isalpha() for c in token[:k]):
+        if token[:k] == token[k:2 * k] and run_ok(token[:k]):
             yield token[k:]
-        if token[-k:] == token[-2 * k:-k] and any(c.isalpha() for c in token[-k:]):
+        if token[-k:] == token[-2 * k:-k] and run_ok(token[-k:]):
             yield token[:-k]
 
 

@@ -76,6 +76,7 @@ def test_doubled_letter_runs_are_counted_unless_the_reference_has_the_word():
         "trtrust", "slipway.y.", "totom"]
     assert fb.doubled_runs("it needed care", ref) == []  # "needed" ends in "eded": a real word
     assert fb.doubled_runs("bonbon murmur", ref) == []  # repeats, but no reference word inside
+    assert fb.doubled_runs("f(x ,int,int);", set(fb.words("int x"))) == []  # code, not a run
 
 
 def test_table_rows_count_their_column_names_once_per_table():
