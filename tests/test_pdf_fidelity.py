@@ -209,6 +209,20 @@ def test_a_raised_mark_on_a_line_of_its_own_joins_the_line():
         text._replace(x0=72, text="2 The copies can be hard-linked.")]
 
 
+@pytest.mark.parametrize("lines, joined", [
+    (["see http://savannah.nongnu.org/projects/", "quilt/ for more"],
+     "see http://savannah.nongnu.org/projects/quilt/ for more"),
+    (["placed in /var/cache/man/", "cat1 when formatted"], "placed in /var/cache/man/cat1 when formatted"),
+    (["either input /", "output"], "either input / output"),
+    (["at http://lwn.net/", "Articles/13518/"], "at http://lwn.net/Articles/13518/"),
+    (["at http://savannah.nongnu.", "org/projects"], "at http://savannah.nongnu.org/projects"),
+    (["see http://example.org.", "The next"], "see http://example.org. The next"),
+    (["ends in a path /usr/", "Then a sentence"], "ends in a path /usr/ Then a sentence"),
+])
+def test_join_lines_keeps_a_broken_address_whole(lines, joined):
+    assert L.join_lines(lines, L.Vocabulary(lines)) == joined
+
+
 def test_furniture_keys_find_a_chapter_head_on_two_pages_of_many():
     def page(head: str | None, n: int):
         words = "ferry pier boat quay tide slip berth buoy crane net".split()

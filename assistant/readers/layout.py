@@ -28,7 +28,7 @@ HYPHENS = "-\u00ad\u2010"  # hyphen-minus, soft hyphen (PDFium's line-end mark),
 _SENTENCE_END = re.compile(r"[.!?:;\"”’)\]]$")
 _BULLET = re.compile(r"^(?:[•·▪◦‣●○■□➢►–—-]|\(?\d{1,2}[.)]|\(?[a-z][.)])\s")
 _PAGE_NUMBER = re.compile(r"^(?:page\s*)?[-–—]?\s*#\s*[-–—]?(?:\s*(?:of|/)\s*#)?$|^[ivx]{1,5}$", re.I)
-_URL_BREAK = re.compile(r"(?:https?|ftp)://\S*/$")
+_ADDRESS = re.compile(r"(?:^|\s)((?:https?|ftp)://\S*[/.]|/\S*/)$")  # broken at a line end
 _WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
 # Prefixes kept hyphenated at a line end even before a lower-case word ("well-known").
 _HYPHEN_PREFIXES = frozenset(
@@ -183,7 +183,8 @@ def is_list_item(text: str) -> bool:
 def join_lines(texts: list[str], vocabulary: "Vocabulary") -> str:
     """A paragraph's lines joined by spaces, undoing line-end hyphenation: "infor-" + "mation"
     is "information" when the next line goes on in lower case, unless the hyphenated word is the
-    document's own spelling or a usual prefix ("well-" + "known" stays "well-known")."""
+    document's own spelling or a usual prefix ("well-" + "known" stays "well-known"). A web
+    address or an absolute path broken at a line end goes on without a space."""
     out = texts[0].strip()
     for text in texts[1:]:
         text = text.strip()
@@ -196,11 +197,22 @@ def join_lines(texts: list[str], vocabulary: "Vocabulary") -> str:
                 out = stem + text
             else:
                 out = stem + "-" + text
-        elif _URL_BREAK.search(out):  # a web address broken after a slash goes on unspaced
+        elif _address_goes_on(out, text):
             out += text
         else:
             out = f"{out} {text}"
     return out
+
+
+def _address_goes_on(out: str, text: str) -> bool:
+    """Whether `text` goes on a web address or an absolute path that `out` ends with, broken
+    after a slash (or after a dot, in a web address); the next line going on in lower case or
+    digits, or in anything after a web address's slash."""
+    m = _ADDRESS.search(out)
+    if not m or not text[:1].isalnum():
+        return False
+    return (text[:1].islower() or text[:1].isdigit()
+            or (m.group(1).endswith("/") and "://" in m.group(1)))
 
 
 def _last_word(s: str) -> str:
