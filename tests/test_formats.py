@@ -90,16 +90,18 @@ _ODF = ('xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
         'xmlns:svg="urn:oasis:names:tc:opendocument:xmlns:svg-compatible:1.0" '
         'xmlns:presentation="urn:oasis:names:tc:opendocument:xmlns:presentation:1.0" '
         'xmlns:meta="urn:oasis:names:tc:opendocument:xmlns:meta:1.0" '
+        'xmlns:style="urn:oasis:names:tc:opendocument:xmlns:style:1.0" '
         'xmlns:dc="http://purl.org/dc/elements/1.1/" office:version="1.3"')
 _MANIFEST = ('<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0">'
              '<manifest:file-entry manifest:full-path="/" manifest:media-type="{}"/>{}</manifest:manifest>')
 
 
-def odf(body: str, mimetype: str, meta: str = "", encrypted: bool = False) -> bytes:
+def odf(body: str, mimetype: str, meta: str = "", encrypted: bool = False, styles: str = "") -> bytes:
     secret = ('<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml">'
               '<manifest:encryption-data manifest:checksum-type="SHA1/1K"/></manifest:file-entry>'
               if encrypted else "")
-    return package({"content.xml": f'<office:document-content {_ODF}><office:body>{body}'
+    return package({"content.xml": f'<office:document-content {_ODF}><office:automatic-styles>'
+                                   f'{styles}</office:automatic-styles><office:body>{body}'
                                    f'</office:body></office:document-content>',
                     "styles.xml": f'<office:document-styles {_ODF}/>',
                     "meta.xml": f'<office:document-meta {_ODF}><office:meta>{meta}</office:meta>'
@@ -108,10 +110,13 @@ def odf(body: str, mimetype: str, meta: str = "", encrypted: bool = False) -> by
                    mimetype=mimetype)
 
 
+ODT_STYLES = ('<style:style style:name="P1" style:family="paragraph" style:parent-style-name="Title"/>'
+              '<style:style style:name="Title" style:family="paragraph"/>')
 ODT_BODY = """<office:text>
-  <text:h text:outline-level="1">Opening hours</text:h>
+  <text:p text:style-name="P1">Hall guide</text:p>
+  <text:h text:outline-level="2">Opening hours</text:h>
   <text:p>The hall is open<text:s/> every day.</text:p>
-  <text:h text:outline-level="2">Weekend hours</text:h>
+  <text:h text:outline-level="3">Weekend hours</text:h>
   <text:p>On Saturdays the hall closes at 4 pm.</text:p>
   <text:list><text:list-item><text:p>Bring a key card</text:p></text:list-item></text:list>
   <table:table>
@@ -141,6 +146,9 @@ def odp_body() -> str:
                 f'</presentation:notes></draw:page>')
     return ("<office:presentation>" + page("Welcome", [(5, "Agenda for the evening")])
             + page("Quarterly results", [(9, "Second line"), (4, "Sales rose by a third")])
+            + '<draw:page><draw:frame svg:y="6cm"><draw:text-box><text:p>Questions welcome at the '
+              'door, and tea after.</text:p></draw:text-box></draw:frame><draw:frame svg:y="1cm">'
+              '<draw:text-box><text:p>Thank you</text:p></draw:text-box></draw:frame></draw:page>'
             + "</office:presentation>")
 
 
@@ -161,6 +169,11 @@ def deck_pptx() -> bytes:
         for c, value in enumerate(row):
             table.cell(r, c).text = value
     second.notes_slide.notes_text_frame.text = "Thank the harbour master."
+    third = deck.slides.add_slide(deck.slide_layouts[6])  # blank: no title placeholder
+    third.shapes.add_textbox(Inches(1), Inches(3), Inches(6), Inches(2)).text_frame.text = \
+        "Saturday mornings, from nine"
+    third.shapes.add_textbox(Inches(1), Inches(0.5), Inches(6), Inches(1)).text_frame.text = \
+        "Volunteers wanted"
     out = io.BytesIO()
     deck.save(out)
     return out.getvalue()
@@ -322,7 +335,8 @@ def test_pptx_blocks_are_located_by_slide_and_title():
     assert located(ex, "Q2") == ("Quarter: Q2 | Passengers: 11,200", "Slide 2 › Quarterly results")
     assert located(ex, "harbour master")[1] == "Slide 2 › Quarterly results"
     assert located(ex, "Harbour Trust")[1] == "Slide 1 › Harbour Trust"
-    assert ex.page_count == 2 and ex.pages == ()  # a slide number is a section, not a page image
+    assert located(ex, "Saturday mornings")[1] == "Slide 3 › Volunteers wanted"  # topmost line
+    assert ex.page_count == 3 and ex.pages == ()  # a slide number is a section, not a page image
     assert ex.date is None  # python-pptx's template says 2013; the package was written today
 
 
@@ -332,7 +346,8 @@ def test_odp_slides_in_order_with_titles_and_notes():
     assert texts.index("Sales rose by a third") < texts.index("Second line")  # top to bottom
     assert located(ex, "Sales rose")[1] == "Slide 2 › Quarterly results"
     assert located(ex, "Notes for Welcome")[1] == "Slide 1 › Welcome"
-    assert ex.page_count == 2
+    assert located(ex, "Questions welcome")[1] == "Slide 3 › Thank you"  # untitled: topmost line
+    assert ex.page_count == 3
 
 
 # ---------------------------------------------------------------- OpenDocument text, RTF
@@ -340,8 +355,8 @@ def test_odp_slides_in_order_with_titles_and_notes():
 def test_odt_headings_lists_and_tables():
     meta = ("<meta:creation-date>2024-03-14T09:00:00</meta:creation-date>"
             f"<dc:date>{dt.date.today().isoformat()}T08:00:00</dc:date><dc:title>Hall guide</dc:title>")
-    ex = read("guide.odt", odf(ODT_BODY, "application/vnd.oasis.opendocument.text", meta))
-    assert located(ex, "closes at 4 pm")[1] == "Opening hours › Weekend hours"
+    ex = read("guide.odt", odf(ODT_BODY, "application/vnd.oasis.opendocument.text", meta, styles=ODT_STYLES))
+    assert located(ex, "closes at 4 pm")[1] == "Hall guide › Opening hours › Weekend hours"  # a "Title" paragraph
     assert located(ex, "open every")[0] == "The hall is open every day."
     assert located(ex, "key card")[0] == "Bring a key card"
     assert [b.kind for b in ex.blocks if "key card" in ex.text[b.start:b.end]] == [LIST]

@@ -12,7 +12,8 @@ expanded up to the table's width. Sections, text boxes and frames are read in pl
 footnotes and the change-tracking record are left out.
 
 Presentations: each page (slide) opens with a heading "Slide N", then its title (the
-presentation:class="title" frame) as a second-level heading, so its text has the section
+presentation:class="title" frame; on a slide without one, its topmost frame when that is a
+single line of at most 12 words) as a second-level heading, so its text has the section
 "Slide 3 › Quarterly results"; then its other frames, top to bottom, and its speaker notes.
 
 Title, author and date come from meta.xml (`office.properties`: no date when they are a
@@ -29,10 +30,11 @@ for lxml's parse of content.xml, and this module's whole read 0.04 s (~29,000 bl
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from .base import BODY, HEADING, LIST, TABLE, Extracted, ReadError, TextBuilder, clean_inline
-from .office import open_package, parse_part, properties
+from .office import is_title_like, open_package, parse_part, properties
 from .tables import make_grid, row_texts
 
 _NS = {"office": "urn:oasis:names:tc:opendocument:xmlns:office:1.0",
@@ -44,6 +46,7 @@ _NS = {"office": "urn:oasis:names:tc:opendocument:xmlns:office:1.0",
        "style": "urn:oasis:names:tc:opendocument:xmlns:style:1.0"}
 T, TB, DR = (f"{{{_NS[k]}}}" for k in ("text", "table", "draw"))
 PRES = f"{{{_NS['presentation']}}}"
+STYLE = f"{{{_NS['style']}}}"
 MAX_REPEAT = 1_000  # repeated cells/rows written out at most: a whole-row style repeats 16,384
 _KINDS = {".odt": "OpenDocument text", ".odp": "OpenDocument presentation"}
 _SKIP = {f"{T}note", f"{T}tracked-changes", f"{T}sequence-decls", f"{T}variable-decls",
@@ -62,33 +65,70 @@ def read(raw: bytes, name: str) -> Extracted:
     if body is not None and (deck := body.find("office:presentation", _NS)) is not None:
         pages = _presentation(out, deck)
     elif body is not None and (text := body.find("office:text", _NS)) is not None:
-        _walk(out, text)
+        content = body.getparent()
+        _walk(out, text, headings=heading_styles(content, parse_part(package, "styles.xml", kind, False)))
     slide_numbers = pages is not None  # "Slide N" headings are not the file's text
     if not [b for b in out.blocks if not (slide_numbers and b.kind == HEADING and b.level == 1)]:
         raise ReadError(f"{kind} has no text; skipped")
     return out.build(format=suffix.lstrip(".") or "odf", page_count=pages, **meta)
 
 
-def _walk(out: TextBuilder, element, list_depth: int = 0) -> None:
-    """Blocks from the children of an office:text, a text:section, a frame's text box, ..."""
+def _walk(out: TextBuilder, element, list_depth: int = 0, headings: dict | None = None) -> None:
+    """Blocks from the children of an office:text, a text:section, a frame's text box, ...
+    `headings`: paragraph style -> heading level (`heading_styles`)."""
+    headings = headings or {}
     for child in element:
         tag = child.tag
         if tag in _SKIP or not isinstance(tag, str):
             continue
-        if tag == f"{T}h":
-            level = _int(child.get(f"{T}outline-level"), 1)
+        level = headings.get(child.get(f"{T}style-name")) if tag == f"{T}p" else None
+        if tag == f"{T}h" or level:
+            level = level or _int(child.get(f"{T}outline-level"), 1)
             out.add(clean_inline(_inline(child)), HEADING, min(max(level, 1), 6))
         elif tag == f"{T}p":
             out.add(clean_inline(_inline(child), keep_lines=True), LIST if list_depth else BODY)
             for frame in child.iter(f"{DR}text-box"):  # a text box anchored in the paragraph
-                _walk(out, frame)
+                _walk(out, frame, 0, headings)
         elif tag == f"{T}list":
             for item in child:
-                _walk(out, item, list_depth + 1)
+                _walk(out, item, list_depth + 1, headings)
         elif tag == f"{TB}table":
             _table(out, child)
         else:  # text:section, text:list-item, draw:frame, text:index-body, ...
-            _walk(out, child, list_depth)
+            _walk(out, child, list_depth, headings)
+
+
+_HEADING_STYLE = re.compile(r"^(?:heading(?:_20_| )?([1-9])|title)$", re.I)
+
+
+def heading_styles(*roots) -> dict[str, int]:
+    """Paragraph style name -> heading level, for paragraphs styled as headings without being
+    text:h (LibreOffice writes an imported page's <h1> so): "Title" is 1, "Heading n" (or a
+    style:default-outline-level) n, and a style based on one of them (its parent chain, in
+    content.xml's automatic styles and styles.xml) the same."""
+    parents: dict[str, str | None] = {}
+    levels: dict[str, int] = {}
+    for root in roots:
+        for style in (root.iter(f"{STYLE}style") if root is not None else ()):
+            name = style.get(f"{STYLE}name")
+            if style.get(f"{STYLE}family") != "paragraph" or not name:
+                continue
+            parents[name] = style.get(f"{STYLE}parent-style-name")
+            m = _HEADING_STYLE.match(name)
+            level = _int(style.get(f"{STYLE}default-outline-level"), 0) or (
+                int(m.group(1) or 1) if m else 0)
+            if level:
+                levels[name] = level
+    resolved = {}
+    for name in parents:
+        at = name
+        for _ in range(10):  # a loop in the chain must not hang us
+            if at in levels or at is None:
+                break
+            at = parents.get(at)
+        if at in levels:
+            resolved[name] = levels[at]
+    return resolved
 
 
 def _inline(element) -> str:
@@ -179,7 +219,7 @@ def sheets(content, max_cells: int, kind: str):
     content.xml (`sheet` writes them): each cell's displayed text (its <text:p>, so "£4,200.00"
     and "12%" as shown); repeated rows and cells counted for the row numbers but written out
     MAX_REPEAT times at most, and empty ones not at all. ReadError past `max_cells` cells."""
-    hidden = {style.get(f"{{{_NS['style']}}}name") for style in content.iter(f"{{{_NS['style']}}}style")
+    hidden = {style.get(f"{STYLE}name") for style in content.iter(f"{STYLE}style")
               if style.find("style:table-properties[@table:display='false']", _NS) is not None}
     body = content.find("office:body/office:spreadsheet", _NS)
     for table in body.iterfind("table:table", _NS) if body is not None else ():
@@ -224,11 +264,13 @@ def _presentation(out: TextBuilder, deck) -> int:
     number = 0
     for number, page in enumerate(deck.iter(f"{DR}page"), start=1):
         out.add(f"Slide {number}", HEADING, 1)
-        frames = [f for f in page if f.tag == f"{DR}frame" or f.tag == f"{DR}custom-shape"]
+        frames = sorted((f for f in page if f.tag in (f"{DR}frame", f"{DR}custom-shape")), key=_top)
         titles = [f for f in frames if f.get(f"{PRES}class") == "title"]
+        if not titles and frames and is_title_like(_frame_lines(frames[0])):
+            titles = frames[:1]  # an untitled slide: its topmost line stands as its title
         for frame in titles:
-            out.add(clean_inline(" ".join(_inline(p) for p in frame.iter(f"{T}p"))), HEADING, 2)
-        for frame in sorted((f for f in frames if f not in titles), key=_top):
+            out.add(" ".join(_frame_lines(frame)), HEADING, 2)
+        for frame in (f for f in frames if f not in titles):
             _walk(out, frame)
         notes = page.find(f"{PRES}notes")
         if notes is not None:
@@ -236,6 +278,11 @@ def _presentation(out: TextBuilder, deck) -> int:
                 if frame.get(f"{PRES}class") == "notes":
                     _walk(out, frame)
     return number
+
+
+def _frame_lines(frame) -> list[str]:
+    lines = (clean_inline(_inline(p)) for p in frame.iter(f"{T}p", f"{T}h"))
+    return [line for line in lines if line]
 
 
 def _top(frame) -> tuple[float, float]:

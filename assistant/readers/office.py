@@ -37,6 +37,15 @@ _NS = {"cp": "http://schemas.openxmlformats.org/package/2006/metadata/core-prope
        "meta": "urn:oasis:names:tc:opendocument:xmlns:meta:1.0"}
 
 
+MAX_TITLE_WORDS = 12
+
+
+def is_title_like(lines: list[str]) -> bool:
+    """Whether a slide's topmost text can stand as its title when it has no title placeholder:
+    one line of at most MAX_TITLE_WORDS words."""
+    return len(lines) == 1 and len(lines[0].split()) <= MAX_TITLE_WORDS
+
+
 def open_package(raw: bytes, kind: str) -> zipfile.ZipFile:
     """The file as a zip archive, after the archive limits (`archive.check_zip`); ReadError
     with the reason when it is encrypted, corrupt or too large when unzipped. `kind` names

@@ -1,10 +1,11 @@
 """PowerPoint (.pptx) with python-pptx (MIT): each slide in the deck's order opens with a
-heading "Slide N" and, under it, the slide's title as a second-level heading, so everything on
-the slide has the section "Slide 3 › Quarterly results" and a citation reads "deck.pptx,
-§ Slide 3 › Quarterly results" (a slide number is not a page: no page image is offered). The
-other shapes follow in reading order (top to bottom, then left to right; grouped shapes in
-place): a text box's paragraphs are body blocks, a content placeholder's paragraphs (bullets)
-list blocks, a table's rows "table" blocks with their header (`tables`; the header is the first
+heading "Slide N" and, under it, the slide's title (its title placeholder; on a slide without
+one, its topmost shape when that is a single line of at most 12 words) as a second-level
+heading, so everything on the slide has the section "Slide 3 › Quarterly results" and a
+citation reads "deck.pptx, § Slide 3 › Quarterly results" (a slide number is not a page: no
+page image is offered). The other shapes follow in reading order (top to bottom, then left to
+right; grouped shapes in place): paragraphs are body blocks, or list blocks in a content
+placeholder or with a bullet or numbering of their own, a table's rows "table" blocks with their header (`tables`; the header is the first
 row when the table is marked "header row", else when it reads as names). The speaker notes come
 last, as body blocks. Pictures, charts and media are not read. Title, author and date come from
 the core properties (`office.properties`: no date when they are a template's).
@@ -21,7 +22,7 @@ from __future__ import annotations
 import io
 
 from .base import BODY, HEADING, LIST, TABLE, Extracted, ReadError, TextBuilder, clean_inline
-from .office import UNZIP_ERRORS, open_package, properties
+from .office import UNZIP_ERRORS, is_title_like, open_package, properties
 from .tables import make_grid, row_texts
 
 _KIND = "PowerPoint file"
@@ -53,18 +54,25 @@ def _open(raw: bytes):
 
 def _slide(out: TextBuilder, slide, number: int) -> None:
     out.add(f"Slide {number}", HEADING, 1)
+    shapes = _reading_order(slide.shapes)
     title = slide.shapes.title
+    if title is None and shapes and shapes[0].has_text_frame and is_title_like(_lines(shapes[0])):
+        title = shapes[0]  # an untitled slide: its topmost line stands as its title
     if title is not None and title.has_text_frame:
-        out.add(clean_inline(title.text_frame.text), HEADING, 2)
-    for shape in _reading_order(slide.shapes):
-        if title is not None and shape.shape_id == title.shape_id:
-            continue
-        _shape(out, shape)
+        out.add(" ".join(_lines(title)), HEADING, 2)
+    for shape in shapes:
+        if title is None or shape.shape_id != title.shape_id:
+            _shape(out, shape)
     if slide.has_notes_slide:
         notes = slide.notes_slide.notes_text_frame
         if notes is not None:
             for paragraph in notes.paragraphs:
                 out.add(clean_inline(paragraph.text), BODY)
+
+
+def _lines(shape) -> list[str]:
+    lines = (clean_inline(p.text) for p in shape.text_frame.paragraphs)
+    return [line for line in lines if line]
 
 
 def _reading_order(shapes) -> list:
@@ -80,9 +88,15 @@ def _shape(out: TextBuilder, shape) -> None:
     elif getattr(shape, "has_table", False) and shape.has_table:
         _table(out, shape.table)
     elif shape.has_text_frame:
-        kind = LIST if shape.is_placeholder else BODY
         for paragraph in shape.text_frame.paragraphs:
-            out.add(clean_inline(paragraph.text), kind)
+            listed = shape.is_placeholder or _bulleted(paragraph)
+            out.add(clean_inline(paragraph.text), LIST if listed else BODY)
+
+
+def _bulleted(paragraph) -> bool:
+    """A paragraph with a bullet character or automatic numbering of its own."""
+    ppr = paragraph._p.pPr
+    return ppr is not None and any(child.tag.endswith(("}buChar", "}buAutoNum")) for child in ppr)
 
 
 def _table(out: TextBuilder, table) -> None:
