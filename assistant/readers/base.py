@@ -247,6 +247,27 @@ def text_date(s: str) -> str | None:
     return None
 
 
+# Names programs give a document nobody named ("Document1", "Microsoft Word - report.doc").
+_PLACEHOLDER_TITLE = re.compile(
+    r"(?i)^(?:(?:word|powerpoint|excel)?\s*(?:document|presentation|workbook|book|sheet|slide)\s*\d*"
+    r"|microsoft (?:word|powerpoint|excel)\b.*|.*\.(?:docx?|pptx?|xlsx?|odt|rtf|txt|pdf|html?|tmp))$")
+
+
+def meta_title(value) -> str | None:
+    """A metadata title, or None when empty, a placeholder or a name a program made up."""
+    s = meta_text(value)
+    return None if s is None or _PLACEHOLDER_TITLE.match(s) else s
+
+
+def plausible_date(value) -> str | None:
+    """`iso_date(value)`, or None for a date no document has: before 1980 or after today (a
+    clock left at zero, a template's year 1601)."""
+    s = iso_date(value)
+    if s is None or not "1980-01-01" <= s <= dt.date.today().isoformat():
+        return None
+    return s
+
+
 def meta_text(value) -> str | None:
     """A metadata string, stripped; None when empty or a placeholder a tool wrote."""
     s = " ".join(str(value or "").split())
