@@ -51,8 +51,8 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from .fidelity_metrics import (body_text, doubled_runs, furniture_left, header_once_text,  # noqa: F401
-                               judge, plain, word_scores, words)
+from .fidelity_metrics import (  # noqa: F401 (the metrics are also used from here, by tests)
+    body_text, doubled_runs, furniture_left, header_once_text, judge, plain, word_scores, words)
 
 SET_DIR = Path(__file__).with_name("fidelity")
 MANIFEST = SET_DIR / "manifest.jsonl"

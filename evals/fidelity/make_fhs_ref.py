@@ -6,7 +6,8 @@ The text is the HTML's (docs/fhs-3.0.html, the same DocBook source), laid out as
 it: the chapters' own tables of contents (not printed) dropped; footnotes numbered per chapter
 (the HTML numbers them through the document) and each moved from its chapter's end to the foot
 of the page that prints it, found in the PDF; the cover's repeated title and the "Publication
-date" label added; the date and the abstract moved up to where the title page prints them. Only the order and the footnote numbers come from the PDF, never a word.
+date" label added; the date and the abstract moved up to where the title page prints them.
+Only the order and the footnote numbers come from the PDF, never a word.
 """
 
 from __future__ import annotations

@@ -127,7 +127,8 @@ def main(debian: Path) -> None:
                                           SPHINX_DROP, printed=True))
     write("sqlite-limits.pdf", html_text((sq / "limits.html").read_bytes(), "//body",
                                          ["//div[@class='menu submenu']", "//div[@id='searchmenu']",
-                                          "//script", "//style", "//li[@class='search']"], printed=True))
+                                          "//script", "//style", "//li[@class='search']"],
+                                         printed=True))
     write("python-textwrap.pdf", html_text((py / "library/textwrap.html").read_bytes(), main_,
                                            SPHINX_DROP, printed=True))
     write("bzip2-manual.pdf", html_text(Path("/usr/share/doc/bzip2/manual.html").read_bytes(),
