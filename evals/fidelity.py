@@ -22,13 +22,16 @@ What is measured, exactly:
   numbers of a printed table of contents) are left out of |got|.
 - Out of order: the share of reference words found in the bag but not in the in-order
   alignment: (|ref ∩ got| - aligned) / |ref|, where `aligned` is the total size of the matching
-  blocks difflib.SequenceMatcher(autojunk=False) finds between the two word sequences. A moved
+  blocks difflib.SequenceMatcher(autojunk=False) finds between the two word sequences (its
+  longest-block-first matching: deterministic, and close to, though not always equal to, the
+  longest common subsequence; it never counts a word in order that is not). A moved
   paragraph counts its words; a dropped word counts in recall only. Passages whose place is a
   layout convention (footnotes, a figure: the manifest's `floats`) are taken out of both
   sequences first, wherever the reader put them.
 - Doubled-letter runs: a body token (whitespace-split, casefolded) that is not in the reference
   and whose first k >= 2 characters repeat at once ("trtrust") or whose last k >= 2 characters
-  repeat ("slipway.y."), when removing that one repeat gives a word of the reference.
+  repeat ("slipway.y."), the run starting with a letter or digit, when removing that one repeat
+  gives a word of the reference.
 - Furniture left in: for files whose manifest lists running header/footer lines per page, the
   pages where one of them is found in the body blocks of that page (a line of 30 characters or
   more anywhere in the page's body text; a shorter one, a page number or a chapter's title say,
