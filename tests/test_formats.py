@@ -388,6 +388,15 @@ def test_eml_subject_sender_and_date_locate_the_body():
                                           if "Treasurer" in ex.text[b.start:b.end])
 
 
+def test_mail_headers_and_bodies_in_other_charsets_are_decoded():
+    raw = ("From: =?iso-8859-1?q?Ren=E9e_Dupr=E9?= <renee@example.org>\r\n"
+           "Subject: =?utf-8?b?Q2Fmw6kgcm90YQ==?=\r\nDate: Mon, 4 Mar 2024 18:00:00 +0100\r\n"
+           "MIME-Version: 1.0\r\nContent-Type: text/plain; charset=iso-8859-1\r\n"
+           "Content-Transfer-Encoding: 8bit\r\n\r\nLe caf\xe9 ouvre \xe0 9 h.\r\n").encode("latin-1")
+    ex = read("rota.eml", raw)
+    assert located(ex, "ouvre") == ("Le café ouvre à 9 h.", "Café rota (Renée Dupré, 2024-03-04)")
+
+
 def test_html_only_mail_goes_through_the_html_reader():
     m = EmailMessage()
     m["Subject"], m["From"], m["Date"] = "Newsletter", "news@example.org", "Fri, 1 Mar 2024 08:00:00 +0000"
