@@ -144,8 +144,8 @@ def furniture_left(doc, furniture) -> dict:
 def _on_page(line: str, body: list[str]) -> bool:
     if not body or not line:
         return False
-    if len(line) >= _SHORT_LINE:
-        return line in _squash(" ".join(body))
+    if len(line) >= _SHORT_LINE:  # spaces aside: a header written a character at a time
+        return "".join(line.split()) in "".join(_squash(" ".join(body)).split())
     if any(_squash(x) == line for block in body for x in block.splitlines()):
         return True
     first, last = _squash(body[0]), _squash(body[-1])

@@ -111,6 +111,13 @@ def test_a_long_furniture_line_is_found_inside_a_paragraph():
         "left_in"] == 1
 
 
+def test_a_header_written_a_character_at_a_time_is_still_found():
+    header = "12/6/26, 4:38 AM Filesystem Hierarchy Standard"
+    spaced = "1 2 / 6 / 2 6 , 4:3 8 A M File s y s t e m Hie r a r c h y S t a n d a r d"
+    doc = paged([(BODY, "Table of Contents"), (BODY, spaced)])
+    assert fb.furniture_left(doc, ((1, (header,)),))["left_in"] == 1
+
+
 def test_titles_and_dates_are_right_absent_or_wrong():
     assert fb.judge("2022-01-20", "2022-01-20", ()) == "right"
     assert fb.judge("2026-12-06", "2022-01-20", ()) == "wrong"

@@ -150,6 +150,15 @@ def printed() -> list[dict]:
                                  "textwrap.html", 5),
               ignore_extra=r"^go$", split="tune",
               notes="printed here (SOURCES.md); date as python-secrets.pdf"),
+        entry("fhs-3.0-chromium.pdf", "docs/fhs-3.0-chromium.pdf", "pdf", CHROMIUM,
+              FHS + "fhs-3.0.html, printed here (SOURCES.md)", "FHS (verbatim copies permitted)",
+              PRINTED + " (no print CSS: everything, tables of contents included, is printed)",
+              "Filesystem Hierarchy Standard", (), "2015-03-19", (),
+              chromium_furniture("12/6/26, 4:38 AM", "Filesystem Hierarchy Standard",
+                                 "file:///tmp/fid/fhsprint/fhs-3.0.html", 48),
+              notes="48 pages, 38 tables; on two pages Chromium wrote the header and footer a "
+                    "character at a time. date: the document's own (its title page); the print "
+                    "date is not it"),
         entry("sorting-howto.pdf", "docs/sorting-howto.pdf", "pdf",
               LIBRE + " pdf:writer_web_pdf_Export", SORTING["origin"], PSF, FROM_HTML,
               "Sorting HOW TO", ["Sorting HOW TO" + DOC], None, ["2026-12-06"],

@@ -146,6 +146,8 @@ def main(debian: Path) -> None:
     made_here()
     write("fhs-3.0.html", html_text((HERE / "docs/fhs-3.0.html").read_bytes(), "//body",
                                     ["//div[@class='toc']", "//script", "//style"]))
+    write("fhs-3.0-chromium.pdf", html_text((HERE / "docs/fhs-3.0.html").read_bytes(), "//body",
+                                            ["//script", "//style"], printed=True))
 
 
 def made_here() -> None:
