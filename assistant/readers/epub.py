@@ -33,12 +33,14 @@ from .office import UNZIP_ERRORS, open_package, parse_part
 from .tables import make_grid, row_texts
 
 _KIND = "EPUB e-book"
-_NS = {"c": "urn:oasis:names:tc:opendocument:xmlns:container", "opf": "http://www.idpf.org/2007/opf",
+_NS = {"c": "urn:oasis:names:tc:opendocument:xmlns:container",
+       "opf": "http://www.idpf.org/2007/opf",
        "dc": "http://purl.org/dc/elements/1.1/", "ncx": "http://www.daisy.org/z3986/2005/ncx/",
        "enc": "http://www.w3.org/2001/04/xmlenc#"}
 _FONT_OBFUSCATION = ("http://www.idpf.org/2008/embedding", "http://ns.adobe.com/pdf/enc#RC")
 _DOCUMENTS = {"application/xhtml+xml", "text/html", "application/x-dtbook+xml"}
-_SKIP = {"script", "style", "head", "nav", "svg", "math", "img", "figure", "aside", "audio", "video"}
+_SKIP = {"script", "style", "head", "nav", "svg", "math", "img", "figure", "aside", "audio",
+         "video"}
 _HEADING = re.compile(r"^h([1-6])$")
 
 
@@ -53,7 +55,7 @@ def read(raw: bytes, name: str) -> Extracted:
     out = TextBuilder()
     for ref in opf.iterfind("opf:spine/opf:itemref", _NS):
         item = manifest.get(ref.get("idref"))
-        if item is None or item.get("media-type") not in _DOCUMENTS or "nav" in (item.get("properties") or ""):
+        if item is None or item.get("media-type") not in _DOCUMENTS or _is_nav(item):
             continue
         href = _join(base, item.get("href"))
         _chapter(out, _document(package, href), toc.get(href))
@@ -96,13 +98,14 @@ def _metadata(opf) -> dict:
 def _toc(package, opf, manifest: dict, base: str) -> dict[str, str]:
     """Chapter file -> its first name in the table of contents (nav, else NCX)."""
     names: dict[str, str] = {}
-    nav = next((i for i in manifest.values() if "nav" in (i.get("properties") or "").split()), None)
+    nav = next((i for i in manifest.values() if _is_nav(i)), None)
     if nav is not None:
         href = _join(base, nav.get("href"))
         root = _document(package, href)
         for link in root.iter("{*}a"):
             names.setdefault(_join(posixpath.dirname(href), link.get("href")), _text(link))
-    ncx = manifest.get(opf.find("opf:spine", _NS).get("toc") if opf.find("opf:spine", _NS) is not None else None)
+    spine = opf.find("opf:spine", _NS)
+    ncx = manifest.get(spine.get("toc")) if spine is not None else None
     if not names and ncx is not None:
         href = _join(base, ncx.get("href"))
         root = parse_part(package, href, _KIND, required=False)
@@ -110,8 +113,13 @@ def _toc(package, opf, manifest: dict, base: str) -> dict[str, str]:
             label = point.findtext("ncx:navLabel/ncx:text", "", _NS)
             content = point.find("ncx:content", _NS)
             if content is not None:
-                names.setdefault(_join(posixpath.dirname(href), content.get("src")), clean_inline(label))
+                target = _join(posixpath.dirname(href), content.get("src"))
+                names.setdefault(target, clean_inline(label))
     return {k: v for k, v in names.items() if v}
+
+
+def _is_nav(item) -> bool:
+    return "nav" in (item.get("properties") or "").split()
 
 
 def _document(package, href: str):

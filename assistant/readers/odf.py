@@ -65,8 +65,8 @@ def read(raw: bytes, name: str) -> Extracted:
     if body is not None and (deck := body.find("office:presentation", _NS)) is not None:
         pages = _presentation(out, deck)
     elif body is not None and (text := body.find("office:text", _NS)) is not None:
-        content = body.getparent()
-        _walk(out, text, headings=heading_styles(content, parse_part(package, "styles.xml", kind, False)))
+        styles = parse_part(package, "styles.xml", kind, required=False)
+        _walk(out, text, headings=heading_styles(body.getparent(), styles))
     slide_numbers = pages is not None  # "Slide N" headings are not the file's text
     if not [b for b in out.blocks if not (slide_numbers and b.kind == HEADING and b.level == 1)]:
         raise ReadError(f"{kind} has no text; skipped")

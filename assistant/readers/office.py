@@ -111,8 +111,8 @@ def _ooxml_core(package, kind):
         "docProps/core.xml" in package.namelist() else None
     if root is None:
         return None
-    return (root.findtext("dc:title", None, _NS), root.findtext("dc:creator", None, _NS),
-            root.findtext("dcterms:created", None, _NS), root.findtext("dcterms:modified", None, _NS))
+    return tuple(root.findtext(key, None, _NS)
+                 for key in ("dc:title", "dc:creator", "dcterms:created", "dcterms:modified"))
 
 
 def _odf_meta(package, kind):
@@ -123,7 +123,8 @@ def _odf_meta(package, kind):
     if meta is None:
         return None
     return (meta.findtext("dc:title", None, _NS),
-            meta.findtext("dc:creator", None, _NS) or meta.findtext("meta:initial-creator", None, _NS),
+            meta.findtext("dc:creator", None, _NS)
+            or meta.findtext("meta:initial-creator", None, _NS),
             meta.findtext("meta:creation-date", None, _NS), meta.findtext("dc:date", None, _NS))
 
 

@@ -27,7 +27,8 @@ _CELL = "\ue000"
 _CELL_WORD = re.compile(rb"\\cell(?![a-zA-Z])(?:-?\d+)? ?")
 _CODEPAGE = re.compile(rb"\\ansicpg(\d+)")
 _BULLET = re.compile(r"^[\uf0b7\uf0a7\u2022\u25e6\u25aa\u2023\u2043·o§\-*]\s+")
-_INFO = {"title": re.compile(rb"{\\title\s([^{}]*)}"), "author": re.compile(rb"{\\author\s([^{}]*)}")}
+_INFO = {"title": re.compile(rb"{\\title\s([^{}]*)}"),
+         "author": re.compile(rb"{\\author\s([^{}]*)}")}
 _CREATED = re.compile(rb"{\\creatim\\yr(\d+)\\mo(\d+)\\dy(\d+)")
 
 
@@ -85,5 +86,5 @@ def _info(raw: bytes, encoding: str) -> dict:
         m = pattern.search(raw)
         meta[key] = meta_text(m.group(1).decode(encoding, errors="replace")) if m else None
     m = _CREATED.search(raw)
-    meta["date"] = iso_date(f"{int(m.group(1)):04d}-{int(m.group(2)):02d}-{int(m.group(3)):02d}") if m else None
+    meta["date"] = iso_date("{:04d}-{:02d}-{:02d}".format(*map(int, m.groups()))) if m else None
     return meta

@@ -143,7 +143,9 @@ def display(value, number_format: str | None = None) -> str:
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
     if isinstance(value, dt.datetime):
-        return value.date().isoformat() if value.time() == dt.time() else value.isoformat(" ", "minutes")
+        if value.time() == dt.time():
+            return value.date().isoformat()
+        return value.isoformat(" ", "minutes")
     if isinstance(value, (dt.date, dt.time)):
         return value.isoformat()
     if isinstance(value, (int, float)):

@@ -5,10 +5,11 @@ heading, so everything on the slide has the section "Slide 3 › Quarterly resul
 citation reads "deck.pptx, § Slide 3 › Quarterly results" (a slide number is not a page: no
 page image is offered). The other shapes follow in reading order (top to bottom, then left to
 right; grouped shapes in place): paragraphs are body blocks, or list blocks in a content
-placeholder or with a bullet or numbering of their own, a table's rows "table" blocks with their header (`tables`; the header is the first
-row when the table is marked "header row", else when it reads as names). The speaker notes come
-last, as body blocks. Pictures, charts and media are not read. Title, author and date come from
-the core properties (`office.properties`: no date when they are a template's).
+placeholder or with a bullet or numbering of their own; a table's rows are "table" blocks
+with their header (`tables`; the header is the first row when the table is marked "header
+row", else when it reads as names). The speaker notes come last, as body blocks. Pictures,
+charts and media are not read. Title, author and date come from the core properties
+(`office.properties`: no date when they are a template's).
 
 Why python-pptx. It is the library llama-index's PPTX reader uses, keeps the deck's slide order
 (presentation.xml's list, not the part names), tells placeholders from text boxes and reads
@@ -107,7 +108,7 @@ def _table(out: TextBuilder, table) -> None:
             if cell._tc.hMerge and c > 0:  # part of the cell to its left: written once
                 spans.add((r, c))
                 cells.append(cells[-1])
-            elif cell._tc.vMerge and r > 0:  # part of the cell above: repeated, so the row stands alone
+            elif cell._tc.vMerge and r > 0:  # part of the cell above: repeated, row stands alone
                 cells.append(rows[-1][c])
             else:
                 cells.append(clean_inline(cell.text))
