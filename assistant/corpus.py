@@ -9,7 +9,6 @@ Extracting a PDF costs far more than reading it, so extracted text is kept in a 
 
 from __future__ import annotations
 
-import codecs
 import hashlib
 import json
 import logging
@@ -47,8 +46,6 @@ class Corpus:
 
 MB = 2**20
 MAX_FILE_BYTES = 50 * MB  # the default of the max_file_mb setting
-BLOCK = 8192  # control characters are counted per block, so a binary tail cannot hide
-_CONTROL = bytes(b for b in range(32) if chr(b) not in "\n\r\t\f")
 
 
 def load_corpus(root: Path, *, max_bytes: int = MAX_FILE_BYTES, cache: Path | None = None,
@@ -126,57 +123,6 @@ def _megabytes(size: int) -> str:
     return f"{mb:.1f}" if mb >= 0.1 else f"{mb:.2g}"
 
 
-def decode(raw: bytes) -> tuple[str, str, str | None]:
-    """(text, encoding, problem). A file that starts with a UTF-16 or UTF-32 byte order mark
-    (Windows Notepad's "Unicode") is read in that encoding; otherwise UTF-8 first, then
-    Windows-1252 for legacy text files. Anything with a NUL, or a block with many control
-    characters, anywhere in the text is binary and skipped (a text header must not smuggle a
-    binary body into the index)."""
-    for bom, encoding in _BOMS:
-        if raw.startswith(bom):
-            return _decode_wide(raw[len(bom):], encoding)
-    if b"\x00" in raw:
-        return "", "", "binary file (NUL bytes); skipped"
-    if _control_heavy(raw):
-        return "", "", "binary file (control characters); skipped"
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            text = raw.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-        return text, ("utf-8" if encoding == "utf-8-sig" else encoding), None
-    return "", "", "not UTF-8 or Windows-1252 text; skipped"
-
-
-_BOMS = ((codecs.BOM_UTF32_LE, "utf-32-le"), (codecs.BOM_UTF32_BE, "utf-32-be"),  # 32 first:
-          (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"))  # FF FE 00 00
-
-
-def _decode_wide(raw: bytes, encoding: str) -> tuple[str, str, str | None]:
-    """A UTF-16 or UTF-32 file's text after its byte order mark, checked like any other."""
-    name = encoding[:6].upper()
-    try:
-        text = raw.decode(encoding)
-    except UnicodeDecodeError:
-        return "", "", f"not valid {name} text, though it starts with a {name} byte order mark; skipped"
-    if "\x00" in text:
-        return "", "", "binary file (NUL characters); skipped"
-    if _control_heavy(text.encode("utf-8", "surrogatepass")):
-        return "", "", "binary file (control characters); skipped"
-    return text, encoding[:6], None
-
-
-def _control_heavy(raw: bytes) -> bool:
-    """True when some block has more than 1% control characters (at least 5). Bytes below 32
-    are the same characters in UTF-8 and Windows-1252, so the bytes can be counted directly."""
-    for at in range(0, len(raw), BLOCK):
-        block = raw[at:at + BLOCK]
-        control = len(block) - len(block.translate(None, _CONTROL))
-        if control > max(4, len(block) // 100):
-            return True
-    return False
-
-
 # A reader's block kinds that decide a span's kind (the rest are body text, classified).
 READER_KINDS = {"heading": HEADLINE, "furniture": FURNITURE, "table": ROW}
 
@@ -201,9 +147,9 @@ def markdown_document(source: str, ex, sha256: str) -> Document:
     open sections, front matter is furniture."""
     doc = parse_document(source, ex.text, sha256, ex.encoding or "utf-8",
                          blocks=[(b.start, b.end, READER_KINDS.get(b.kind)) for b in ex.blocks])
-    # A reader that found headings has judged them: none is the title (Markdown with no level-1
-    # heading, an FAQ whose first question is no title), so no headline is taken for one.
-    title = ex.title or ("" if ex.sections else doc.meta.title)
+    # A reader's "" says the file has no title (Markdown whose headings are all sections, a
+    # text file that opens with a copyright line): no headline is taken for one then.
+    title = ex.title if ex.title is not None else doc.meta.title
     meta = replace(doc.meta, title=title, date=ex.date or doc.meta.date,
                    author=ex.author or doc.meta.author, format=ex.format)
     return Document(meta, doc.text, doc.spans, (), tuple(ex.sections))

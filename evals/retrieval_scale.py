@@ -518,7 +518,8 @@ def step_diagnose(a: dict) -> dict:
     import tracemalloc
 
     from assistant import Assistant
-    from assistant.corpus import decode, parse_document
+    from assistant.corpus import parse_document
+    from assistant.readers.encoding import decode
     from assistant.store import health
     from assistant.store.lexical import LexicalIndex
 

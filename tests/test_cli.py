@@ -85,11 +85,11 @@ def test_chat_repl(capsys, cli_env, monkeypatch):
 @pytest.fixture
 def scripted(monkeypatch):
     """The `fake` backend the CLI builds, with replies the test scripts."""
-    from assistant.backends import _LLMS
+    from assistant.backends.registry import LLMS
     from assistant.backends.fake import ScriptedLLM
 
     llm = ScriptedLLM()
-    monkeypatch.setitem(_LLMS, "fake", lambda cfg: llm)
+    monkeypatch.setitem(LLMS, "fake", lambda cfg: llm)
     return llm
 
 

@@ -3,36 +3,28 @@
 A *generator* turns a question and its evidence into a stream of text followed by a final
 Answer (`Generator` protocol). `extractive` needs no language model; the others wrap an *LLM*
 (`LLM` protocol, see `assistant.backends.base`) in the evidence-first, citation-checked
-`LLMGenerator`. Backends register in `_LLMS`: adding one is a new module plus one line.
+`LLMGenerator`. Backends register in `registry.LLMS`: adding one is a new module plus one line.
 """
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from typing import Any
 
 from ..config import Config
 from ..errors import BackendError
 from ..answering.extractive import ExtractiveGenerator
 from .base import LLM, Generator
-
-_LLMS: dict[str, Callable[[Config], LLM]] = {}
-
-
-def register(name: str):
-    def deco(factory: Callable[[Config], LLM]):
-        _LLMS[name] = factory
-        return factory
-    return deco
+from .registry import LLMS, register
 
 
 def make_llm(cfg: Config) -> LLM:
     from . import fake, local, ollama, openai_compat  # noqa: F401 - register themselves
 
     try:
-        factory = _LLMS[cfg.generator]
+        factory = LLMS[cfg.generator]
     except KeyError:
         raise BackendError(f"No LLM backend named {cfg.generator!r}; choose one of "
-                           f"{', '.join(sorted(_LLMS))} or 'extractive'.") from None
+                           f"{', '.join(sorted(LLMS))} or 'extractive'.") from None
     return factory(cfg)
 
 

@@ -7,7 +7,7 @@ import re
 from typing import Callable, Iterator, Sequence
 
 from ..config import Config
-from . import register
+from .registry import register
 
 
 class ScriptedLLM:

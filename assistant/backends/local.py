@@ -23,7 +23,7 @@ from typing import Any, Iterator, Sequence
 from ..config import Config
 from ..errors import BackendError, ModelError
 from ..models import DEFAULT_MODEL, ModelSpec, verify_model
-from . import register
+from .registry import register
 from .base import TokenLogprob, estimate_tokens
 
 _DONE = object()

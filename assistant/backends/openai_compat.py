@@ -8,7 +8,7 @@ from typing import Iterator, Sequence
 
 from ..config import Config
 from ..errors import BackendError, ConfigError
-from . import register
+from .registry import register
 from .base import estimate_tokens
 from ._http import parse_json, stream_lines
 
