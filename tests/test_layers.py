@@ -21,7 +21,7 @@ LAYERS = (
     {"answering"},
     {"backends"},
     {"core", "chat", "documents", "pages", "integrations"},
-    {"serve", "cli", "__main__", "__init__"},
+    {"serve", "cli", "terminal", "__main__", "__init__"},
 )
 
 
