@@ -34,7 +34,8 @@ What is measured, exactly:
   gives a word of the reference.
 - Furniture left in: for files whose manifest lists running header/footer lines per page, the
   pages where one of them is found in the body blocks of that page (a line of 30 characters or
-  more anywhere in the page's body text, white space aside; a shorter one, a page number or a chapter's title say,
+  more anywhere in the page's body text, white space aside, or its first 12 characters (a part
+  left in: "12/6/26, 4:38" of a print's header); a shorter one, a page number or a chapter's title say,
   as a whole line of a body block, or at the very start of the page's first or the end of its
   last body block).
 - Title and date: right (the manifest's value or one it accepts), absent (None), or wrong.

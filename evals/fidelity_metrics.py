@@ -13,6 +13,7 @@ _PLAIN = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '
                         "\u2013": "-", "\u2014": "-", "\u2212": "-", "\u00a0": " ", "_": " "})
 _SPLIT = re.compile(r"[\s()\[\]{}=,;<>*|\"`]+")
 _SHORT_LINE = 30
+_LEAK = 12  # the first characters of a long running line that show a part of it left in
 
 
 # ---------------------------------------------------------------- words
@@ -145,7 +146,8 @@ def _on_page(line: str, body: list[str]) -> bool:
     if not body or not line:
         return False
     if len(line) >= _SHORT_LINE:  # spaces aside: a header written a character at a time
-        return "".join(line.split()) in "".join(_squash(" ".join(body)).split())
+        solid, page = "".join(line.split()), "".join(_squash(" ".join(body)).split())
+        return solid in page or solid[:_LEAK] in page  # or its start: a part left in
     if any(_squash(x) == line for block in body for x in block.splitlines()):
         return True
     first, last = _squash(body[0]), _squash(body[-1])

@@ -116,6 +116,10 @@ def test_a_header_written_a_character_at_a_time_is_still_found():
     spaced = "1 2 / 6 / 2 6 , 4:3 8 A M File s y s t e m Hie r a r c h y S t a n d a r d"
     doc = paged([(BODY, "Table of Contents"), (BODY, spaced)])
     assert fb.furniture_left(doc, ((1, (header,)),))["left_in"] == 1
+    part = paged([(BODY, "3.1. Purpose"), (TABLE, "12/6/26, 4:38 AM Directory | Description")])
+    assert fb.furniture_left(part, ((1, (header,)),))["left_in"] == 1  # a part left in
+    title_only = paged([(HEADING, "Filesystem Hierarchy Standard"), (BODY, "Version 3.0")])
+    assert fb.furniture_left(title_only, ((1, (header,)),))["left_in"] == 0  # the real title
 
 
 def test_titles_and_dates_are_right_absent_or_wrong():
