@@ -195,7 +195,7 @@ def message(subject: str, body: str, *, date="Thu, 14 Mar 2024 09:30:00 +0000", 
     return m
 
 
-def book_epub(drm: bool = False) -> bytes:
+def book_epub(drm: bool = False, ncx: bool = False) -> bytes:
     chapter = ('<?xml version="1.0" encoding="UTF-8"?><html xmlns="http://www.w3.org/1999/xhtml">'
                '<head><title>x</title><style>p {{}}</style></head><body>{}</body></html>')
     parts = {
@@ -206,6 +206,20 @@ def book_epub(drm: bool = False) -> bytes:
         "OEBPS/text/two.xhtml": chapter.format('<section><h2>At sea</h2><p>The storm closed the harbour for three days.</p><table><tr><th>Day</th><th>Wind</th></tr><tr><td>Monday</td><td>Force 9</td></tr></table></section>'),
         "OEBPS/style.css": "p {}",
     }
+    if ncx:  # EPUB 2: the table of contents in an NCX file named by the spine, no nav document
+        points = "".join(f'<navPoint id="n{i}"><navLabel><text>{label}</text></navLabel>'
+                         f'<content src="text/{name}.xhtml"/></navPoint>'
+                         for i, (label, name) in enumerate([("Chapter 1: Spring", "one"),
+                                                            ("Chapter 2: The storm", "two")]))
+        parts["OEBPS/toc.ncx"] = ('<ncx xmlns="http://www.daisy.org/z3986/2005/ncx/" version="2005-1">'
+                                  f'<navMap>{points}</navMap></ncx>')
+        parts["OEBPS/book.opf"] = (parts["OEBPS/book.opf"]
+                                   .replace(' properties="nav"', "")
+                                   .replace('<itemref idref="nav"/>', "")
+                                   .replace("<spine>", '<spine toc="ncx">')
+                                   .replace("</manifest>", '<item id="ncx" href="toc.ncx" '
+                                            'media-type="application/x-dtbncx+xml"/></manifest>'))
+        del parts["OEBPS/nav.xhtml"]
     if drm:
         parts["META-INF/encryption.xml"] = '<encryption xmlns="urn:oasis:names:tc:opendocument:xmlns:container" xmlns:enc="http://www.w3.org/2001/04/xmlenc#"><enc:EncryptedData><enc:EncryptionMethod Algorithm="http://www.w3.org/2001/04/xmlenc#aes128-cbc"/><enc:CipherData><enc:CipherReference URI="OEBPS/text/one.xhtml"/></enc:CipherData></enc:EncryptedData></encryption>'
     return package(parts, mimetype="application/epub+zip")
@@ -442,6 +456,7 @@ def test_epub_chapters_from_the_table_of_contents():
     assert located(ex, "Sailings")[0] == "Sailings at nine"
     assert "p {" not in ex.text and "Chapter 2: The storm" in ex.text
     assert (ex.title, ex.author, ex.date, ex.format) == ("The Harbour Year", "Ann Lee", "2021-06-01", "epub")
+    assert read("year2.epub", book_epub(ncx=True)).text == ex.text
     with pytest.raises(ReadError, match=r"^EPUB e-book is DRM-protected"):
         read("locked.epub", book_epub(drm=True))
 
