@@ -81,8 +81,12 @@ _META_DATES = ("article:published_time", "og:published_time", "datepublished", "
                "dc.date", "dcterms.issued", "dcterms.created", "date", "pubdate", "publish-date",
                "article:modified_time", "datemodified", "dcterms.modified", "last-modified")
 _CODE = {"pre", "code", "kbd", "samp", "script", "style", "textarea", "var"}
-_STAMP = re.compile(r"(?i)\b(?:last\s+)?(?:updated|modified|changed|revised|published)"
-                    r"(?:\s+on)?\s*:?\s*(.{6,40})")
+# "Last updated on", "This page last modified on", "Posted in Club news, 8 January 2024": a
+# date within a few words after, in a short line of its own (a sentence of the text that
+# mentions an update is not the page's date).
+_STAMP = re.compile(r"(?i)\b(?:last\s+)?(?:updated|modified|changed|revised|published|posted)\b([^.;]{0,40})")
+_STAMP_WORDS = 30  # the most words of the paragraph, or of the text between line breaks
+_PARAGRAPHS = {"p", "li", "td", "dd", "blockquote"}
 
 
 def page_date(tree) -> str | None:
@@ -138,15 +142,29 @@ def _stamp_date(tree) -> str | None:
     for element in tree.iter():
         if not isinstance(element.tag, str) or element.tag in _CODE or _in_code(element):
             continue
-        for text in (element.text, element.tail):
-            if text and (m := _STAMP.search(" ".join(_following(element, text).split()))):
-                if date := text_date(m.group(1)):
+        for text, is_tail in ((element.text, False), (element.tail, True)):
+            if not text or not _STAMP.search(text):
+                continue
+            holder = element.getparent() if is_tail else element
+            line = holder.text_content() if holder is not None and holder.tag in _PARAGRAPHS else text
+            if len(line.split()) > _STAMP_WORDS:
+                continue
+            for m in _STAMP.finditer(" ".join(_following(element, text, is_tail).split())):
+                if date := _first_date(m.group(1) + m.string[m.end():m.end() + 30]):
                     return date
     return None
 
 
-def _following(element, text: str) -> str:
+def _first_date(s: str) -> str | None:
+    """The first date written in `s` (`text_date` at each word)."""
+    for m in re.finditer(r"\S+", s):
+        if date := text_date(s[m.start():]):
+            return date
+    return None
+
+
+def _following(element, text: str, is_tail: bool) -> str:
     """`text` and, when the date sits in the next element ("modified on <a>2021-07-27</a>"),
     that element's text."""
-    nxt = element.getnext() if text is element.tail else (element[0] if len(element) else None)
+    nxt = element.getnext() if is_tail else (element[0] if len(element) else None)
     return text + " " + (nxt.text_content() if nxt is not None and nxt.tag not in _CODE else "")

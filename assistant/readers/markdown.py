@@ -3,7 +3,10 @@ markdown-it-py's block tokens and their source line maps. ATX and setext heading
 blocks with their level and nested section paths; list items are "list" blocks, table rows
 "table" blocks, paragraphs, quotes and code "body". A YAML front matter block, thematic breaks,
 link reference definitions and a table's delimiter row are "furniture". The title is the front
-matter's `title`, else the first level-1 heading.
+matter's `title`, else the first level-1 heading; a file whose headings are all of lower levels
+has none ("", so the corpus takes none of its sections for one). An FAQ question, a short
+paragraph of its own ending with "?" with an answer after it, is a heading one level below
+the heading it is under (`base.question_text`).
 
 markdown-it-py (MIT) is CommonMark-compliant, reports line maps, and was already installed
 (through rich); it is now a direct dependency."""
@@ -32,10 +35,12 @@ def read(raw: bytes, name: str) -> Extracted:
             sections.enter(block.level, heading, block.start)
             if title is None and block.level == 1 and not question_text(heading):
                 title = heading
+    if title is None and any(b.kind == HEADING for b in blocks):
+        title = ""  # headings, none of them the document's: it has no title (not its first section)
     blocks = _fill_gaps(text, blocks)
     items = _with_table_headers(text, blocks, sections.items)
     return Extracted(text=text, blocks=tuple(blocks), sections=tuple(items),
-                     title=meta_text(title), date=iso_date(meta.get("date")),
+                     title=meta_text(title) if title else title, date=iso_date(meta.get("date")),
                      author=meta_text(meta.get("author")), format="markdown", encoding=encoding)
 
 

@@ -10,8 +10,8 @@ furniture, comments) afterwards. The reader adds the structure the layout itself
   below the heading it is under, so its answer is located by its question (`base.question_text`);
   a question inside a paragraph of prose, or one with no answer after it, stays body text;
 - the title is the first heading, else the first line of the opening paragraph when it stands
-  as a title (short, no stop at its end, not a URL or a copyright line); else none, and the
-  corpus looks for a headline."""
+  as a title (short, no stop at its end); none ("") when the file opens with a copyright line
+  or an address; else undecided (None), and the corpus looks for a headline."""
 
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ from .base import BODY, HEADING, Block, Extracted, ReadError, Sections, answer_f
 def decode_text(raw: bytes) -> tuple[str, str]:
     """(text, encoding) with the corpus's own rules (UTF-8, else Windows-1252; binary files
     refused), or ReadError with its reason. Imported here, on use: the corpus imports readers."""
-    from ..corpus import decode
+    from .encoding import decode
 
     text, encoding, problem = decode(raw)
     if problem:
@@ -104,19 +104,25 @@ def _join_underlines(text: str, paras: list[tuple[int, int]]) -> list[tuple[int,
     return out
 
 
-_NOT_TITLE = re.compile(r"(?i)^(?:copyright\b|\(c\)|©)|://|www\.|[.,;:]$")
+_NEVER_TITLE = re.compile(r"(?i)^(?:copyright\b|\(c\)|©)|://|www\.")  # a copyright line, an address
+_SENTENCE_END = re.compile(r"[.,;:]$")
 
 
 def _title(text: str, blocks: list[Block]) -> str | None:
-    """The first heading's line, else the opening paragraph's first line if it reads as a title."""
+    """The first heading's line, else the opening paragraph's first line if it reads as a
+    title; "" when the file opens with what is never one (a copyright line, an address), so
+    the corpus does not take it for a headline; None: undecided."""
     if not blocks:
         return None
     first = blocks[0]
     line = text[first.start:first.end].split("\n")[0].strip()
-    if first.kind == HEADING:  # an underlined heading; never an FAQ question
-        return line if _underline(text[first.start:first.end].split("\n")) else None
-    if first.kind != BODY or not 1 <= len(line.split()) <= 10 or _NOT_TITLE.search(line):
+    if first.kind == HEADING:  # an underlined heading; an FAQ's first question is no title
+        return line if _underline(text[first.start:first.end].split("\n")) else ""
+    if first.kind == BODY and _NEVER_TITLE.search(line):
+        return ""  # a copyright line or an address opens the file: it has no title
+    if first.kind != BODY or not 1 <= len(line.split()) <= 10 or _SENTENCE_END.search(line):
         return None
-    if "\n" not in text[first.start:first.end]:
-        return None  # a one-line opening paragraph: the corpus tells a headline from a sentence
+    lines = [x.strip() for x in text[first.start:first.end].split("\n")]
+    if len(lines) < 2 or len(line) > 0.6 * max(len(x) for x in lines):
+        return None  # one line, or a wrapped paragraph's first: the corpus finds a headline
     return line
