@@ -255,14 +255,22 @@ def test_ods_is_read_like_xlsx():
              'office:value="4200"><text:p>£4,200.00</text:p></table:table-cell>')
     empty = '<table:table-row table:number-rows-repeated="{}"><table:table-cell table:number-columns-repeated="1024"/></table:table-row>'
     rows = "".join("<table:table-row>" + "".join(cell.format(v) for v in row) + "</table:table-row>"
-                   for row in [("Day", "Volunteer", "Float")])
-    rows += f'<table:table-row>{cell.format("Monday")}{cell.format("Ann Lee")}{money}</table:table-row>'
+                   for row in [("Day", "Volunteer", "Float", "From")])
+    when = ('<table:table-cell office:value-type="date" office:date-value="2024-03-04">'
+            '<text:p>04/03/24</text:p></table:table-cell>')
+    rows += f'<table:table-row>{cell.format("Monday")}{cell.format("Ann Lee")}{money}{when}</table:table-row>'
     rows += empty.format(5000) + f'<table:table-row>{cell.format("Tuesday")}{cell.format("Bo Chen")}</table:table-row>'
     rows += empty.format(1048000)
-    body = (f'<office:spreadsheet><table:table table:name="Rota">{rows}</table:table>'
+    hidden = ('<table:table table:name="Lookups" table:style-name="ta2"><table:table-row>'
+              f'{cell.format("secret")}</table:table-row></table:table>')
+    body = (f'<office:spreadsheet><table:table table:name="Rota">{rows}</table:table>{hidden}'
             f'<table:table table:name="Empty">{empty.format(10)}</table:table></office:spreadsheet>')
-    ex = read("rota.ods", odf(body, "application/vnd.oasis.opendocument.spreadsheet"))
-    assert located(ex, "Monday") == ("Day: Monday | Volunteer: Ann Lee | Float: £4,200.00", "Rota › row 2")
+    styles = ('<style:style style:name="ta2" style:family="table"><style:table-properties '
+              'table:display="false"/></style:style>')
+    ex = read("rota.ods", odf(body, "application/vnd.oasis.opendocument.spreadsheet", styles=styles))
+    assert "secret" not in ex.text  # a hidden sheet
+    assert located(ex, "Monday") == ("Day: Monday | Volunteer: Ann Lee | Float: £4,200.00 | "
+                                     "From: 2024-03-04", "Rota › row 2")
     assert located(ex, "Tuesday") == ("Tuesday | Bo Chen", "Rota › row 5003")  # a table of its own
     assert [ex.text[b.start:b.end] for b in ex.blocks if b.kind == HEADING] == ["Rota"]
     assert ex.format == "ods"

@@ -47,6 +47,7 @@ _NS = {"office": "urn:oasis:names:tc:opendocument:xmlns:office:1.0",
 T, TB, DR = (f"{{{_NS[k]}}}" for k in ("text", "table", "draw"))
 PRES = f"{{{_NS['presentation']}}}"
 STYLE = f"{{{_NS['style']}}}"
+OFFICE = f"{{{_NS['office']}}}"
 MAX_REPEAT = 1_000  # repeated cells/rows written out at most: a whole-row style repeats 16,384
 _KINDS = {".odt": "OpenDocument text", ".odp": "OpenDocument presentation"}
 _SKIP = {f"{T}note", f"{T}tracked-changes", f"{T}sequence-decls", f"{T}variable-decls",
@@ -217,7 +218,7 @@ def _repeat(row, in_header: bool):
 def sheets(content, max_cells: int, kind: str):
     """(name, [(row number, cell texts)]) for each visible sheet of a spreadsheet's
     content.xml (`sheet` writes them): each cell's displayed text (its <text:p>, so "£4,200.00"
-    and "12%" as shown); repeated rows and cells counted for the row numbers but written out
+    and "12%" as shown), dates as yyyy-mm-dd; repeated rows and cells counted for the row numbers but written out
     MAX_REPEAT times at most, and empty ones not at all. ReadError past `max_cells` cells."""
     hidden = {style.get(f"{STYLE}name") for style in content.iter(f"{STYLE}style")
               if style.find("style:table-properties[@table:display='false']", _NS) is not None}
@@ -249,7 +250,8 @@ def _sheet_cells(row) -> list[str]:
     empty = 0
     for cell in row:
         if cell.tag in (f"{TB}table-cell", f"{TB}covered-table-cell"):
-            text = " ".join(clean_inline(_inline(p)) for p in cell.iterfind("text:p", _NS)).strip()
+            text = _date_value(cell) or " ".join(
+                clean_inline(_inline(p)) for p in cell.iterfind("text:p", _NS)).strip()
             repeat = min(_int(cell.get(f"{TB}number-columns-repeated"), 1), MAX_REPEAT)
             if not text:
                 empty += repeat
@@ -258,6 +260,18 @@ def _sheet_cells(row) -> list[str]:
             cells.extend([text] * repeat)
             empty = 0
     return cells
+
+
+def _date_value(cell) -> str | None:
+    """A date cell as yyyy-mm-dd (and hh:mm when it has a time), as .xlsx dates are written,
+    whatever the locale's display ("14/03/24" or "03/14/24")."""
+    if cell.get(f"{OFFICE}value-type") != "date":
+        return None
+    value = cell.get(f"{OFFICE}date-value") or ""
+    day, _, time = value.partition("T")
+    if len(day) != 10:
+        return None
+    return day if not time or time.startswith("00:00:00") else f"{day} {time[:5]}"
 
 
 def _presentation(out: TextBuilder, deck) -> int:
