@@ -14,7 +14,9 @@ sheets and chart sheets are left out.
 Values are written as the spreadsheet shows them: an .ods cell's displayed text is in the
 file; an .xlsx cell's number format is applied here for what says what a number is —
 currency symbols, percentages, decimals and thousands separators ("£4,200.00", "12.5%") —
-dates as yyyy-mm-dd, other formats as the plain number. A question "how much does it cost?"
+other formats giving the plain number. Dates, in both, are yyyy-mm-dd (hh:mm with a time),
+whatever the locale displayed. A formula's value is the one the file cached when it was last
+saved (a file written by a script and never opened in a spreadsheet program has none). A question "how much does it cost?"
 is answered from a sentence that states money, and a cell formatted as pounds only does so
 with its "£".
 
