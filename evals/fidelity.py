@@ -247,6 +247,24 @@ def group_table(groups: dict, pooled: dict) -> str:
     return "\n".join(lines)
 
 
+def _readers_version() -> str:
+    """Where the measured readers come from: their folder, and its git commit when it has one
+    (with "+ changes" when assistant/readers differs from it)."""
+    import subprocess
+
+    import assistant.readers as readers
+
+    folder = Path(readers.__file__).resolve().parent
+    try:
+        head = subprocess.run(["git", "-C", str(folder), "rev-parse", "--short", "HEAD"],
+                              capture_output=True, text=True, check=True).stdout.strip()
+        dirty = subprocess.run(["git", "-C", str(folder), "status", "--porcelain", "."],
+                               capture_output=True, text=True, check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return str(folder)
+    return f"{folder} @ {head}{' + changes' if dirty else ''}"
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m evals.fidelity", description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -261,7 +279,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     report = run(items, args.repeat, log=lambda m: print(m, file=sys.stderr, flush=True))
     report["meta"] = {"when": time.strftime("%Y-%m-%d %H:%M"), "manifest": str(args.manifest),
-                      "files": args.files, "repeat": args.repeat}
+                      "files": args.files, "repeat": args.repeat, "readers": _readers_version()}
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(report, indent=2, ensure_ascii=False), encoding="utf-8")
     print(file_table(report["files"]), "", group_table(report["groups"], report["pooled"]),
