@@ -14,11 +14,11 @@ sheets and chart sheets are left out.
 Values are written as the spreadsheet shows them: an .ods cell's displayed text is in the
 file; an .xlsx cell's number format is applied here for what says what a number is —
 currency symbols, percentages, decimals and thousands separators ("£4,200.00", "12.5%") —
-other formats giving the plain number. Dates, in both, are yyyy-mm-dd (hh:mm with a time),
-whatever the locale displayed. A formula's value is the one the file cached when it was last
-saved (a file written by a script and never opened in a spreadsheet program has none). A question "how much does it cost?"
-is answered from a sentence that states money, and a cell formatted as pounds only does so
-with its "£".
+other formats giving the plain number. A question "how much does it cost?" is answered from
+a sentence that states money, and a cell formatted as pounds only does so with its "£".
+Dates, in both, are yyyy-mm-dd (hh:mm with a time), whatever the locale displayed. A
+formula's value is the one the file cached when last saved (a file written by a script and
+never opened in a spreadsheet program has none: the cell reads empty).
 
 Why openpyxl, not python-calamine (MIT, Rust). Measured on a 10,000-row, 8-column .xlsx
 (447 KB), 2 busy cores: calamine read its values in 0.07 s (~140,000 rows/s), openpyxl in
@@ -31,9 +31,9 @@ read here with lxml instead. This module's whole read of those 10,000 rows: 1.4 
 (~7,300 rows/s), 0.9 s as .ods (~11,000 rows/s). llama-index's reader uses pandas + openpyxl.
 
 Limits: the package passes `archive.check_zip` first (a zip bomb is refused with its reason);
-a sheet with over MAX_CELLS cells is refused with its reason. A
-password-protected .xlsx is an OLE file, an encrypted .ods has encryption data in its
-manifest: both refused with that reason (`office.open_package`).
+a sheet with over MAX_CELLS cells is refused with its reason (a CSV is bounded by the file
+size limit alone). A password-protected .xlsx is an OLE file, an encrypted .ods has
+encryption data in its manifest: both refused with that reason (`office.open_package`).
 """
 
 from __future__ import annotations
