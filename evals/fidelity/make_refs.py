@@ -154,7 +154,8 @@ def made_here() -> None:
     """The files LibreOffice made from sources/ and the packages' texts (SOURCES.md)."""
     sorting = html_text((HERE / "sources/sorting-howto.html").read_bytes(), "//body", [],
                         printed=True)
-    for name in ("sorting-howto.docx", "sorting-howto.odt", "sorting-howto.pdf"):
+    for name in ("sorting-howto.docx", "sorting-howto.odt", "sorting-howto.pdf",
+                 "sorting-howto.rtf", "sorting-howto.epub"):
         write(name, sorting)
     write("apache-2.0.docx", (REALDOCS / "apache-2.0.txt").read_text(encoding="utf-8"))
     write("mpl-2.0.odt", (REALDOCS / "mpl-2.0.txt").read_text(encoding="utf-8"))
