@@ -164,13 +164,15 @@ def _formatted(value: float, number_format: str) -> str:
     bare = _QUOTED.sub("", _BRACKETS.sub("", section))
     symbol = "".join(_LOCALE_CURRENCY.findall(section) + _QUOTED.findall(section)
                      + [ch for ch in bare if ch in _SYMBOLS]).strip()
-    digits = re.search(r"[#0?][#0?,]*(?:\.([#0?]+))?", bare)
+    digits = re.search(r"([#0?][#0?,]*)(?:\.([#0?]+))?(,*)", bare)
     if digits is None or "E" in bare.upper() or "/" in bare:
         return _plain(value)
+    whole, places, after = digits.group(1), len(digits.group(2) or ""), digits.group(3)
+    scale = len(whole) - len(whole.rstrip(",")) + len(after)  # "#,##0," shows thousands
     percent = "%" in bare
-    number = value * 100 if percent else value
-    grouping = "," if "," in digits.group(0) else ""
-    text = f"{abs(number):{grouping}.{len(digits.group(1) or '')}f}" + ("%" if percent else "")
+    number = value * 100 if percent else value / 1000 ** scale
+    grouping = "," if "," in whole.rstrip(",") else ""
+    text = f"{abs(number):{grouping}.{places}f}" + ("%" if percent else "")
     if symbol:
         first_digit = min(i for i, ch in enumerate(section) if ch in "#0?")
         marks = [i for i, ch in enumerate(section) if ch in '"[' + _SYMBOLS]
