@@ -47,7 +47,7 @@ def word_scores(ref: list[str], got: list[str], ignore_extra: str | None = None,
     if ignore_extra:
         rx = re.compile(ignore_extra)
         ignored = sum(n for w, n in extra.items() if rx.search(w))
-    moved = _out_of_order(without(ref, floats), without(got, floats))
+    moved, differences = _out_of_order(without(ref, floats), without(got, floats), ignore_extra)
     counted = len(got) - ignored
     return {"ref_words": len(ref), "got_words": len(got), "matched": matched,
             "ignored_extra": ignored, "out_of_order_words": moved,
@@ -55,15 +55,27 @@ def word_scores(ref: list[str], got: list[str], ignore_extra: str | None = None,
             "precision": matched / counted if counted else (1.0 if not ref else 0.0),
             "out_of_order": moved / len(ref) if ref else 0.0,
             "missing": [f"{w} ×{n}" for w, n in (ref_bag - got_bag).most_common(12)],
-            "extra": [f"{w} ×{n}" for w, n in extra.most_common(12)]}
+            "extra": [f"{w} ×{n}" for w, n in extra.most_common(12)],
+            "differences": differences}
 
 
-def _out_of_order(ref: list[str], got: list[str]) -> int:
-    """Words in both bags that the in-order alignment does not match."""
+def _out_of_order(ref: list[str], got: list[str], ignore_extra: str | None = None,
+                  shown: int = 12) -> tuple[int, list[str]]:
+    """Words in both bags that the in-order alignment does not match, and the first `shown`
+    differences, for a person ("replace: dis-claimed → disclaimed"; extra words that
+    `ignore_extra` forgives are not shown)."""
     matched = sum((Counter(ref) & Counter(got)).values())
-    aligned = sum(b.size for b in difflib.SequenceMatcher(None, ref, got, autojunk=False)
-                  .get_matching_blocks())
-    return max(0, matched - aligned)
+    sm = difflib.SequenceMatcher(None, ref, got, autojunk=False)
+    aligned = sum(b.size for b in sm.get_matching_blocks())
+    rx = re.compile(ignore_extra) if ignore_extra else None
+    differences = []
+    for op, a1, a2, b1, b2 in sm.get_opcodes():
+        if op == "equal" or (op == "insert" and rx and all(rx.search(w) for w in got[b1:b2])):
+            continue
+        differences.append(f"{op}: {' '.join(ref[a1:a2])[:100]} → {' '.join(got[b1:b2])[:100]}")
+        if len(differences) == shown:
+            break
+    return max(0, matched - aligned), differences
 
 
 def without(seq: list[str], passages: tuple[tuple[str, ...], ...]) -> list[str]:

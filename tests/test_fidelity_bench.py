@@ -42,6 +42,7 @@ def test_a_dropped_word_lowers_recall_and_an_extra_word_precision():
     scores = fb.word_scores(ref, fb.words("one two three four five"))
     assert scores["recall"] == 1.0 and scores["precision"] == pytest.approx(0.8)
     assert scores["extra"] == ["five ×1"]
+    assert scores["differences"] == ["insert:  → five"]
 
 
 def test_ignore_extra_forgives_only_the_words_it_names():
