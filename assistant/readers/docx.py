@@ -42,10 +42,11 @@ def read(raw: bytes, name: str) -> Extracted:
             _table(out, item._tbl)
         else:
             _paragraph(out, item, styles)
-    if not out.blocks:
-        raise ReadError("Word document has no text; skipped")
     title, author, date = _core(document.core_properties)
-    return out.build(title=title, author=author, date=date, format="docx")
+    built = out.build(title=title, author=author, date=date, format="docx")
+    if not built.blocks:
+        raise ReadError("Word document has no text; skipped")
+    return built
 
 
 def _open(raw: bytes):
