@@ -17,7 +17,7 @@ What is measured, exactly:
   "secrets.choice" "sequence"; "3.2.Changed" stays one word: blocks glued together). A table
   row names each value by its column ("Directory: bin | Description: …", readers/tables.py),
   where the reference holds the header once: in a run of table blocks, a column's name counts
-  the first time only. Recall = |ref ∩ got| / |ref| and precision = |ref ∩ got| / |got| over the
+  once, before the first row's values, where a header row stands. Recall = |ref ∩ got| / |ref| and precision = |ref ∩ got| / |got| over the
   multisets of words; extra words matching the file's `ignore_extra` regex (e.g. the page
   numbers of a printed table of contents) are left out of |got|.
 - Out of order: the share of reference words found in the bag but not in the in-order

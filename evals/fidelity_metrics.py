@@ -182,7 +182,8 @@ def body_text(doc) -> str:
 
 
 def header_once_text(doc) -> str:
-    """body_text with each column name of a run of table rows kept at its first row only."""
+    """body_text with each column name of a run of table rows said once, before the first
+    row's values, as a header row is ("Directory | Description | bin | Essential …")."""
     parts, names = [], set()
     for b in doc.blocks:
         if b.kind == "furniture":
@@ -192,13 +193,12 @@ def header_once_text(doc) -> str:
             names = set()
             parts.append(text)
             continue
-        cells = []
+        new, values = [], []
         for cell in text.split(" | "):
             name, sep, value = cell.partition(": ")
-            if sep and name in names:
-                cells.append(value)
-            else:
-                names.update([name] if sep else [])
-                cells.append(cell)
-        parts.append(" | ".join(cells))
+            if sep and name not in names:
+                names.add(name)
+                new.append(name)
+            values.append(value if sep else cell)
+        parts.append(" | ".join(new + values))
     return "\n\n".join(parts)

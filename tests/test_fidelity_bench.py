@@ -86,8 +86,8 @@ def test_table_rows_count_their_column_names_once_per_table():
                  (TABLE, "Directory: boot | Description: Static files of the boot loader"),
                  (BODY, "Commands:"), (TABLE, "Command: cat | Description: concatenate")])
     assert fb.words(fb.header_once_text(doc)) == fb.words(
-        "Required directories: Directory bin Description Essential command binaries "
-        "boot Static files of the boot loader Commands: Command cat Description concatenate")
+        "Required directories: Directory Description bin Essential command binaries "
+        "boot Static files of the boot loader Commands: Command Description cat concatenate")
     assert fb.body_text(doc).count("Directory:") == 2  # the text itself is left as read
 
 
