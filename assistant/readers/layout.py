@@ -275,6 +275,12 @@ def furniture_keys(pages: list[list[Piece]]) -> set[str]:
                       or _PAGE_NUMBER.match(key)}
 
 
+def outer_pieces(pieces: list[Piece]) -> list[Piece]:
+    """The pieces of a page's top and bottom bands: where a browser prints its header and footer."""
+    bands, _ = _bands(pieces)
+    return [p for band in (bands[:1] + bands[-1:] if len(bands) > 1 else bands) for p in band]
+
+
 def edge_pieces(pieces: list[Piece], bands: list[list[Piece]] | None = None) -> list[Piece]:
     """The pieces of a page's two top and two bottom bands: where running heads and feet sit."""
     bands = _bands(pieces)[0] if bands is None else bands

@@ -14,10 +14,12 @@ Here each of PDFium's lines (the characters between two line breaks) is one piec
 gives it one rectangle (one text object: a line typeset in one go, the common case, and the
 fast one: no call per character); a line in several rectangles is read character by character
 and cut into runs wherever the next character is not beside the last (a gap of GAP font sizes:
-table cells, columns side by side, or back to the left: a new line), changes size, or stands
-on another line. A character smaller than its run and beside it (a superscript footnote mark,
-an exponent, a subscript) stays in the run without stretching its box, so it cannot make a line
-of its own. A spacing accent that TeX sets before its letter ("Gr¨unbacher") is composed with it.
+table cells, columns side by side, or back to the left: a new line), changes size by more than
+SIZE_CHANGE (a browser sets code and brackets a little larger or smaller than the text around
+them: that is one run, in the size most of its characters have), or stands on another line. A
+character smaller than its run, raised or lowered beside it (a superscript footnote mark, an
+exponent, a subscript) stays in the run, a space apart, without stretching its box, so it
+cannot make a line of its own. A spacing accent that TeX sets before its letter ("Gr¨unbacher") is composed with it.
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ from .base import clean_inline
 from .layout import Piece
 
 GAP = 0.6  # font sizes of blank between two characters that starts a new run (a space is ~0.3)
-SIZE_CHANGE = 0.15  # a change of font size this large (a fraction) starts a new run
+SIZE_CHANGE = 0.3  # a change of font size this large (a fraction) starts a new run
 SMALL = 0.85  # a character this much smaller than its run, beside it, is a super/subscript
 MARK_CHARS = 3  # a piece this short in small type beside a line is a mark (a footnote's number)
 _ACCENTS = {"\u00a8": "\u0308", "\u00b4": "\u0301", "\u02c6": "\u0302",
@@ -113,16 +115,20 @@ def _size(raw, text: str, a: int, b: int, height: float) -> float:
 
 
 class _Run:
-    __slots__ = ("x0", "y0", "x1", "y1", "size", "chars", "space", "small")
+    __slots__ = ("x0", "y0", "x1", "y1", "base", "size", "sizes", "chars", "space", "small")
 
-    def __init__(self, box, size: float, ch: str) -> None:
+    def __init__(self, box, size: float, ch: str, base: float) -> None:
         self.x0, self.y0, self.x1, self.y1 = box
-        self.size, self.chars, self.space, self.small = size, [ch], False, False
+        self.base = base  # the first character's baseline
+        self.size, self.sizes = size, {size: 1}
+        self.chars, self.space, self.small = [ch], False, False
 
     def piece(self) -> Piece | None:
+        """The run as a Piece, in the size most of its characters have."""
         text = clean_text("".join(self.chars))
         height = max(self.y1 - self.y0, 0.1)
-        size = self.size if 0.6 * height <= self.size <= 3 * height else height  # see _size
+        size = max(self.sizes, key=self.sizes.__getitem__)
+        size = size if 0.6 * height <= size <= 3 * height else height  # see _size
         return Piece(self.x0, self.y0, self.x1, self.y1, size, text) if text else None
 
 
@@ -133,6 +139,12 @@ def _runs(raw, text: str, a: int, b: int) -> list[Piece]:
 
     left, right, bottom, top = (ctypes.c_double() for _ in range(4))
     refs = [ctypes.byref(v) for v in (left, right, bottom, top)]
+    ox, oy = ctypes.c_double(), ctypes.c_double()
+
+    def baseline(i: int) -> float:
+        pdfium_c.FPDFText_GetCharOrigin(raw, i, ctypes.byref(ox), ctypes.byref(oy))
+        return oy.value
+
     runs: list[_Run] = []
     run = None
     for i in range(a, b):
@@ -148,15 +160,16 @@ def _runs(raw, text: str, a: int, b: int) -> list[Piece]:
             if run is not None:
                 run.chars.append(ch)
             continue
-        if run is not None and _joins(run, box, size, ch):
+        if run is not None and _joins(run, box, size, ch, lambda: baseline(i)):
             continue
-        run = _Run(box, size, ch)
+        run = _Run(box, size, ch, baseline(i))
         runs.append(run)
     return [p for p in (r.piece() for r in runs) if p is not None]
 
 
-def _joins(run: _Run, box, size: float, ch: str) -> bool:
-    """Adds the character to `run` when it continues it (module docstring); False otherwise."""
+def _joins(run: _Run, box, size: float, ch: str, baseline) -> bool:
+    """Adds the character to `run` when it continues it (module docstring); False otherwise.
+    `baseline()` is the character's baseline (asked only of a smaller character)."""
     x0, y0, x1, y1 = box
     s = run.size
     centre = (y0 + y1) / 2
@@ -164,7 +177,7 @@ def _joins(run: _Run, box, size: float, ch: str) -> bool:
         return False  # back to the left (another line) or far to the right (another cell)
     if not run.y0 - 0.3 * s <= centre <= run.y1 + 0.3 * s:
         return False  # above or below: another line
-    small = size < SMALL * s
+    small = size < SMALL * s and abs(baseline() - run.base) > 0.15 * s  # raised or lowered
     space = run.space or (small and not run.small and run.chars[-1][-1:] != " ")
     text = (" " if space else "") + ch
     run.space = False
@@ -173,12 +186,13 @@ def _joins(run: _Run, box, size: float, ch: str) -> bool:
         run.x1, run.small = max(run.x1, x1), True
         return True
     run.small = False
-    if abs(size - s) > SIZE_CHANGE * max(size, s):
-        if size > s and len(run.chars) <= 3 and y0 >= run.y0 - s:  # the run so far was a
-            run.size, run.y0, run.y1 = size, y0, y1                 # mark before the text
-            text = text if text.startswith(" ") else " " + text
-        else:
-            return False
+    if size > s / SMALL and len(run.chars) <= 3 and run.base > baseline() + 0.15 * size:
+        run.size, run.sizes, run.y0, run.y1 = size, {}, y0, y1  # the run so far: a raised mark
+        run.base = baseline()
+        text = text if text.startswith(" ") else " " + text
+    elif abs(size - s) > SIZE_CHANGE * max(size, s):
+        return False
+    run.sizes[size] = run.sizes.get(size, 0) + 1
     run.chars.append(text)
     run.x0, run.y0 = min(run.x0, x0), min(run.y0, y0)
     run.x1, run.y1 = max(run.x1, x1), max(run.y1, y1)

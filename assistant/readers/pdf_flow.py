@@ -23,7 +23,7 @@ from collections import Counter
 
 from .base import BODY, FURNITURE, HEADING, LIST, Extracted, TextBuilder
 from .layout import (Piece, Vocabulary, edge_pieces, furniture_key, furniture_keys, heading_levels,
-                     is_list_item, join_lines, paragraphs, reading_order)
+                     is_list_item, join_lines, outer_pieces, paragraphs, reading_order)
 from .pdf_tables import PageTable, Rule, carry_header, find_tables, interleave, without_tables
 from .tables import add_grid
 
@@ -41,15 +41,14 @@ def lay_out(pages: list[list[Piece]], rules: list[list[Rule]] | None = None,
     """Blocks page by page (module docstring), with each page's span of the text; tables by
     `find` (pdf_tables.find_tables)."""
     vocabulary = Vocabulary(p.text for page in pages for p in page)
-    tables = [find(pieces, drawn, vocabulary)  # tables first: their cells are not furniture
-              for pieces, drawn in zip(pages, rules or [[]] * len(pages))]
-    pages, everything = [without_tables(pieces, found) for pieces, found in zip(pages, tables)], pages
+    held = _small_furniture(pages)  # out of the tables' way
+    free = [[p for p in pieces if p not in h] for pieces, h in zip(pages, held)]
+    tables = [find(pieces, drawn, vocabulary)  # tables next: their cells are not furniture
+              for pieces, drawn in zip(free, rules or [[]] * len(pages))]
+    everything = pages
+    pages = [without_tables(pieces, found) + h for pieces, found, h in zip(free, tables, held)]
     keys = furniture_keys(pages)
-    by_size: Counter[float] = Counter()
-    for page in pages if any(pages) else everything:  # a document of tables only: their size
-        for p in page:
-            by_size[round(p.size, 1)] += len(p.text)
-    body_size = by_size.most_common(1)[0][0]  # the commonest size, counted in characters
+    body_size = _body_size(pages if any(pages) else everything)  # tables only: their size
     plan = []
     for pieces, found in zip(pages, tables):
         furniture = [p for p in edge_pieces(pieces)  # in title type: a title page's title
@@ -62,6 +61,28 @@ def lay_out(pages: list[list[Piece]], rules: list[list[Rule]] | None = None,
     for number, (furniture, items) in enumerate(plan, 1):
         flow.page(number, furniture, items)
     return flow.build()
+
+
+def _body_size(pages: list[list[Piece]]) -> float:
+    """The commonest size of type, counted in characters."""
+    by_size: Counter[float] = Counter()
+    for page in pages:
+        for p in page:
+            by_size[round(p.size, 1)] += len(p.text)
+    return by_size.most_common(1)[0][0]
+
+
+def _small_furniture(pages: list[list[Piece]]) -> list[list[Piece]]:
+    """Per page, the running header and footer lines in the outermost bands that are set in
+    smaller type than the body (a browser's date, title, address and page count): taken out
+    before tables are looked for, so a table at the top of a page does not take the header
+    in as its first row. Running heads in body type stay where tables may claim them (a
+    table's header row repeated on every page is not furniture)."""
+    if not any(pages):
+        return [[] for _ in pages]
+    keys, small = furniture_keys(pages), FOOTNOTE_RATIO * _body_size(pages)
+    return [[p for p in outer_pieces(pieces) if p.size < small and furniture_key(p.text) in keys]
+            for pieces in pages]
 
 
 def is_heading(para: list[Piece], body_size: float) -> bool:
