@@ -507,11 +507,17 @@ def test_a_question_about_a_cell_is_answered_with_its_row_and_header(tmp_path, r
     corpus = tmp_path / "docs"
     corpus.mkdir()
     (corpus / "budget.xlsx").write_bytes(budget_xlsx())
-    (corpus / "notes.txt").write_text("The hall committee meets on the first Monday of each "
-                                      "month in the small room.\n", encoding="utf-8")
+    (corpus / "deck.pptx").write_bytes(deck_pptx())
+    (corpus / "year.epub").write_bytes(book_epub())
+    (corpus / "quote.eml").write_bytes(bytes(message(
+        "Roof repair quote", "Hello all,\n\nThe roofer can start work on the 6th of May if the "
+        "committee agrees by Friday.\n\n-- \nAnn Lee\n")))
     with Assistant.load(corpus=corpus, index=tmp_path / "index", generator="extractive",
                         embedder=real_embedder) as bot:
         answer = bot.ask("How much does the roof repair cost?")
+        located_answers = {q: bot.ask(q) for q in (
+            "How many passengers were there in Q2?", "When can the roofer start work?",
+            "How long did the storm close the harbour?")}
     cited = [c for c in answer.citations if c.source == "budget.xlsx"]
     assert cited, answer
     quote = "Item: Roof repair | Cost: £4,200.00 | Due: 2024-05-01 | Paid: TRUE"
@@ -519,3 +525,9 @@ def test_a_question_about_a_cell_is_answered_with_its_row_and_header(tmp_path, r
     assert cited[0].section == "Budget › row 4"
     assert cited[0].where == "budget.xlsx, § Budget › row 4"
     assert "£4,200.00" in answer.text
+    wheres = {q: [c.where for c in a.citations] for q, a in located_answers.items()}
+    assert wheres == {
+        "How many passengers were there in Q2?": ["deck.pptx, § Slide 2 › Quarterly results"],
+        "When can the roofer start work?": ["quote.eml, § Roof repair quote (Ann Lee, 2024-03-14)"],
+        "How long did the storm close the harbour?": ["year.epub, § Chapter 2: The storm › At sea"],
+    }, wheres
