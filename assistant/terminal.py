@@ -1,12 +1,12 @@
 """What the command line shows a person at a terminal: indexing progress, file names made safe
-for one line, and an answer as it streams, then as checked, with its citations."""
+for one line, and an answer as checked, with its notes and citations."""
 
 from __future__ import annotations
 
 import sys
 from typing import Iterator
 
-from .types import Answer
+from .types import Answer, final_answer
 
 
 class ProgressBar:
@@ -54,35 +54,12 @@ def printable(name: str) -> str:
 
 
 def show(stream: Iterator[str | Answer]) -> None:
-    """Print streamed text as it comes, then the answer as checked, then the citations.
-
-    The stream is a draft: the check may strike sentences, renumber citations or replace the
-    whole answer (a quote of the evidence, or "the documents don't say"). Whenever the checked
-    answer differs from the draft it is printed after it, so the last word is the one the
-    chat shows too; struck sentences are listed as removed."""
-    draft, answer = [], None
-    for item in stream:
-        if isinstance(item, Answer):
-            answer = item
-        else:
-            print(item, end="", flush=True)
-            draft.append(item)
-    if answer is None:
-        return
-    if draft:
-        print()
-    _show_checked("".join(draft), answer)
-    for c in answer.citations:
-        when = f", {c.date}" if c.date else ""
-        tag = " — reader comment" if c.is_comment else ""
-        print(f"  [{c.number}] {c.where} ({c.title}{when}){tag}\n      “{c.quote}”")
-
-
-def _show_checked(draft: str, answer: Answer) -> None:
-    """The answer the check decided on, when the draft was not already it, and its notes."""
-    if " ".join(draft.split()) != " ".join(answer.text.split()):
-        if draft.strip():
-            print("Checked answer (replaces the draft above):")
+    """Print the answer as checked, its notes, then the citations. The draft is not printed:
+    the check may strike sentences, renumber citations or replace the whole answer (a quote of
+    the evidence, or "the documents don't say"), and a person should read one answer, the one
+    the chat settles on too; struck sentences are listed as removed."""
+    answer = final_answer(stream)
+    if answer.text:
         print(answer.text)
     if answer.fallback:
         print(f"  (note: {answer.fallback})")
@@ -91,3 +68,7 @@ def _show_checked(draft: str, answer: Answer) -> None:
             print(f"  ✗ removed, not supported by its source: {s.text} ({'; '.join(s.problems)})")
     if answer.standalone_question:
         print(f"  (understood as: {answer.standalone_question})")
+    for c in answer.citations:
+        when = f", {c.date}" if c.date else ""
+        tag = " — reader comment" if c.is_comment else ""
+        print(f"  [{c.number}] {c.where} ({c.title}{when}){tag}\n      “{c.quote}”")

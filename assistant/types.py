@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import bisect
 from dataclasses import asdict, dataclass, field
-from typing import Any, Iterable
+from typing import Any, Iterable, Iterator
 
 # Kinds of text span inside a document.
 HEADLINE = "headline"
@@ -180,6 +180,16 @@ class Answer:
         out["citations"] = [c.to_dict() for c in self.citations]
         out["sentences"] = [s.to_dict() for s in self.sentences]
         return out
+
+
+def checked_only(stream: Iterable[str | Answer]) -> Iterator[str | Answer]:
+    """The checked answer's text, then the Answer: a stream without the draft, for every door
+    but the chat (which shows the draft and strikes what the check removed). What it streams is
+    exactly what the non-streamed answer says, so no client shows an answer twice."""
+    answer = final_answer(stream)
+    if answer.text:
+        yield answer.text
+    yield answer
 
 
 def final_answer(stream: Iterable[str | Answer]) -> Answer:

@@ -27,7 +27,8 @@ from assistant.serve.openai_chat import ROLES
 from conftest import write_corpus
 
 REQUESTS = 1_000
-SECONDS = 120  # the whole run's bound (it takes about a third of that on two busy cores)
+SECONDS = 600  # pytest-timeout's bound on the whole run (about 40 s on two busy cores): a hang
+# fails the test; speed itself is a benchmark's business, not a test's
 QUESTION = "When will the library open?"
 
 # Text as JSON can carry it: every code point, lone surrogates and NUL included.
@@ -98,7 +99,7 @@ def check(reply) -> None:
         assert reply.json()["object"] == "chat.completion"
 
 
-@pytest.mark.timeout(SECONDS + 60)
+@pytest.mark.timeout(SECONDS)
 def test_no_request_is_answered_with_a_server_error(client):
     statuses: Counter = Counter()
     started = time.monotonic()
@@ -117,7 +118,6 @@ def test_no_request_is_answered_with_a_server_error(client):
     @example(body=encode({"messages": [{"role": "user", "content": QUESTION}]}))
     @example(body=b"\xff\xfe\x00")
     def one(body: bytes) -> None:
-        assert time.monotonic() - started < SECONDS, "the fuzz run took too long"
         reply = client.post("/v1/chat/completions", content=body,
                             headers={"content-type": "application/json"})
         statuses[reply.status_code] += 1

@@ -83,18 +83,17 @@ def _reply(service: Service, body: Any):
 
 def _events(stream: Iterator[str | Answer], chunks: chat.Chunks, include_usage: bool
             ) -> Iterator[str]:
-    """Server-sent events: the role, the draft as it is written, then `Chunks.ending`.
+    """Server-sent events: the role, the checked answer's text, then `Chunks.ending`.
     A failure once streaming has begun is an `error` event (the status is already sent)."""
-    draft, answer = [], None
+    answer = None
     yield _sse(chunks.first())
     try:
         for item in stream:
             if isinstance(item, Answer):
                 answer = item
-                for c in chunks.ending("".join(draft), item):
+                for c in chunks.ending(item):
                     yield _sse(c)
             elif item:
-                draft.append(item)
                 yield _sse(chunks.text(item))
     except Exception as exc:
         yield _sse(_failure(exc)[1])

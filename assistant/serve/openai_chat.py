@@ -20,8 +20,8 @@ from .service import InvalidRequest, citation_json
 
 ROLES = ("system", "developer", "user", "assistant", "tool", "function")
 SOURCES = "\n\nSources:\n"
-# When the check changed the streamed draft, the checked answer follows it under this line
-# (the same words as the llama-index integration's CHECKED_MARKER).
+# Replies of earlier versions streamed the draft, then the checked answer under this line; a
+# conversation's history may still hold one (this API streams the checked answer only).
 CHECKED = "\n\nChecked answer: "
 
 
@@ -156,11 +156,10 @@ class Chunks:
     def text(self, piece: str) -> dict[str, Any]:
         return self.chunk({"content": inert(piece)})
 
-    def ending(self, draft: str, answer: Answer) -> list[dict[str, Any]]:
-        """After the draft: the checked answer if it differs from the draft, the Sources
-        list, then the last chunk with the structured citations."""
-        tail = "" if _same(draft, answer.text) else (CHECKED if draft.strip() else "") + answer.text
-        tail += sources(answer)
+    def ending(self, answer: Answer) -> list[dict[str, Any]]:
+        """After the answer's text: the Sources list, then the last chunk with the structured
+        citations."""
+        tail = sources(answer)
         out = [self.text(tail)] if tail else []
         final = {"citations": [citation_json(c) for c in answer.citations],
                  "abstained": answer.abstained}
@@ -169,10 +168,6 @@ class Chunks:
     def usage(self, answer: Answer | None) -> dict[str, Any]:
         return {"id": self.id, "object": "chat.completion.chunk", "created": self.created,
                 "model": self.model, "choices": [], "usage": usage(answer)}
-
-
-def _same(draft: str, text: str) -> bool:
-    return " ".join(draft.split()) == " ".join(text.split())
 
 
 def new_id() -> str:

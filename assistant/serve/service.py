@@ -19,6 +19,7 @@ from typing import Any, Callable, Iterator, Sequence
 from typing_extensions import TypedDict  # pydantic (the MCP schemas) needs it before Python 3.12
 
 from assistant import Answer, Assistant, AssistantError, Citation, DocumentInfo, Passage
+from assistant.types import checked_only
 
 log = logging.getLogger(__name__)
 MAX_K = 50  # most passages one search returns
@@ -183,7 +184,8 @@ class Service:
 
     def ask_stream(self, question: str, history: Sequence[tuple[str, str]] = ()
                    ) -> Iterator[str | Answer]:
-        """Text as it is generated (the draft), then the checked Answer. `history`: earlier
+        """The checked answer's text, then the Answer (the draft the check may change is not
+        sent: streamed and non-streamed replies say the same). `history`: earlier
         (question, answer text) turns, oldest first; a follow-up is rewritten from them.
         A bad question or an assistant not ready raises here, before anything is produced."""
         require_text(question, "The question")
@@ -198,7 +200,7 @@ class Service:
             try:  # side by side: the assistant finds evidence one question at a time, and
                 # the local model decodes its slots together
                 standalone = bot.condense(list(history), q) if history else None
-                for item in bot.ask_stream(q, standalone=standalone):
+                for item in checked_only(bot.ask_stream(q, standalone=standalone)):
                     items.put(item)
             except BaseException as exc:
                 items.put(_Failed(exc))
