@@ -459,6 +459,14 @@ def test_html_only_mail_goes_through_the_html_reader():
     assert "<p>" not in ex.text
 
 
+def test_a_short_html_mail_is_read_line_by_line():
+    m = EmailMessage()
+    m["Subject"], m["From"] = "Re: Hall booking", "ann@example.org"
+    m.set_content('<div dir="ltr">Agreed, the 3rd of May.<br>Ann</div>', subtype="html")
+    ex = read("re.eml", bytes(m))
+    assert located(ex, "Agreed")[0] == "Agreed, the 3rd of May."
+
+
 def test_an_encrypted_mail_is_skipped():
     m = EmailMessage()
     m["Subject"], m["From"] = "Secret", "ann@example.org"

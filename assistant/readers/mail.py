@@ -37,7 +37,7 @@ from .base import (BODY, FURNITURE, HEADING, Extracted, ReadError, TextBuilder, 
 _ENCRYPTED = {"application/pkcs7-mime", "application/x-pkcs7-mime", "multipart/encrypted"}
 _TEXT = {"text/plain", "text/html"}
 _FROM_LINE = re.compile(rb"^From [^\r\n]*\r?\n", re.M)
-_SIGNATURE = re.compile(r"^-- ?$", re.M)
+_SIGNATURE = re.compile(r"^-- $", re.M)  # RFC 3676's signature separator
 MAX_MESSAGES = 100_000
 
 
@@ -170,9 +170,10 @@ def _decoded(part: Message) -> str:
 
 def _plain(out: TextBuilder, text: str) -> None:
     """Paragraphs at blank lines, lines joined; after a "-- " line, the signature."""
+    text = text.replace("\r\n", "\n")
     signature = _SIGNATURE.search(text)
     body, tail = (text[:signature.start()], text[signature.end():]) if signature else (text, "")
-    for paragraph in re.split(r"\n\s*\n", body.replace("\r\n", "\n")):
+    for paragraph in re.split(r"\n\s*\n", body):
         out.add(clean_inline(paragraph), BODY)
     if tail.strip():
         out.add(clean_inline(tail, keep_lines=True), FURNITURE)
@@ -180,13 +181,35 @@ def _plain(out: TextBuilder, text: str) -> None:
 
 def _html(out: TextBuilder, markup: str) -> None:
     """An HTML body through the HTML reader, its blocks copied in (kinds and levels kept;
-    its headings under the message's heading)."""
+    its headings under the message's heading). A short message that reader finds no main
+    text in ("<div>Thanks!<br>Ann</div>") is read line by line instead."""
     from .html import read as read_html
 
     try:
         page = read_html(markup.encode("utf-8"), "message.html")
     except ReadError:
+        for line in _html_lines(markup):
+            out.add(line, BODY)
         return
     for block in page.blocks:
         level = min(block.level + 1, 6) if block.kind == HEADING else 0
         out.add(page.text[block.start:block.end], block.kind, level)
+
+
+_LINE_ENDS = ("br", "p", "div", "tr", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote")
+
+
+def _html_lines(markup: str) -> list[str]:
+    """The text of an HTML fragment, a line per <br> and block element; scripts left out."""
+    from lxml import etree, html
+
+    try:
+        root = html.fromstring(markup)
+    except (etree.ParserError, ValueError):
+        return []
+    for element in root.xpath("//script|//style|//head"):
+        element.drop_tree()
+    for element in root.iter(*_LINE_ENDS):
+        element.tail = "\n" + (element.tail or "")
+    lines = (clean_inline(line) for line in root.text_content().splitlines())
+    return [line for line in lines if line]
