@@ -6,7 +6,8 @@ Each message is a section opened by a heading made of its subject, sender and da
 (Ann Lee, 2024-03-14)" and the words of the heading are searchable. The body is the
 text/plain part when there is one (paragraphs at blank lines, hard-wrapped lines joined; a
 signature after the "-- " line is furniture, never indexed), else the text/html part through
-the HTML reader (`html`: main content, headings, table rows with their headers). Attachments
+the HTML reader (`html`: main content, headings, table rows with their headers; a short
+message it finds no main text in, line by line). Attachments
 are not read: their names are listed in one body block ("Attachments: report.pdf"). An
 encrypted message (S/MIME, PGP/MIME) cannot be read: a lone .eml is skipped with that reason,
 a message in a mailbox gets a note instead of its body.
