@@ -1,4 +1,4 @@
-"""The HTML reader's own walk of a page's marked main content, for when trafilatura loses it.
+"""The HTML reader's own walk of a page, for when trafilatura loses its text or structure.
 
 A page that marks its main content (an element with role="main", or one <main>) has said
 where its text is; reference pages (Sphinx, MkDocs, many documentation generators) do. On
@@ -10,6 +10,11 @@ broke tables into loose cells. When trafilatura's text lost prose of the marked 
 way. Inside the region, what is not text is left out as trafilatura would: scripts, styles,
 forms and buttons, nav/aside/footer elements and navigation roles, hidden elements, and
 lists whose every item is only a link (a table of contents, a menu).
+
+A page that marks nothing can still lose structure: trafilatura dropped every heading of a
+DocBook page while keeping its sections. When it dropped the headings of sections it kept
+(`lost_headings`), the page's body is converted and cut down to trafilatura's own selection
+(`Kept`, `keep_only`): its choice of what is content, with the page's headings, rows and items.
 """
 
 from __future__ import annotations
