@@ -90,7 +90,8 @@ def test_highlight_finds_the_second_page_part_of_a_joined_paragraph(printed):
 # ---------------------------------------------------------------- a typeset book
 
 BOOK_TITLE = "Tide Tables of Gull Island"
-HEADS = {2: "Chapter one: Boats", 3: "Chapter one: Boats"} | {n: "Chapter two: Piers" for n in range(4, 9)}
+HEADS = {2: "Chapter one: Boats", 3: "Chapter one: Boats"} | {
+    n: "Chapter two: Piers" for n in range(4, 9)}
 PAGE_LINES = {
     1: ["The harbour office publishes the tide tables every spring.|The harbour",  # | the mark
         "master keeps a copy of the tables in a locked drawer, and he lends it to",
@@ -117,8 +118,9 @@ def _book(path: Path, meta_title: str, creator: str | None = None) -> Path:
             c.setFont("VeraBd", 20)
             c.drawString(F.MARGIN, y, BOOK_TITLE)
             y -= 40
-        lines = PAGE_LINES.get(number, [f"Page {number} tells of the boats and piers of the island.",
-                                        "Every crossing is logged in the harbour office book."])
+        lines = PAGE_LINES.get(number, [
+            f"Page {number} tells of the boats and piers of the island.",
+            "Every crossing is logged in the harbour office book."])
         c.setFont("Vera", 11)
         for line in lines:
             before, _, after = line.partition("|")
@@ -212,7 +214,8 @@ def test_a_raised_mark_on_a_line_of_its_own_joins_the_line():
 @pytest.mark.parametrize("lines, joined", [
     (["see http://savannah.nongnu.org/projects/", "quilt/ for more"],
      "see http://savannah.nongnu.org/projects/quilt/ for more"),
-    (["placed in /var/cache/man/", "cat1 when formatted"], "placed in /var/cache/man/cat1 when formatted"),
+    (["placed in /var/cache/man/", "cat1 when formatted"],
+     "placed in /var/cache/man/cat1 when formatted"),
     (["either input /", "output"], "either input / output"),
     (["at http://lwn.net/", "Articles/13518/"], "at http://lwn.net/Articles/13518/"),
     (["at http://savannah.nongnu.", "org/projects"], "at http://savannah.nongnu.org/projects"),
@@ -231,7 +234,8 @@ def test_furniture_keys_find_a_chapter_head_on_two_pages_of_many():
                  for i in range(5)]
         return ([L.Piece(72, 780, 200, 789, 9, head)] if head else []) + lines
 
-    pages = [page(None, 1), page("Boats", 2), page("Boats", 3)] + [page("Piers", n) for n in range(4, 10)]
+    pages = [page(None, 1), page("Boats", 2), page("Boats", 3)]
+    pages += [page("Piers", n) for n in range(4, 10)]
     keys = L.furniture_keys(pages)
     assert {"boats", "piers"} <= keys
     assert not any(k.startswith("the ") for k in keys)

@@ -1,13 +1,18 @@
 """PDF with a text layer, by pypdfium2 (Apache-2.0 / BSD-3-Clause: Google's PDFium in a prebuilt
-wheel, no AGPL). Per page, PDFium's text runs with their positions go through `layout`: reading
+wheel, no AGPL). Per page, PDFium's text page is read by character index into runs of text with
+their boxes and font sizes (`pdf_chars`: every character once, in PDFium's order, so a
+browser-printed page no longer reads "Harbour TrTrust"); the runs go through `layout`: reading
 order by layout rather than drawing order (two columns come out column by column), lines joined
 into paragraphs, line-end hyphenation undone ("infor-" "mation" -> "information", "well-"
-"known" kept), ligatures and soft hyphens normalised, running headers and footers and page
-numbers kept as "furniture" blocks (never indexed). Larger type than the body, in short
-paragraphs, is a heading (level by size) and gives the section paths. Tables (ruled, or in
-columns set apart by space) are found first, by `pdf_tables`, and written one "table" block per
-row, each value named by its column (`tables`). Each page's span of the
-text is in `Extracted.pages`; title, author and date come from the document information.
+"known" kept), ligatures and soft hyphens normalised. `pdf_flow` writes the pages: running
+headers and footers and page numbers, recognised across pages, as "furniture" blocks (never
+indexed) inside their page's span; larger type than the body, in short paragraphs, as headings
+(level by size, giving the section paths); tables (ruled, or in columns set apart by space),
+found first by `pdf_tables`, one "table" block per row, each value named by its column
+(`tables`); and a paragraph that a page break cuts, whole, its text split between the pages'
+spans in `Extracted.pages`. Title and date (`pdf_meta`): the document information's where
+they are true of the document, else the title of the text (its first large heading), and no
+date for a page printed by a web browser (the day of printing is not the document's date).
 
 A page with no text layer, or almost none (a page number), that draws an image is a scan: it
 is rendered and OCR'd (`ocr`, Tesseract) and its lines go through the same layout, so mixed
@@ -26,8 +31,12 @@ the 300-page PDF of evals/readers_bench.py (median of 3 reads, 2 shared cores):
                                   280 pages/s with `layout`
 
 pypdf follows the drawing order, so columns drawn line by line come out interleaved; PDFium
-reports each run's box and font size, which reading order, paragraphs, headings and furniture
-need, and its text extraction is six times faster, which leaves room for the layout work.
+reports each character's box and font size, which reading order, paragraphs, headings and
+furniture need, and its text extraction is six times faster, which leaves room for the layout
+work. (The 280 pages/s were measured when runs were read by rectangle; reading by character
+index is faster still on typeset pages, one call per line where a line is one text object:
+`python -m evals.readers_bench`, 75-81 pages/s before and 95-101 after on the same loaded
+machine, run one after the other.)
 """
 
 from __future__ import annotations
@@ -61,10 +70,10 @@ def read(raw: bytes, name: str) -> Extracted:
     if not any(pages):
         raise ReadError(NO_TEXT)
     extracted = _layout(pages, rules)
+    title = pdf_meta.title(info.get("Title"), extracted, name)
     return Extracted(text=extracted.text, blocks=extracted.blocks, pages=extracted.pages,
-                     sections=extracted.sections, title=pdf_meta.title(info.get("Title"), extracted, name),
-                     author=meta_text(info.get("Author")), date=pdf_meta.date(info), format="pdf",
-                     page_count=len(pages))
+                     sections=extracted.sections, title=title, author=meta_text(info.get("Author")),
+                     date=pdf_meta.date(info), format="pdf", page_count=len(pages))
 
 
 def _open(raw: bytes):

@@ -19,7 +19,9 @@ SIZE_CHANGE (a browser sets code and brackets a little larger or smaller than th
 them: that is one run, in the size most of its characters have), or stands on another line. A
 character smaller than its run, raised or lowered beside it (a superscript footnote mark, an
 exponent, a subscript) stays in the run, a space apart, without stretching its box, so it
-cannot make a line of its own. A spacing accent that TeX sets before its letter ("Gr¨unbacher") is composed with it.
+cannot make a line of its own; so does a short piece in small type set at a line's end or
+start (`attach_marks`). A spacing accent that TeX sets before its letter ("Gr¨unbacher") is
+composed with it.
 """
 
 from __future__ import annotations
@@ -77,7 +79,7 @@ def attach_marks(pieces: list[Piece]) -> list[Piece]:
     out = list(pieces)
     gone = set()
     for k in marks:
-        m = pieces[k]
+        m = out[k]
         for j, p in enumerate(out):
             if j == k or j in gone or m.size >= SMALL * p.size or not p.y0 <= m.y0 <= p.y1:
                 continue
