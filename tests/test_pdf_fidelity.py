@@ -217,6 +217,8 @@ def test_a_raised_mark_on_a_line_of_its_own_joins_the_line():
     (["placed in /var/cache/man/", "cat1 when formatted"],
      "placed in /var/cache/man/cat1 when formatted"),
     (["either input /", "output"], "either input / output"),
+    (["the logical end-of-", "stream markers"], "the logical end-of-stream markers"),
+    (["useful infor-", "mation"], "useful information"),
     (["at http://lwn.net/", "Articles/13518/"], "at http://lwn.net/Articles/13518/"),
     (["at http://savannah.nongnu.", "org/projects"], "at http://savannah.nongnu.org/projects"),
     (["see http://example.org.", "The next"], "see http://example.org. The next"),

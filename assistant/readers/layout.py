@@ -29,6 +29,9 @@ _SENTENCE_END = re.compile(r"[.!?:;\"”’)\]]$")
 _BULLET = re.compile(r"^(?:[•·▪◦‣●○■□➢►–—-]|\(?\d{1,2}[.)]|\(?[a-z][.)])\s")
 _PAGE_NUMBER = re.compile(r"^(?:page\s*)?[-–—]?\s*#\s*[-–—]?(?:\s*(?:of|/)\s*#)?$|^[ivx]{1,5}$", re.I)
 _ADDRESS = re.compile(r"(?:^|\s)((?:https?|ftp)://\S*[/.]|/\S*/)$")  # broken at a line end
+# A word that already has a hyphen is broken only at a hyphen ("end-of-" "stream"): TeX never
+# hyphenates such a word, and browsers break lines at hyphens, not inside words.
+_COMPOUND_END = re.compile(r"[^\W\d_]+-[^\W\d_]+$")
 _WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
 # Prefixes kept hyphenated at a line end even before a lower-case word ("well-known").
 _HYPHEN_PREFIXES = frozenset(
@@ -192,7 +195,7 @@ def join_lines(texts: list[str], vocabulary: "Vocabulary") -> str:
             continue
         if out[-1:] in HYPHENS and len(out) > 1 and out[-2].isalnum():
             stem = out[:-1]
-            if (stem[-1].isalpha() and text[:1].islower()
+            if (stem[-1].isalpha() and text[:1].islower() and not _COMPOUND_END.search(stem)
                     and not vocabulary.keeps_hyphen(_last_word(stem), _first_word(text))):
                 out = stem + text
             else:
