@@ -359,3 +359,15 @@ def test_real_faq_answers_are_located_by_their_questions():
     doc, _ = read_file(docs / "sqlite-faq.html", "sqlite-faq.html")
     assert doc.section_at(doc.text.index("After careful review of the Commerce Control List")).endswith(
         "What is the Export Control Classification Number (ECCN) for SQLite?")
+
+
+@pytest.mark.parametrize("suffix", [".txt", ".md"])
+def test_a_question_line_with_its_answer_on_the_next_line(tmp_path, suffix):
+    text = ("Shop help\n=========\n\nQ: Can I pay by card?\nA: Yes, all major cards are accepted "
+            "at the till.\n\nQ: Do you deliver?\nA: Only within the town.\n")
+    (tmp_path / f"qa{suffix}").write_text(text, encoding="utf-8")
+    x = read_document(tmp_path / f"qa{suffix}")
+    assert x.text == text
+    assert blocks(x, HEADING)[1:] == ["Q: Can I pay by card?", "Q: Do you deliver?"]
+    assert section_of(x, x.text.index("A: Yes")) == "Shop help › Can I pay by card?"
+    assert section_of(x, x.text.index("A: Only")) == "Shop help › Do you deliver?"

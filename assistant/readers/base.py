@@ -304,6 +304,19 @@ def question_text(text: str) -> str | None:
     return s
 
 
+_QA_LINES = re.compile(r"\A(?P<q>[ \t]*(?:q|question)\s*\d*\s*[:.)][^\n]*\?[^\S\n]*)\n"
+                       r"(?P<gap>\s*)(?=(?:a|answer)\s*\d*\s*[:.)])", re.I)
+
+
+def answer_line_start(paragraph: str) -> int | None:
+    """Where the answer starts in a paragraph that holds an FAQ entry's "Q: …?" line and, on the
+    next line, its "A: …" (no blank line between them), or None."""
+    m = _QA_LINES.match(paragraph)
+    if not m or question_text(m.group("q")) is None:
+        return None
+    return m.end()
+
+
 def answer_follows(question: bool, following: str | None) -> bool:
     """Whether a question paragraph heads an answer: there is a next paragraph and it is not a
     question itself (a list of questions is a list, not a run of empty answers)."""

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 
 from .base import (BODY, FURNITURE, HEADING, LIST, SECTION_SEP, TABLE, Block, Extracted, Sections,
-                   answer_follows, iso_date, meta_text, question_text)
+                   answer_follows, answer_line_start, iso_date, meta_text, question_text)
 from .text import decode_text, line_blocks
 
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?\r?\n)(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.S)
@@ -94,6 +94,11 @@ def _questions(text: str, parsed: list[tuple[Block, str | None]]):
     below the heading it is under. Paragraphs that stay body have no heading text."""
     level = 0
     for i, (block, heading) in enumerate(parsed):
+        if heading is _PARAGRAPH and (at := answer_line_start(text[block.start:block.end])):
+            q_end = block.start + len(text[block.start:block.start + at].rstrip())
+            yield Block(block.start, q_end, HEADING, min(level + 1, 6)), question_text(text[block.start:q_end])
+            yield Block(block.start + at, block.end, BODY), None
+            continue
         if heading is _PARAGRAPH:
             question = question_text(text[block.start:block.end])
             after = parsed[i + 1][0] if i + 1 < len(parsed) else None

@@ -8,7 +8,8 @@ furniture, comments) afterwards. The reader adds the structure the layout itself
 - an FAQ question, a short paragraph of its own ending with "?" ("Q: Can xz open .7z
   archives?") followed by a paragraph that is not a question, is a heading block one level
   below the heading it is under, so its answer is located by its question (`base.question_text`);
-  a question inside a paragraph of prose, or one with no answer after it, stays body text;
+  a question inside a paragraph of prose, or one with no answer after it, stays body text; a
+  "Q: …?" line with its "A: …" on the very next line is set apart from it the same way;
 - the title is the first heading, else the first line of the opening paragraph when it stands
   as a title (short, no stop at its end); none ("") when the file opens with a copyright line
   or an address; else undecided (None), and the corpus looks for a headline."""
@@ -17,7 +18,8 @@ from __future__ import annotations
 
 import re
 
-from .base import BODY, HEADING, Block, Extracted, ReadError, Sections, answer_follows, question_text
+from .base import (BODY, HEADING, Block, Extracted, ReadError, Sections, answer_follows,
+                   answer_line_start, question_text)
 
 
 def decode_text(raw: bytes) -> tuple[str, str]:
@@ -58,7 +60,7 @@ _UNDERLINE = re.compile(r"^[ \t]*([=\-~])\1{2,}[ \t]*$")
 
 def structure(text: str, paras: list[tuple[int, int]]):
     """(blocks, heading paths, title) of plain text from its paragraphs' offsets."""
-    paras = _join_underlines(text, paras)
+    paras = _split_answers(text, _join_underlines(text, paras))
     blocks: list[Block] = []
     sections = Sections()
     marks: list[str] = []  # underline characters, in the order met: their heading levels
@@ -81,6 +83,19 @@ def structure(text: str, paras: list[tuple[int, int]]):
         else:
             blocks.append(Block(a, b, BODY))
     return blocks, sections.items, _title(text, blocks)
+
+
+def _split_answers(text: str, paras: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Paragraphs, with a "Q: …?" line and the "A: …" lines under it set apart."""
+    out: list[tuple[int, int]] = []
+    for a, b in paras:
+        at = answer_line_start(text[a:b])
+        if at is None:
+            out.append((a, b))
+        else:
+            q = text[a:a + at].rstrip()
+            out += [(a, a + len(q)), (a + at, b)]
+    return out
 
 
 def _underline(lines: list[str]) -> str | None:
