@@ -136,7 +136,8 @@ class TextBuilder:
     A block added with `question=True` (a paragraph of its own that may be an FAQ question) is
     held until the next block shows whether an answer follows it: then it is written as a
     heading one level below the heading in force, named by its question (`question_text`);
-    otherwise as the block it was."""
+    otherwise as the block it was. A held block is not in `blocks` until then: check the built
+    Extracted's blocks, not the builder's, for "no text"."""
 
     def __init__(self) -> None:
         self._parts: list[str] = []
