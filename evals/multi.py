@@ -1,0 +1,379 @@
+"""Questions that need several passages: summaries, lists, comparisons, "what happened over time".
+
+    python -m evals.multi -g extractive                  # every question, one backend
+    python -m evals.multi -g local,extractive --split tune
+    python -m evals.multi -g extractive --label after-x  # evals/results/multi-extractive-after-x.json
+
+Issue 28 item 4. People ask an assistant over their documents for summaries ("Summarise the
+report about X", "What are the documents about?"), lists ("List the reasons given for ...",
+"What are the steps to ...", "Which options does ... offer?"), comparisons ("How does A differ
+from B?", "Compare what the 2015 and 2018 articles say about ...") and histories ("What
+happened to X over time?") at least as often as for one fact. evals/multi/questions.jsonl asks
+such questions of three corpora, each question of one corpus only, answered by a bot on that
+corpus alone: `seeds` (five news articles, 2015-2018), `everyday` (evals/everyday/docs) and
+`realdocs` (evals/realdocs/docs). Each question has 2-5 *key points*: a regular expression a
+good answer must match (on evals.everyday's `normalise`d text: lower case, quotes and dashes
+straightened, [n] markers dropped, whitespace collapsed) and the file(s) that state it (each
+pattern matches each of its sources, tests/test_multi_bench.py checks). A question's `split` is
+`tune` only when every source it names is a `tune` document of its corpus (seeds and everyday:
+evals.squad.split_of_document; real documents: their questions' split), else `report`.
+
+Scores, per question and pooled per kind, corpus and split:
+
+- *key-point recall*: the share of key points that the final answer states AND cites: some
+  unit of the answer matches the pattern and carries an [n] whose citation (`answer.citations`)
+  quotes one of the point's sources. Units are the answer's checked sentences
+  (`answer.sentences`) that are still in the final text (the check's struck sentences stay in
+  `answer.sentences` but not in `answer.text`); an answer with none of those is cut into
+  stretches of text each closed by its run of [n] markers. A match in a sentence without a
+  marker, or whose markers cite only other files, does not count. *present* is the looser
+  share matched anywhere in the final text, cited or not.
+- *unsupported sentences*: sentences with `supported == False` still in the final text.
+- *declined*: the answer abstained (every question here is answerable from its corpus).
+- *time to the first checked text* and *to the whole answer*: the answer stream is read as it
+  comes. The whole answer is the moment the checked `Answer` arrives. The first checked text is
+  `answer.timings["first_checked_s"]` when the assistant reports it (a version that releases
+  checked sentences before the whole answer is done should); otherwise the arrival of the
+  Answer, since until then only an unchecked draft has been streamed (its first piece is
+  reported too, as `first_draft_s`).
+
+Writes evals/results/multi-<backend>[-<label>].json (summary and per-question rows) and prints
+the tables. Indexes are the other benchmarks' (evals/results/<corpus>-index-<embedder>/).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import statistics
+import sys
+import time
+from collections import defaultdict
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Callable
+
+from . import everyday, realdocs, squad
+
+HERE = Path(__file__).parent / "multi"
+QUESTIONS = HERE / "questions.jsonl"
+RESULTS = Path(__file__).parent / "results"
+SEEDS = Path(__file__).parent.parent / "seeds"
+KINDS = ("summary", "list", "compare", "timeline")
+DOC_SPLITS = ("tune", "report")
+SPLITS = ("all",) + DOC_SPLITS
+
+
+@dataclass(frozen=True)
+class Point:
+    pattern: str  # a regular expression, matched case-insensitively on normalised text
+    sources: tuple[str, ...]  # the file(s) of the corpus stating it; citing any one counts
+
+
+@dataclass(frozen=True)
+class Question:
+    id: str
+    corpus: str  # seeds, everyday or realdocs
+    kind: str  # summary, list, compare or timeline
+    question: str
+    points: tuple[Point, ...]
+    split: str  # tune only when every source is a tune document
+
+
+def corpus_dir(corpus: str) -> Path:
+    return {"seeds": SEEDS, "everyday": everyday.DOCS, "realdocs": realdocs.DOCS}[corpus]
+
+
+def index_for(corpus: str, embedder) -> Path:
+    return squad.index_dir(embedder, corpus)  # the index evals.quality / everyday / realdocs use
+
+
+@lru_cache(maxsize=None)
+def _realdocs_splits() -> dict[str, str]:
+    return realdocs.document_splits(realdocs.load_questions())
+
+
+def document_split(corpus: str, name: str) -> str:
+    """The split of one document, as its own benchmark has it."""
+    return _realdocs_splits()[name] if corpus == "realdocs" else squad.split_of_document(name)
+
+
+def question_split(corpus: str, points) -> str:
+    names = {s for p in points for s in p.sources}
+    return "tune" if all(document_split(corpus, n) == "tune" for n in names) else "report"
+
+
+def load_questions(path: Path = QUESTIONS) -> list[Question]:
+    out = []
+    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            r = json.loads(line)
+            points = tuple(Point(p["pattern"], tuple(p["sources"])) for p in r["points"])
+            q = Question(r["id"], r["corpus"], r["kind"], r["question"], points, r["split"])
+        except (ValueError, TypeError, KeyError) as exc:
+            raise ValueError(f"{path.name} line {n} is not a question ({exc}); "
+                             "see evals/multi.py for the fields") from exc
+        if q.kind not in KINDS or q.split not in DOC_SPLITS:
+            raise ValueError(f"{path.name} line {n}: kind must be one of {KINDS} and split one "
+                             f"of {DOC_SPLITS}; they are {q.kind!r} and {q.split!r}")
+        out.append(q)
+    return out
+
+
+def select(questions: list[Question], split: str = "all") -> list[Question]:
+    if split not in SPLITS:
+        raise ValueError(f"split must be one of {SPLITS}. Currently, split is {split!r}")
+    return [q for q in questions if split == "all" or q.split == split]
+
+
+# ---------------------------------------------------------------- scoring
+
+normalise = everyday.normalise
+_MARKS = re.compile(r"((?:\s*\[\d+(?:\s*,\s*\d+)*\])+)")
+
+
+def matches(pattern: str, text: str) -> bool:
+    return re.search(pattern, normalise(text), re.IGNORECASE) is not None
+
+
+def units(answer) -> list[tuple[str, tuple[int, ...]]]:
+    """(text, citation numbers) of each unit of the final answer: its checked sentences still
+    in the final text, or, when it has none, its stretches of text each closed by [n] markers
+    (a stretch after the last marker cites nothing)."""
+    final = normalise(answer.text)
+    kept = [(s.text, tuple(s.citations)) for s in getattr(answer, "sentences", ())
+            if normalise(s.text) and normalise(s.text) in final]
+    if kept:
+        return kept
+    out = []
+    pieces = _MARKS.split(answer.text)
+    for text, marks in zip(pieces[0::2], pieces[1::2] + [""]):
+        numbers = tuple(int(n) for n in re.findall(r"\d+", marks))
+        if text.strip() or numbers:
+            out.append((text, numbers))
+    return out
+
+
+def unsupported_in_final(answer) -> list[str]:
+    """Sentences the check found unsupported that are still in the final text."""
+    final = normalise(answer.text)
+    return [s.text for s in getattr(answer, "sentences", ())
+            if not s.supported and normalise(s.text) and normalise(s.text) in final]
+
+
+def credit(point: Point, answer) -> dict:
+    """Whether the final answer states the point (anywhere) and states it citing its source."""
+    by_number = {c.number: c.source for c in answer.citations}
+    cited_sources = set()
+    stated = False
+    for text, numbers in units(answer):
+        if matches(point.pattern, text):
+            stated = True
+            cited_sources |= {by_number.get(n) for n in numbers}
+    cited = bool(cited_sources & set(point.sources))
+    present = not answer.abstained and matches(point.pattern, answer.text)
+    return {"pattern": point.pattern, "sources": list(point.sources),
+            "present": present, "cited": cited and not answer.abstained,
+            "wrong_source": stated and not cited and bool(cited_sources - {None})}
+
+
+def score(q: Question, answer, clock: dict | None = None) -> dict:
+    """One question's row. `clock`: first_draft_s and answer_s measured on the stream."""
+    clock = clock or {}
+    points = [credit(p, answer) for p in q.points]
+    timings = dict(getattr(answer, "timings", {}) or {})
+    whole = clock.get("answer_s", timings.get("total_s"))
+    unsupported = unsupported_in_final(answer)
+    return {"id": q.id, "corpus": q.corpus, "kind": q.kind, "split": q.split,
+            "question": q.question, "answer": answer.text, "abstained": bool(answer.abstained),
+            "points": points, "n_points": len(points),
+            "cited": sum(p["cited"] for p in points), "present": sum(p["present"] for p in points),
+            "recall": sum(p["cited"] for p in points) / len(points),
+            "unsupported": len(unsupported), "unsupported_sentences": unsupported,
+            "citations": [{"number": c.number, "source": c.source, "quote": c.quote}
+                          for c in answer.citations],
+            "first_checked_s": timings.get("first_checked_s", whole),
+            "first_draft_s": clock.get("first_draft_s"), "answer_s": whole,
+            "timings": timings}
+
+
+def _median(values) -> float | None:
+    values = [v for v in values if v is not None]
+    return round(statistics.median(values), 3) if values else None
+
+
+def _p90(values) -> float | None:
+    values = sorted(v for v in values if v is not None)
+    return round(values[min(len(values) - 1, int(0.9 * len(values)))], 3) if values else None
+
+
+def _part(rows: list[dict]) -> dict:
+    points = sum(r["n_points"] for r in rows)
+    return {"n": len(rows), "points": points,
+            "recall": sum(r["cited"] for r in rows) / points if points else float("nan"),
+            "recall_per_question": (sum(r["recall"] for r in rows) / len(rows)
+                                    if rows else float("nan")),
+            "present": sum(r["present"] for r in rows) / points if points else float("nan"),
+            "declined": sum(r["abstained"] for r in rows),
+            "unsupported": sum(r["unsupported"] for r in rows),
+            "with_unsupported": sum(r["unsupported"] > 0 for r in rows),
+            "all_points": sum(r["cited"] == r["n_points"] for r in rows),
+            "first_checked_median_s": _median(r["first_checked_s"] for r in rows),
+            "answer_median_s": _median(r["answer_s"] for r in rows),
+            "answer_p90_s": _p90(r["answer_s"] for r in rows)}
+
+
+def summarise(rows: list[dict]) -> dict:
+    """Pooled, then per kind, per corpus and per split. `recall` pools key points; the share
+    of each question's points, averaged over questions, is `recall_per_question`."""
+    out = _part(rows)
+    for field, name in (("kind", "by_kind"), ("corpus", "by_corpus"), ("split", "by_split")):
+        groups: dict[str, list[dict]] = defaultdict(list)
+        for r in rows:
+            groups[r[field]].append(r)
+        out[name] = {k: _part(v) for k, v in sorted(groups.items())}
+    return out
+
+
+# ---------------------------------------------------------------- running
+
+def ask(bot, question: str):
+    """The final Answer and when things came: the first streamed piece (a draft) and the
+    Answer itself, in seconds from the call."""
+    from assistant import Answer, AssistantError
+
+    t0 = time.perf_counter()
+    clock: dict = {}
+    answer = None
+    try:
+        for item in bot.ask_stream(question):
+            if isinstance(item, Answer):
+                answer = item
+                clock["answer_s"] = round(time.perf_counter() - t0, 3)
+            elif item and "first_draft_s" not in clock:
+                clock["first_draft_s"] = round(time.perf_counter() - t0, 3)
+    except AssistantError as exc:  # a question the API refuses counts as declined
+        answer = Answer(question=question, text=f"error: {exc}", abstained=True)
+    if answer is None:
+        raise RuntimeError(f"the answer stream for {question!r} ended without an Answer")
+    clock.setdefault("answer_s", round(time.perf_counter() - t0, 3))
+    return answer, clock
+
+
+def ask_all(generator: str, questions: list[Question], embedder, llm=None,
+            log: Callable[[str], None] = lambda m: None) -> list[dict]:
+    """Each corpus's questions on a bot of that corpus alone, in the questions' order."""
+    rows: dict[str, dict] = {}
+    by_corpus: dict[str, list[Question]] = defaultdict(list)
+    for q in questions:
+        by_corpus[q.corpus].append(q)
+    done = 0
+    for corpus, qs in by_corpus.items():
+        bot = squad.open_bot(generator, embedder, llm, corpus_dir(corpus),
+                             index_for(corpus, embedder))
+        try:
+            for q in qs:
+                answer, clock = ask(bot, q.question)
+                rows[q.id] = score(q, answer, clock)
+                done += 1
+                r = rows[q.id]
+                flags = (" declined" if r["abstained"] else "") + (
+                    f" {r['unsupported']} unsupported" if r["unsupported"] else "")
+                log(f"[{generator} {done}/{len(questions)}] {q.id} {r['cited']}/{r['n_points']}"
+                    f"{flags} {r['answer_s']:.1f}s {q.question[:60]}")
+        finally:
+            bot.close()
+    return [rows[q.id] for q in questions]
+
+
+def run(generators: list[str], questions: list[Question], embedder=None, llm=None,
+        log: Callable[[str], None] = lambda m: None) -> dict:
+    """Per generator: the summary, the time asking took and the per-question rows."""
+    embedder = embedder or squad._local_embedder()
+    out = {}
+    for generator in generators:
+        if generator == "local" and llm is None:
+            llm = squad._local_llm()
+        t0 = time.perf_counter()
+        rows = ask_all(generator, questions, embedder, llm, log)
+        out[generator] = {**summarise(rows), "seconds": round(time.perf_counter() - t0, 1),
+                          "rows": rows}
+    return out
+
+
+# ---------------------------------------------------------------- tables
+
+def _f(v) -> str:
+    return "–" if v is None or v != v else f"{v:.3f}" if isinstance(v, float) else str(v)
+
+
+COLUMNS = [("n", "n"), ("points", "points"), ("recall (cited)", "recall"),
+           ("present", "present"), ("all points", "all_points"), ("declined", "declined"),
+           ("unsupported", "unsupported"), ("first checked s (median)", "first_checked_median_s"),
+           ("answer s (median)", "answer_median_s"), ("answer s (p90)", "answer_p90_s")]
+
+
+def table(result: dict, generator: str) -> str:
+    r = result[generator]
+    lines = [f"### {generator}", "", "| part | " + " | ".join(c for c, _ in COLUMNS) + " |",
+             "|---|" + "---:|" * len(COLUMNS)]
+    parts = [("all", r)] + [(f"{group[3:]}: {k}", v) for group in ("by_kind", "by_corpus",
+                                                                     "by_split")
+                             for k, v in r[group].items()]
+    for name, p in parts:
+        lines.append(f"| {name} | " + " | ".join(_f(p[k]) for _, k in COLUMNS) + " |")
+    return "\n".join(lines)
+
+
+def misses(result: dict, generator: str) -> list[str]:
+    out = []
+    for row in result[generator]["rows"]:
+        lost = [p["pattern"] + (" (stated, cites another file)" if p["wrong_source"] else
+                                " (stated, uncited)" if p["present"] else "")
+                for p in row["points"] if not p["cited"]]
+        if lost or row["unsupported"]:
+            flags = (", declined" if row["abstained"] else "") + (
+                f", {row['unsupported']} unsupported" if row["unsupported"] else "")
+            out.append(f"- `{row['id']}` {row['cited']}/{row['n_points']}{flags}: "
+                       f"missing {', '.join(lost) or 'nothing'}")
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m evals.multi", description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("-g", "--generators", default="local,extractive")
+    ap.add_argument("--split", choices=SPLITS, default="all")
+    ap.add_argument("--label", default=None)
+    ap.add_argument("--ids", default=None, help="comma-separated question ids (a subset)")
+    args = ap.parse_args(argv)
+    questions = select(load_questions(), args.split)
+    if args.ids:
+        wanted = {x.strip() for x in args.ids.split(",")}
+        questions = [q for q in questions if q.id in wanted]
+    gens = [g.strip() for g in args.generators.split(",") if g.strip()]
+    result = run(gens, questions, log=lambda m: print(m, file=sys.stderr, flush=True))
+    RESULTS.mkdir(exist_ok=True)
+    for gen in gens:
+        meta = {"label": args.label, "split": args.split, "ids": args.ids,
+                "when": time.strftime("%Y-%m-%d %H:%M"), "seconds": result[gen]["seconds"],
+                "questions": len(questions)}
+        name = f"multi-{gen}" + (f"-{args.label}" if args.label else "")
+        (RESULTS / f"{name}.json").write_text(json.dumps(
+            {"meta": meta, "result": result[gen]}, indent=2, ensure_ascii=False,
+            default=lambda v: None), encoding="utf-8")
+        print(table(result, gen))
+        print("\n".join(["", "missed key points and unsupported sentences:"] + misses(result, gen)))
+        print(f"\nwritten to {RESULTS / name}.json")
+    return 0
+
+
+if __name__ == "__main__":
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    sys.exit(main())
