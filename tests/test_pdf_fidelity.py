@@ -241,3 +241,50 @@ def test_furniture_keys_find_a_chapter_head_on_two_pages_of_many():
     keys = L.furniture_keys(pages)
     assert {"boats", "piers"} <= keys
     assert not any(k.startswith("the ") for k in keys)
+
+
+# ---------------------------------------------------------------- pages written as one text
+
+def _page(*paras: tuple[float, list[str]], number: int = 1) -> list[L.Piece]:
+    """Paragraphs of 11 pt lines (or the size given) from the top, and a page number."""
+    out, y = [], 700.0
+    for size, lines in paras:
+        for line in lines:
+            out.append(L.Piece(72, y, 72 + 5.5 * len(line), y + size, size, line))
+            y -= size * 1.4
+        y -= 14
+    return out + [L.Piece(290, 40, 296, 49, 9, str(number))]
+
+
+@pytest.mark.parametrize("end, start, joined", [
+    ("visitors can find useful infor-", "mation at the harbour office.", True),
+    ("the ferry leaves the north quay and", "reaches the island at noon.", True),
+    ("the ferry leaves the north quay,", "Monday to Friday, at noon.", True),
+    ("the ferry leaves the north quay at noon.", "The island has two piers.", False),
+    ("the crossing takes an hour", "Timetables are at the office.", False),
+])
+def test_a_paragraph_goes_on_over_a_page_break(end, start, joined):
+    from assistant.readers.pdf_flow import lay_out
+
+    first = ["This paragraph describes the harbour ferry in a few long lines, and", end]
+    x = lay_out([_page((11, first)), _page((11, [start, "A last line to end the page."]), number=2)])
+    page_two = x.text.index(start.split()[0], x.pages[1][0] - 1)
+    if joined:
+        block = block_holding(x, "This paragraph")
+        assert block.start < x.pages[1][0] < block.end  # one block, split between the pages
+        assert page_of(x, page_two) == 2 and page_of(x, block.start) == 1
+        assert "information at the harbour" in x.text or "infor-" not in end
+    else:
+        assert block_holding(x, "This paragraph") is not block_holding(x, start)
+    assert [n for _, _, n in x.pages] == [1, 2]
+    assert x.pages[0][1] <= x.pages[1][0]
+    assert "2" not in body(x).split()  # the page numbers are furniture
+
+
+def test_a_heading_at_the_top_of_the_next_page_is_not_joined():
+    from assistant.readers.pdf_flow import lay_out
+
+    x = lay_out([_page((11, ["A paragraph that stops without a full stop and"])),
+                 _page((16, ["fares and tickets"]), (11, ["The fares rose this year."]), number=2)])
+    assert x.text[block_holding(x, "fares and tickets").start:].startswith("fares")
+    assert block_holding(x, "fares and tickets").kind == HEADING
