@@ -137,7 +137,7 @@ def test_answers_marked_lost_are_really_not_in_the_text_as_read(q):
 
 def test_losses_are_recorded_for_several_documents():
     lost = [q for q in ANSWERABLE if q.lost]
-    assert len({q.doc for q in lost}) >= 3
+    assert lost  # the readers were fixed for most (sqlfaq-09 and -12: the HTML reader keeps a quote's text)
     assert all(q.read_as is None or q.read_as != q.evidence for q in lost)
 
 
@@ -173,8 +173,8 @@ def test_question_lines_and_underlined_headings_are_labels():
 
 def test_a_sphinx_heading_with_its_pilcrow_is_a_question():
     doc = rd.read("python-general-faq.html")
-    assert rd.label_of(doc, *at(doc.text, "Why is it called Python?¶")) == "question"
-    assert rd.label_of(doc, *at(doc.text, "Python in the real world¶")) == "heading"
+    assert rd.label_of(doc, *at(doc.text, "Why is it called Python?")) == "question"
+    assert rd.label_of(doc, *at(doc.text, "Python in the real world")) == "heading"
 
 
 def row(doc, label=None, answerable=True, grounded=True, abstained=False, lost=False, split="tune"):
@@ -212,7 +212,7 @@ def test_runner_end_to_end_with_the_extractive_backend(tmp_path, fake_embedder):
     result = rd.run(["extractive"], chosen, embedder=fake_embedder, corpus=corpus,
                     index=tmp_path / "index")
     r = result["extractive"]
-    assert (r["answerable_n"], r["lookalike_n"], r["lost_n"], len(r["rows"])) == (3, 1, 1, 4)
+    assert (r["answerable_n"], r["lookalike_n"], r["lost_n"], len(r["rows"])) == (3, 1, 0, 4)
     assert set(r["by_doc"]) == {"xz-faq.txt", "gitfaq.html", "sqlite-faq.html"}
     for x in (x for row_ in r["rows"] for x in row_["quotes"]):
         assert x["located"] and x["label"] in (None, "question", "heading")
