@@ -261,7 +261,7 @@ def cmd_info(args) -> int:
 
 def cmd_add(args) -> int:
     """Exit 0 when every file was added or already there, 1 when some were skipped."""
-    from .core import add_to_folder
+    from .documents import add_to_folder
 
     _require_writable_index(args)  # before a file is copied: a refusal must change nothing
     bar = ProgressBar(enabled=sys.stderr.isatty())

@@ -16,17 +16,19 @@ from .backends import make_generator
 from .chat import ChatSession
 from .answering.condense import condense
 from .config import Config
-from .corpus import Corpus, load_corpus
-from .documents import DocumentInfo, FileOutcome, add_files, list_documents, remove_file
+from .corpus import Corpus
+from .documents import (DocumentInfo, FileOutcome, copy_in, corpus_folder, list_documents,
+                        remove_file)
+from .documents import read_folder as _read_corpus  # one name, so a benchmark can time it
 from .embeddings import Embedder, LocalEmbedder
-from .errors import CorpusError, InvalidQuestion
+from .errors import InvalidQuestion
 from .answering.evidence import Evidence, gather, judged
 from .answering.judge import Judge, load_judge
 from .index import ChromaIndex, StoreConfig, SyncProgress, SyncReport
-from .language.questions import search_text
+from .answering.overview import plan
+from .language.questions import overview_kind, search_text
 from .language.terms import DocumentTerms, unstated
 from .language.terms import warm_up as warm_up_language
-from .readers import ocr
 from .retrieval import HybridRetriever
 from .text import tokenize
 from .types import Answer, DocumentMeta, Passage, final_answer
@@ -81,7 +83,7 @@ class Assistant:
         name = generator if isinstance(generator, str) or generator is None else "custom"
         cfg = Config.load(corpus=corpus, index=index,
                           generator=None if name == "custom" else name, **settings)
-        _corpus_folder(cfg)
+        corpus_folder(cfg)
         docs = _read_corpus(cfg, progress)
         embedder = embedder or LocalEmbedder()
         store = ChromaIndex(StoreConfig(path=cfg.index, name=cfg.collection, host=cfg.chroma_host,
@@ -122,7 +124,7 @@ class Assistant:
         Returns what happened to each file (added, updated, duplicate, unchanged, skipped with
         its reason) and what the index did. Unreadable files are never copied."""
         self.refresh()  # duplicates are judged against the corpus as it is now
-        outcomes = _copy_in(self.config, self.corpus, paths, progress)
+        outcomes = copy_in(self.config, self.corpus, paths, progress)
         return outcomes, self._resync(progress)
 
     def remove(self, name: str, progress: Callable[[SyncProgress], None] | None = None
@@ -208,8 +210,15 @@ class Assistant:
         vector = self.embedder.embed([topic])[0]
         passages = self.retriever.search(topic, k=self.config.passages, vector=vector)
         sentences, vectors = self.index.sentences_of([p.chunk_id for p in passages], edges=True)
-        evidence = judged(gather(q, passages, sentences, vectors, vector, self.retriever.idf),
+        wants = overview_kind(q)
+        asked = topic if wants else q  # a summary or list is judged by its subject
+        evidence = judged(gather(asked, passages, sentences, vectors, vector, self.retriever.idf),
                           self.judge, section_of=self._section_of)
+        if wants:  # a summary, list or comparison: evidence for coverage, not one sentence
+            bar = (self.config.abstain_below if self.config.abstain_below is not None
+                   else getattr(self.judge, "threshold", 0.5))
+            return plan(q, *wants, evidence, vector, self.retriever.documents,
+                        self.index.document_sentences, bar)
         if evidence.best is None:
             return evidence
         document = self._terms_of(evidence.best.source)
@@ -317,66 +326,6 @@ def _warm_up(llm_warm_up: Callable[[], None] | None) -> None:
         log.exception("could not load the English pipeline (spaCy)")
     if llm_warm_up is not None:
         llm_warm_up()
-
-
-def add_to_folder(corpus: str | Path | None, paths,
-                  progress: Callable[[SyncProgress], None] | None = None,
-                  **settings: Any) -> list[FileOutcome]:
-    """Copy files into a corpus folder (created if need be, empty is fine) without opening the
-    index: what `python -m assistant add` does before it indexes them. `progress` hears of
-    pages being OCR'd (`SyncProgress.reading`)."""
-    cfg = Config.load(corpus=corpus, **settings)
-    _corpus_folder(cfg)
-    return _copy_in(cfg, _read_corpus(cfg, progress), paths, progress)
-
-
-def _copy_in(cfg: Config, corpus: Corpus, paths, progress=None) -> list[FileOutcome]:
-    with ocr.reporting(_ocr_listener(progress)):
-        return add_files(corpus, [paths] if isinstance(paths, (str, Path)) else paths,
-                         max_bytes=_max_bytes(cfg), cache=_extraction_cache(cfg))
-
-
-def _corpus_folder(cfg: Config) -> Path:
-    """The corpus folder, created (with its parents) when it does not exist yet: a new
-    assistant starts with no documents. A file in its place, or a folder that cannot be made,
-    is a CorpusError saying so."""
-    root = Path(cfg.corpus)
-    if root.is_dir():
-        return root
-    if root.exists():
-        raise CorpusError(f"The corpus path {root} is a file, not a folder. Point ASSISTANT_CORPUS "
-                          f"or --corpus at a folder of documents.")
-    try:
-        root.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise CorpusError(f"The corpus folder {root} does not exist and cannot be made "
-                          f"({exc.strerror or exc}). Point ASSISTANT_CORPUS or --corpus at a "
-                          f"folder of documents.") from exc
-    log.info("made the corpus folder %s (no documents yet)", root)
-    return root
-
-
-def _read_corpus(cfg: Config, progress: Callable[[SyncProgress], None] | None = None) -> Corpus:
-    with ocr.reporting(_ocr_listener(progress)):
-        return load_corpus(cfg.corpus, max_bytes=_max_bytes(cfg), cache=_extraction_cache(cfg),
-                           allow_empty=True)
-
-
-def _ocr_listener(progress: Callable[[SyncProgress], None] | None):
-    """OCR's page-by-page news as `SyncProgress.reading`: a scan can take minutes to read."""
-    if progress is None:
-        return None
-    return lambda name, page, pages: progress(
-        SyncProgress(0, 0, 0, 0, None, reading=f"{name}: OCR page {page} of {pages}"))
-
-
-def _max_bytes(cfg: Config) -> int:
-    return int(cfg.max_file_mb * 2**20)
-
-
-def _extraction_cache(cfg: Config) -> Path:
-    """Extracted text of PDFs, Word files and web pages, by content hash (see corpus)."""
-    return Path(cfg.index) / "extracted"
 
 
 def _locate(answer: Answer, corpus: Corpus) -> Answer:

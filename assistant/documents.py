@@ -10,19 +10,25 @@ its reason and never copied, so it cannot break the corpus for the next start.
 
 from __future__ import annotations
 
+import logging
 import shutil
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Iterable
+from typing import Any, Callable, Iterable
 
-from .corpus import Corpus, read_file
+from .config import Config
+from .corpus import Corpus, load_corpus, read_file
 from .errors import CorpusError
+from .index import SyncProgress
+from .readers import ocr
 
 ADDED, UPDATED, DUPLICATE, UNCHANGED, SKIPPED = "added", "updated", "duplicate", "unchanged", "skipped"
 REMOVED_DIR = ".removed"  # hidden: the corpus reader never looks inside it
 HIDDEN = ("its name begins with a dot, which hides a file: the corpus never reads hidden "
           "files. Rename it without the dot to add it; skipped")
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -138,3 +144,65 @@ def list_documents(corpus: Corpus, states: dict) -> list[DocumentInfo]:
             time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(st.indexed_at)) if done else None))
     return rows
 
+
+# ---------------------------------------------------------------- the folder, with the settings
+
+def add_to_folder(corpus: str | Path | None, paths,
+                  progress: Callable[[SyncProgress], None] | None = None,
+                  **settings: Any) -> list[FileOutcome]:
+    """Copy files into a corpus folder (created if need be, empty is fine) without opening the
+    index: what `python -m assistant add` does before it indexes them. `progress` hears of
+    pages being OCR'd (`SyncProgress.reading`)."""
+    cfg = Config.load(corpus=corpus, **settings)
+    corpus_folder(cfg)
+    return copy_in(cfg, read_folder(cfg, progress), paths, progress)
+
+
+def copy_in(cfg: Config, corpus: Corpus, paths, progress=None) -> list[FileOutcome]:
+    with ocr.reporting(_ocr_listener(progress)):
+        return add_files(corpus, [paths] if isinstance(paths, (str, Path)) else paths,
+                         max_bytes=_max_bytes(cfg), cache=extraction_cache(cfg))
+
+
+def corpus_folder(cfg: Config) -> Path:
+    """The corpus folder, created (with its parents) when it does not exist yet: a new
+    assistant starts with no documents. A file in its place, or a folder that cannot be made,
+    is a CorpusError saying so."""
+    root = Path(cfg.corpus)
+    if root.is_dir():
+        return root
+    if root.exists():
+        raise CorpusError(f"The corpus path {root} is a file, not a folder. Point ASSISTANT_CORPUS "
+                          f"or --corpus at a folder of documents.")
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise CorpusError(f"The corpus folder {root} does not exist and cannot be made "
+                          f"({exc.strerror or exc}). Point ASSISTANT_CORPUS or --corpus at a "
+                          f"folder of documents.") from exc
+    log.info("made the corpus folder %s (no documents yet)", root)
+    return root
+
+
+def read_folder(cfg: Config, progress: Callable[[SyncProgress], None] | None = None) -> Corpus:
+    """Every readable document of the settings' corpus folder (none is fine)."""
+    with ocr.reporting(_ocr_listener(progress)):
+        return load_corpus(cfg.corpus, max_bytes=_max_bytes(cfg), cache=extraction_cache(cfg),
+                           allow_empty=True)
+
+
+def _ocr_listener(progress: Callable[[SyncProgress], None] | None):
+    """OCR's page-by-page news as `SyncProgress.reading`: a scan can take minutes to read."""
+    if progress is None:
+        return None
+    return lambda name, page, pages: progress(
+        SyncProgress(0, 0, 0, 0, None, reading=f"{name}: OCR page {page} of {pages}"))
+
+
+def _max_bytes(cfg: Config) -> int:
+    return int(cfg.max_file_mb * 2**20)
+
+
+def extraction_cache(cfg: Config) -> Path:
+    """Extracted text of PDFs, Word files and web pages, by content hash (see corpus)."""
+    return Path(cfg.index) / "extracted"

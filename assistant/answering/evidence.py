@@ -117,6 +117,10 @@ class Evidence:
     unstated: tuple[str, ...] = ()
     judge: str | None = None  # the judge that scored `ranked`, if one did
     judge_s: float = 0.0  # seconds the judge took
+    # A question that wants a set of passages (`overview`): its kind (summary, list, compare)
+    # and the sentences chosen to cover it, in the order they are to be given.
+    overview: str | None = None
+    points: tuple[ScoredSentence, ...] = ()
 
     def unstated_reason(self) -> str | None:
         if not self.unstated:

@@ -33,6 +33,11 @@ class ExtractiveGenerator:
         yield answer
 
     def answer(self, question: str, evidence: Evidence) -> Answer:
+        if evidence.overview:  # a summary, list or comparison: its points, quoted and cited
+            if not evidence.points:
+                return abstention(question, evidence.weak_reason(self.abstain_below))
+            return compose(question, evidence, list(evidence.points), generator=self.name,
+                           points=True)
         if evidence.unstated:
             return abstention(question, evidence.unstated_reason())
         chosen = self.select(evidence)
@@ -98,9 +103,11 @@ def abstention(question: str, reason: str | None = None) -> Answer:
 
 
 def compose(question: str, evidence: Evidence, chosen: list[ScoredSentence],
-            generator: str = "extractive", fallback: str | None = None) -> Answer:
+            generator: str = "extractive", fallback: str | None = None,
+            points: bool = False) -> Answer:
     """Quote the chosen sentences, each with its citation; say when a quote is a reader comment
-    and, when the quotes come from differently dated sources, which source said what when."""
+    and, when the quotes come from differently dated sources, which source said what when.
+    With `points`, one quote per line, as a list ("- quote [1]")."""
     dated = len({c.date for c in chosen}) > 1
     parts, citations, supports = [], [], []
     for n, scored in enumerate(chosen, 1):
@@ -116,5 +123,6 @@ def compose(question: str, evidence: Evidence, chosen: list[ScoredSentence],
         line = f"{lead}{T.normalise_space(quote)} [{n}]"
         parts.append(line)
         supports.append(SentenceSupport(line, (n,), True, scored.dense))
-    return Answer(question=question, text=" ".join(parts), citations=tuple(citations),
+    text = "\n".join(f"- {p}" for p in parts) if points else " ".join(parts)
+    return Answer(question=question, text=text, citations=tuple(citations),
                   sentences=tuple(supports), generator=generator, fallback=fallback)

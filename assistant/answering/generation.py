@@ -84,6 +84,11 @@ class LLMGenerator:
     def stream(self, question: str, evidence: Evidence) -> Iterator[str | Answer]:
         t0 = time.perf_counter()
         best = evidence.best
+        if evidence.overview:  # a summary, list or comparison: its points, quoted and cited
+            answer = self._labelled(self.fallback.answer(question, evidence))
+            yield answer.text
+            yield answer
+            return
         if best is None or best.score < self.gate or evidence.unstated:
             why = evidence.unstated_reason() or evidence.weak_reason(self.gate)
             answer = self._labelled(abstention(question, why))

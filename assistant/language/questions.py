@@ -123,10 +123,68 @@ def asks_yes_no(question: str) -> bool:
 def search_text(question: str, tokenize) -> str:
     """What to search and score passages with: the question, less the framing of a question
     about change over time ("How did the opening date change over time?" -> "the opening
-    date"; "What is the history of the pier?" is left whole), whose words a small embedder
-    otherwise weighs as much as the subject's."""
+    date"; "What is the history of the pier?" is left whole) or of a request for a summary or
+    list ("Summarise the article about the pier's repair" -> "the pier's repair"), whose
+    words a small embedder otherwise weighs as much as the subject's."""
+    framed = _OVERVIEW_FRAME.sub("", question, count=1)
+    if framed != question and len(tokenize(framed)) >= 2:
+        return framed.strip(" ?.")
     if not asks_for_timeline(question):
         return question
     framed = _TIMELINE_FRAME.sub(" ", question)
     topic = " ".join(framed.split()).strip(" ?")
     return topic if framed != question and len(tokenize(topic)) >= 2 else question
+
+
+# Questions whose answer is a set of passages, not one sentence (English question forms and
+# generic words for documents, no topic): a summary of a document, several or a topic; a
+# list ("list the reasons", "what are the steps"); a comparison of two things, sources or dates.
+SUMMARY, LIST, COMPARE = "summary", "list", "compare"
+_DOCUMENT = (r"(?:documents?|files?|articles?|reports?|papers?|texts?|pages?|books?|chapters?|"
+             r"sections?|manuals?|guides?|notes?|letters?|emails?|stor(?:y|ies)|pieces?|"
+             r"sources?|this|these|it|they|them|everything)")
+_OVERVIEW = (
+    (SUMMARY, re.compile(
+        r"\bsummar(?:y|ies|i[sz]e[sd]?|i[sz]ing)\b|\boverview\b|\bgist\b|\bin (?:a )?nutshell\b|"
+        r"\b(?:main|key) (?:points|ideas|findings|messages|takeaways|themes)\b|\btl;?dr\b|"
+        r"\bwhat (?:is|are|was|were) (?:the |this |these |that |those |all )?(?:\w+ ){0,3}?"
+        rf"{_DOCUMENT} (?:all )?about\b|\bwhat do(?:es)? (?:the |this |these )?{_DOCUMENT} "
+        r"(?:say|cover|discuss|describe)\s*\??$|^\s*(?:briefly )?(?:describe|outline)\b", re.I)),
+    # a request to compare, not a fact stated by comparison ("... compared to whom?")
+    (COMPARE, re.compile(
+        r"^\s*(?:please )?(?:compare|contrast)\b|\bwhat (?:is|are|were|was) the (?:main )?"
+        r"(?:differences?|similarit(?:y|ies)) between\b|\bhow (?:does|do|did) .{1,80}\b"
+        r"differ (?:from|between)\b|\b(?:vs\.?|versus)\s|\bwhat changed between\b", re.I)),
+    # a request for a list, not a question whose one answer names several things
+    (LIST, re.compile(
+        r"^\s*(?:please )?(?:list|enumerate)\b|^\s*(?:please )?name (?:all|every|each)\b|"
+        r"\bwhat are all the\b|\bgive (?:me )?(?:a list|all)\b", re.I)),
+)
+_NUMBERS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8}
+_COUNT = re.compile(r"\b(two|three|four|five|six|seven|eight|[2-9])\s+(?:\w+\s+)?(?:reasons|"
+                    r"points|things|ways|steps|bullets|sentences|items|examples|facts|ideas|"
+                    r"differences|changes|causes|options|lines)\b", re.I)
+_ASKS_FOR = re.compile(r"^\s*(?:please )?(?:give|name|tell|provide|show|state)\b", re.I)
+_BRIEF = re.compile(r"\bbrief(?:ly)?\b|\bin short\b|\bshort summary\b|\bin a (?:few|couple of) "
+                    r"(?:words|lines|sentences)\b", re.I)
+
+
+_OVERVIEW_FRAME = re.compile(
+    r"^\s*(?:(?:can|could|would) you\s+)?(?:please\s+)?(?:(?:briefly|quickly)\s+)?"
+    r"(?:summari[sz]e|list|enumerate|describe|outline|compare|give (?:me )?(?:a |an )?"
+    r"(?:short |brief |quick )?(?:summary|overview|list|comparison) of)\s+(?:all\s+)?"
+    rf"(?:(?:the|this|these|that|those|my|our)\s+)?(?:(?:main|key)\s+)?(?:{_DOCUMENT}\s+"
+    r"(?:about|on|of|describing|covering)\s+)?", re.I)
+
+
+def overview_kind(question: str) -> tuple[str, int | None] | None:
+    """(kind, points asked for or None) when the question wants a set of passages — SUMMARY,
+    COMPARE or LIST — else None. "Give three reasons" asks for 3; "briefly", for 2."""
+    m = _COUNT.search(question)
+    count = (_NUMBERS.get(m.group(1).lower()) or int(m.group(1))) if m else None
+    for kind, pattern in _OVERVIEW:
+        if pattern.search(question):
+            return kind, count or (2 if _BRIEF.search(question) else None)
+    if count and _ASKS_FOR.match(question):  # "give three reasons for ..."
+        return LIST, count
+    return None

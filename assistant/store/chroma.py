@@ -19,7 +19,6 @@ from __future__ import annotations
 import logging
 import time
 from contextlib import contextmanager
-from dataclasses import replace
 from typing import Iterator, Literal, Mapping
 
 import numpy as np
@@ -30,7 +29,7 @@ from ..embeddings import Embedder
 from ..errors import EmbedderMismatch, IndexBusy, IndexDamaged, IndexUnusable
 from ..manifest import Manifest
 from ..types import Chunk, Sentence
-from . import health
+from . import health, sentences
 from .base import PAGE, READ_PAGE, SCHEMA, StoreConfig, SyncReport, store_errors
 from .client import chroma_client, forget_system, precomputed_ef
 from .faults import not_restarted, records_space, require_room, storage_fault
@@ -305,63 +304,16 @@ class ChromaIndex:
     @store_errors
     def sentences_of(self, chunk_ids: list[str], edges: bool = False
                      ) -> tuple[list[Sentence], np.ndarray]:
-        """The sentences of the given chunks, in document order, with their vectors.
+        """The sentences of the given chunks, in document order, with their vectors (with
+        `edges`, each chunk's neighbours across a chunk edge too: `sentences.of_chunks`)."""
+        return sentences.of_chunks(self._chunks, self._sentences, self.embedder.dim,
+                                   chunk_ids, edges)
 
-        With `edges`, each chunk also gets the sentence just before and just after it in its
-        document when that sentence lies in a chunk not given (labelled with the chunk it
-        borders): a chunk edge can fall between sentences that belong together, as in a
-        chunk ending "...was due to open in spring." and the next one beginning "However,
-        the opening has been postponed because..."."""
-        if not chunk_ids:
-            return [], np.zeros((0, self.embedder.dim), dtype=np.float32)
-        given = list(dict.fromkeys(chunk_ids))
-        borders = self._bordering_chunks(given) if edges else {}
-        got = self._sentences.get(where={"chunk_id": {"$in": given + sorted(borders)}},
-                                  include=["documents", "metadatas", "embeddings"])
-        rows = sorted(zip(got["documents"], got["metadatas"], got["embeddings"]),
-                      key=lambda r: (r[1]["source"], r[1]["start"]))
-        by_chunk: dict[str, list[tuple[Sentence, np.ndarray]]] = {}
-        for text, m, v in rows:
-            sentence = Sentence(m["source"], m["start"], m["end"], text, m["kind"], m["chunk_id"])
-            by_chunk.setdefault(m["chunk_id"], []).append((sentence, v))
-        picked = {s.id: (s, v) for cid in given for s, v in by_chunk.get(cid, [])}
-        for border, sides in borders.items():
-            found = by_chunk.get(border, [])
-            for side, home in sides:
-                if found:
-                    s, v = found[-1] if side == "before" else found[0]
-                    picked.setdefault(s.id, (replace(s, chunk_id=home), v))
-        ordered = sorted(picked.values(), key=lambda sv: (sv[0].source, sv[0].start))
-        sentences = [s for s, _ in ordered]
-        vectors = np.asarray([v for _, v in ordered], dtype=np.float32)
-        return sentences, vectors.reshape(len(ordered), self.embedder.dim)
-
-    def _bordering_chunks(self, chunk_ids: list[str]) -> dict[str, list[tuple[str, str]]]:
-        """chunk id not given -> [("before" | "after", the given chunk it borders), ...]:
-        the chunks at positions seq - 1 and seq + 1 of each given chunk's document."""
-        given = self._chunks.get(ids=chunk_ids, include=["metadatas"])
-        position = {(m["source"], m["seq"]): cid for cid, m in zip(given["ids"], given["metadatas"])}
-        wanted: dict[tuple[str, int], list[tuple[str, str]]] = {}
-        for (source, seq), cid in position.items():
-            for side, other in (("before", seq - 1), ("after", seq + 1)):
-                if other >= 0 and (source, other) not in position:
-                    wanted.setdefault((source, other), []).append((side, cid))
-        if not wanted:
-            return {}
-        # One filter on the documents, the positions picked here: an $or of (source, seq) pairs
-        # took 650 ms at 100k chunks, this 18 ms (evals/SCALE.md). Paged: a document may be long.
-        sources = sorted({src for src, _ in wanted})
-        where = {"source": sources[0]} if len(sources) == 1 else {"source": {"$in": sources}}
-        found: dict[str, list[tuple[str, str]]] = {}
-        offset = 0
-        while True:
-            got = self._chunks.get(where=where, include=["metadatas"], limit=PAGE, offset=offset)
-            for cid, m in zip(got["ids"], got["metadatas"]):
-                if (m["source"], m["seq"]) in wanted:
-                    found[cid] = wanted[(m["source"], m["seq"])]
-            if len(got["ids"]) < PAGE:
-                return found
-            offset += PAGE
+    @store_errors
+    def document_sentences(self, source: str, limit: int = sentences.DOCUMENT_LIMIT
+                           ) -> tuple[list[Sentence], np.ndarray]:
+        """A document's sentences in order (the first `limit`), with their vectors."""
+        return sentences.of_document(self._sentences, self.embedder.dim, source, limit)
 
     def reopen(self) -> None:
         """Open the store anew: this process's Chroma client keeps the vector index in memory,

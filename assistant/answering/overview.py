@@ -1,0 +1,165 @@
+"""Answers that need a set of passages: a summary of a document (or several, or a topic), a
+list, a comparison. The evidence of an ordinary question is gathered for one best sentence;
+these want coverage: the central, non-redundant sentences of the documents meant, or every
+sentence the judge finds answering the question, in document and date order.
+
+    SUMMARY   the documents meant: the ones the question names (title or file-name words, or
+              a year that dates exactly those), every document ("the documents"), else the
+              documents of the best passages for the topic; from each, its most central
+              sentences (cosine to the document's centroid over the sentence vectors the index
+              holds, plus relevance to the question for a topic), without repeats (MMR)
+    LIST,     the ranked evidence's sentences that clear half the judge's bar, near-duplicates
+    COMPARE   left out, sources varied
+
+A question's own count ("three reasons") sets how many points, within MAX_POINTS. The values
+below are set a priori, not tuned on any benchmark (see the multi-passage benchmark,
+`evals/multi.py`, to measure them)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from typing import Callable, Mapping
+
+import numpy as np
+
+from .. import text as T
+from ..language.questions import COMPARE, SUMMARY
+from ..types import BODY, ROW, DocumentMeta, Sentence
+from .evidence import Evidence, ScoredSentence
+
+MAX_POINTS = 6
+SUMMARY_POINTS = 4  # a one-document summary, unless the question asks for a number
+PER_DOCUMENT = 2  # a summary of several documents: points from each
+MAX_DOCUMENTS = 4  # documents one summary covers
+REDUNDANT = 0.85  # cosine above which two sentences say the same thing
+LIST_GATE = 0.8  # a list's best point needs this share of the bar (each point answers a part)
+DIVERSITY = 0.5  # MMR: how much a sentence's likeness to those picked counts against it
+MIN_WORDS = 6  # shorter sentences (labels, fragments) are not summary points
+KINDS = frozenset({BODY, ROW})  # what a point may be: no headlines, bylines, comments
+
+_ALL = re.compile(r"\b(?:the|these|all|my|our|those) (?:documents|files|sources|articles|"
+                  r"reports|texts|pages|notes|papers)\b|\beverything\b", re.I)
+_PLURAL = re.compile(r"\b(?:documents|files|articles|reports|texts|pages|papers|sources)\b", re.I)
+_YEAR = re.compile(r"\b(1[5-9]\d\d|20\d\d)\b")
+
+ReadDocument = Callable[[str], tuple[list[Sentence], np.ndarray]]
+
+
+def plan(question: str, kind: str, count: int | None, evidence: Evidence,
+         question_vector: np.ndarray, documents: Mapping[str, DocumentMeta],
+         read_document: ReadDocument, bar: float) -> Evidence:
+    """The evidence with its points chosen (none: nothing answers, decline as usual)."""
+    named = _named(question, documents)
+    if kind == SUMMARY or (kind == COMPARE and len(named) >= 2):  # compare named documents
+        sources = target_sources(question, evidence, documents)
+        points, context = summary_points(sources, documents, read_document, question_vector,
+                                         count, topic=not _names_documents(question, documents))
+        return replace(evidence, overview=kind, points=tuple(points),
+                       context={**evidence.context, **context}, unstated=())
+    points = listed_points(evidence, count or MAX_POINTS, bar)
+    return replace(evidence, overview=kind, points=tuple(points))
+
+
+def target_sources(question: str, evidence: Evidence, documents: Mapping[str, DocumentMeta]
+                   ) -> list[str]:
+    """The documents a summary is of: named, dated, all, or the topic's best."""
+    named = _named(question, documents)
+    if named:
+        return named[:MAX_DOCUMENTS]
+    # the judge's best sentences lead: they read the question, the passages only match it
+    retrieved = list(dict.fromkeys([s.source for s in evidence.ranked[:3]]
+                                   + [p.source for p in evidence.passages]))
+    retrieved = [s for s in retrieved if s in documents]
+    if _ALL.search(question):
+        return (retrieved + [s for s in sorted(documents) if s not in retrieved])[:MAX_DOCUMENTS]
+    return retrieved[:MAX_DOCUMENTS if _PLURAL.search(question) else 1]
+
+
+def _named(question: str, documents: Mapping[str, DocumentMeta]) -> list[str]:
+    years = set(_YEAR.findall(question))
+    dated = [s for s, m in documents.items() if m.date and m.date[:4] in years]
+    if years and 0 < len(dated) <= MAX_DOCUMENTS:
+        return sorted(dated, key=lambda s: documents[s].date or "")
+    asked = set(T.tokenize(question))
+    scores = {}
+    for source, meta in documents.items():
+        own = set(T.tokenize(f"{meta.title} {re.sub(r'[_.-]+', ' ', source.rsplit('.', 1)[0])}"))
+        shared = asked & own
+        if len(shared) >= 2 and len(shared) >= 0.5 * min(len(own), len(asked)):
+            scores[source] = len(shared) / len(own)
+    best = max(scores.values(), default=0.0)
+    return [s for s in sorted(scores, key=lambda s: -scores[s]) if scores[s] >= best - 1e-9]
+
+
+def _names_documents(question: str, documents: Mapping[str, DocumentMeta]) -> bool:
+    return bool(_named(question, documents) or _ALL.search(question))
+
+
+def summary_points(sources: list[str], documents: Mapping[str, DocumentMeta],
+                   read_document: ReadDocument, question_vector: np.ndarray,
+                   count: int | None, topic: bool) -> tuple[list[ScoredSentence], dict]:
+    """Each document's central sentences, in date then document order, and the sentences
+    read (the evidence's context, so quotes are checked against them)."""
+    each = count or (SUMMARY_POINTS if len(sources) == 1 else PER_DOCUMENT)
+    if count and len(sources) > 1:
+        each = max(1, -(-count // len(sources)))
+    points, context = [], {}
+    for source in sources:
+        sentences, vectors = read_document(source)
+        context.update({s.id: s for s in sentences})
+        meta = documents[source]
+        for s, centrality, relevance in central(sentences, vectors, question_vector, each, topic):
+            points.append(ScoredSentence(s, centrality, relevance, 0.0, None, title=meta.title,
+                                         date=meta.date))
+    points = sorted(points, key=lambda p: (p.date or "", p.source, p.sentence.start))
+    return points[:min(count or MAX_POINTS, MAX_POINTS)], context
+
+
+def central(sentences: list[Sentence], vectors: np.ndarray, question_vector: np.ndarray,
+            n: int, topic: bool) -> list[tuple[Sentence, float, float]]:
+    """The `n` most central sentences (cosine to the centroid; with `topic`, averaged with
+    the cosine to the question), picked by maximal marginal relevance so no two say the same."""
+    keep = [i for i, s in enumerate(sentences)
+            if s.kind in KINDS and len(s.text.split()) >= MIN_WORDS
+            and not T.looks_like_instructions(s.text)]
+    if not keep:
+        return []
+    v = _unit(vectors[keep])
+    centroid = _unit(v.mean(axis=0, keepdims=True))[0]
+    centrality = v @ centroid
+    relevance = v @ _unit(question_vector.reshape(1, -1))[0]
+    score = (centrality + relevance) / 2 if topic else centrality
+    chosen: list[int] = []
+    while len(chosen) < n:
+        likeness = (v @ v[chosen].T).max(axis=1) if chosen else np.zeros(len(keep))
+        mmr = score - DIVERSITY * likeness
+        mmr[chosen] = -np.inf
+        mmr[likeness > REDUNDANT] = -np.inf
+        best = int(np.argmax(mmr))
+        if not np.isfinite(mmr[best]):
+            break
+        chosen.append(best)
+    return [(sentences[keep[i]], float(score[i]), float(relevance[i])) for i in chosen]
+
+
+def listed_points(evidence: Evidence, n: int, bar: float) -> list[ScoredSentence]:
+    """Every ranked sentence that clears half the bar, once the best clears LIST_GATE of it,
+    near-duplicates left out, in date then document order."""
+    ranked = [s for s in evidence.ranked if s.fits_type is not False]
+    if not ranked or ranked[0].score < LIST_GATE * bar:
+        return []
+    picked: list[ScoredSentence] = []
+    for s in ranked:
+        if len(picked) == n or s.score < bar / 2:
+            break
+        if s.sentence.kind not in KINDS or any(
+                T.near_duplicate(s.sentence.text, p.sentence.text) for p in picked):
+            continue
+        picked.append(s)
+    return sorted(picked, key=lambda p: (p.date or "", p.source, p.sentence.start))
+
+
+def _unit(m: np.ndarray) -> np.ndarray:
+    norms = np.linalg.norm(m, axis=1, keepdims=True)
+    return m / np.where(norms == 0, 1.0, norms)

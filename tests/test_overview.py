@@ -1,0 +1,132 @@
+"""Questions that want a set of passages: a summary, a list, a comparison (issue 28)."""
+
+import numpy as np
+import pytest
+
+from assistant.answering.overview import REDUNDANT, central
+from assistant.language.questions import COMPARE, LIST, SUMMARY, overview_kind, search_text
+from assistant.text import tokenize
+from assistant.types import BODY, Sentence
+
+
+@pytest.mark.parametrize("question, kind, count", [
+    ("Summarise the article about the pier repair", SUMMARY, None),
+    ("Briefly summarise the report", SUMMARY, 2),
+    ("What are the documents about?", SUMMARY, None),
+    ("Give me an overview of the tenancy agreement", SUMMARY, None),
+    ("List the reasons the council gave for the delay", LIST, None),
+    ("Give three reasons the plan was dropped", LIST, 3),
+    ("Compare the 2015 and 2018 articles", COMPARE, None),
+    ("What is the difference between git fetch and git pull?", COMPARE, None),
+    ("How does xz differ from gzip?", COMPARE, None),
+])
+def test_questions_that_want_several_passages(question, kind, count):
+    assert overview_kind(question) == (kind, count)
+
+
+@pytest.mark.parametrize("question", [
+    "What did it cost in agency staff?", "Why was the plan dropped?",
+    "Western governments considered them the lesser of two evils when compared to whom?",
+    "What are two examples of types of Turing machines?", "Different committees have what?",
+    "When will the library open?", "What is the library about to announce?"])
+def test_single_fact_questions_are_not_overviews(question):
+    assert overview_kind(question) is None
+
+
+def test_the_framing_of_a_summary_or_list_is_not_searched():
+    assert search_text("Summarise the article about the pier repair", tokenize) == "the pier repair"
+    assert search_text("List the reasons the council gave for the delay",
+                       tokenize) == "reasons the council gave for the delay"
+    assert search_text("What are the documents about?", tokenize) == "What are the documents about?"
+
+
+def _sentences(texts):
+    out, at = [], 0
+    for t in texts:
+        out.append(Sentence("d.txt", at, at + len(t), t, BODY, "c0"))
+        at += len(t) + 1
+    return out
+
+
+def test_central_sentences_are_picked_without_repeats():
+    rng = np.random.default_rng(0)
+    theme = rng.normal(size=16)
+    texts = [f"Sentence number {i} of the document about one theme." for i in range(6)]
+    vectors = np.stack([theme + 0.8 * rng.normal(size=16) for _ in range(5)]
+                       + [rng.normal(size=16)])  # the last is off the theme
+    vectors[1] = vectors[0] * 1.01  # the same thing said twice
+    picked = central(_sentences(texts), vectors, theme, 3, topic=False)
+    ids = [s.text for s, _, _ in picked]
+    assert len(ids) == 3 and texts[5] not in ids
+    assert not {texts[0], texts[1]} <= set(ids)  # a repeat is not a second point
+    unit = vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
+    assert unit[0] @ unit[1] > REDUNDANT
+
+
+def test_short_fragments_and_headlines_are_not_points():
+    texts = ["Too short to say much.", "A headline about the whole matter at hand today"]
+    sentences = _sentences(texts)
+    sentences[1] = Sentence("d.txt", sentences[1].start, sentences[1].end, texts[1], "headline", "c0")
+    assert central(sentences, np.ones((2, 4)), np.ones(4), 2, topic=False) == []
+
+
+DOCS = {
+    "harbour.txt": "Harbour repairs delayed\n\n4 May 2023\n\n"
+                   "The harbour wall repairs will now finish in the autumn rather than the spring. "
+                   "Storm damage in March doubled the length of wall that needs rebuilding. "
+                   "The contractor says two more crews will join the work in June. "
+                   "Fishing boats will keep using the north quay until the work is done.\n",
+    "library.txt": "New library opens its doors\n\n9 June 2023\n\n"
+                   "The town's new library opened on Saturday with a reading by local children. "
+                   "It holds forty thousand books and a room of computers for public use. "
+                   "Opening hours run from nine in the morning until eight at night on weekdays. "
+                   "The old library building will become a community arts centre next year.\n",
+}
+
+
+@pytest.fixture
+def overview_bot(tmp_path, fake_embedder):
+    from assistant import Assistant
+    from conftest import write_corpus
+
+    bot = Assistant.load(corpus=write_corpus(tmp_path / "docs", DOCS), index=tmp_path / "ix",
+                         generator="extractive", embedder=fake_embedder)
+    yield bot
+    bot.close()
+
+
+def test_a_summary_quotes_the_named_documents_points_with_citations(overview_bot):
+    ans = overview_bot.ask("Summarise the article about the harbour repairs being delayed")
+    lines = ans.text.splitlines()
+    assert not ans.abstained and len(lines) >= 2 and all(line.startswith("- ") for line in lines)
+    assert {c.source for c in ans.citations} == {"harbour.txt"}
+    for c in ans.citations:  # every point is verbatim from its document
+        assert overview_bot.source_text(c.source)[c.start:c.end] == c.quote
+    assert not any(c.quote.startswith("Harbour repairs delayed") for c in ans.citations)
+    short = overview_bot.ask("Briefly summarise the article about the harbour repairs")
+    assert len(short.citations) == 2
+
+
+def test_what_the_documents_are_about_covers_each_document(overview_bot):
+    ans = overview_bot.ask("What are the documents about?")
+    assert {c.source for c in ans.citations} == {"harbour.txt", "library.txt"}
+    assert len(ans.citations) == len(ans.text.splitlines()) <= 6
+    assert ans.text.index("(4 May 2023)") < ans.text.index("(9 Jun 2023)")  # oldest first
+
+
+def test_the_model_backend_gives_the_same_cited_points(tmp_path, fake_embedder):
+    """Until the model writes points itself, a model backend quotes the chosen points: never
+    fewer than quoting, and nothing unchecked."""
+    from assistant import Assistant
+    from assistant.backends.fake import ScriptedLLM
+    from conftest import write_corpus
+
+    llm = ScriptedLLM()
+    bot = Assistant.load(corpus=write_corpus(tmp_path / "docs", DOCS), index=tmp_path / "ix",
+                         generator="fake", embedder=fake_embedder, llm=llm)
+    try:
+        ans = bot.ask("What are the documents about?")
+        assert ans.generator == "fake" and len(ans.citations) >= 2 and llm.history == []
+        assert all(s.supported for s in ans.sentences)
+    finally:
+        bot.close()
