@@ -157,7 +157,7 @@ def markdown_document(source: str, ex, sha256: str) -> Document:
 
 # ---------------------------------------------------------------- the extraction cache
 
-CACHE_VERSION = 4  # bump when a reader's output changes, so old extractions are not reused
+CACHE_VERSION = 5  # bump when a reader's output changes, so old extractions are not reused
 # (2: tables, 3: OCR, 4: FAQ questions as headings, text files through their reader, HTML walk)
 
 
