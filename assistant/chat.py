@@ -4,7 +4,7 @@ questions before retrieving ("And who criticised it?" → "Who criticised the tr
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Iterator
+from typing import TYPE_CHECKING, Iterator, Sequence
 
 from .types import Answer, final_answer
 
@@ -24,13 +24,16 @@ class ChatSession:
     turns: list[Turn] = field(default_factory=list)
     max_turns: int = 6  # history kept for rewriting follow-ups
 
-    def ask(self, question: str) -> Answer:
-        return final_answer(self.ask_stream(question))
+    def ask(self, question: str, documents: Sequence[str] | None = None) -> Answer:
+        return final_answer(self.ask_stream(question, documents))
 
-    def ask_stream(self, question: str) -> Iterator[str | Answer]:
+    def ask_stream(self, question: str, documents: Sequence[str] | None = None
+                   ) -> Iterator[str | Answer]:
+        """A turn of the conversation; about the named `documents` only, when given."""
         q = self.assistant.validate(question)
+        self.assistant.scope(documents)  # a bad name is refused before anything is asked
         standalone = self.assistant.condense(self.history(), q) if self.turns else q
-        for item in self.assistant.ask_stream(q, standalone=standalone):
+        for item in self.assistant.ask_stream(q, standalone=standalone, documents=documents):
             if isinstance(item, Answer):
                 self.turns.append(Turn(q, item))
                 self.turns = self.turns[-self.max_turns:]

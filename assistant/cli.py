@@ -69,9 +69,11 @@ def _parser() -> argparse.ArgumentParser:
     p = common(sub.add_parser("ask", help="answer one question"))
     p.add_argument("question")
     p.add_argument("--json", action="store_true", help="print the Answer as JSON")
+    _scoped(p)
     p.set_defaults(func=cmd_ask)
 
     p = common(sub.add_parser("chat", help="chat in the terminal (follow-ups work)"))
+    _scoped(p)
     p.set_defaults(func=cmd_chat)
 
     p = common(sub.add_parser("info", help="show the corpus, index and backend"))
@@ -105,6 +107,11 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--dir", default=None, help="model directory (default: models/)")
     p.set_defaults(func=cmd_install_model)
     return ap
+
+
+def _scoped(p: argparse.ArgumentParser) -> None:
+    p.add_argument("-d", "--document", action="append", dest="documents", metavar="NAME",
+                   help="answer from this document only (as `list` names it); repeat for several")
 
 
 def _listening(p: argparse.ArgumentParser, port: int) -> None:
@@ -214,9 +221,10 @@ def _print_health(report, summary: bool = True) -> None:
 def cmd_ask(args) -> int:
     bot = _load(args, recover=READING)
     if args.json:
-        print(json.dumps(bot.ask(args.question).to_dict(), indent=2, ensure_ascii=False))
+        print(json.dumps(bot.ask(args.question, documents=args.documents).to_dict(), indent=2,
+                         ensure_ascii=False))
         return 0
-    show(bot.ask_stream(args.question))
+    show(bot.ask_stream(args.question, documents=args.documents))
     return 0
 
 
@@ -227,6 +235,7 @@ def cmd_chat(args) -> int:
           f"{', ' + info['model'] if info['model'] else ''}). "
           f"/clear starts over, /quit or Ctrl-D leaves.")
     session = bot.chat()
+    bot.scope(args.documents)  # a wrong name stops here, not at the first question
     while True:
         try:
             line = input("\nyou> ").strip()
@@ -242,7 +251,7 @@ def cmd_chat(args) -> int:
         if not line:
             continue
         try:
-            show(session.ask_stream(line))
+            show(session.ask_stream(line, args.documents))
         except AssistantError as exc:
             print(f"error: {exc}")
         except Exception as exc:  # one failed answer must not end the conversation

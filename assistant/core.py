@@ -10,7 +10,7 @@ import threading
 import time
 from dataclasses import replace
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any, Callable, Iterator, Sequence
 
 from .backends import make_generator
 from .chat import ChatSession
@@ -193,22 +193,44 @@ class Assistant:
         log.info("the index changed (generation %d): %d documents", settled, len(corpus.documents))
         return True
 
-    def retrieve(self, question: str, k: int = 5, mode: str = "hybrid") -> list[Passage]:
+    def retrieve(self, question: str, k: int = 5, mode: str = "hybrid",
+                 documents: Sequence[str] | None = None) -> list[Passage]:
+        """The `k` best passages; of the named `documents` only, when given."""
         q = self.validate(question)
         with self._reading:
             self.refresh()
-            return self.retriever.search(q, k=k, mode=mode)
+            return self.retriever.search(q, k=k, mode=mode, sources=self.scope(documents))
 
-    def evidence(self, question: str) -> Evidence:
+    def evidence(self, question: str, documents: Sequence[str] | None = None) -> Evidence:
         q = self.validate(question)
         with self._reading:
-            return self._evidence(q)
+            self.refresh()
+            return self._evidence(q, self.scope(documents))
 
-    def _evidence(self, q: str) -> Evidence:
-        self.refresh()
+    def scope(self, documents: Sequence[str] | None) -> frozenset[str] | None:
+        """The documents a question is limited to (None: all), each checked to be one of the
+        corpus's: an unknown name is an InvalidQuestion naming it and the documents there are."""
+        if documents is None:
+            return None
+        if isinstance(documents, str) or not all(isinstance(d, str) for d in documents):
+            raise InvalidQuestion(f"documents must be a list of document names. Currently, it "
+                                  f"is {documents!r}")
+        if not documents:
+            raise InvalidQuestion("documents is empty: name at least one document, or leave it "
+                                  "out to ask about all of them.")
+        known = {d.source for d in self.corpus.documents}
+        unknown = [d for d in documents if d not in known]
+        if unknown:
+            listed = ", ".join(sorted(known)[:20]) + (" …" if len(known) > 20 else "")
+            raise InvalidQuestion(f"No document named {', '.join(map(repr, unknown))}. The "
+                                  f"documents are: {listed or '(none yet)'}")
+        return frozenset(documents)
+
+    def _evidence(self, q: str, sources: frozenset[str] | None = None) -> Evidence:
         topic = search_text(q, tokenize)
         vector = self.embedder.embed([topic])[0]
-        passages = self.retriever.search(topic, k=self.config.passages, vector=vector)
+        passages = self.retriever.search(topic, k=self.config.passages, vector=vector,
+                                         sources=sources)
         sentences, vectors = self.index.sentences_of([p.chunk_id for p in passages], edges=True)
         wants = overview_kind(q)
         asked = topic if wants else q  # a summary or list is judged by its subject
@@ -217,8 +239,9 @@ class Assistant:
         if wants:  # a summary, list or comparison: evidence for coverage, not one sentence
             bar = (self.config.abstain_below if self.config.abstain_below is not None
                    else getattr(self.judge, "threshold", 0.5))
-            return plan(q, *wants, evidence, vector, self.retriever.documents,
-                        self.index.document_sentences, bar)
+            documents = {s: m for s, m in self.retriever.documents.items()
+                         if sources is None or s in sources}
+            return plan(q, *wants, evidence, vector, documents, self.index.document_sentences, bar)
         if evidence.best is None:
             return evidence
         document = self._terms_of(evidence.best.source)
@@ -245,10 +268,12 @@ class Assistant:
                                                 f"{(doc.meta.date or '').replace('-', ' ')}")
         return self._terms[key]
 
-    def ask(self, question: str) -> Answer:
-        return final_answer(self.ask_stream(question))
+    def ask(self, question: str, documents: Sequence[str] | None = None) -> Answer:
+        """The checked, cited answer; about the named `documents` only, when given."""
+        return final_answer(self.ask_stream(question, documents=documents))
 
-    def ask_stream(self, question: str, standalone: str | None = None) -> Iterator[str | Answer]:
+    def ask_stream(self, question: str, standalone: str | None = None,
+                   documents: Sequence[str] | None = None) -> Iterator[str | Answer]:
         """Yield answer text as it is generated, then the final, verified Answer."""
         t0 = time.perf_counter()
         q = self.validate(question)
@@ -260,7 +285,7 @@ class Assistant:
                                  generator=self.generator.name), q, standalone,
                           {"total_s": time.perf_counter() - t0})
             return
-        evidence = self.evidence(standalone or q)
+        evidence = self.evidence(standalone or q, documents)
         t_retrieved = time.perf_counter()
         for item in self.generator.stream(standalone or q, evidence):
             if isinstance(item, Answer):

@@ -51,7 +51,9 @@ class HybridRetriever:
         return self.lexical.idf(token)
 
     def search(self, question: str, k: int = 5, mode: str = "hybrid",
-               vector: np.ndarray | None = None) -> list[Passage]:
+               vector: np.ndarray | None = None,
+               sources: frozenset[str] | None = None) -> list[Passage]:
+        """The `k` best passages, of the documents in `sources` only when given."""
         if mode not in MODES:
             raise ConfigError(f"retrieval mode must be one of {MODES}. Currently, mode is {mode!r}")
         if not isinstance(k, int) or k <= 0:
@@ -62,9 +64,9 @@ class HybridRetriever:
         if mode in ("hybrid", "dense"):
             if vector is None:
                 vector = self.embedder.embed([question])[0]
-            cosine = self._dense(vector, pool)
+            cosine = self._dense(vector, pool, sources)
         if mode in ("hybrid", "bm25"):
-            bm25 = self._bm25_scores(question, pool)
+            bm25 = self.lexical.scores(tokenize(question), pool, sources)
         if mode == "hybrid":
             fused = (_rrf([_ranking(cosine), _ranking(bm25)], self.rrf_k) if self.fusion == "rrf"
                      else _convex(cosine, bm25, self.alpha))
@@ -78,15 +80,12 @@ class HybridRetriever:
                               cosine.get(cid))
                 for cid in top if cid in chunks]
 
-    def _dense(self, vector: np.ndarray, pool: int) -> dict[str, float]:
+    def _dense(self, vector: np.ndarray, pool: int, sources=None) -> dict[str, float]:
         """Chunk relevance = the better of the chunk's own cosine and its best sentence's."""
-        scores = dict(self.index.dense_search(vector, pool))
-        for cid, cos in self.index.dense_sentence_search(vector, 4 * pool):
+        scores = dict(self.index.dense_search(vector, pool, sources))
+        for cid, cos in self.index.dense_sentence_search(vector, 4 * pool, sources):
             scores[cid] = max(scores.get(cid, -1.0), cos)
         return scores
-
-    def _bm25_scores(self, question: str, pool: int) -> dict[str, float]:
-        return self.lexical.scores(tokenize(question), pool)
 
     def _passage(self, chunk: Chunk, score: float, dense_rank, bm25_rank, cosine) -> Passage:
         meta = self.documents.get(chunk.source)

@@ -74,8 +74,9 @@ def _reply(service: Service, body: Any):
     model = service.model_id()
     history = request.history
     if not request.stream:
-        return JSONResponse(chat.completion(service.ask(request.question, history), model))
-    answer_stream = service.ask_stream(request.question, history)
+        return JSONResponse(chat.completion(
+            service.ask(request.question, history, request.documents), model))
+    answer_stream = service.ask_stream(request.question, history, request.documents)
     events = _events(answer_stream, chat.Chunks(model), request.include_usage)
     return StreamingResponse(iterate_in_threadpool(events), media_type="text/event-stream",
                              headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})

@@ -9,6 +9,7 @@ go in `citations` beside the content (the message, or the last streamed chunk's 
 
 from __future__ import annotations
 
+import json
 import time
 import uuid
 from dataclasses import dataclass
@@ -31,6 +32,7 @@ class ChatRequest:
     history: tuple[tuple[str, str], ...]  # earlier (question, answer text) turns, oldest first
     stream: bool
     include_usage: bool  # stream_options.include_usage: a last chunk with the usage
+    documents: tuple[str, ...] | None = None  # answer from these documents only (None: all)
 
 
 def parse_request(body: Any) -> ChatRequest:
@@ -54,7 +56,32 @@ def parse_request(body: Any) -> ChatRequest:
     options = body.get("stream_options") or {}
     include_usage = bool(isinstance(options, dict) and options.get("include_usage"))
     return ChatRequest(question=question, history=_history(turns[:-1]), stream=stream,
-                       include_usage=include_usage)
+                       include_usage=include_usage, documents=_documents(body))
+
+
+def _documents(body: dict) -> tuple[str, ...] | None:
+    """The documents a request limits its answer to: `documents` (a list of names, an
+    extension field clients send as extra body), or OpenAI's `metadata.documents` (metadata
+    values are strings: a JSON list of names, or names separated by commas)."""
+    names = body.get("documents")
+    metadata = body.get("metadata")
+    if names is None and isinstance(metadata, dict) and "documents" in metadata:
+        value = metadata["documents"]
+        if not isinstance(value, str):
+            raise InvalidRequest("metadata.documents must be a string: a JSON list of document "
+                                 "names, or names separated by commas.")
+        try:
+            names = json.loads(value) if value.lstrip().startswith("[") else \
+                [n.strip() for n in value.split(",") if n.strip()]
+        except ValueError:
+            raise InvalidRequest("metadata.documents starts with '[' but is not a JSON list "
+                                 "of document names.") from None
+    if names is None:
+        return None
+    if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+        raise InvalidRequest(f"'documents' must be a list of document names. Currently, it is "
+                             f"{names!r}"[:300])
+    return tuple(names)
 
 
 def _message(i: int, m: Any) -> tuple[str, str]:

@@ -159,48 +159,56 @@ class Service:
         """"assistant-<backend>": what the OpenAI-compatible API calls this model."""
         return f"assistant-{self.assistant().info()['generator']}"
 
-    def search(self, query: str, k: int = 5) -> list[PassageJSON]:
-        """The `k` best passages for `query` (hybrid dense + BM25), each with where it is."""
+    def search(self, query: str, k: int = 5, documents: Sequence[str] | None = None
+               ) -> list[PassageJSON]:
+        """The `k` best passages for `query` (hybrid dense + BM25), each with where it is;
+        of the named `documents` only, when given."""
         if not isinstance(k, int) or isinstance(k, bool) or not 1 <= k <= MAX_K:
             raise InvalidRequest(f"k must be a whole number from 1 to {MAX_K}. "
                                  f"Currently, k is {k!r}")
         require_text(query, "The query")
         bot = self.assistant()
         with self._lock:
-            return [passage_json(bot, p) for p in bot.retrieve(query, k=k)]
+            return [passage_json(bot, p) for p in bot.retrieve(query, k=k, documents=documents)]
 
     def list_documents(self) -> list[DocumentInfo]:
         bot = self.assistant()
         with self._lock:
             return bot.list_documents()
 
-    def ask(self, question: str, history: Sequence[tuple[str, str]] = ()) -> Answer:
+    def ask(self, question: str, history: Sequence[tuple[str, str]] = (),
+            documents: Sequence[str] | None = None) -> Answer:
         answer = None
-        for item in self.ask_stream(question, history):
+        for item in self.ask_stream(question, history, documents):
             if isinstance(item, Answer):
                 answer = item
         assert answer is not None  # ask_stream raises, or ends with the Answer
         return answer
 
-    def ask_stream(self, question: str, history: Sequence[tuple[str, str]] = ()
-                   ) -> Iterator[str | Answer]:
+    def ask_stream(self, question: str, history: Sequence[tuple[str, str]] = (),
+                   documents: Sequence[str] | None = None) -> Iterator[str | Answer]:
         """The checked answer's text, then the Answer (the draft the check may change is not
         sent: streamed and non-streamed replies say the same). `history`: earlier
         (question, answer text) turns, oldest first; a follow-up is rewritten from them.
+        `documents`: the names of the documents to answer from (None: all of them).
         A bad question or an assistant not ready raises here, before anything is produced."""
         require_text(question, "The question")
         for turn in history:
             for text in turn:
                 require_text(text, "An earlier message")
+        for name in documents or ():
+            require_text(name, "A document name")
         bot = self.assistant()
         q = bot.validate(question)
+        bot.scope(documents)
         items: queue.Queue = queue.Queue()
 
         def produce() -> None:
             try:  # side by side: the assistant finds evidence one question at a time, and
                 # the local model decodes its slots together
                 standalone = bot.condense(list(history), q) if history else None
-                for item in checked_only(bot.ask_stream(q, standalone=standalone)):
+                for item in checked_only(bot.ask_stream(q, standalone=standalone,
+                                                        documents=documents)):
                     items.put(item)
             except BaseException as exc:
                 items.put(_Failed(exc))

@@ -17,9 +17,10 @@ import shutil
 from array import array
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Mapping
+from typing import Collection, Iterable, Mapping
 
 import bm25s
+import numpy as np
 
 from ..text import tokenize
 from ..types import COMMENT, Chunk
@@ -77,11 +78,20 @@ class LexicalIndex:
         n = len(self.ids)
         return math.log(1 + (n + 1) / (self.df.get(token, 0) + 0.5))
 
-    def scores(self, tokens: list[str], pool: int) -> dict[str, float]:
-        """chunk id -> BM25 score for the best `pool` chunks with a positive score."""
+    def scores(self, tokens: list[str], pool: int, sources: Collection[str] | None = None
+               ) -> dict[str, float]:
+        """chunk id -> BM25 score for the best `pool` chunks with a positive score; only
+        chunks of `sources` when given (a chunk id is "<source>#<start>-<end>")."""
         if not tokens or self.bm25 is None:
             return {}
-        ids, scores = self.bm25.retrieve([tokens], k=min(pool, len(self.ids)), show_progress=False)
+        mask = None
+        if sources is not None:
+            mask = np.fromiter((cid.rpartition("#")[0] in sources for cid in self.ids),
+                               dtype=np.float32, count=len(self.ids))
+            if not mask.any():
+                return {}
+        ids, scores = self.bm25.retrieve([tokens], k=min(pool, len(self.ids)), show_progress=False,
+                                         weight_mask=mask)
         return {self.ids[i]: float(s) for i, s in zip(ids[0], scores[0]) if s > 0}
 
     # ------------------------------------------------------------ persistence
