@@ -4,9 +4,7 @@ parts on top. Every LLM is passed explicitly (MockLLM): llama-index's default is
 from __future__ import annotations
 
 import asyncio
-import os
 import re
-import shutil
 import subprocess
 import sys
 
@@ -213,7 +211,7 @@ def test_chat_history_argument_replaces_the_conversation(fake_bot):
     assert reply.metadata["answer"].standalone_question
 
 
-# ---------------------------------------------------------------- packaging and the README
+# ---------------------------------------------------------------- packaging
 
 def test_import_assistant_does_not_import_llama_index():
     code = "import sys, assistant; print(sorted(m for m in sys.modules if m.startswith('llama_index')))"
@@ -222,20 +220,4 @@ def test_import_assistant_does_not_import_llama_index():
     assert out.strip() == "[]"
 
 
-def readme_example() -> str:
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    section = readme.split("## Use it from llama-index", 1)[1].split("\n## ", 1)[0]
-    return re.search(r"```python\n(.*?)```", section, re.S).group(1)
-
-
-@pytest.mark.integration
-def test_readme_example_runs_as_written(seeds_index, tmp_path):
-    index = tmp_path / "index"
-    shutil.copytree(seeds_index, index)  # not the session's: its bot holds that one open
-    env = {**os.environ, "ASSISTANT_GENERATOR": "extractive", "ASSISTANT_INDEX": str(index),
-           "ASSISTANT_CORPUS": str(ROOT / "seeds")}
-    done = subprocess.run([sys.executable, "-c", readme_example()], capture_output=True,
-                          text=True, cwd=ROOT, env=env, timeout=300)
-    assert done.returncode == 0, done.stderr[-3000:]
-    assert "£22 million" in done.stdout and "[1] 000_7bd80a9f28212646.txt" in done.stdout
-    assert "checked:" in done.stdout
+# The README's llama-index example runs in tests/test_docs_examples.py, with every other example.
