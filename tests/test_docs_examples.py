@@ -422,13 +422,23 @@ def test_readme_is_a_front_door():
     assert "CHANGELOG.md" in readme
 
 
+def anchors(path: Path) -> set[str]:
+    """GitHub's ids of a page's headings."""
+    text = re.sub(r"^```.*?^```", "", path.read_text(encoding="utf-8"), flags=re.M | re.S)
+    heads = re.findall(r"^#+ (.+)$", text, re.M)
+    return {re.sub(r"[^\w\- ]", "", h.strip().lower()).replace(" ", "-") for h in heads}
+
+
 def test_links_and_images_point_at_files():
     for doc in [*DOCS, ROOT / "CHANGELOG.md"]:
         text = doc.read_text(encoding="utf-8")
-        for target in re.findall(r"\]\(([^)#\s]+)(?:#[^)]*)?\)", text):
+        for target, anchor in re.findall(r"\]\(([^)#\s]*)(?:#([^)\s]*))?\)", text):
             if re.match(r"[a-z]+:", target):
                 continue
-            assert (doc.parent / target).exists(), f"{doc.name}: broken link {target}"
+            path = doc.parent / target if target else doc
+            assert path.exists(), f"{doc.name}: broken link {target}"
+            if anchor:
+                assert anchor in anchors(path), f"{doc.name}: no heading #{anchor} in {target}"
     used = "".join(d.read_text(encoding="utf-8") for d in DOCS)
     for image in (ROOT / "docs").glob("*.png"):
         assert image.name in used, f"docs/{image.name} is referenced nowhere"
