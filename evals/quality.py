@@ -1,17 +1,18 @@
 """Answer quality, side by side per backend: golden set, adversarial traps, rewordings, SQuAD,
-everyday documents, real documents made by others.
+everyday documents, real documents made by others, questions that need several passages.
 
     python -m evals.quality                              # local + extractive, SQuAD 60+30, seed 0
     python -m evals.quality -g extractive --squad-answerable 100 --squad-unanswerable 50 --seed 1
     python -m evals.quality --split tune --label tuning  # SQuAD sample disjoint from `report`
     python -m evals.quality --compare BEFORE.json AFTER.json   # a before/after table
     python -m evals.quality --sets fidelity              # reading fidelity only (evals.fidelity)
+    python -m evals.quality --sets multi                 # summaries, lists, comparisons (evals.multi)
 
 Prints one table (rows: metrics per set; columns: backends) and writes
 evals/results/quality-<label>.json (with per-question rows, for diagnosis) and .md. Tune on
 `--split tune`; report on the default `report` split, which never shares a question with it
 (the split applies to SQuAD and to the everyday-documents questions alike; the real documents
-are split by document, evals/realdocs.py).
+and the multi-passage questions are split by document, evals/realdocs.py and evals/multi.py).
 All questions go through the public API; seeds/ is indexed in evals/results/seeds-index-*/ so
 the working index/ is left alone.
 """
@@ -30,7 +31,7 @@ from pathlib import Path
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-from . import everyday, realdocs, squad  # noqa: E402
+from . import everyday, multi, realdocs, squad  # noqa: E402
 from .benchmark import score_answers  # noqa: E402
 from .cases import (ADVERSARIAL, REWORDINGS, SEEDS, ask_cases, load_cases,  # noqa: E402
                     run_cases, summarise_adversarial, summarise_rewordings)
@@ -38,7 +39,7 @@ from .golden import load_golden  # noqa: E402
 
 RESULTS = Path(__file__).with_name("results")
 BACKENDS = ("local", "extractive")
-SETS = ("golden", "adversarial", "rewordings", "squad", "everyday", "realdocs")
+SETS = ("golden", "adversarial", "rewordings", "squad", "everyday", "realdocs", "multi")
 
 # (set, metric key, label, kind): "rate" renders as 0.000, "count" as an integer.
 ROWS = [
@@ -70,6 +71,13 @@ ROWS = [
      "rate"),
     ("realdocs", "label_answers", "real documents: answers quoting a question line or heading",
      "count"),
+    ("multi", "recall", "multi-passage: key-point recall (stated and cited)", "rate"),
+    ("multi", "present", "multi-passage: key points stated (cited or not)", "rate"),
+    ("multi", "declined", "multi-passage: questions declined (all answerable)", "count"),
+    ("multi", "unsupported", "multi-passage: unsupported sentences left in final answers", "count"),
+    ("multi", "first_checked_median_s", "multi-passage: median seconds to first checked text",
+     "rate"),
+    ("multi", "answer_median_s", "multi-passage: median seconds to whole answer", "rate"),
 ]
 
 
@@ -116,6 +124,11 @@ def realdocs_set(generator, questions, embedder, llm) -> dict:
     return realdocs.run([generator], questions, embedder=embedder, llm=llm, log=log)[generator]
 
 
+def multi_set(generator, questions, embedder, llm) -> dict:
+    """evals.multi: each question on a bot of its own corpus (seeds, everyday, realdocs)."""
+    return multi.run([generator], questions, embedder=embedder, llm=llm, log=log)[generator]
+
+
 def timed(name: str, fn, *args) -> dict:
     """Run one set; a set that crashes is recorded (with its error) and the others still run."""
     t0 = time.perf_counter()
@@ -153,6 +166,8 @@ def run_backend(generator: str, sets: dict, embedder, llm) -> dict:
                                   sets["everyday"], embedder, llm),
         "realdocs": lambda: timed(f"{generator} realdocs", realdocs_set, generator,
                                   sets["realdocs"], embedder, llm),
+        "multi": lambda: timed(f"{generator} multi", multi_set, generator, sets["multi"],
+                               embedder, llm),
     }
     bot = open_bot()
     try:
@@ -256,7 +271,8 @@ def load_sets(args) -> dict:
     return {"golden": load_golden(), "adversarial": load_cases(ADVERSARIAL),
             "rewordings": load_cases(REWORDINGS), "squad": sample, "squad_data": data,
             "everyday": everyday.select(everyday.load_questions(), args.split),
-            "realdocs": realdocs.select(realdocs.load_questions(), args.split)}
+            "realdocs": realdocs.select(realdocs.load_questions(), args.split),
+            "multi": multi.select(multi.load_questions(), args.split)}
 
 
 def _code_version() -> str | None:
@@ -319,6 +335,7 @@ def main(argv: list[str] | None = None) -> int:
                              "golden_answerable": sum(g.answerable for g in sets["golden"]),
                              "golden_unanswerable": sum(not g.answerable for g in sets["golden"]),
                              "everyday": len(sets["everyday"]),
+                             "multi": len(sets["multi"]),
                              "everyday_answerable": sum(q.answerable for q in sets["everyday"]),
                              "everyday_unanswerable": sum(not q.answerable
                                                           for q in sets["everyday"]),
