@@ -91,6 +91,9 @@ def _chat_tab(startup: Startup, examples: list[str], page_view: Callable) -> Non
                 placeholder="<b>Ask about the documents.</b><br>Every answer cites the passages it comes from.",
                 sanitize_html=True, render_markdown=False, latex_delimiters=[],
                 group_consecutive_messages=False)
+            scope = gr.Dropdown(choices=_document_names(startup), value=[], multiselect=True,
+                                label="Ask only about (none chosen: all the documents)",
+                                elem_id="scope")
             with gr.Row():
                 box = gr.Textbox(placeholder="Ask a question about the documents…",
                                  show_label=False, scale=6, container=False,
@@ -104,10 +107,14 @@ def _chat_tab(startup: Startup, examples: list[str], page_view: Callable) -> Non
     outputs = [chatbot, box, sources, state]
     queue = concurrency(startup.generator, startup.slots)
     common = dict(**queue, api_visibility="private")
-    box.submit(respond, [box, chatbot, state], outputs, **common)
-    send.click(respond, [box, chatbot, state], outputs, **common)
+    asked = [box, chatbot, state, scope]
+    box.submit(respond, asked, outputs, **common)
+    send.click(respond, asked, outputs, **common)
     chatbot.example_select(pick_example, None, box, api_visibility="private").then(
-        respond, [box, chatbot, state], outputs, **common)
+        respond, asked, outputs, **common)
+    # the documents change (uploads, removals, other processes): offered afresh when opened
+    scope.focus(lambda chosen: gr.Dropdown(choices=_document_names(startup), value=chosen),
+                scope, scope, api_visibility="private", queue=False)
     new.click(clear, None, outputs, api_visibility="private")
     gr.api(ask_api, api_name="ask", **queue)
 
@@ -115,6 +122,12 @@ def _chat_tab(startup: Startup, examples: list[str], page_view: Callable) -> Non
         """Whether the assistant is ready: {"ready", "starting": what it is doing, "error"}."""
         return startup.status()
     gr.api(status, api_name="status", queue=False)
+
+
+def _document_names(startup: Startup) -> list[str]:
+    """The names a question can be limited to: the corpus's documents, once started."""
+    bot = startup.assistant
+    return [d.source for d in bot.documents] if bot is not None else []
 
 
 def _documents_tab(startup: Startup, docs: DocumentHandlers, header) -> list:

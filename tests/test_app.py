@@ -808,3 +808,17 @@ def test_a_page_that_cannot_be_rendered_is_a_note_logged_with_its_cause(pdf_bot,
     shown = docs.page_view({"source": "report.pdf", "page": 3, "start": start, "end": start + 20})
     assert shown == {"message": documents.UNRENDERED}
     assert any(isinstance(r.exc_info[1], CorpusError) for r in caplog.records if r.exc_info)
+
+
+def test_a_question_can_be_limited_to_chosen_documents(bot):
+    respond, *_ = chat.make_handlers(bot)
+    question = "How much will the library cost?"
+    _, (_, _, sources, _) = run(respond, question)
+    assert "alpha.txt" in sources  # unscoped, the £4 million source is cited
+    *_, (history, _, sources, _) = list(respond(question, [], None, ["beta.md"]))
+    assert "alpha.txt" not in sources and "alpha.txt" not in history[-1]["content"]
+    *_, (gone, box, _, _) = list(respond(question, [], None, ["removed.txt"]))
+    assert "No document named &#x27;removed.txt&#x27;" in gone[-1]["content"] and box == question
+    demo = app.build_app(bot)  # the chooser offers the corpus's documents
+    scope = next(c for c in demo.blocks.values() if getattr(c, "elem_id", None) == "scope")
+    assert sorted(choice[0] for choice in scope.choices) == ["alpha.txt", "beta.md"]

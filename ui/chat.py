@@ -57,7 +57,8 @@ def make_handlers(bot: Assistant | Startup):
     answer streams in."""
     startup = Startup.of(bot)
 
-    def respond(message: str, history: list, state: dict | None):
+    def respond(message: str, history: list, state: dict | None, scope: list | None = None):
+        """`scope`: the documents chosen to answer from (none: all of them)."""
         state = state or {"session": None, "turns": []}
         history = list(history or [])
         message = message if isinstance(message, str) else ""
@@ -78,6 +79,13 @@ def make_handlers(bot: Assistant | Startup):
             history.append({"role": "assistant", "content": f"<div class='error'>Your message is too long. {html.escape(str(exc))}</div>"})
             yield history, message, render_sources(state["turns"]), state  # kept, to shorten
             return
+        documents = list(scope) if scope else None
+        try:
+            bot.scope(documents)
+        except InvalidQuestion as exc:  # a chosen document was removed since it was chosen
+            history.append({"role": "assistant", "content": f"<div class='error'>{html.escape(str(exc))}</div>"})
+            yield history, message, render_sources(state["turns"]), state
+            return
         if state["session"] is None:
             state["session"] = bot.chat()
         history += [{"role": "user", "content": render_text(message)},
@@ -85,7 +93,7 @@ def make_handlers(bot: Assistant | Startup):
         yield history, "", render_sources(state["turns"]), state
         streamed = ""
         try:
-            for item in state["session"].ask_stream(message):
+            for item in state["session"].ask_stream(message, documents):
                 if isinstance(item, Answer):
                     turn = len(state["turns"]) + 1
                     state["turns"].append((turn, message, [cited(bot, c) for c in item.citations]))
