@@ -266,8 +266,11 @@ def ask(bot, question: str):
 
 
 def ask_all(generator: str, questions: list[Question], embedder, llm=None,
-            log: Callable[[str], None] = lambda m: None) -> list[dict]:
-    """Each corpus's questions on a bot of that corpus alone, in the questions' order."""
+            log: Callable[[str], None] = lambda m: None,
+            rows_out: Path | None = None) -> list[dict]:
+    """Each corpus's questions on a bot of that corpus alone, in the questions' order. With
+    `rows_out`, each row is also appended to that JSON-lines file as soon as it is scored, so
+    a long run (the local backend) that is stopped keeps what it did."""
     rows: dict[str, dict] = {}
     by_corpus: dict[str, list[Question]] = defaultdict(list)
     for q in questions:
@@ -280,6 +283,10 @@ def ask_all(generator: str, questions: list[Question], embedder, llm=None,
             for q in qs:
                 answer, clock = ask(bot, q.question)
                 rows[q.id] = score(q, answer, clock)
+                if rows_out is not None:
+                    with rows_out.open("a", encoding="utf-8") as f:
+                        f.write(json.dumps(rows[q.id], ensure_ascii=False, default=lambda v: None)
+                                + "\n")
                 done += 1
                 r = rows[q.id]
                 flags = (" declined" if r["abstained"] else "") + (
@@ -292,7 +299,8 @@ def ask_all(generator: str, questions: list[Question], embedder, llm=None,
 
 
 def run(generators: list[str], questions: list[Question], embedder=None, llm=None,
-        log: Callable[[str], None] = lambda m: None) -> dict:
+        log: Callable[[str], None] = lambda m: None,
+        rows_out: Callable[[str], Path] | None = None) -> dict:
     """Per generator: the summary, the time asking took and the per-question rows."""
     embedder = embedder or squad._local_embedder()
     out = {}
@@ -300,7 +308,8 @@ def run(generators: list[str], questions: list[Question], embedder=None, llm=Non
         if generator == "local" and llm is None:
             llm = squad._local_llm()
         t0 = time.perf_counter()
-        rows = ask_all(generator, questions, embedder, llm, log)
+        rows = ask_all(generator, questions, embedder, llm, log,
+                       rows_out(generator) if rows_out else None)
         out[generator] = {**summarise(rows), "seconds": round(time.perf_counter() - t0, 1),
                           "rows": rows}
     return out
@@ -351,25 +360,45 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--split", choices=SPLITS, default="all")
     ap.add_argument("--label", default=None)
     ap.add_argument("--ids", default=None, help="comma-separated question ids (a subset)")
+    ap.add_argument("--from-rows", type=Path, metavar="ROWS.jsonl",
+                    help="summarise saved rows (a stopped run's .partial.jsonl), asking nothing")
     args = ap.parse_args(argv)
+    if args.from_rows:
+        rows = [json.loads(x) for x in args.from_rows.read_text(encoding="utf-8").splitlines()
+                if x.strip()]
+        result = {"rows": {**summarise(rows), "rows": rows}}
+        print(table(result, "rows"))
+        print("\n".join(["", "missed key points and unsupported sentences:"]
+                        + misses(result, "rows")))
+        return 0
     questions = select(load_questions(), args.split)
     if args.ids:
         wanted = {x.strip() for x in args.ids.split(",")}
         questions = [q for q in questions if q.id in wanted]
     gens = [g.strip() for g in args.generators.split(",") if g.strip()]
-    result = run(gens, questions, log=lambda m: print(m, file=sys.stderr, flush=True))
     RESULTS.mkdir(exist_ok=True)
+
+    def name(gen: str) -> str:
+        return f"multi-{gen}" + (f"-{args.label}" if args.label else "")
+
+    def partial(gen: str) -> Path:  # rows as they come; removed once the run is written
+        path = RESULTS / f"{name(gen)}.partial.jsonl"
+        path.unlink(missing_ok=True)
+        return path
+
+    result = run(gens, questions, log=lambda m: print(m, file=sys.stderr, flush=True),
+                 rows_out=partial)
     for gen in gens:
         meta = {"label": args.label, "split": args.split, "ids": args.ids,
                 "when": time.strftime("%Y-%m-%d %H:%M"), "seconds": result[gen]["seconds"],
                 "questions": len(questions)}
-        name = f"multi-{gen}" + (f"-{args.label}" if args.label else "")
-        (RESULTS / f"{name}.json").write_text(json.dumps(
+        (RESULTS / f"{name(gen)}.json").write_text(json.dumps(
             {"meta": meta, "result": result[gen]}, indent=2, ensure_ascii=False,
             default=lambda v: None), encoding="utf-8")
         print(table(result, gen))
         print("\n".join(["", "missed key points and unsupported sentences:"] + misses(result, gen)))
-        print(f"\nwritten to {RESULTS / name}.json")
+        (RESULTS / f"{name(gen)}.partial.jsonl").unlink(missing_ok=True)
+        print(f"\nwritten to {RESULTS / name(gen)}.json")
     return 0
 
 
