@@ -191,6 +191,7 @@ def score(q: Question, answer, clock: dict | None = None) -> dict:
     unsupported = unsupported_in_final(answer)
     return {"id": q.id, "corpus": q.corpus, "kind": q.kind, "split": q.split,
             "question": q.question, "answer": answer.text, "abstained": bool(answer.abstained),
+            "fallback": getattr(answer, "fallback", None),  # why it declined or quoted instead
             "points": points, "n_points": len(points),
             "cited": sum(p["cited"] for p in points), "present": sum(p["present"] for p in points),
             "recall": sum(p["cited"] for p in points) / len(points),
