@@ -228,7 +228,7 @@ def _ask(bot, items: list[dict], q: Stages, embedder: str) -> tuple[list[dict], 
                 ev = bot.evidence(item["question"])
             row[what + "_s"] = time.perf_counter() - t
             row[what + "_stages_s"] = q.take()
-        row["evidence_sentences"] = len(getattr(ev, "sentences", []) or [])
+        row["evidence_sentences"] = len(ev.ranked)  # sentences scored for the answer
         if embedder == "hashing":  # a ranking check; meaningless with MiniLM queries
             row.update(_hit(bot, item, passages))
         rows.append(row)
