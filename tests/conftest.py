@@ -95,6 +95,22 @@ TINY = {
 }
 
 
+# Two short dated articles on different subjects: for questions about a set of passages and
+# questions limited to chosen documents.
+HARBOUR_LIBRARY = {
+    "harbour.txt": "Harbour repairs delayed\n\n4 May 2023\n\n"
+                   "The harbour wall repairs will now finish in the autumn rather than the spring. "
+                   "Storm damage in March doubled the length of wall that needs rebuilding. "
+                   "The contractor says two more crews will join the work in June. "
+                   "Fishing boats will keep using the north quay until the work is done.\n",
+    "library.txt": "New library opens its doors\n\n9 June 2023\n\n"
+                   "The town's new library opened on Saturday with a reading by local children. "
+                   "It holds forty thousand books and a room of computers for public use. "
+                   "Opening hours run from nine in the morning until eight at night on weekdays. "
+                   "The old library building will become a community arts centre next year.\n",
+}
+
+
 def write_corpus(path: Path, files: dict[str, str] = TINY) -> Path:
     path.mkdir(parents=True, exist_ok=True)
     for name, text in files.items():
@@ -119,6 +135,18 @@ def fake_bot(tiny_corpus, tmp_path, fake_embedder):
     from assistant import Assistant
 
     bot = Assistant.load(corpus=tiny_corpus, index=tmp_path / "index", generator="extractive",
+                         embedder=fake_embedder)
+    yield bot
+    bot.close()
+
+
+@pytest.fixture
+def two_documents_bot(tmp_path, fake_embedder):
+    """The extractive assistant over HARBOUR_LIBRARY, with the fake embedder."""
+    from assistant import Assistant
+
+    bot = Assistant.load(corpus=write_corpus(tmp_path / "two-docs", HARBOUR_LIBRARY),
+                         index=tmp_path / "two-docs-index", generator="extractive",
                          embedder=fake_embedder)
     yield bot
     bot.close()

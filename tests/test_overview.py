@@ -70,45 +70,20 @@ def test_short_fragments_and_headlines_are_not_points():
     assert central(sentences, np.ones((2, 4)), np.ones(4), 2, topic=False) == []
 
 
-DOCS = {
-    "harbour.txt": "Harbour repairs delayed\n\n4 May 2023\n\n"
-                   "The harbour wall repairs will now finish in the autumn rather than the spring. "
-                   "Storm damage in March doubled the length of wall that needs rebuilding. "
-                   "The contractor says two more crews will join the work in June. "
-                   "Fishing boats will keep using the north quay until the work is done.\n",
-    "library.txt": "New library opens its doors\n\n9 June 2023\n\n"
-                   "The town's new library opened on Saturday with a reading by local children. "
-                   "It holds forty thousand books and a room of computers for public use. "
-                   "Opening hours run from nine in the morning until eight at night on weekdays. "
-                   "The old library building will become a community arts centre next year.\n",
-}
-
-
-@pytest.fixture
-def overview_bot(tmp_path, fake_embedder):
-    from assistant import Assistant
-    from conftest import write_corpus
-
-    bot = Assistant.load(corpus=write_corpus(tmp_path / "docs", DOCS), index=tmp_path / "ix",
-                         generator="extractive", embedder=fake_embedder)
-    yield bot
-    bot.close()
-
-
-def test_a_summary_quotes_the_named_documents_points_with_citations(overview_bot):
-    ans = overview_bot.ask("Summarise the article about the harbour repairs being delayed")
+def test_a_summary_quotes_the_named_documents_points_with_citations(two_documents_bot):
+    ans = two_documents_bot.ask("Summarise the article about the harbour repairs being delayed")
     lines = ans.text.splitlines()
     assert not ans.abstained and len(lines) >= 2 and all(line.startswith("- ") for line in lines)
     assert {c.source for c in ans.citations} == {"harbour.txt"}
     for c in ans.citations:  # every point is verbatim from its document
-        assert overview_bot.source_text(c.source)[c.start:c.end] == c.quote
+        assert two_documents_bot.source_text(c.source)[c.start:c.end] == c.quote
     assert not any(c.quote.startswith("Harbour repairs delayed") for c in ans.citations)
-    short = overview_bot.ask("Briefly summarise the article about the harbour repairs")
+    short = two_documents_bot.ask("Briefly summarise the article about the harbour repairs")
     assert len(short.citations) == 2
 
 
-def test_what_the_documents_are_about_covers_each_document(overview_bot):
-    ans = overview_bot.ask("What are the documents about?")
+def test_what_the_documents_are_about_covers_each_document(two_documents_bot):
+    ans = two_documents_bot.ask("What are the documents about?")
     assert {c.source for c in ans.citations} == {"harbour.txt", "library.txt"}
     assert len(ans.citations) == len(ans.text.splitlines()) <= 6
     assert ans.text.index("(4 May 2023)") < ans.text.index("(9 Jun 2023)")  # oldest first
@@ -119,10 +94,10 @@ def test_the_model_backend_gives_the_same_cited_points(tmp_path, fake_embedder):
     fewer than quoting, and nothing unchecked."""
     from assistant import Assistant
     from assistant.backends.fake import ScriptedLLM
-    from conftest import write_corpus
+    from conftest import HARBOUR_LIBRARY, write_corpus
 
     llm = ScriptedLLM()
-    bot = Assistant.load(corpus=write_corpus(tmp_path / "docs", DOCS), index=tmp_path / "ix",
+    bot = Assistant.load(corpus=write_corpus(tmp_path / "docs", HARBOUR_LIBRARY), index=tmp_path / "ix",
                          generator="fake", embedder=fake_embedder, llm=llm)
     try:
         ans = bot.ask("What are the documents about?")

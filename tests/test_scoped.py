@@ -10,33 +10,22 @@ import openai
 import pytest
 from mcp import Client
 
-from assistant import Assistant, InvalidQuestion
+from assistant import InvalidQuestion
 from assistant.cli import main
 from assistant.serve import Service
 from assistant.serve.mcp_server import build_server
 from assistant.serve.openai_api import standalone_app
 from assistant.serve.openai_chat import parse_request
 
-from conftest import write_corpus
+from conftest import HARBOUR_LIBRARY, write_corpus
 from helpers import served
 
-DOCS = {
-    "harbour.txt": "Harbour repairs delayed\n\n4 May 2023\n\n"
-                   "The harbour wall repairs will now finish in October rather than April. "
-                   "Storm damage in March doubled the length of wall that needs rebuilding.\n",
-    "library.txt": "New library opens its doors\n\n9 June 2023\n\n"
-                   "The town's new library opened on Saturday with a reading by local children. "
-                   "Opening hours run from nine in the morning until eight at night on weekdays.\n",
-}
 QUESTION = "When will the harbour wall repairs finish?"
 
 
 @pytest.fixture
-def bot(tmp_path, fake_embedder):
-    bot = Assistant.load(corpus=write_corpus(tmp_path / "docs", DOCS), index=tmp_path / "ix",
-                         generator="extractive", embedder=fake_embedder)
-    yield bot
-    bot.close()
+def bot(two_documents_bot):
+    return two_documents_bot
 
 
 def test_the_answer_cites_only_the_chosen_documents(bot):
@@ -67,7 +56,8 @@ def test_the_cli_scopes_with_document(capsys, tmp_path, monkeypatch):
     from assistant.embeddings import HashingEmbedder
 
     monkeypatch.setattr(core, "LocalEmbedder", HashingEmbedder)
-    where = ["--corpus", str(write_corpus(tmp_path / "docs", DOCS)), "--index", str(tmp_path / "ix")]
+    where = ["--corpus", str(write_corpus(tmp_path / "docs", HARBOUR_LIBRARY)),
+             "--index", str(tmp_path / "ix")]
     assert main(["ask", "-g", "extractive", *where, "-d", "library.txt", QUESTION]) == 0
     out = capsys.readouterr().out
     assert "harbour.txt" not in out
