@@ -224,8 +224,8 @@ def _label(s: Sentence) -> bool:
     in a colon ("To paint one wall you need:")."""
     text = s.text.strip()
     words = re.findall(r"[^\W_]+", text)
-    if s.kind == HEADLINE and len(words) <= LABEL_WORDS:
-        return True
+    if s.kind == HEADLINE and (len(words) <= LABEL_WORDS or text.endswith("?")):
+        return True  # a short heading names a section; an FAQ's question heading asks
     if text.endswith(":"):
         return True
     letters = [c for c in text if c.isalpha()]
