@@ -47,7 +47,6 @@ import argparse
 import json
 import os
 import re
-import statistics
 import sys
 import time
 from collections import defaultdict
@@ -57,6 +56,7 @@ from pathlib import Path
 from typing import Callable
 
 from . import everyday, realdocs, squad
+from .multi_report import misses, summarise, table
 
 HERE = Path(__file__).parent / "multi"
 QUESTIONS = HERE / "questions.jsonl"
@@ -107,28 +107,19 @@ def question_split(corpus: str, points) -> str:
 
 
 def load_questions(path: Path = QUESTIONS) -> list[Question]:
-    out = []
-    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        if not line.strip():
-            continue
-        try:
-            r = json.loads(line)
-            points = tuple(Point(p["pattern"], tuple(p["sources"])) for p in r["points"])
-            q = Question(r["id"], r["corpus"], r["kind"], r["question"], points, r["split"])
-        except (ValueError, TypeError, KeyError) as exc:
-            raise ValueError(f"{path.name} line {n} is not a question ({exc}); "
-                             "see evals/multi.py for the fields") from exc
-        if q.kind not in KINDS or q.split not in DOC_SPLITS:
-            raise ValueError(f"{path.name} line {n}: kind must be one of {KINDS} and split one "
-                             f"of {DOC_SPLITS}; they are {q.kind!r} and {q.split!r}")
-        out.append(q)
-    return out
+    return realdocs.parsed_lines(path, _question, "evals/multi.py")
 
 
-def select(questions: list[Question], split: str = "all") -> list[Question]:
-    if split not in SPLITS:
-        raise ValueError(f"split must be one of {SPLITS}. Currently, split is {split!r}")
-    return [q for q in questions if split == "all" or q.split == split]
+def _question(r: dict) -> Question:
+    points = tuple(Point(p["pattern"], tuple(p["sources"])) for p in r["points"])
+    q = Question(r["id"], r["corpus"], r["kind"], r["question"], points, r["split"])
+    if q.kind not in KINDS or q.split not in DOC_SPLITS:
+        raise ValueError(f"kind must be one of {KINDS} and split one of {DOC_SPLITS}; they are "
+                         f"{q.kind!r} and {q.split!r}")
+    return q
+
+
+select = realdocs.select  # the questions of the tune or report documents, or all
 
 
 # ---------------------------------------------------------------- scoring
@@ -202,46 +193,6 @@ def score(q: Question, answer, clock: dict | None = None) -> dict:
             "first_draft_s": clock.get("first_draft_s"), "answer_s": whole,
             "timings": timings}
 
-
-def _median(values) -> float | None:
-    values = [v for v in values if v is not None]
-    return round(statistics.median(values), 3) if values else None
-
-
-def _p90(values) -> float | None:
-    values = sorted(v for v in values if v is not None)
-    return round(values[min(len(values) - 1, int(0.9 * len(values)))], 3) if values else None
-
-
-def _part(rows: list[dict]) -> dict:
-    points = sum(r["n_points"] for r in rows)
-    return {"n": len(rows), "points": points,
-            "recall": sum(r["cited"] for r in rows) / points if points else float("nan"),
-            "recall_per_question": (sum(r["recall"] for r in rows) / len(rows)
-                                    if rows else float("nan")),
-            "present": sum(r["present"] for r in rows) / points if points else float("nan"),
-            "declined": sum(r["abstained"] for r in rows),
-            "unsupported": sum(r["unsupported"] for r in rows),
-            "with_unsupported": sum(r["unsupported"] > 0 for r in rows),
-            "all_points": sum(r["cited"] == r["n_points"] for r in rows),
-            "first_checked_median_s": _median(r["first_checked_s"] for r in rows),
-            "answer_median_s": _median(r["answer_s"] for r in rows),
-            "answer_p90_s": _p90(r["answer_s"] for r in rows)}
-
-
-def summarise(rows: list[dict]) -> dict:
-    """Pooled, then per kind, per corpus and per split. `recall` pools key points; the share
-    of each question's points, averaged over questions, is `recall_per_question`."""
-    out = _part(rows)
-    for field, name in (("kind", "by_kind"), ("corpus", "by_corpus"), ("split", "by_split")):
-        groups: dict[str, list[dict]] = defaultdict(list)
-        for r in rows:
-            groups[r[field]].append(r)
-        out[name] = {k: _part(v) for k, v in sorted(groups.items())}
-    return out
-
-
-# ---------------------------------------------------------------- running
 
 def ask(bot, question: str):
     """The final Answer and when things came: the first streamed piece (a draft) and the
@@ -317,42 +268,6 @@ def run(generators: list[str], questions: list[Question], embedder=None, llm=Non
 
 
 # ---------------------------------------------------------------- tables
-
-def _f(v) -> str:
-    return "–" if v is None or v != v else f"{v:.3f}" if isinstance(v, float) else str(v)
-
-
-COLUMNS = [("n", "n"), ("points", "points"), ("recall (cited)", "recall"),
-           ("present", "present"), ("all points", "all_points"), ("declined", "declined"),
-           ("unsupported", "unsupported"), ("first checked s (median)", "first_checked_median_s"),
-           ("answer s (median)", "answer_median_s"), ("answer s (p90)", "answer_p90_s")]
-
-
-def table(result: dict, generator: str) -> str:
-    r = result[generator]
-    lines = [f"### {generator}", "", "| part | " + " | ".join(c for c, _ in COLUMNS) + " |",
-             "|---|" + "---:|" * len(COLUMNS)]
-    parts = [("all", r)] + [(f"{group[3:]}: {k}", v) for group in ("by_kind", "by_corpus",
-                                                                     "by_split")
-                             for k, v in r[group].items()]
-    for name, p in parts:
-        lines.append(f"| {name} | " + " | ".join(_f(p[k]) for _, k in COLUMNS) + " |")
-    return "\n".join(lines)
-
-
-def misses(result: dict, generator: str) -> list[str]:
-    out = []
-    for row in result[generator]["rows"]:
-        lost = [p["pattern"] + (" (stated, cites another file)" if p["wrong_source"] else
-                                " (stated, uncited)" if p["present"] else "")
-                for p in row["points"] if not p["cited"]]
-        if lost or row["unsupported"]:
-            flags = (", declined" if row["abstained"] else "") + (
-                f", {row['unsupported']} unsupported" if row["unsupported"] else "")
-            out.append(f"- `{row['id']}` {row['cited']}/{row['n_points']}{flags}: "
-                       f"missing {', '.join(lost) or 'nothing'}")
-    return out
-
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m evals.multi", description=__doc__,

@@ -28,7 +28,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import re
 import sys
 import time
 from collections import defaultdict
@@ -58,21 +57,30 @@ class Question(everyday.Question):
     note: str | None = None  # anything else about the evidence as read
 
 
-def load_questions(path: Path = QUESTIONS) -> list[Question]:
+def parsed_lines(path: Path, make: Callable[[dict], object], fields: str) -> list:
+    """`make(record)` for each non-blank JSON line of `path`. A line that is not JSON, or that
+    `make` refuses (ValueError, TypeError, KeyError), is a ValueError naming the line and where
+    its fields are described (`fields`)."""
     out = []
     for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
         if line.strip():
             try:
-                r = json.loads(line)
-                q = Question(**{**r, "answers": tuple(r.get("answers", ()))})
-            except (ValueError, TypeError) as exc:
+                out.append(make(json.loads(line)))
+            except (ValueError, TypeError, KeyError) as exc:
                 raise ValueError(f"{path.name} line {n} is not a question ({exc}); "
-                                 "fix the line, see evals/realdocs.py for the fields") from exc
-            if q.split not in DOC_SPLITS:
-                raise ValueError(f"{path.name} line {n}: split must be one of {DOC_SPLITS}. "
-                                 f"Currently, split is {q.split!r}")
-            out.append(q)
+                                 f"fix the line, see {fields} for the fields") from exc
     return out
+
+
+def load_questions(path: Path = QUESTIONS) -> list[Question]:
+    return parsed_lines(path, _question, "evals/realdocs.py")
+
+
+def _question(r: dict) -> Question:
+    q = Question(**{**r, "answers": tuple(r.get("answers", ()))})
+    if q.split not in DOC_SPLITS:
+        raise ValueError(f"split must be one of {DOC_SPLITS}. Currently, split is {q.split!r}")
+    return q
 
 
 def select(questions: list[Question], split: str = "all") -> list[Question]:
