@@ -421,6 +421,8 @@ def test_rtf_paragraphs_table_rows_and_info():
     assert located(ex, "Monday")[0] == "Day: Monday | Hours: 9 to 5"
     assert [ex.text[b.start:b.end] for b in ex.blocks if b.kind == LIST] == ["Bring a key card"]
     assert (ex.title, ex.author, ex.date) == ("Minutes", "Ann Lee", "2024-03-14")
+    escaped = RTF.replace(rb"{\title Minutes}", rb"{\title Minutes \u8212\'97 Caf\'e9}")
+    assert read("minutes.rtf", escaped).title == "Minutes — Café"  # escapes decoded
 
 
 # ---------------------------------------------------------------- e-mail

@@ -80,11 +80,16 @@ def _encoding(raw: bytes) -> str:
 
 
 def _info(raw: bytes, encoding: str) -> dict:
-    """title, author, date from the \\info group (plain text only; escapes are left as found)."""
+    """title, author, date from the \\info group; a value's escapes (\\u8212, \\'97) are decoded
+    by the same RTF reader as the body."""
+    from striprtf.striprtf import rtf_to_text
+
     meta = {}
     for key, pattern in _INFO.items():
         m = pattern.search(raw)
-        meta[key] = meta_text(m.group(1).decode(encoding, errors="replace")) if m else None
+        value = m.group(1).decode(encoding, errors="replace") if m else ""
+        meta[key] = meta_text(rtf_to_text("{\\rtf1 " + value + "}", encoding=encoding,
+                                          errors="replace")) if value else None
     m = _CREATED.search(raw)
     meta["date"] = iso_date("{:04d}-{:02d}-{:02d}".format(*map(int, m.groups()))) if m else None
     return meta
