@@ -218,7 +218,8 @@ def book_epub(drm: bool = False, ncx: bool = False) -> bytes:
             '<li><a href="text/two.xhtml#top">Chapter 2: The storm</a></li></ol></nav>'),
         "OEBPS/text/one.xhtml": chapter.format(
             '<h1>Chapter 1: Spring</h1><p>The ferry started its <em>spring</em> timetable in '
-            'April.</p><ul><li>Sailings at nine</li></ul>'),
+            'April.</p><p><span>Call the </span><span>harbour office</span> for tickets.</p>'
+            '<ul><li>Sailings at nine</li></ul>'),
         "OEBPS/text/two.xhtml": chapter.format(
             '<section><h2>At sea</h2><p>The storm closed the harbour for three days.</p><table>'
             '<tr><th>Day</th><th>Wind</th></tr><tr><td>Monday</td><td>Force 9</td></tr></table>'
@@ -501,6 +502,7 @@ def test_epub_chapters_from_the_table_of_contents():
     assert located(ex, "three days")[1] == "Chapter 2: The storm › At sea"
     assert located(ex, "Monday") == ("Day: Monday | Wind: Force 9", "Chapter 2: The storm › At sea")
     assert located(ex, "Sailings")[0] == "Sailings at nine"
+    assert located(ex, "harbour office")[0] == "Call the harbour office for tickets."  # span edges
     assert "p {" not in ex.text and "Chapter 2: The storm" in ex.text
     assert (ex.title, ex.author, ex.date, ex.format) == ("The Harbour Year", "Ann Lee", "2021-06-01", "epub")
     assert read("year2.epub", book_epub(ncx=True)).text == ex.text

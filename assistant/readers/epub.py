@@ -214,14 +214,18 @@ _BLOCKS = {"p", "div", "section", "article", "blockquote", "ul", "ol", "dl", "ta
 
 def _text(element, skip=()) -> str:
     """An element's text, inline markup read through, <br> as a space, `skip` left out."""
+    return clean_inline(_inline(element, skip))
+
+
+def _inline(element, skip=()) -> str:
+    """The text as written, spaces at the edges of inline elements kept ("<span>the </span>
+    <span>list</span>" is "the list", not "thelist"): normalised once, by `_text`."""
     parts = [element.text or ""]
     for child in element:
-        if child in skip or _local(child) in ("script", "style"):
-            parts.append(child.tail or "")
-            continue
-        parts.append(" " if _local(child) == "br" else _text(child))
+        if child not in skip and _local(child) not in ("script", "style"):
+            parts.append(" " if _local(child) == "br" else _inline(child))
         parts.append(child.tail or "")
-    return clean_inline("".join(parts))
+    return "".join(parts)
 
 
 def _table(out: TextBuilder, table) -> None:
