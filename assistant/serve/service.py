@@ -2,10 +2,11 @@
 `Assistant`, as JSON-ready values. The MCP server and the OpenAI-compatible API call this, and
 the chat's process mounts the API over the same assistant the page uses.
 
-One request at a time per `Service`: a lock serialises them (an answer from the local model
-takes the CPU anyway). A streamed answer is produced in a worker thread that holds the lock
-until the answer is finished, whether or not its reader stays, so a client that goes away never
-leaves the lock held. Only the public `assistant` API is used.
+Answers are produced side by side: the assistant finds each question's evidence one at a time
+(its own lock) and the local model decodes up to ASSISTANT_SLOTS answers together. A streamed
+answer is produced in a worker thread that runs to the end whether or not its reader stays, and
+it streams the checked answer only. Searches and document lists take a lock of their own. Only
+the public `assistant` API is used.
 """
 
 from __future__ import annotations
