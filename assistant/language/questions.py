@@ -146,7 +146,7 @@ _DOCUMENT = (r"(?:documents?|files?|articles?|reports?|papers?|texts?|pages?|boo
 _OVERVIEW = (
     (SUMMARY, re.compile(
         r"\bsummar(?:y|ies|i[sz]e[sd]?|i[sz]ing)\b|\boverview\b|\bgist\b|\bin (?:a )?nutshell\b|"
-        r"\b(?:main|key) (?:points|ideas|findings|messages|takeaways|themes)\b|\btl;?dr\b|"
+        r"\b(?:main|key) (?:points|ideas|findings|messages|takeaways)\b|\btl;?dr\b|"
         r"\bwhat (?:is|are|was|were) (?:the |this |these |that |those |all )?(?:\w+ ){0,3}?"
         rf"{_DOCUMENT} (?:all )?about\b|\bwhat do(?:es)? (?:the |this |these )?{_DOCUMENT} "
         r"(?:say|cover|discuss|describe)\s*\??$|^\s*(?:briefly )?(?:describe|outline)\b", re.I)),
