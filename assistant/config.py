@@ -14,7 +14,7 @@
 | openai_model       | ASSISTANT_OPENAI_MODEL       | (required for `openai`)         |
 | openai_api_key     | ASSISTANT_OPENAI_API_KEY / OPENAI_API_KEY | (optional)         |
 | threads            | ASSISTANT_THREADS            | number of CPUs                  |
-| slots              | ASSISTANT_SLOTS              | 4 (local model: answers decoded |
+| slots              | ASSISTANT_SLOTS              | 2 (local model: answers decoded |
 |                    |                              |  together, continuous batching) |
 | max_question_chars | ASSISTANT_MAX_QUESTION_CHARS | 2000                            |
 | max_file_mb        | ASSISTANT_MAX_FILE_MB        | 50 (larger corpus files skipped)|
@@ -57,7 +57,9 @@ class Config:
     openai_api_key: str | None = field(default=None, repr=False)
     threads: int = max(1, os.cpu_count() or 1)
     context_window: int = 4096
-    slots: int = 4  # questions the local model answers at once (llama.cpp parallel slots)
+    # questions the local model answers at once (llama.cpp parallel slots); 2 measured best
+    # for 4 clients on 2 cores (evals.load_bench, docs/configuration.md)
+    slots: int = 2
     max_question_chars: int = 2000
     max_file_mb: float = 50.0  # corpus files larger than this are skipped, never read
     max_upload_mb: float = 50.0  # the chat refuses larger uploads (Gradio's max_file_size)

@@ -14,7 +14,8 @@ one-at-a-time design) and every concurrency it prints and writes:
     python -m evals.load_bench -g extractive --slots 1 --clients 1,4 --per-client 1
 
 Each server runs as a user runs it, over one temporary index of the corpus, one server at a
-time; its first answer (loading, cache warm-up) is not counted. Figures go to
+time; a first round of as many clients as slots (loading, each slot's prompt cache) is not
+counted. Figures go to
 evals/results/load-bench-<generator>.json. On a shared machine, compare ratios within one run.
 """
 
@@ -96,7 +97,9 @@ def serve_rounds(args, slots: int, index: Path, questions: list[str]) -> dict:
         _wait_listening(f"http://127.0.0.1:{args.port}/v1/models", proc)
         api = openai.OpenAI(base_url=f"http://127.0.0.1:{args.port}/v1", api_key="none",
                             max_retries=0, timeout=1800)
-        ask_streamed(api, questions[-1])  # loading and the prompt cache: not counted
+        # loading, and each slot's cache of the fixed prompt (a cold slot prefills it whole):
+        # one round with as many clients as slots, not counted
+        one_round(api, questions[::-1], max(1, slots), 1)
         rounds = [one_round(api, questions, c,
                             args.per_client * (args.single_extra if c == 1 else 1))
                   for c in args.clients]

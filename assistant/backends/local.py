@@ -51,7 +51,7 @@ class LocalLLM:
     caches_prefix = True  # worth warming up with the fixed system prompt
 
     def __init__(self, model_path: Path, threads: int = 2, context_window: int = 4096,
-                 spec: ModelSpec = DEFAULT_MODEL, slots: int = 4):
+                 spec: ModelSpec = DEFAULT_MODEL, slots: int = 2):
         verify_model(Path(model_path), spec)
         import xllamacpp as xlc
 
