@@ -50,21 +50,21 @@ def plan(question: str, kind: str, count: int | None, evidence: Evidence,
          question_vector: np.ndarray, documents: Mapping[str, DocumentMeta],
          read_document: ReadDocument, bar: float) -> Evidence:
     """The evidence with its points chosen (none: nothing answers, decline as usual)."""
-    named = _named(question, documents)
+    named = _named(question, documents)  # tokenises every title: once per question
     if kind == SUMMARY or (kind == COMPARE and len(named) >= 2):  # compare named documents
-        sources = target_sources(question, evidence, documents)
+        sources = target_sources(question, evidence, documents, named)
+        topic = not (named or _ALL.search(question))
         points, context = summary_points(sources, documents, read_document, question_vector,
-                                         count, topic=not _names_documents(question, documents))
+                                         count, topic=topic)
         return replace(evidence, overview=kind, points=tuple(points),
                        context={**evidence.context, **context}, unstated=())
     points = listed_points(evidence, count or MAX_POINTS, bar)
     return replace(evidence, overview=kind, points=tuple(points))
 
 
-def target_sources(question: str, evidence: Evidence, documents: Mapping[str, DocumentMeta]
-                   ) -> list[str]:
-    """The documents a summary is of: named, dated, all, or the topic's best."""
-    named = _named(question, documents)
+def target_sources(question: str, evidence: Evidence, documents: Mapping[str, DocumentMeta],
+                   named: list[str]) -> list[str]:
+    """The documents a summary is of: `named` (by `_named`), all, or the topic's best."""
     if named:
         return named[:MAX_DOCUMENTS]
     # the judge's best sentences lead: they read the question, the passages only match it
@@ -91,9 +91,6 @@ def _named(question: str, documents: Mapping[str, DocumentMeta]) -> list[str]:
     best = max(scores.values(), default=0.0)
     return [s for s in sorted(scores, key=lambda s: -scores[s]) if scores[s] >= best - 1e-9]
 
-
-def _names_documents(question: str, documents: Mapping[str, DocumentMeta]) -> bool:
-    return bool(_named(question, documents) or _ALL.search(question))
 
 
 def summary_points(sources: list[str], documents: Mapping[str, DocumentMeta],
