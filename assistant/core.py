@@ -218,10 +218,10 @@ class Assistant:
         if not documents:
             raise InvalidQuestion("documents is empty: name at least one document, or leave it "
                                   "out to ask about all of them.")
-        known = {d.source for d in self.corpus.documents}
-        unknown = [d for d in documents if d not in known]
+        unknown = [d for d in documents if not self._holds(d)]
         if unknown:
-            listed = ", ".join(sorted(known)[:20]) + (" …" if len(known) > 20 else "")
+            known = sorted(d.source for d in self.corpus.documents)
+            listed = ", ".join(known[:20]) + (" …" if len(known) > 20 else "")
             raise InvalidQuestion(f"No document named {', '.join(map(repr, unknown))}. The "
                                   f"documents are: {listed or '(none yet)'}")
         return frozenset(documents)
@@ -246,6 +246,14 @@ class Assistant:
             return evidence
         document = self._terms_of(evidence.best.source)
         return replace(evidence, unstated=tuple(unstated(q, document))) if document else evidence
+
+    def _holds(self, source: str) -> bool:
+        """Whether the corpus has a document of this name (the corpus's own index of names)."""
+        try:
+            self.corpus.get(source)
+        except KeyError:
+            return False
+        return True
 
     def _section_of(self, s) -> str | None:
         """The heading path a sentence sits under, for the judge's reading of it."""

@@ -20,13 +20,12 @@ import re
 
 from .base import (BODY, HEADING, Block, Extracted, ReadError, Sections, answer_follows,
                    answer_line_start, question_text)
+from .encoding import decode
 
 
 def decode_text(raw: bytes) -> tuple[str, str]:
     """(text, encoding) with the corpus's own rules (UTF-8, else Windows-1252; binary files
-    refused), or ReadError with its reason. Imported here, on use: the corpus imports readers."""
-    from .encoding import decode
-
+    refused), or ReadError with its reason."""
     text, encoding, problem = decode(raw)
     if problem:
         raise ReadError(problem)
