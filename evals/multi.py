@@ -267,7 +267,7 @@ def run(generators: list[str], questions: list[Question], embedder=None, llm=Non
     return out
 
 
-# ---------------------------------------------------------------- tables
+# ---------------------------------------------------------------- the command
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m evals.multi", description=__doc__,
