@@ -7,9 +7,11 @@
     answer.citations[0].quote     # verbatim source text behind [1]
     c = answer.citations[0]       # a PDF citation's page, its quote highlighted:
     cited_page(bot.corpus, c.source, c.page, c.start, c.end).png
+    Library().open("house")       # a named collection (assistant.collections), models shared
 """
 
 from .core import Assistant
+from .collections import CollectionInfo, Library
 from .config import Config
 from .chat import ChatSession
 from . import errors
@@ -22,6 +24,8 @@ from .types import Answer, Citation, DocumentMeta, Passage, SentenceSupport
 
 __all__ = [
     "Assistant",
+    "Library",
+    "CollectionInfo",
     "Config",
     "ChatSession",
     "Answer",

@@ -4,6 +4,9 @@
 |--------------------|------------------------------|---------------------------------|
 | corpus             | ASSISTANT_CORPUS             | ./seeds                         |
 | index              | ASSISTANT_INDEX              | ./index                         |
+| collections        | ASSISTANT_COLLECTIONS        | collections/ beside the index   |
+|                    |                              |  (named collections: one folder |
+|                    |                              |  each, assistant/collections.py)|
 | generator          | ASSISTANT_GENERATOR          | local                           |
 | model_path         | ASSISTANT_MODEL_PATH         | ./models/<default model file>   |
 | chroma_host        | ASSISTANT_CHROMA_HOST        | (unset: embedded store)         |
@@ -49,7 +52,9 @@ class Config:
     model_path: Path = Path("models") / DEFAULT_MODEL.filename
     chroma_host: str | None = None
     chroma_port: int = 8000
-    collection: str = "corpus"
+    collection: str = "corpus"  # the Chroma collection's name inside an index (not a named
+    # collection of documents: those live under `collections`, see assistant/collections.py)
+    collections: Path | None = None  # the named collections' folder (None: beside the index)
     ollama_url: str = "http://127.0.0.1:11434"
     ollama_model: str = "qwen2.5-coder:1.5b"
     openai_base_url: str | None = None
@@ -68,6 +73,12 @@ class Config:
     passages: int = 8  # passages retrieved to answer a question
     abstain_below: float | None = None  # the judge's probability an answer needs (None: its own)
     request_timeout: float = 120.0
+
+    @property
+    def collections_root(self) -> Path:
+        """Where named collections live: `collections`, else `collections/` beside the index."""
+        return (self.collections if self.collections is not None
+                else self.index.parent / "collections")
 
     @classmethod
     def load(cls, env: Mapping[str, str] | None = None, **overrides: Any) -> "Config":
@@ -136,7 +147,7 @@ def _coerce(name: str, value: Any, default: Any) -> Any:
     if isinstance(default, tuple):  # "a, b" from the environment, or a sequence
         items = value.split(",") if isinstance(value, str) else list(value)
         return tuple(str(item).strip() for item in items if str(item).strip())
-    if isinstance(default, Path) or name in ("corpus", "index", "model_path"):
+    if isinstance(default, Path) or name in ("corpus", "index", "model_path", "collections"):
         return Path(value).expanduser()
     if isinstance(default, bool):
         return str(value).lower() in ("1", "true", "yes", "on")

@@ -12,7 +12,9 @@
     │   └── IndexDamaged         records or vector segments missing: `index --repair` fixes it
     ├── ModelError               local model file missing, incomplete or failing its sha256
     ├── BackendError             a configured generator backend is unknown or unreachable
-    └── ConfigError              a setting has a value that cannot work
+    ├── ConfigError              a setting has a value that cannot work
+    └── CollectionError          a collection name that cannot be used (unsafe, taken, reserved)
+        └── UnknownCollection    no collection of that name (the message lists those there are)
 
 The CLI and the UI turn these into a message for a person; the library never prints.
 """
@@ -72,6 +74,14 @@ class ConfigError(AssistantError, ValueError):
     pass
 
 
+class CollectionError(AssistantError, ValueError):
+    pass
+
+
+class UnknownCollection(CollectionError, LookupError):
+    pass
+
+
 __all__ = [
     "AssistantError",
     "InvalidQuestion",
@@ -86,4 +96,6 @@ __all__ = [
     "ModelError",
     "BackendError",
     "ConfigError",
+    "CollectionError",
+    "UnknownCollection",
 ]

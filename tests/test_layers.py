@@ -20,8 +20,8 @@ LAYERS = (
     {"retrieval"},
     {"answering"},
     {"backends"},
-    {"core", "chat", "documents", "pages", "integrations"},
-    {"serve", "cli", "terminal", "__main__", "__init__"},
+    {"core", "chat", "documents", "pages", "integrations", "collections"},
+    {"serve", "cli", "cli_collections", "terminal", "__main__", "__init__"},
 )
 
 
