@@ -157,8 +157,10 @@ def markdown_document(source: str, ex, sha256: str) -> Document:
 
 # ---------------------------------------------------------------- the extraction cache
 
-CACHE_VERSION = 5  # bump when a reader's output changes, so old extractions are not reused
-# (2: tables, 3: OCR, 4: FAQ questions as headings, text files through their reader, HTML walk)
+CACHE_VERSION = 6  # bump when a reader's output changes, so old extractions are not reused
+# (2: tables, 3: OCR, 4: FAQ questions as headings, text files through their reader, HTML walk;
+# 6: HTML sections' short paragraphs and a chapter's last section kept, the labels of tables of
+# contents left out, no guessed header for a table on a page that marks its headers)
 
 
 def _cache_path(cache: Path, sha: str) -> Path:

@@ -4,11 +4,13 @@ and reader comments are left out; headings (h1-h6) become heading blocks and sec
 list items "list" blocks, paragraphs and quotes "body", and each table row a "table" block
 that names its values by the table's header (`tables`: "Year: 2023 | Revenue: 18.4"). The
 header is what trafilatura marks role="head" (the first row of <th> cells), else the first row
-when it reads as names. trafilatura pads a cell spanning columns with empty cells (marked as
-head in a header row) and a cell spanning rows with empty cells below it; a header row with such
-padding over a row of names is a two-level header ("Revenue › 2023"). A <caption> (trafilatura's
-one-cell head row) is a body block before the rows; a table nested in a cell comes after its
-table, as a table of its own. Title and author come from the page's metadata (og: meta tags,
+when it reads as names, unless the page marks its headers with <th> elsewhere: a page that does
+has none where it marks none (DocBook's table of contributors' names, three to a row).
+trafilatura pads a cell spanning columns with empty cells (marked as head in a header row) and
+a cell spanning rows with empty cells below it; a header row with such padding over a row of
+names is a two-level header ("Revenue › 2023"). A <caption> (trafilatura's one-cell head row)
+is a body block before the rows; a table nested in a cell comes after its table, as a table of
+its own. Title and author come from the page's metadata (og: meta tags,
 <title>, JSON-LD), a permalink mark ("¶") taken off the title; the date from the page's own
 markup or its "last updated" line, never from a date in code or an example (`html_page`).
 
@@ -62,6 +64,11 @@ against each page's visible main text (tables of contents left out), before -> a
     library/datetime.html                0.979 -> 0.991  0.989 -> 0.989  2011-11-04 (code) -> right
     SQLite datatype3.html                0.940 -> 1.000  0.998 -> 0.985  right
 
+Then (issue 26) fhs-3.0.html 0.981 -> 1.000 recall, 0.999 -> 1.000 precision: trafilatura had
+dropped each section whose only text is one short paragraph ("This is the primary directory of
+executable commands on the system.") and the last section (a heading over a table of names),
+and kept the tables of contents' "Table of Contents" labels (`html_main.keep_only`).
+
 Precision below 1 on the pages with tables is the header each row now carries ("Directory: bin
 | Description: …"), by design (`tables`). Titles: the two Sphinx titles lost their "¶".
 """
@@ -91,6 +98,9 @@ def read(raw: bytes, name: str) -> Extracted:
     if body is None and doc is not None:
         body = doc.body
     if body is not None:
+        if tree is not None and tree.find(".//th") is not None:
+            for table in body.iter("table"):  # the page marks its headers: not marked, none
+                table.set(_MARKED, "1")
         _walk(body, out)
     date = page_date(tree) if tree is not None else None
     built = out.build(title=meta_text(strip_marks(doc.title or "")) if doc is not None else None,
@@ -216,7 +226,11 @@ def _table(element, out: TextBuilder) -> None:
         heads = 2
         for _, col in spans:  # a spanning head cell names every column it spans
             texts[0][col] = texts[0][col - 1]
-    add_grid(out, make_grid(texts, header_rows=heads or None, spans=spans if heads == 2 else set()))
+    marked = heads or (0 if element.get(_MARKED) else None)
+    add_grid(out, make_grid(texts, header_rows=marked, spans=spans if heads == 2 else set()))
+
+
+_MARKED = "page-marks-headers"  # set on the tables of a page that marks its headers with <th>
 
 
 def _is_caption(row) -> bool:

@@ -8,13 +8,15 @@ broke tables into loose cells. When trafilatura's text lost prose of the marked 
 (`needs_own_walk`), `main_tree` converts that region instead into the same XML trafilatura writes
 (head, p, list/item, table/row/cell, quote, code, lb), so the reader walks either the same
 way. Inside the region, what is not text is left out as trafilatura would: scripts, styles,
-forms and buttons, nav/aside/footer elements and navigation roles, hidden elements, and
-lists whose every item is only a link (a table of contents, a menu).
+forms and buttons, nav/aside/footer elements and navigation roles, hidden elements, lists
+whose every item is only a link (a table of contents, a menu), and a container holding only
+such a list and its short label ("Table of Contents").
 
 A page that marks nothing can still lose structure: trafilatura dropped every heading of a
 DocBook page while keeping its sections. When it dropped the headings of sections it kept
 (`lost_headings`), the page's body is converted and cut down to trafilatura's own selection
-(`Kept`, `keep_only`): its choice of what is content, with the page's headings, rows and items.
+(`Kept`, `keep_only`): its choice of what is content, with the page's headings, rows and items,
+each section's text however short, and the whole of a chapter it kept part of.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ import re
 
 PROSE_WORDS = 8  # a block this long that trafilatura dropped was text, not furniture...
 LOST = 0.02  # ...and this share of the region's words lost that way: walk the region ourselves
+LABEL_WORDS = 4  # the most words of a list of links' label ("Table of Contents", "On this page")
 
 _SKIP = {"script", "style", "noscript", "template", "nav", "aside", "footer", "form", "button",
          "input", "select", "textarea", "svg", "iframe", "img", "picture", "video", "audio",
@@ -30,6 +33,7 @@ _SKIP = {"script", "style", "noscript", "template", "nav", "aside", "footer", "f
 _SKIP_ROLES = {"navigation", "banner", "contentinfo", "complementary", "search", "dialog"}
 _HEADINGS = {f"h{n}" for n in range(1, 7)}
 _CONTAINERS = {"div", "section", "article", "main", "figure", "header", "details", "center"}
+_LABELS = _HEADINGS | {"p", "div", "span", "b", "strong"}
 _WORD = re.compile(r"\w+")
 
 
@@ -101,13 +105,18 @@ def lost_headings(kept: Kept) -> bool:
 
 def keep_only(kept: Kept) -> None:
     """Remove from the converted tree what trafilatura did not keep (`Kept`): its selection
-    of the page, with the page's own structure. Between the first and the last block it kept,
-    headings, table rows, list items and code are kept too (trafilatura drops headings and whole
-    tables and lists of reference pages), and a heading before them when the block after it is."""
+    of the page, with the page's own structure. The selection runs from the first to the last
+    block trafilatura kept, widened to the whole of a section it kept only part of
+    (`_section_bounds`: trafilatura dropped a chapter's first section, or its last, a heading
+    over a table of names). In it, headings, table rows, list items and code are kept too
+    (trafilatura drops headings and whole tables and lists of reference pages), and so is a
+    paragraph right under a heading: a section's text, which trafilatura drops when it is
+    short and the section's only one ("This is the primary directory of executable commands
+    on the system."). A heading before what is kept is kept when the block after it is."""
     leaves, held = kept.leaves, kept.held
-    first = next((i for i, h in enumerate(held) if h), len(held))
-    last = max((i for i, h in enumerate(held) if h), default=-1)
-    keep = [h or (first < i < last and b.tag in ("row", "item", "code", "head"))
+    start, end = _section_bounds(leaves, held)
+    keep = [h or (start <= i <= end and (b.tag in ("row", "item", "code", "head")
+                                         or b.tag == "p" and i > 0 and leaves[i - 1].tag == "head"))
             for i, (b, h) in enumerate(zip(leaves, held))]
     for i in range(len(leaves) - 1, -1, -1):  # backwards: a heading sees the block after it
         if leaves[i].tag == "head" and not keep[i]:
@@ -116,6 +125,30 @@ def keep_only(kept: Kept) -> None:
     for block, k in zip(leaves, keep):
         if not k and block.getparent() is not None:
             block.getparent().remove(block)
+
+
+def _section_bounds(leaves: list, held: list[bool]) -> tuple[int, int]:
+    """The first and the last block of trafilatura's selection (blocks `held`), each widened
+    to the outermost section container (an element whose first block is a heading) that holds
+    it but not the other end: what trafilatura kept of a section (a chapter) is that section.
+    (len, -1) when nothing is held."""
+    first = next((i for i, h in enumerate(held) if h), len(held))
+    last = max((i for i, h in enumerate(held) if h), default=-1)
+    if first > last:
+        return first, last
+    index = {id(b): i for i, b in enumerate(leaves)}
+
+    def widest(at: int, other: int) -> tuple[int, int]:
+        lo = hi = at
+        for box in leaves[at].iterancestors():
+            inner = [index[id(b)] for b in _leaves(box) if id(b) in index]
+            if not inner or other in inner:
+                break
+            if leaves[inner[0]].tag == "head":
+                lo, hi = min(lo, inner[0]), max(hi, inner[-1])
+        return lo, hi
+
+    return widest(first, last)[0], widest(last, first)[1]
 
 
 def _header_row(row) -> bool:
@@ -145,7 +178,21 @@ def _skipped(element) -> bool:
         return True
     if (element.get("role") or "").lower() in _SKIP_ROLES:
         return True
-    return tag in ("ul", "ol", "dl") and _links_only(element)
+    if tag in ("ul", "ol", "dl"):
+        return _links_only(element)
+    return tag in _CONTAINERS and _labelled_links(element)
+
+
+def _labelled_links(element) -> bool:
+    """A container holding only a list of links and a short label for it: a table of contents
+    or a menu with its title ("Table of Contents"), left out with it."""
+    children = [c for c in element if isinstance(c.tag, str)]
+    if (element.text or "").strip() or any((c.tail or "").strip() for c in children):
+        return False
+    lists = [c for c in children if c.tag.lower() in ("ul", "ol", "dl") and _links_only(c)]
+    labels = [c for c in children if c.tag.lower() in _LABELS]
+    return (bool(lists) and len(lists) + len(labels) == len(children)
+            and sum(len(c.text_content().split()) for c in labels) <= LABEL_WORDS)
 
 
 def _links_only(element) -> bool:
