@@ -87,6 +87,7 @@ class Library:
 
     def __init__(self, root: str | Path | None = None, generator: Any = None, *,
                  embedder=None, llm=None, judge=None, **settings: Any):
+        root = root if root is not None else settings.pop("collections", None)
         self.config = Config.load(collections=root, generator=generator if isinstance(
             generator, str) else None, **settings)
         self.root = self.config.collections_root

@@ -20,7 +20,7 @@ from assistant.serve.mcp_server import build_server, http_app
 from conftest import ROOT, write_corpus
 from helpers import offline, served
 
-TOOLS = {"search", "ask", "list_documents"}
+TOOLS = {"search", "ask", "list_documents", "list_collections"}
 
 
 def call(client_of, *calls):

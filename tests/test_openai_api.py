@@ -49,8 +49,11 @@ def test_models_name_the_backend(api):
     c, _ = api
     assert [m.id for m in c.models.list().data] == ["assistant-extractive"]
     assert c.models.retrieve("assistant-extractive").id == "assistant-extractive"
-    with pytest.raises(openai.NotFoundError, match="this server has one"):
+    with pytest.raises(openai.NotFoundError, match="The models are: assistant-extractive"):
         c.models.retrieve("gpt-4o")
+    assert c.models.retrieve("assistant").id == "assistant"  # the default's names
+    with pytest.raises(openai.NotFoundError, match="no model 'gpt-4o'. The models are"):
+        c.chat.completions.create(model="gpt-4o", messages=[{"role": "user", "content": "Hi?"}])
 
 
 def test_a_reply_carries_its_citations_in_the_text_and_as_data(api):
@@ -92,7 +95,7 @@ def test_a_follow_up_is_read_with_the_conversation(api):
                 {"role": "user", "content": "How much will the library cost?"},
                 {"role": "assistant", "content": first},
                 {"role": "user", "content": [{"type": "text", "text": "And when will it open?"}]}]
-    reply = c.chat.completions.create(model="x", messages=messages)
+    reply = c.chat.completions.create(model="assistant", messages=messages)
     assert "June 2022" in reply.choices[0].message.content
 
 

@@ -3,7 +3,7 @@
     service.py      Service: ask, search, list_documents over one loaded Assistant, as JSON
     auth.py         the shared login (ASSISTANT_AUTH) as a bearer token; loopback checks
     hosts.py        the names every server answers to (Host, Origin: DNS rebinding)
-    mcp_server.py   the MCP server (tools search, ask, list_documents): stdio or streamable HTTP
+    mcp_server.py   the MCP server (search, ask, list_documents, list_collections): stdio, HTTP
     openai_api.py   the OpenAI-compatible API (/v1/models, /v1/chat/completions)
     openai_chat.py  its requests and replies as plain data
 

@@ -5,8 +5,10 @@ as server-sent events, or not), so Open WebUI or any OpenAI client can ask the d
 (`serve()`), and the chat mounts it on its own server (app.py). With logins (ASSISTANT_AUTH)
 every request needs `Authorization: Bearer user:password` — an OpenAI client's api_key. Bad
 requests get OpenAI's error JSON (400, 401, 404, 503), never a traceback; an unexpected failure
-is named by type only, its traceback in the server's log. The `model` a request names is not
-checked: there is one, `assistant-<backend>`.
+is named by type only, its traceback in the server's log. Each collection of documents is a
+model (`GET /v1/models`): the server's own as `assistant-<backend>` (also `assistant`), the
+others by name; a request's `model` picks the collection, and an unknown one is a 404 naming
+the models there are.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, StreamingResponse
 from starlette.routing import Mount, Route
 
-from assistant import Answer, AssistantError, InvalidQuestion
+from assistant import Answer, AssistantError, InvalidQuestion, UnknownCollection
 
 from . import openai_chat as chat
 from .auth import BearerLogin, Login, refuse_exposure
@@ -41,15 +43,13 @@ def openai_routes(service: Service, logins: Sequence[Login] | None = None) -> Mo
 def openai_app(service: Service) -> Starlette:
     """The routes under /v1, without the login (see `openai_routes`)."""
     async def list_models(request: Request):
-        return await _guarded(lambda: chat.models(service.model_id()))
+        return await _guarded(lambda: chat.models(service.models()))
 
     async def get_model(request: Request):
         def card():
-            model = service.model_id()
-            if request.path_params["model"] != model:
-                raise HTTPException(404, f"There is no model {request.path_params['model']!r}; "
-                                         f"this server has one: {model!r}.")
-            return chat.model_card(model)
+            name = request.path_params["model"]
+            service.for_model(name)  # 404 naming the models there are, if it is none of them
+            return chat.model_card(name)
         return await _guarded(card)
 
     async def completions(request: Request):
@@ -71,7 +71,7 @@ def _reply(service: Service, body: Any):
     """The reply to one chat request (run in a worker thread): JSON, or an SSE stream.
     Everything that can be refused is checked before a stream starts."""
     request = chat.parse_request(body)
-    model = service.model_id()
+    service, model = service.for_model(request.model)  # the collection the model names
     history = request.history
     if not request.stream:
         return JSONResponse(chat.completion(
@@ -123,6 +123,8 @@ async def _guarded(make):
 def _failure(exc: Exception) -> tuple[int, dict[str, Any]]:
     """The status and error body for a failure: what the caller can fix says how; anything
     unexpected is named by type only (its message may hold internals), and logged."""
+    if isinstance(exc, UnknownCollection):  # a `model` that names no collection
+        return 404, chat.error(str(exc), code="model_not_found")
     if isinstance(exc, (InvalidRequest, InvalidQuestion)):
         return 400, chat.error(str(exc))
     if isinstance(exc, ServiceUnavailable):

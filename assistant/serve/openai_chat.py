@@ -33,6 +33,7 @@ class ChatRequest:
     stream: bool
     include_usage: bool  # stream_options.include_usage: a last chunk with the usage
     documents: tuple[str, ...] | None = None  # answer from these documents only (None: all)
+    model: str | None = None  # the collection to answer from (None: the server's default)
 
 
 def parse_request(body: Any) -> ChatRequest:
@@ -55,8 +56,12 @@ def parse_request(body: Any) -> ChatRequest:
         raise InvalidRequest("Only one choice per request is served: 'n' must be 1.")
     options = body.get("stream_options") or {}
     include_usage = bool(isinstance(options, dict) and options.get("include_usage"))
+    model = body.get("model")
+    if model is not None and not isinstance(model, str):
+        raise InvalidRequest(f"'model' must be the name of a model from GET /v1/models. "
+                             f"Currently, it is {type(model).__name__}.")
     return ChatRequest(question=question, history=_history(turns[:-1]), stream=stream,
-                       include_usage=include_usage, documents=_documents(body))
+                       include_usage=include_usage, documents=_documents(body), model=model)
 
 
 def _documents(body: dict) -> tuple[str, ...] | None:
@@ -207,8 +212,8 @@ def error(message: str, kind: str = "invalid_request_error", code: str | None = 
     return {"error": {"message": message, "type": kind, "param": None, "code": code}}
 
 
-def models(model: str) -> dict[str, Any]:
-    return {"object": "list", "data": [model_card(model)]}
+def models(names: list[str]) -> dict[str, Any]:
+    return {"object": "list", "data": [model_card(m) for m in names]}
 
 
 def model_card(model: str) -> dict[str, Any]:

@@ -19,7 +19,9 @@ from typing import Any, Callable, Iterator, Sequence
 
 from typing_extensions import TypedDict  # pydantic (the MCP schemas) needs it before Python 3.12
 
-from assistant import Answer, Assistant, AssistantError, Citation, DocumentInfo, Passage
+from assistant import (Answer, Assistant, AssistantError, Citation, DocumentInfo, Library,
+                       Passage, UnknownCollection)
+from assistant.collections import DEFAULT, RESERVED
 from assistant.types import checked_only
 
 log = logging.getLogger(__name__)
@@ -100,6 +102,15 @@ def answer_json(a: Answer) -> AnswerJSON:
                       model=a.model)
 
 
+class CollectionJSON(TypedDict):
+    """A collection of documents: its name, how many files it holds, and whether it is the one
+    used when a request names none."""
+
+    name: str
+    documents: int
+    default: bool
+
+
 class Loading:
     """`Assistant.load` in a background thread, so a server can answer (that it is starting)
     at once. `get(wait)` returns the assistant, waiting up to `wait` seconds for it."""
@@ -140,18 +151,30 @@ class Loading:
 
 class Service:
     """`Service(assistant)` over a ready assistant, or `Service(get)` where `get()` returns
-    the assistant or raises `ServiceUnavailable` (the chat's, while it starts)."""
+    the assistant or raises `ServiceUnavailable` (the chat's, while it starts). With a
+    `library` (`assistant.Library`), the assistant is collection `name` of it, and
+    `collection(other)` is the service of another collection (opened on first use, sharing
+    the models)."""
 
-    def __init__(self, source: Assistant | Callable[[], Assistant]):
+    def __init__(self, source: Assistant | Callable[[], Assistant],
+                 library: Library | None = None, name: str = DEFAULT):
         self._get = source if callable(source) else (lambda: source)
         self._lock = threading.Lock()
+        self.library, self.name = library, name
+        self._others: dict[str, Service] = {}
 
     @classmethod
-    def load(cls, wait: float = 300.0, **settings: Any) -> "Service":
-        """Start loading the assistant (`Assistant.load(**settings)`) in the background; each
-        request waits up to `wait` seconds for it before it is told the assistant is starting."""
-        loading = Loading(lambda: Assistant.load(**settings)).start()
-        return cls(lambda: loading.get(wait))
+    def load(cls, wait: float = 300.0, collection: str | None = None, **settings: Any
+             ) -> "Service":
+        """Start loading the assistant over `collection` (default: "default", the settings'
+        corpus and index) in the background; each request waits up to `wait` seconds for it
+        before it is told the assistant is starting. Every collection is served: the others
+        open on their first request. An unknown `collection` is an error here, at once."""
+        library = Library(**settings)
+        name = collection or DEFAULT
+        library.where(name)
+        loading = Loading(lambda: library.open(name)).start()
+        return cls(lambda: loading.get(wait), library=library, name=name)
 
     def assistant(self) -> Assistant:
         return self._get()
@@ -159,6 +182,51 @@ class Service:
     def model_id(self) -> str:
         """"assistant-<backend>": what the OpenAI-compatible API calls this model."""
         return f"assistant-{self.assistant().info()['generator']}"
+
+    # ------------------------------------------------------------ collections
+
+    def collection(self, name: str | None) -> "Service":
+        """The service of collection `name` (None: this one). `UnknownCollection` naming the
+        collections there are otherwise."""
+        if name is not None:
+            require_text(name, "The collection")
+        if name is None or name == self.name:
+            return self
+        if self.library is None:
+            raise UnknownCollection(f"There is no collection named {name!r}. The collections "
+                                    f"are: {self.name}")
+        with self._lock:
+            if name not in self._others:
+                self.library.where(name)  # UnknownCollection, naming those there are
+                library = self.library
+                self._others[name] = Service(lambda: library.open(name), library, name)
+            return self._others[name]
+
+    def collections(self) -> list[CollectionJSON]:
+        """Every collection; `default` marks the one used when a request names none."""
+        if self.library is None:
+            return [CollectionJSON(name=self.name, documents=len(self.assistant().documents),
+                                   default=True)]
+        return [CollectionJSON(name=c.name, documents=c.documents, default=c.name == self.name)
+                for c in self.library.list()]
+
+    def models(self) -> list[str]:
+        """The OpenAI-compatible API's models: this service's collection as
+        "assistant-<backend>", then every other collection by its name."""
+        return [self.model_id(), *(c["name"] for c in self.collections()
+                                   if c["name"] != self.name)]
+
+    def for_model(self, model: str | None) -> tuple["Service", str]:
+        """The service a request's `model` names, and the model's id for the reply: the
+        default's names ("assistant", "assistant-<backend>", or none) mean this service."""
+        if model is not None:
+            require_text(model, "The model")
+        if model is None or model.lower() in RESERVED - {DEFAULT} or model == self.name:
+            return self, self.model_id()
+        if model not in [c["name"] for c in self.collections()]:
+            raise UnknownCollection(f"There is no model {model!r}. The models are: "
+                                    f"{', '.join(self.models())} (one per collection).")
+        return self.collection(model), model
 
     def search(self, query: str, k: int = 5, documents: Sequence[str] | None = None
                ) -> list[PassageJSON]:
