@@ -1,5 +1,6 @@
 """Command line: `python -m assistant {index,ask,chat,add,remove,list,info,install-model}`, and
-the servers for other programs: `mcp` (MCP tools) and `serve` (an OpenAI-compatible API).
+the servers for other programs: `mcp` (MCP tools) and `serve` (an OpenAI-compatible API);
+`collections` and `--collection NAME` (named collections: cli_collections.py).
 
 Errors the assistant raises on purpose become one-line messages; anything unexpected is
 reported without a traceback unless ASSISTANT_DEBUG=1.
@@ -14,6 +15,7 @@ import os
 import sys
 from pathlib import Path
 
+from . import cli_collections
 from .errors import AssistantError
 from .terminal import ProgressBar, printable, show
 
@@ -22,6 +24,7 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
     try:
+        cli_collections.choose(args)  # --collection NAME: its corpus and index
         return args.func(args)
     except AssistantError as exc:
         print(f"error: {exc}", file=sys.stderr)
@@ -51,6 +54,7 @@ def _parser() -> argparse.ArgumentParser:
         p.add_argument("--index", help="index directory (default: index/)")
         p.add_argument("-g", "--generator",
                        help="local, extractive, ollama or openai (default: local)")
+        cli_collections.options(p)
         return p
 
     p = common(sub.add_parser("index", help="build or update the index"))
@@ -103,6 +107,8 @@ def _parser() -> argparse.ArgumentParser:
     _listening(p, port=7861)
     p.set_defaults(func=cmd_serve)
 
+    cli_collections.add_parser(sub)
+
     p = sub.add_parser("install-model", help="assemble and verify the default local model")
     p.add_argument("--dir", default=None, help="model directory (default: models/)")
     p.set_defaults(func=cmd_install_model)
@@ -126,7 +132,8 @@ READING = "never"  # a reading command never moves a damaged index aside: it say
 def _load(args, **extra):
     from .core import Assistant
 
-    return Assistant.load(corpus=args.corpus, index=args.index, generator=args.generator, **extra)
+    return Assistant.load(corpus=args.corpus, index=args.index, generator=args.generator,
+                          collection=args.chroma_name, **extra)
 
 
 def cmd_index(args) -> int:
@@ -201,7 +208,8 @@ def _open_index(args, repair: bool):
     from .errors import IndexUnusable
     from .index import ChromaIndex, StoreConfig
 
-    cfg = Config.load(corpus=args.corpus, index=args.index, generator=args.generator)
+    cfg = Config.load(corpus=args.corpus, index=args.index, generator=args.generator,
+                      collection=args.chroma_name)
     corpus = _read_corpus(cfg) if repair else None
     if not repair and not cfg.chroma_host and not (cfg.index / "chroma.sqlite3").exists():
         raise IndexUnusable(f"There is no index at {cfg.index}: build it with "
@@ -355,7 +363,8 @@ def _serving(args, http: bool):
     logins = load_auth(cfg.auth) if http else None
     if http:
         refuse_exposure(args.host, logins)
-    service = Service.load(corpus=args.corpus, index=args.index, generator=args.generator)
+    service = Service.load(corpus=args.corpus, index=args.index, generator=args.generator,
+                           collection=args.collection, collections=args.collections)
     return service, logins, cfg.allowed_hosts
 
 

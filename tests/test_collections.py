@@ -144,3 +144,156 @@ def test_the_single_corpus_is_the_default_collection_unchanged(where, fake_embed
         assert "up to date" in " ".join(bot.sync_report.describe())  # nothing re-indexed
     assert sorted(p.relative_to(where["index"]) for p in where["index"].rglob("*")) == before
     assert sorted(p.name for p in where["corpus"].iterdir()) == ["harbour.txt"]
+
+
+# ---------------------------------------------------------------- the command line
+
+@pytest.fixture
+def cli(where, monkeypatch, capsys):
+    """Run the CLI over the default collection of `where` (the fake embedder): exit code,
+    stdout, stderr."""
+    from assistant import core
+    from assistant.embeddings import HashingEmbedder
+
+    monkeypatch.setattr(core, "LocalEmbedder", HashingEmbedder)
+    monkeypatch.setenv("ASSISTANT_CORPUS", str(where["corpus"]))
+    monkeypatch.setenv("ASSISTANT_INDEX", str(where["index"]))
+    monkeypatch.setenv("ASSISTANT_GENERATOR", "extractive")
+
+    def run(*args):
+        code = main(list(args))
+        out, err = capsys.readouterr()
+        return code, out, err
+    return run
+
+
+def test_the_cli_manages_collections_and_asks_each_its_own(cli, tmp_path):
+    town = tmp_path / "collections" / "town"
+    code, out, _ = cli("collections", "create", "town")
+    assert code == 0 and "created collection town" in out and (town / "documents").is_dir()
+    library_txt = write_corpus(tmp_path / "incoming", {"library.txt": HARBOUR_LIBRARY["library.txt"]})
+    code, out, _ = cli("add", "--collection", "town", str(library_txt / "library.txt"))
+    assert code == 0 and "added library.txt" in out and (town / "documents" / "library.txt").exists()
+    code, out, _ = cli("index", "--collection", "town")
+    assert code == 0 and str(town / "index") in out
+    code, out, _ = cli("ask", "--collection", "town", HARBOUR_Q)  # planted in the default one
+    assert code == 0 and "harbour.txt" not in out
+    code, out, _ = cli("ask", "--collection", "town", "--json", LIBRARY_Q)
+    assert {c["source"] for c in json.loads(out)["citations"]} == {"library.txt"}
+    code, out, _ = cli("ask", LIBRARY_Q)  # the default collection: planted in town
+    assert code == 0 and "library.txt" not in out
+    code, out, _ = cli("ask", "--collection", "default", HARBOUR_Q)
+    assert code == 0 and "[1] harbour.txt" in out
+    code, out, _ = cli("list", "--collection", "town")
+    assert "library.txt" in out and "harbour.txt" not in out
+    code, out, _ = cli("info", "--collection", "town")
+    assert json.loads(out[:out.rindex("}") + 1])["documents"] == 1
+    code, out, _ = cli("collections", "list", "--json")
+    assert [(c["name"], c["documents"], c["default"]) for c in json.loads(out)] == [
+        ("default", 1, True), ("town", 1, False)]
+    code, out, _ = cli("collections", "rename", "town", "village")
+    assert code == 0 and "renamed collection town to village" in out
+    code, out, _ = cli("collections")
+    assert out.split()[:6] == ["default", "1", "documents", str(tmp_path / "docs"), "(default)",
+                               "village"]
+    code, out, _ = cli("collections", "delete", "village")
+    assert code == 1 and "would remove" in out and "--yes" in out
+    assert (tmp_path / "collections" / "village").is_dir()
+    code, out, _ = cli("collections", "delete", "village", "--yes")
+    assert code == 0 and "removed" in out and not (tmp_path / "collections" / "village").exists()
+
+
+def test_the_cli_says_what_is_wrong_with_a_collection(cli, where):
+    code, _, err = cli("ask", "--collection", "nope", HARBOUR_Q)
+    assert code == 2 and "no collection named 'nope'. The collections are: default" in err
+    code, _, err = cli("ask", "--collection", "x", "--corpus", str(where["corpus"]), HARBOUR_Q)
+    assert code == 2 and "not both" in err
+    code, _, err = cli("collections", "create", "../up")
+    assert code == 2 and "path separator" in err
+    code, _, err = cli("collections", "delete", "default", "--yes")
+    assert code == 2 and "cannot be renamed or deleted" in err
+    code, _, err = cli("serve", "--collection", "nope")
+    assert code == 2 and "no collection named 'nope'" in err
+
+
+# ---------------------------------------------------------------- the servers
+
+@pytest.fixture
+def service(where, fake_embedder):
+    """Every collection served, the default one loading in the background."""
+    svc = Service.load(generator="extractive", embedder=fake_embedder, **where)
+    svc.library.create("town")
+    write_corpus(svc.library.info("town").corpus, {"library.txt": HARBOUR_LIBRARY["library.txt"]})
+    yield svc
+    svc.library.close()
+
+
+def test_the_openai_api_lists_collections_as_models_and_answers_from_the_one_named(service):
+    with served(standalone_app(service, "127.0.0.1", None)) as url:
+        api = openai.OpenAI(base_url=f"{url}/v1", api_key="none", max_retries=0, timeout=60)
+
+        def cited(model: str, question: str) -> str:
+            reply = api.chat.completions.create(
+                model=model, messages=[{"role": "user", "content": question}])
+            assert reply.model == ("assistant-extractive" if model == "assistant" else model)
+            return " ".join(c["source"] for c in reply.choices[0].message.model_extra["citations"])
+        assert [m.id for m in api.models.list().data] == ["assistant-extractive", "town"]
+        assert cited("town", LIBRARY_Q) == "library.txt"
+        assert "harbour.txt" not in cited("town", HARBOUR_Q)  # planted in the default one
+        assert cited("assistant-extractive", HARBOUR_Q) == "harbour.txt"
+        assert "library.txt" not in cited("assistant", LIBRARY_Q)
+        streamed = api.chat.completions.create(model="town", stream=True, messages=[
+            {"role": "user", "content": HARBOUR_Q}])
+        assert "harbour.txt" not in "".join(ch.choices[0].delta.content or "" for ch in streamed
+                                            if ch.choices)
+        assert api.models.retrieve("town").id == "town"
+        with pytest.raises(openai.NotFoundError) as refused:
+            cited("nope", HARBOUR_Q)
+        error = refused.value.body
+        assert error["code"] == "model_not_found"
+        assert error["message"] == ("There is no model 'nope'. The models are: "
+                                    "assistant-extractive, town (one per collection).")
+        assert httpx.get(f"{url}/v1/models/nope").status_code == 404
+        service.library.create("house")  # a collection made while it serves is a model at once
+        assert [m.id for m in api.models.list().data] == ["assistant-extractive", "house", "town"]
+    assert service.library.opened() == ["default", "town"]  # the one each request named
+
+
+def test_the_mcp_tools_take_a_collection(service):
+    async def session():
+        async with Client(build_server(service)) as client:
+            return [await client.call_tool(name, args) for name, args in (
+                ("list_collections", {}),
+                ("ask", {"question": HARBOUR_Q, "collection": "town"}),
+                ("ask", {"question": LIBRARY_Q, "collection": "town"}),
+                ("ask", {"question": LIBRARY_Q}),
+                ("search", {"query": "harbour wall repairs", "collection": "town"}),
+                ("list_documents", {"collection": "town"}),
+                ("list_documents", {}),
+                ("ask", {"question": HARBOUR_Q, "collection": "nope"}))]
+    listed, planted, town, default, searched, town_docs, docs, wrong = anyio.run(session)
+    assert listed.structured_content["collections"] == [
+        {"name": "default", "documents": 1, "default": True},
+        {"name": "town", "documents": 1, "default": False}]
+    assert "harbour.txt" not in {c["source"] for c in planted.structured_content["citations"]}
+    assert {c["source"] for c in town.structured_content["citations"]} == {"library.txt"}
+    assert "library.txt" not in {c["source"] for c in default.structured_content["citations"]}
+    assert {p["source"] for p in searched.structured_content["passages"]} == {"library.txt"}
+    assert [d["name"] for d in town_docs.structured_content["documents"]] == ["library.txt"]
+    assert [d["name"] for d in docs.structured_content["documents"]] == ["harbour.txt"]
+    assert wrong.is_error and "no collection named 'nope'" in wrong.content[0].text
+
+
+def test_a_server_started_on_a_collection_serves_it_by_default(where, fake_embedder):
+    lib = Library(**where)
+    lib.create("town")
+    write_corpus(lib.info("town").corpus, {"library.txt": HARBOUR_LIBRARY["library.txt"]})
+    svc = Service.load(generator="extractive", embedder=fake_embedder, collection="town", **where)
+    try:
+        assert {c.source for c in svc.ask(LIBRARY_Q).citations} == {"library.txt"}
+        assert [c["name"] for c in svc.collections() if c["default"]] == ["town"]
+        assert svc.models() == ["assistant-extractive", "default"]
+        assert {c.source for c in svc.for_model("default")[0].ask(HARBOUR_Q).citations} == {
+            "harbour.txt"}
+    finally:
+        svc.library.close()
