@@ -92,5 +92,6 @@ def run(args) -> int:
         width = max(len(printable(c.name)) for c in rows)
         for c in rows:
             note = "  (default)" if c.default else ""
-            print(f"{printable(c.name):{width}}  {c.documents:>5} documents  {c.corpus}{note}")
+            docs = f"{c.documents} document{'s' * (c.documents != 1)}"
+            print(f"{printable(c.name):{width}}  {docs:<12}  {c.corpus}{note}")
     return 0

@@ -194,7 +194,7 @@ def test_the_cli_manages_collections_and_asks_each_its_own(cli, tmp_path):
     code, out, _ = cli("collections", "rename", "town", "village")
     assert code == 0 and "renamed collection town to village" in out
     code, out, _ = cli("collections")
-    assert out.split()[:6] == ["default", "1", "documents", str(tmp_path / "docs"), "(default)",
+    assert out.split()[:6] == ["default", "1", "document", str(tmp_path / "docs"), "(default)",
                                "village"]
     code, out, _ = cli("collections", "delete", "village")
     assert code == 1 and "would remove" in out and "--yes" in out
