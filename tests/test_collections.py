@@ -172,8 +172,9 @@ def test_the_cli_manages_collections_and_asks_each_its_own(cli, tmp_path):
     code, out, _ = cli("collections", "create", "town")
     assert code == 0 and "created collection town" in out and (town / "documents").is_dir()
     library_txt = write_corpus(tmp_path / "incoming", {"library.txt": HARBOUR_LIBRARY["library.txt"]})
-    code, out, _ = cli("add", "--collection", "town", str(library_txt / "library.txt"))
-    assert code == 0 and "added library.txt" in out and (town / "documents" / "library.txt").exists()
+    code, out, err = cli("add", "--collection", "town", str(library_txt / "library.txt"))
+    assert code == 0, err
+    assert "added library.txt" in out and (town / "documents" / "library.txt").exists()
     code, out, _ = cli("index", "--collection", "town")
     assert code == 0 and str(town / "index") in out
     code, out, _ = cli("ask", "--collection", "town", HARBOUR_Q)  # planted in the default one
