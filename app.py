@@ -35,13 +35,15 @@ import gradio as gr  # noqa: E402
 from starlette.middleware import Middleware  # noqa: E402
 
 from assistant import (Assistant, AssistantError, Config, ConfigError,  # noqa: E402,F401
-                       SyncProgress, supported_suffixes)
+                       Library, SyncProgress, supported_suffixes)
+from assistant.collections import DEFAULT  # noqa: E402
 from assistant.serve import Service, ServiceUnavailable  # noqa: E402
 from assistant.serve.auth import exposure_warning, load_auth  # noqa: E402,F401
 from assistant.serve.hosts import HostGuard, server_names  # noqa: E402
 from assistant.serve.openai_api import openai_routes  # noqa: E402
 from ui.assets import CSS, HEAD, SOURCES_JS  # noqa: E402
 from ui.chat import EXAMPLES, concurrency, examples_for, make_handlers  # noqa: E402
+from ui.collections import make_collection_handlers  # noqa: E402
 from ui.documents import (DOCUMENTS_QUEUE, DocumentHandlers, make_document_handlers,  # noqa: E402
                           waiting_listing)
 from ui.render import render_documents, render_sources  # noqa: E402
@@ -58,29 +60,72 @@ def build_app(bot: Assistant | Startup, examples: list[str] | None = None) -> gr
     docs = make_document_handlers(startup)
     with gr.Blocks(title="Ask the documents", fill_height=True) as demo:
         header = gr.HTML(startup.header(), elem_id="header")
+        collection = _collections(startup)
+        # the handlers read the chooser only where there is a choice: a page over one
+        # assistant sends what it always sent
+        chosen = [collection] if startup.library is not None else []
         with gr.Tabs(elem_id="tabs"):
             with gr.Tab("Chat", id="chat-tab", elem_id="chat-tab"):
-                _chat_tab(startup, EXAMPLES if examples is None else examples, docs.page_view)
+                chat = _chat_tab(startup, EXAMPLES if examples is None else examples,
+                                 docs.page_view, chosen)
             with gr.Tab("Documents", id="documents-tab", elem_id="documents-tab"):
-                shown = _documents_tab(startup, docs, header)
-        _follow_startup(demo, startup, docs.show, shown)
+                shown = _documents_tab(startup, docs, header, chosen)
+        _follow_startup(demo, startup, docs.show, shown, chosen)
+        # another collection: its own conversation, documents and header; no model reloads
+        collection.change(lambda: chat["clear"](), None, chat["outputs"], api_visibility="private",
+                          queue=False)
+        collection.change(docs.show, collection, shown, api_visibility="private")
+        collection.change(lambda c: gr.Dropdown(choices=_document_names(startup, c), value=[]),
+                          collection, chat["scope"], api_visibility="private", queue=False)
     demo.startup = startup
     return demo
 
 
-def _follow_startup(demo: gr.Blocks, startup: Startup, show: Callable, shown: list) -> None:
+def _follow_startup(demo: gr.Blocks, startup: Startup, show: Callable, shown: list,
+                    chosen: list) -> None:
     """Show the header and documents when the page opens and, while the assistant starts,
     every STARTING_POLL_SECONDS until it is ready (or has failed)."""
     timer = gr.Timer(STARTING_POLL_SECONDS, active=not startup.settled)
 
-    def follow():
+    def follow(chosen=None):
         settled = startup.settled  # before showing: a last tick shows what it settled to
-        return *show(), gr.Timer(active=not settled)
-    demo.load(follow, None, [*shown, timer], api_visibility="private")
-    timer.tick(follow, None, [*shown, timer], api_visibility="private")
+        return *show(chosen), gr.Timer(active=not settled)
+    demo.load(follow, chosen, [*shown, timer], api_visibility="private")
+    timer.tick(follow, chosen, [*shown, timer], api_visibility="private")
 
 
-def _chat_tab(startup: Startup, examples: list[str], page_view: Callable) -> None:
+def _collections(startup: Startup):
+    """The collection chooser (shown when the app serves a `Library`) and, folded away,
+    creating, renaming and deleting collections. Returns the chooser."""
+    choices, create, rename, delete = make_collection_handlers(startup)
+    several = startup.library is not None
+    with gr.Row(equal_height=True, visible=several):
+        collection = gr.Dropdown(choices=startup.names(), value=DEFAULT, label="Collection",
+                                 elem_id="collection", scale=2)
+        with gr.Accordion("Manage collections", open=False, elem_id="manage-collections"):
+            with gr.Row(equal_height=True):
+                name = gr.Textbox(show_label=False, placeholder="name", container=False,
+                                  elem_id="collection-name", scale=2)
+                make = gr.Button("Create", size="sm", elem_id="create-collection")
+                move = gr.Button("Rename chosen", size="sm", elem_id="rename-collection")
+            with gr.Row(equal_height=True):
+                sure = gr.Checkbox(label="Delete its documents and its index", value=False,
+                                   elem_id="delete-sure")
+                drop = gr.Button("Delete chosen", size="sm", variant="stop",
+                                 elem_id="delete-collection")
+            status = gr.HTML("", elem_id="collection-status")
+    private = dict(api_visibility="private", queue=False)
+    collection.focus(choices, collection, collection, **private)
+    make.click(create, [name, collection], [status, collection], **private)
+    move.click(rename, [name, collection], [status, collection], **private)
+    drop.click(delete, [collection, sure], [status, collection], **private)
+    return collection
+
+
+def _chat_tab(startup: Startup, examples: list[str], page_view: Callable, chosen: list) -> dict:
+    """The Chat tab; `chosen`: the collection chooser, if there is a choice. Returns what
+    changing the collection updates: its "clear" handler, the "outputs" it clears and the
+    "scope" chooser."""
     respond, clear, pick_example, ask_api = make_handlers(startup)
     state = gr.State(None)
     with gr.Row(equal_height=False):
@@ -107,14 +152,15 @@ def _chat_tab(startup: Startup, examples: list[str], page_view: Callable) -> Non
     outputs = [chatbot, box, sources, state]
     queue = concurrency(startup.generator, startup.slots)
     common = dict(**queue, api_visibility="private")
-    asked = [box, chatbot, state, scope]
+    asked = [box, chatbot, state, scope, *chosen]
     box.submit(respond, asked, outputs, **common)
     send.click(respond, asked, outputs, **common)
     chatbot.example_select(pick_example, None, box, api_visibility="private").then(
         respond, asked, outputs, **common)
     # the documents change (uploads, removals, other processes): offered afresh when opened
-    scope.focus(lambda chosen: gr.Dropdown(choices=_document_names(startup), value=chosen),
-                scope, scope, api_visibility="private", queue=False)
+    scope.focus(lambda picked, c=None: gr.Dropdown(choices=_document_names(startup, c),
+                                                   value=picked),
+                [scope, *chosen], scope, api_visibility="private", queue=False)
     new.click(clear, None, outputs, api_visibility="private")
     gr.api(ask_api, api_name="ask", **queue)
 
@@ -122,15 +168,20 @@ def _chat_tab(startup: Startup, examples: list[str], page_view: Callable) -> Non
         """Whether the assistant is ready: {"ready", "starting": what it is doing, "error"}."""
         return startup.status()
     gr.api(status, api_name="status", queue=False)
+    return {"clear": clear, "outputs": outputs, "scope": scope}
 
 
-def _document_names(startup: Startup) -> list[str]:
-    """The names a question can be limited to: the corpus's documents, once started."""
-    bot = startup.assistant
+def _document_names(startup: Startup, collection: str | None = None) -> list[str]:
+    """The names a question can be limited to: the chosen collection's documents, once
+    started."""
+    try:
+        bot = startup.assistant_for(collection)
+    except AssistantError:  # deleted since it was chosen: the chat says so when asked
+        return []
     return [d.source for d in bot.documents] if bot is not None else []
 
 
-def _documents_tab(startup: Startup, docs: DocumentHandlers, header) -> list:
+def _documents_tab(startup: Startup, docs: DocumentHandlers, header, chosen: list) -> list:
     """Upload, the outcome of each file, the document list, remove and reload. Returns the
     components that `docs.show` updates (header, list, remove dropdown)."""
     suffixes = sorted(supported_suffixes())
@@ -157,9 +208,9 @@ def _documents_tab(startup: Startup, docs: DocumentHandlers, header) -> list:
             listing = gr.HTML(render_documents(documents) if startup.assistant
                               else waiting_listing(startup), elem_id="doc-list")
     one_change = dict(concurrency_limit=1, concurrency_id=DOCUMENTS_QUEUE, api_visibility="private")
-    add.click(docs.add, files, [status, header, listing, name, files], **one_change)
-    remove.click(docs.remove, name, [status, header, listing, name], **one_change)
-    reload.click(docs.reload, None, [status, header, listing, name], api_visibility="private")
+    add.click(docs.add, [files, *chosen], [status, header, listing, name, files], **one_change)
+    remove.click(docs.remove, [name, *chosen], [status, header, listing, name], **one_change)
+    reload.click(docs.reload, chosen, [status, header, listing, name], api_visibility="private")
     return [header, listing, name]
 
 
@@ -220,7 +271,7 @@ def chat_service(startup: Startup) -> Service:
             raise ServiceUnavailable(f"The assistant is still starting ({startup.stage}). "
                                      f"Try again in a moment.")
         return startup.assistant
-    return Service(current)
+    return Service(current, library=startup.library)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -247,15 +298,17 @@ def main(argv: list[str] | None = None) -> int:
         print(f"note: serving on {args.host}, the chat answers to any host name; set "
               f"ASSISTANT_ALLOWED_HOSTS to the names it is reached under, so that no web page "
               f"elsewhere can reach it (DNS rebinding).", file=sys.stderr)
-    startup = Startup(partial(_load, args.generator), config.generator, config.slots).start()
+    library = Library(generator=args.generator)  # every collection, sharing the models
+    startup = Startup(partial(_load, library), config.generator, config.slots, library).start()
     launch(build_app(startup, examples_for(config.corpus)), args.host, args.port, auth=auth,
            max_upload_mb=config.max_upload_mb, allowed_hosts=config.allowed_hosts)
     return 0
 
 
-def _load(generator: str | None, progress: Callable[[SyncProgress], None]) -> Assistant:
-    """Load the assistant (in the background) and say on stderr what it loaded."""
-    bot = Assistant.load(generator=generator, progress=progress)
+def _load(library: Library, progress: Callable[[SyncProgress], None]) -> Assistant:
+    """Load the default collection's assistant (in the background) and say on stderr what it
+    loaded; the other collections open when a page chooses them, sharing its models."""
+    bot = library.open(DEFAULT, progress=progress)
     info = bot.info()
     print(f"{info['documents']} documents from {info['corpus']}, index {info['index']} "
           f"({'; '.join(bot.sync_report.describe())}); answering with {info['generator']}"

@@ -64,7 +64,7 @@ def test_answer_streams_then_becomes_cited_html(bot):
 def test_quote_is_highlighted_in_its_surrounding_text(bot):
     respond, *_ = chat.make_handlers(bot)
     _, (_, _, sources, state) = run(respond, "When will the library open?")
-    citation, text, _ = state["turns"][0][2][0]
+    citation, text, *_ = state["turns"][0][2][0]
     assert f"<mark>{citation.quote.replace(chr(39), '&#x27;')}</mark>" in sources
     before = text[:citation.start].strip().splitlines()[-1]
     assert before.replace("'", "&#x27;") in sources  # context around the quote is shown

@@ -298,3 +298,48 @@ def test_a_server_started_on_a_collection_serves_it_by_default(where, fake_embed
             "harbour.txt"}
     finally:
         svc.library.close()
+
+
+# ---------------------------------------------------------------- the chat
+
+def test_the_chat_chooses_manages_and_answers_from_the_chosen_collection(library):
+    import app
+    from ui import chat, collections, documents
+    from ui.startup import Startup
+
+    startup = Startup(lambda progress: library.open(), "extractive", 1, library).start()
+    assert startup.wait(60) and startup.assistant is not None
+    app.build_app(startup, examples=[])  # the page builds with its chooser
+    respond, *_ = chat.make_handlers(startup)
+
+    def cited(question: str, collection: str | None, state=None) -> tuple[str, dict]:
+        """The sources panel (or the message when there is none), and the state."""
+        *_, (history, _, sources, state) = respond(question, [], state, None, collection)
+        return (sources if "id='src-" in sources else history[-1]["content"]), state
+    answer, state = cited(HARBOUR_Q, "town")  # planted in the default collection
+    assert "harbour.txt" not in answer
+    answer, state = cited(LIBRARY_Q, "town", state)
+    assert "library.txt" in answer and state["collection"] == "town"
+    answer, _ = cited(LIBRARY_Q, "default")
+    assert "library.txt" not in answer
+    assert library.open("town").embedder is startup.assistant.embedder  # no model reloaded
+    docs = documents.make_document_handlers(startup)
+    header, listing, _ = docs.show("town")
+    assert "library.txt" in listing and "harbour.txt" not in listing and "<b>town</b>" in header
+    _, create, rename, delete = collections.make_collection_handlers(startup)
+    status, chooser = create("house", "town")
+    assert "Created collection house" in status and chooser.value == "house"
+    assert [c[0] if isinstance(c, tuple) else c for c in chooser.choices] == [
+        "default", "house", "town"]
+    status, _ = create("../x", "house")
+    assert "path separator" in status
+    status, chooser = rename("hut", "house")
+    assert "Renamed collection house to hut" in status and chooser.value == "hut"
+    status, chooser = delete("hut", False)
+    assert "would remove" in status and "hut" in library.names()
+    status, chooser = delete("hut", True)
+    assert "Deleted" in status and chooser.value == "default" and "hut" not in library.names()
+    status, _ = delete("default", True)
+    assert "cannot be renamed or deleted" in status
+    answer, _ = cited(LIBRARY_Q, "hut")  # chosen, then deleted elsewhere
+    assert "no collection named &#x27;hut&#x27;" in answer

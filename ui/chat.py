@@ -13,7 +13,7 @@ import gradio as gr
 from assistant import Answer, Assistant, AssistantError, InvalidQuestion
 
 from .render import cited, render_answer, render_draft, render_notice, render_sources, render_text
-from .startup import Startup
+from .startup import Startup, named
 
 log = logging.getLogger(__name__)
 
@@ -57,16 +57,24 @@ def make_handlers(bot: Assistant | Startup):
     answer streams in."""
     startup = Startup.of(bot)
 
-    def respond(message: str, history: list, state: dict | None, scope: list | None = None):
-        """`scope`: the documents chosen to answer from (none: all of them)."""
+    def respond(message: str, history: list, state: dict | None, scope: list | None = None,
+                collection: str | None = None):
+        """`scope`: the documents chosen to answer from (none: all of them); `collection`: the
+        collection chosen (None: the default)."""
         state = state or {"session": None, "turns": []}
+        collection = named(collection)
         history = list(history or [])
         message = message if isinstance(message, str) else ""
         if not message.strip():
             history.append({"role": "assistant", "content": "Type a question about the documents, e.g. “" + EXAMPLES[0] + "”"})
             yield history, "", render_sources(state["turns"]), state
             return
-        bot = startup.assistant
+        try:
+            bot = startup.assistant_for(collection)
+        except AssistantError as exc:  # a collection deleted since it was chosen
+            history.append({"role": "assistant", "content": f"<div class='error'>{html.escape(str(exc))}</div>"})
+            yield history, message, render_sources(state["turns"]), state
+            return
         if bot is None:  # the question stays in the box, to ask again
             notice = render_notice(startup.not_ready(), error=startup.error is not None)
             history.append({"role": "assistant", "content": notice})
@@ -86,8 +94,8 @@ def make_handlers(bot: Assistant | Startup):
             history.append({"role": "assistant", "content": f"<div class='error'>{html.escape(str(exc))}</div>"})
             yield history, message, render_sources(state["turns"]), state
             return
-        if state["session"] is None:
-            state["session"] = bot.chat()
+        if state["session"] is None or state.get("collection") != collection:
+            state["session"], state["collection"] = bot.chat(), collection  # its own conversation
         history += [{"role": "user", "content": render_text(message)},
                     {"role": "assistant", "content": "…"}]
         yield history, "", render_sources(state["turns"]), state
@@ -96,7 +104,8 @@ def make_handlers(bot: Assistant | Startup):
             for item in state["session"].ask_stream(message, documents):
                 if isinstance(item, Answer):
                     turn = len(state["turns"]) + 1
-                    state["turns"].append((turn, message, [cited(bot, c) for c in item.citations]))
+                    state["turns"].append((turn, message, [cited(bot, c, collection)
+                                                           for c in item.citations]))
                     history[-1] = {"role": "assistant", "content": render_answer(item, turn)}
                 else:
                     streamed += item

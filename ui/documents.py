@@ -46,8 +46,17 @@ class DocumentHandlers(NamedTuple):
 def make_document_handlers(bot: Assistant | Startup) -> DocumentHandlers:
     startup = Startup.of(bot)
 
-    def listing(docs=None):
-        bot = startup.assistant
+    def chosen(collection: str | None):
+        """The assistant of the chosen collection (None while starting); `AssistantError` if
+        the collection is gone."""
+        return startup.assistant_for(collection)
+
+    def listing(docs=None, collection: str | None = None):
+        try:
+            bot = chosen(collection)
+        except AssistantError as exc:  # deleted since it was chosen
+            return startup.header(), render_notice(str(exc), error=True), gr.Dropdown(
+                choices=[], value=None)
         if bot is None:
             return startup.header(), waiting_listing(startup), gr.Dropdown(choices=[], value=None)
         try:
@@ -55,18 +64,22 @@ def make_document_handlers(bot: Assistant | Startup) -> DocumentHandlers:
         except Exception:  # the status says what failed; keep what the page shows
             log.exception("listing the documents failed")
             return gr.skip(), gr.skip(), gr.skip()
-        return (startup.header(), render_documents(docs),
+        return (startup.header(collection), render_documents(docs),
                 gr.Dropdown(choices=[d.name for d in docs], value=None))
 
     def not_ready() -> str:
         return render_notice(startup.not_ready(), error=startup.error is not None)
 
-    def add(files):
+    def add(files, collection: str | None = None):
         paths = [f if isinstance(f, str) else getattr(f, "name", str(f)) for f in files or []]
         if not paths:
             yield render_notice("Choose one or more files to add first."), *[gr.skip()] * 4
             return
-        bot = startup.assistant
+        try:
+            bot = chosen(collection)
+        except AssistantError as exc:
+            yield render_notice(str(exc), error=True), *[gr.skip()] * 4
+            return
         if bot is None:
             yield not_ready(), *[gr.skip()] * 4
             return
@@ -75,44 +88,59 @@ def make_document_handlers(bot: Assistant | Startup) -> DocumentHandlers:
                 if done is None:
                     yield render_progress(progress, len(paths)), *[gr.skip()] * 4
         except Exception as exc:
-            yield render_notice(document_failure(exc, "adding the files"), error=True), *listing(), None
+            yield (render_notice(document_failure(exc, "adding the files"), error=True),
+                   *listing(None, collection), None)
             return
         outcomes, _report = done
-        yield render_outcomes(outcomes), *listing(), None
+        yield render_outcomes(outcomes), *listing(None, collection), None
 
-    def remove(name):
+    def remove(name, collection: str | None = None):
         if not name:
-            return render_notice("Choose the document to remove first."), *listing()
-        bot = startup.assistant
+            return render_notice("Choose the document to remove first."), *listing(None, collection)
+        try:
+            bot = chosen(collection)
+        except AssistantError as exc:
+            return render_notice(str(exc), error=True), *listing(None, collection)
         if bot is None:
             return not_ready(), *listing()
         try:
             where, _report = bot.remove(name)
         except Exception as exc:
-            return render_notice(document_failure(exc, f"removing {name}"), error=True), *listing()
+            return (render_notice(document_failure(exc, f"removing {name}"), error=True),
+                    *listing(None, collection))
         kept = _inside(where, bot.config.corpus)
-        return render_notice(f"Removed {name} from the index; the file was moved to {kept}."), *listing()
+        return (render_notice(f"Removed {name} from the index; the file was moved to {kept}."),
+                *listing(None, collection))
 
-    def reload():
-        bot = startup.assistant
+    def reload(collection: str | None = None):
+        try:
+            bot = chosen(collection)
+        except AssistantError as exc:
+            return render_notice(str(exc), error=True), *listing(None, collection)
         if bot is None:
             return not_ready(), *listing()
         try:
             changed = bot.refresh()
             docs = bot.list_documents()
         except Exception as exc:
-            return render_notice(document_failure(exc, "reloading the index"), error=True), *listing()
+            return (render_notice(document_failure(exc, "reloading the index"), error=True),
+                    *listing(None, collection))
         said = "the index had changed: reloaded" if changed else "the index is unchanged"
         n = len(docs)
-        return render_notice(f"Reloaded: {said} ({n} document{'s' * (n != 1)})."), *listing(docs)
+        return (render_notice(f"Reloaded: {said} ({n} document{'s' * (n != 1)})."),
+                *listing(docs, collection))
 
-    def show():
-        return listing()
+    def show(collection: str | None = None):
+        return listing(None, collection)
 
     def view(request):
         if startup.assistant is None:
             return {"message": startup.not_ready()}
-        return page_view(startup.assistant, request)
+        try:  # the page of a named collection's citation names it (ui.render._page_button)
+            bot = chosen(request.get("collection") if isinstance(request, dict) else None)
+        except AssistantError:
+            return {"message": GONE}
+        return page_view(bot, request)
     view.__name__ = "page_view"  # the name the browser calls it by
 
     return DocumentHandlers(add, remove, reload, show, view)

@@ -75,22 +75,26 @@ class Cited(NamedTuple):
     citation: Citation
     text: str
     bounds: tuple[int, int]
+    collection: str | None = None  # the named collection it is from (None: the default)
 
 
-def cited(bot: Assistant, c: Citation) -> Cited:
+def cited(bot: Assistant, c: Citation, collection: str | None = None) -> Cited:
+    """A citation with its document's text (and, for a PDF, its page's bounds); `collection`:
+    the named collection it is from (None: the default), for the page view to ask."""
     doc = bot.corpus.get(c.source)
     bounds = next(((lo, hi) for lo, hi, page in doc.pages if page == c.page), (0, len(doc.text)))
-    return Cited(c, doc.text, bounds)
+    return Cited(c, doc.text, bounds, collection)
 
 
-def _source_card(turn: int, c: Citation, text: str, bounds: tuple[int, int] | None = None) -> str:
+def _source_card(turn: int, c: Citation, text: str, bounds: tuple[int, int] | None = None,
+                 collection: str | None = None) -> str:
     when = f" · {html.escape(c.date)}" if c.date else " · undated"
     tag = "<span class='comment-tag'>reader comment</span>" if c.is_comment else ""
     return (f"<div class='source' id='src-{turn}-{c.number}'><h4>[{c.number}] "
             f"{html.escape(c.title or c.source)}{tag}</h4>"
             f"<div class='meta'>{html.escape(c.where)}{when}</div>"
             f"<div class='excerpt'>{_excerpt(text, c.start, c.end, bounds or (0, len(text)))}</div>"
-            f"{_page_button(c)}</div>")
+            f"{_page_button(c, collection)}</div>")
 
 
 def _excerpt(text: str, start: int, end: int, bounds: tuple[int, int]) -> str:
@@ -107,12 +111,13 @@ def _excerpt(text: str, start: int, end: int, bounds: tuple[int, int]) -> str:
     return re.sub(r"\n{2,}", "\n", excerpt)
 
 
-def _page_button(c: Citation) -> str:
+def _page_button(c: Citation, collection: str | None = None) -> str:
     """For a quote on a PDF page: a button that shows the page, with a place to show it."""
     if c.page is None:
         return ""
     label = f"Show page {c.page}"
-    key = json.dumps({"source": c.source, "page": c.page, "start": c.start, "end": c.end})
+    where = {"source": c.source, "page": c.page, "start": c.start, "end": c.end}
+    key = json.dumps({**where, "collection": collection} if collection else where)
     return (f"<button type='button' class='page-btn' aria-expanded='false' "
             f"data-label='{html.escape(label, quote=True)}' "
             f"data-page='{html.escape(key, quote=True)}'>{html.escape(label)}</button>"
@@ -168,11 +173,13 @@ def render_notice(text: str, error: bool = False) -> str:
     return f"<div class='{'error' if error else 'notice'}'>{html.escape(text)}</div>"
 
 
-def render_header(bot: Assistant) -> str:
+def render_header(bot: Assistant, collection: str | None = None) -> str:
+    """What the assistant holds; `collection`: the named collection shown (None: the default)."""
     info = bot.info()
     model = f" ({html.escape(info['model'])})" if info.get("model") else ""
     n = info["documents"]
-    return (f"<h1>Ask the documents</h1><p>{n} document{'s' * (n != 1)} · every claim cited "
+    named = f" in <b>{html.escape(collection)}</b>" if collection else ""
+    return (f"<h1>Ask the documents</h1><p>{n} document{'s' * (n != 1)}{named} · every claim cited "
             f"to the passage it comes from · answering with <b>{html.escape(info['generator'])}"
             f"</b>{model}</p>")
 

@@ -10,7 +10,8 @@ import logging
 import threading
 from typing import Callable
 
-from assistant import Assistant, AssistantError, SyncProgress
+from assistant import Assistant, AssistantError, Library, SyncProgress
+from assistant.collections import DEFAULT
 
 from .render import render_header, render_starting
 
@@ -25,7 +26,9 @@ class Startup:
     `generator` is the backend's name and `slots` how many questions it answers at once,
     known before it loads (they decide how questions queue)."""
 
-    def __init__(self, load: Loader | None, generator: str, slots: int = 1):
+    def __init__(self, load: Loader | None, generator: str, slots: int = 1,
+                 library: Library | None = None):
+        self.library = library  # the collections a page can choose (None: only the one loaded)
         self.generator = generator
         self.slots = slots
         self.assistant: Assistant | None = None
@@ -89,11 +92,36 @@ class Startup:
         return {"ready": ready, "starting": None if self.settled else self.stage,
                 "error": self.error}
 
-    def header(self) -> str:
-        """The page's header: what the assistant holds, or that it is starting, or failed."""
+    def header(self, collection: str | None = None) -> str:
+        """The page's header: what the assistant (of `collection`) holds, or that it is
+        starting, or failed."""
         if self.assistant is not None:
-            return render_header(self.assistant)
+            try:
+                bot = self.assistant_for(collection)
+            except AssistantError:  # deleted meanwhile: the page says so where it is used
+                bot = self.assistant
+            return render_header(bot, named(collection))
         return render_starting(self.stage, self.error)
+
+    # ------------------------------------------------------------ collections
+
+    def names(self) -> list[str]:
+        """The collections a page can choose: "default" first."""
+        return self.library.names() if self.library is not None else [DEFAULT]
+
+    def assistant_for(self, collection: str | None) -> Assistant | None:
+        """The assistant over `collection` (None or "default": the one loaded) once started:
+        a named one opens on first use, sharing the loaded one's models (no reload).
+        `UnknownCollection` if there is none."""
+        bot = self.assistant
+        if bot is None or named(collection) is None or self.library is None:
+            return bot
+        return self.library.open(collection)
+
+
+def named(collection: str | None) -> str | None:
+    """A named collection, or None for the default."""
+    return collection if collection and collection != DEFAULT else None
 
 
 def startup_failure(exc: BaseException) -> str:
