@@ -16,7 +16,9 @@ OpenAI-compatible API at /v1 over the same assistant (`assistant.serve`), behind
 
 The parts are in `ui/`: the HTML (`render.py`), the Chat tab's handlers (`chat.py`), the
 Documents tab's handlers and the page view (`documents.py`), the CSS and scripts (`assets.py`),
-the assistant while it loads (`startup.py`).
+the assistant while it loads (`startup.py`), the collection chooser (`collections.py`): `main`
+serves every collection of the `Library`, sharing the models, each tab answering from the one
+it chose.
 """
 
 from __future__ import annotations
