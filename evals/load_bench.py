@@ -1,5 +1,5 @@
 """Several users at once: the OpenAI-compatible API (`python -m assistant serve`) under 1, 4 and
-8 concurrent clients, each asking its own golden questions, streamed. For every number of slots
+8 concurrent clients sharing one fixed set of golden questions, streamed. For every number of slots
 asked for (ASSISTANT_SLOTS: how many answers the local model decodes together; 1 is the old
 one-at-a-time design) and every concurrency it prints and writes:
 
@@ -8,10 +8,15 @@ one-at-a-time design) and every concurrency it prints and writes:
     throughput     answers per minute over the round
     errors         requests that failed (any exception, or a reply without text)
     p50_ratio      this round's p50 over the same server's one-client p50
+
+Every round asks the same questions (the first `--questions` golden ones): the clients take
+them from one queue, each asking its next question when its last answer is in, so the one-client
+round asks them one after another and the p50 ratio compares the same answers at each
+concurrency (questions differ a lot in cost: a decline needs no model at all).
     peak_rss_mb    the server process's peak resident memory (VmHWM) after its rounds
 
     python -m evals.load_bench                        # local model, slots 1 and 4
-    python -m evals.load_bench -g extractive --slots 1 --clients 1,4 --per-client 1
+    python -m evals.load_bench -g extractive --slots 1 --clients 1,4 --questions 4
 
 Each server runs as a user runs it, over one temporary index of the corpus, one server at a
 time; a first round of as many clients as slots (loading, each slot's prompt cache) is not
@@ -24,6 +29,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import queue
 import shutil
 import subprocess
 import sys
@@ -52,15 +58,21 @@ def ask_streamed(api, question: str) -> tuple[float, float | None, str]:
     return time.perf_counter() - t, first, "".join(parts)
 
 
-def one_round(api, questions: list[str], clients: int, per_client: int) -> dict:
-    """`clients` threads at once, each asking `per_client` questions one after another."""
+def one_round(api, questions: list[str], clients: int) -> dict:
+    """`clients` threads at once, taking `questions` from one queue until it is empty."""
     rows: list[tuple[float, float | None, str]] = []
     errors: list[str] = []
     lock = threading.Lock()
+    todo = queue.SimpleQueue()
+    for q in questions:
+        todo.put(q)
 
-    def client(i: int) -> None:
-        for j in range(per_client):
-            q = questions[(i * per_client + j) % len(questions)]
+    def client() -> None:
+        while True:
+            try:
+                q = todo.get_nowait()
+            except queue.Empty:
+                return
             try:
                 row = ask_streamed(api, q)
                 problem = None if row[2].strip() else "empty reply"
@@ -70,7 +82,7 @@ def one_round(api, questions: list[str], clients: int, per_client: int) -> dict:
                 rows.append(row) if row else None
                 errors.append(problem) if problem else None
 
-    threads = [threading.Thread(target=client, args=(i,)) for i in range(clients)]
+    threads = [threading.Thread(target=client) for _ in range(clients)]
     t0 = time.perf_counter()
     for t in threads:
         t.start()
@@ -78,14 +90,15 @@ def one_round(api, questions: list[str], clients: int, per_client: int) -> dict:
         t.join()
     wall = time.perf_counter() - t0
     firsts = [r[1] for r in rows if r[1] is not None]
-    return {"clients": clients, "requests": clients * per_client, "errors": len(errors),
+    return {"clients": clients, "requests": len(questions), "errors": len(errors),
             "error_examples": errors[:3], "wall_s": round(wall, 2),
             "seconds": summary([r[0] for r in rows]) if rows else None,
             "first_text_s": summary(firsts) if firsts else None,
             "throughput_per_min": round(60 * len(rows) / wall, 2)}
 
 
-def serve_rounds(args, slots: int, index: Path, questions: list[str]) -> dict:
+def serve_rounds(args, slots: int, index: Path, questions: list[str],
+                 warm_questions: list[str]) -> dict:
     import openai
 
     env = {**os.environ, "ASSISTANT_CORPUS": str(args.corpus), "ASSISTANT_INDEX": str(index),
@@ -99,10 +112,8 @@ def serve_rounds(args, slots: int, index: Path, questions: list[str]) -> dict:
                             max_retries=0, timeout=1800)
         # loading, and each slot's cache of the fixed prompt (a cold slot prefills it whole):
         # one round with as many clients as slots, not counted
-        one_round(api, questions[::-1], max(1, slots), 1)
-        rounds = [one_round(api, questions, c,
-                            args.per_client * (args.single_extra if c == 1 else 1))
-                  for c in args.clients]
+        one_round(api, warm_questions, max(1, slots))
+        rounds = [one_round(api, questions, c) for c in args.clients]
         peak = _peak_rss_mb(proc.pid)
     finally:
         proc.terminate()
@@ -128,23 +139,24 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("-g", "--generator", default="local")
     ap.add_argument("--slots", default="1,4", help="ASSISTANT_SLOTS values, one server each")
     ap.add_argument("--clients", default="1,4,8", help="concurrent clients per round")
-    ap.add_argument("--per-client", type=int, default=2, help="questions each client asks")
-    ap.add_argument("--single-extra", type=int, default=2,
-                    help="the one-client round asks this many times --per-client (a steadier p50)")
+    ap.add_argument("--questions", type=int, default=12,
+                    help="golden questions asked in every round (the same ones each time)")
     ap.add_argument("--corpus", default=str(ROOT / "seeds"))
     ap.add_argument("--port", type=int, default=7973)
     args = ap.parse_args(argv)
     args.clients = [int(c) for c in args.clients.split(",")]
-    questions = [g.question for g in load_golden()]
+    golden = [g.question for g in load_golden()]
+    questions = golden[:args.questions]
+    warm_questions = golden[args.questions:][-8:] or golden[-8:]  # others: no answer cached
     work = Path(tempfile.mkdtemp(prefix="load-bench-"))
     try:
         Assistant.load(corpus=args.corpus, index=work / "index", generator="extractive").close()
-        servers = [serve_rounds(args, int(s), work / "index", questions)
+        servers = [serve_rounds(args, int(s), work / "index", questions, warm_questions)
                    for s in args.slots.split(",")]
     finally:
         shutil.rmtree(work, ignore_errors=True)
     report = {"generator": args.generator, "machine_cpus": os.cpu_count(),
-              "load_average_at_end": os.getloadavg(), "per_client": args.per_client,
+              "load_average_at_end": os.getloadavg(), "questions": questions,
               "servers": servers}
     RESULTS.mkdir(exist_ok=True)
     out = RESULTS / f"load-bench-{args.generator}.json"
