@@ -17,6 +17,7 @@ collection named "default", left where they are: nothing is moved or re-indexed.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 import shutil
@@ -96,7 +97,10 @@ class Library:
         self._embedder, self._llm, self._judge = embedder, llm, judge
         self._own_llm = llm is None  # closed with the library, unless it was given
         self._open: dict[str, Assistant] = {}
-        self._lock = threading.RLock()
+        self._lock = threading.RLock()  # the collections' folders and the open ones
+        self._opening: dict[str, threading.Lock] = {}  # one open (maybe indexing) per name
+        self._first = threading.Lock()  # held by opens until one has made the shared models
+        self._shared = False  # whether an open has made (or taken) the models the others share
 
     # ------------------------------------------------------------ which there are
 
@@ -199,16 +203,24 @@ class Library:
         kept; every one shares the first one's embedder, judge and language model. `load`:
         more `Assistant.load` arguments (`progress`, `rebuild`, `recover`), for a first open."""
         name = name or DEFAULT
+        bot = self._open.get(name)
+        if bot is not None:  # no lock: a collection being opened (indexed) delays no other
+            return bot
         with self._lock:
+            opening = self._opening.setdefault(name, threading.Lock())
+        with opening:
             if name in self._open:
                 return self._open[name]
             where = self.where(name)
             generator = generator if generator is not None else self.generator
-            bot = Assistant.load(generator=generator, embedder=self._embedder, llm=self._llm,
-                                 judge=self._judge, **{**self.settings, **where, **load})
-            self._embedder, self._judge = bot.embedder, bot.judge
-            self._llm = self._llm or getattr(bot.generator, "llm", None)
-            self._open[name] = bot
+            with contextlib.nullcontext() if self._shared else self._first:
+                bot = Assistant.load(generator=generator, embedder=self._embedder, llm=self._llm,
+                                     judge=self._judge, **{**self.settings, **where, **load})
+                self._embedder, self._judge = bot.embedder, bot.judge
+                self._llm = self._llm or getattr(bot.generator, "llm", None)
+                self._shared = True
+            with self._lock:
+                self._open[name] = bot
             return bot
 
     def opened(self) -> list[str]:

@@ -343,3 +343,25 @@ def test_the_chat_chooses_manages_and_answers_from_the_chosen_collection(library
     assert "cannot be renamed or deleted" in status
     answer, _ = cited(LIBRARY_Q, "hut")  # chosen, then deleted elsewhere
     assert "no collection named &#x27;hut&#x27;" in answer
+
+
+def test_a_collection_being_indexed_delays_no_other(library):
+    import threading
+    import time
+
+    default = library.open()
+    default.ask(HARBOUR_Q)  # the first question loads the language tagger: not timed
+    indexing = threading.Event()
+
+    def slowly(progress):
+        if not indexing.is_set():
+            indexing.set()
+            time.sleep(6)
+    opening = threading.Thread(target=lambda: library.open("town", progress=slowly))
+    opening.start()
+    assert indexing.wait(30)
+    started = time.perf_counter()
+    assert library.open() is default and default.ask(HARBOUR_Q).citations
+    assert time.perf_counter() - started < 3  # town's open takes 6 s more
+    opening.join(60)
+    assert library.open("town").embedder is default.embedder
