@@ -23,6 +23,7 @@ from assistant.serve.openai_api import standalone_app
 
 from conftest import HARBOUR_LIBRARY, write_corpus
 from helpers import served
+from test_chroma_server import chroma_server  # noqa: F401 - a fixture
 
 HARBOUR_Q = "When will the harbour wall repairs finish?"  # answered in the default collection
 LIBRARY_Q = "When did the new library open?"  # answered in collection "town"
@@ -365,3 +366,29 @@ def test_a_collection_being_indexed_delays_no_other(library):
     assert time.perf_counter() - started < 3  # town's open takes 6 s more
     opening.join(60)
     assert library.open("town").embedder is default.embedder
+
+
+@pytest.mark.server
+def test_on_one_chroma_server_each_collection_has_its_own_records(where, fake_embedder, tmp_path,
+                                                                   chroma_server):
+    import chromadb
+
+    server = dict(chroma_host="127.0.0.1", chroma_port=chroma_server)
+    with Library(generator="extractive", embedder=fake_embedder, **where, **server) as lib:
+        write_corpus(lib.create("town").corpus, {"library.txt": HARBOUR_LIBRARY["library.txt"]})
+        lib.create("house")
+        assert sources(lib.open("town").ask(LIBRARY_Q)) == {"library.txt"}
+        assert "library.txt" not in sources(lib.open().ask(LIBRARY_Q))
+        assert "harbour.txt" not in sources(lib.open("town").ask(HARBOUR_Q))
+        lib.open("house")
+        client = chromadb.HttpClient(host="127.0.0.1", port=chroma_server)
+        names = lambda: {c if isinstance(c, str) else c.name for c in client.list_collections()}
+        town = lib.where("town")["collection"]
+        assert any(n.startswith(f"{town}-") for n in names())
+        lib.rename("town", "village")  # the server's collections keep their names
+        assert sources(lib.open("village").ask(LIBRARY_Q)) == {"library.txt"}
+        before = names()
+        assert "Chroma server" in lib.delete("village")[-1]
+        assert names() == {n for n in before if not n.startswith(f"{town}-")}
+        assert any(n.startswith("corpus-") for n in names())  # the default's, untouched
+        assert sources(lib.open().ask(HARBOUR_Q)) == {"harbour.txt"}
