@@ -213,8 +213,11 @@ class Service:
     def models(self) -> list[str]:
         """The OpenAI-compatible API's models: this service's collection as
         "assistant-<backend>", then every other collection by its name."""
-        return [self.model_id(), *(c["name"] for c in self.collections()
-                                   if c["name"] != self.name)]
+        return [self.model_id(), *(n for n in self._names() if n != self.name)]
+
+    def _names(self) -> list[str]:
+        """The collections' names (without counting their documents)."""
+        return self.library.names() if self.library is not None else [self.name]
 
     def for_model(self, model: str | None) -> tuple["Service", str]:
         """The service a request's `model` names, and the model's id for the reply: the
@@ -223,7 +226,7 @@ class Service:
             require_text(model, "The model")
         if model is None or model.lower() in RESERVED - {DEFAULT} or model == self.name:
             return self, self.model_id()
-        if model not in [c["name"] for c in self.collections()]:
+        if model not in self._names():
             raise UnknownCollection(f"There is no model {model!r}. The models are: "
                                     f"{', '.join(self.models())} (one per collection).")
         return self.collection(model), model
