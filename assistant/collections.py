@@ -155,7 +155,7 @@ class Library:
         re-indexed: on a Chroma server its collections keep their id-based names)."""
         source = self._folder(old)
         target = self._folder(check_name(new))
-        with self._lock:
+        with self._opening_of(old), self._lock:  # after an open of it in progress
             self.where(old)  # UnknownCollection unless there is one
             if old.lower() != new.lower():
                 self._refuse_taken(new)
@@ -178,7 +178,7 @@ class Library:
     def delete(self, name: str) -> list[str]:
         """Delete collection `name`: its own folder (documents and index) and nothing else;
         returns what was removed, one line each (as `removes` says beforehand)."""
-        with self._lock:
+        with self._opening_of(name), self._lock:  # after an open of it in progress
             lines = self.removes(name)
             folder, where = self._folder(name), self.where(name)
             if folder.is_symlink() or folder.resolve().parent != self.root.resolve():
@@ -206,9 +206,7 @@ class Library:
         bot = self._open.get(name)
         if bot is not None:  # no lock: a collection being opened (indexed) delays no other
             return bot
-        with self._lock:
-            opening = self._opening.setdefault(name, threading.Lock())
-        with opening:
+        with self._opening_of(name):
             if name in self._open:
                 return self._open[name]
             where = self.where(name)
@@ -222,6 +220,11 @@ class Library:
             with self._lock:
                 self._open[name] = bot
             return bot
+
+    def _opening_of(self, name: str) -> threading.Lock:
+        """The lock an open, a rename or a delete of collection `name` holds."""
+        with self._lock:
+            return self._opening.setdefault(name, threading.Lock())
 
     def opened(self) -> list[str]:
         return list(self._open)
