@@ -392,3 +392,28 @@ def test_on_one_chroma_server_each_collection_has_its_own_records(where, fake_em
         assert names() == {n for n in before if not n.startswith(f"{town}-")}
         assert any(n.startswith("corpus-") for n in names())  # the default's, untouched
         assert sources(lib.open().ask(HARBOUR_Q)) == {"harbour.txt"}
+
+
+@pytest.mark.server
+def test_the_chats_api_takes_a_collection(library):
+    import app
+    from gradio_client import Client
+    from ui.startup import Startup
+
+    from helpers import free_port
+
+    startup = Startup(lambda progress: library.open(), "extractive", 1, library).start()
+    assert startup.wait(60)
+    port = free_port()
+    demo = app.build_app(startup, examples=[])
+    app.launch(demo, "127.0.0.1", port, prevent_thread_lock=True, quiet=True)
+    try:
+        client = Client(f"http://127.0.0.1:{port}/", verbose=False)
+        town = client.predict(HARBOUR_Q, "town", api_name="/ask")
+        assert "harbour.txt" not in {c["source"] for c in town["citations"]}
+        default = client.predict(HARBOUR_Q, api_name="/ask")  # as before: the default collection
+        assert {c["source"] for c in default["citations"]} == {"harbour.txt"}
+        with pytest.raises(Exception, match="no collection named 'nope'"):
+            client.predict(HARBOUR_Q, "nope", api_name="/ask")
+    finally:
+        demo.close()

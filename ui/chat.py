@@ -123,9 +123,13 @@ def make_handlers(bot: Assistant | Startup):
     def pick_example(selection: gr.SelectData):
         return selection.value["text"]
 
-    def ask_api(question: str) -> dict:
-        """Answer one question (no conversation): the Answer as JSON."""
-        bot = startup.assistant
+    def ask_api(question: str, collection: str | None = None) -> dict:
+        """Answer one question (no conversation) from `collection` (None: the default):
+        the Answer as JSON."""
+        try:
+            bot = startup.assistant_for(collection)
+        except AssistantError as exc:  # no such collection: the message lists those there are
+            raise gr.Error(str(exc), print_exception=False) from exc
         if bot is None:  # expected while starting; a failure to start is logged once
             raise gr.Error(startup.not_ready(), print_exception=False)
         try:
