@@ -22,6 +22,7 @@ import hashlib
 import json
 import os
 import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol, Sequence
@@ -102,11 +103,79 @@ def verify(model_dir: Path = MODEL_DIR) -> dict[str, str]:
     return expected
 
 
+def trimmed(model: bytes) -> bytes:
+    """The judge's graph without its softmax NaN guards, in memory (the file is not changed).
+
+    The exported attention reads `Where(IsNaN(softmax), 0, softmax)`: a guard for a query whose
+    every key is masked. No row the judge feeds is all padding (each holds [CLS] and two
+    [SEP]), so the guard never fires; it only reads and writes every attention weight again
+    (a tenth of the run, `python -m evals.judge_speed`). Same outputs, bit for bit. Edited with
+    protobuf (onnxruntime's own dependency) through the few fields of ONNX's schema it needs;
+    every other field, the weights among them, passes through untouched. Returns `model`
+    itself when it holds no such guard."""
+    graph_model = _graph_schema()()
+    graph_model.ParseFromString(model)
+    graph = graph_model.graph
+    isnan = {n.output[0]: n.input[0] for n in graph.node if n.op_type == "IsNaN"
+             and len(n.input) == 1 and len(n.output) == 1}
+    guards = {n.output[0]: n.input[2] for n in graph.node if n.op_type == "Where"
+              and len(n.input) == 3 and isnan.get(n.input[0]) == n.input[2]}
+    if not guards or guards.keys() & {o.name for o in graph.output}:
+        return model
+    kept = [n for n in graph.node if not (n.op_type == "Where" and n.output[0] in guards)]
+    for n in kept:
+        n.input[:] = [guards.get(x, x) for x in n.input]
+    read = {x for n in kept for x in n.input}
+    kept = [n for n in kept if not (n.op_type == "IsNaN" and n.output[0] not in read)]
+    del graph.node[:]
+    graph.node.extend(kept)
+    return graph_model.SerializeToString()
+
+
+def _graph_schema():
+    """ONNX's ModelProto reduced to the fields `trimmed` reads (field numbers from onnx.proto);
+    protobuf keeps every other field as it was read."""
+    from google.protobuf import descriptor_pb2 as D
+    from google.protobuf import descriptor_pool, message_factory
+
+    proto = D.FileDescriptorProto(name="judge_graph.proto", package="judge_graph", syntax="proto3")
+    one, many = D.FieldDescriptorProto.LABEL_OPTIONAL, D.FieldDescriptorProto.LABEL_REPEATED
+    text, message = D.FieldDescriptorProto.TYPE_STRING, D.FieldDescriptorProto.TYPE_MESSAGE
+    for name, fields in (("Node", [("input", 1, many, ""), ("output", 2, many, ""),
+                                   ("op_type", 4, one, "")]),
+                         ("Value", [("name", 1, one, "")]),
+                         ("Graph", [("node", 1, many, "Node"), ("output", 12, many, "Value")]),
+                         ("Model", [("graph", 7, one, "Graph")])):
+        kind = proto.message_type.add(name=name)
+        for field, number, label, of in fields:
+            kind.field.add(name=field, number=number, label=label, type=message if of else text,
+                           **({"type_name": f".judge_graph.{of}"} if of else {}))
+    pool = descriptor_pool.DescriptorPool()
+    pool.Add(proto)
+    return message_factory.GetMessageClass(pool.FindMessageTypeByName("judge_graph.Model"))
+
+
+def default_threads() -> int:
+    """The session's threads: the machine's cores, at most 4. (On the project's 2-core machine
+    while other jobs ran, one thread measured faster than two; its CPU time says two are
+    faster on idle cores. `python -m evals.judge_speed` measures both.)"""
+    return min(4, os.cpu_count() or 1)
+
+
 class OnnxJudge:
-    """The trained cross-encoder on ONNX Runtime, batched, on the CPU."""
+    """The trained cross-encoder on ONNX Runtime, batched, on the CPU.
+
+    Speed (`python -m evals.judge_speed`, every option against the plain session in one run):
+    the graph is `trimmed` at load; the pool's threads sleep when idle instead of spinning
+    (`spinning`), which on a shared 2-core machine leaves the cores to the work; and the last
+    `cache` batches' logits are kept, keyed by the question and the batch's pair texts in
+    order, so a question judged again on the same candidates (a retried or rewritten question)
+    is not run twice. A batch is the cache's unit, not a pair: the activations are quantised
+    per batch, so a pair's logit moves a little with the other pairs of its batch."""
 
     def __init__(self, model_dir: Path = MODEL_DIR, threads: int | None = None,
-                 batch_size: int = 32):
+                 batch_size: int = 32, *, spinning: bool = False, trim: bool = True,
+                 cache: int = 256):
         verify(model_dir)
         import onnxruntime as ort
         from tokenizers import Tokenizer
@@ -120,25 +189,48 @@ class OnnxJudge:
         self.tokenizer = Tokenizer.from_file(str(file_path(self.model_dir, TOKENIZER)))
         self.tokenizer.enable_truncation(self.max_tokens, strategy="only_second")
         options = ort.SessionOptions()
-        options.intra_op_num_threads = threads or min(4, os.cpu_count() or 1)
+        options.intra_op_num_threads = threads or default_threads()
         options.inter_op_num_threads = 1
-        self.session = ort.InferenceSession(str(self.model_dir / WEIGHTS), options,
-                                            providers=["CPUExecutionProvider"])
+        options.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
+        options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+        options.add_session_config_entry("session.intra_op.allow_spinning", "1" if spinning else "0")
+        options.log_severity_level = 3  # not the note on each constant the trimmed graph leaves unused
+        weights = self.model_dir / WEIGHTS
+        self.session = ort.InferenceSession(trimmed(weights.read_bytes()) if trim else str(weights),
+                                            options, providers=["CPUExecutionProvider"])
         self.inputs = {i.name for i in self.session.get_inputs()}
         self.batch_size = batch_size
+        self.cache_size = cache
+        self._cache: OrderedDict[tuple, np.ndarray] = OrderedDict()
         self._lock = threading.Lock()
 
     def score(self, question: str, candidates: Sequence[Candidate]) -> np.ndarray:
         if not candidates:
             return np.zeros(0, dtype=np.float32)
         pairs = [(question.strip(), pair_text(c)) for c in candidates]
-        # shortest first, so each batch pads little
+        # shortest first, so each batch pads little (the tokenizer pads every pair to its fixed
+        # width, so today this only decides which pairs share a batch)
         order = sorted(range(len(pairs)), key=lambda i: len(pairs[i][1]))
         out = np.zeros(len(pairs), dtype=np.float32)
         for b in range(0, len(order), self.batch_size):
             idx = order[b:b + self.batch_size]
-            out[idx] = self._logits([pairs[i] for i in idx])
+            out[idx] = self._cached([pairs[i] for i in idx])
         return 1.0 / (1.0 + np.exp(-out))
+
+    def _cached(self, pairs: list[tuple[str, str]]) -> np.ndarray:
+        key = (pairs[0][0], *(p for _, p in pairs))
+        with self._lock:
+            if key in self._cache:
+                self._cache.move_to_end(key)
+                return self._cache[key]
+        logits = self._logits(pairs)
+        logits.setflags(write=False)
+        with self._lock:
+            if self.cache_size > 0:
+                self._cache[key] = logits
+                while len(self._cache) > self.cache_size:
+                    self._cache.popitem(last=False)
+        return logits
 
     def _logits(self, pairs: list[tuple[str, str]]) -> np.ndarray:
         encs = self.tokenizer.encode_batch(pairs)
