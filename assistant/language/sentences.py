@@ -25,6 +25,15 @@ wrapped at 72 columns; paragraphs found by `paragraphs` for ours, by blank lines
     pysbd 0.3                  0.902     0.902           0.952 (4 false)         ~25,000
     spaCy 3.8 senter (sm)      0.945     0.945           0.881 (7 false)          ~5,000
     spaCy 3.8 parser (sm)      0.943     0.943           0.951 (3 false)          ~3,000
+
+Other languages. syntok knows only Latin-script stops: a Chinese paragraph (。！？ with no space
+after) came out as one sentence, an Arabic question mark (؟) and the Urdu full stop (۔) ended
+nothing, and a German ordinal ("am 1. März", "bis zum 3. Werktag") ended a sentence. So a
+paragraph is first told apart by its script and, for German, its function words (`language_of`),
+and cut by a library with rules for that language: sentencex (MIT, Wikimedia's rules) for
+Chinese, Japanese and Arabic script, pysbd (MIT) for German (sentencex cut "zum 3. Werktag";
+pysbd cut at the Arabic comma ،). Everything else (English, Spanish, Russian: syntok cut them
+right) stays with syntok. tests/test_sentences_languages.py holds a paragraph of each.
 """
 
 from __future__ import annotations
@@ -174,7 +183,11 @@ def sentences(text: str, start: int = 0, end: int | None = None) -> list[tuple[i
     for brk in [*_PARAGRAPH_BREAK.finditer(text, start, end), None]:
         stop = brk.start() if brk else end
         part = text[at:stop].replace("\n", " ").replace("\r", " ")
-        if part.strip():
+        lang = language_of(part) if part.strip() else None
+        if lang:
+            for a, b in _by_rules(lang, part):
+                out.extend(bounded(text, at + a, at + b))
+        elif part.strip():
             for para in segmenter.analyze(part):
                 for sent in para:
                     a = sent[0].offset
@@ -183,6 +196,69 @@ def sentences(text: str, start: int = 0, end: int | None = None) -> list[tuple[i
                         out.extend(bounded(text, at + a, at + b))
         at = brk.end() if brk else end
     return out
+
+
+_HAN = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_ARABIC = re.compile(r"[\u0600-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufeff]")
+_LETTER = re.compile(r"[^\W\d_]")
+# German words that are neither English nor Spanish: articles, pronouns, common verbs and
+# conjunctions ("des", "es", "die" left out: French, Spanish, English). Two of them, and one
+# word in ten, make a paragraph German.
+_GERMAN = frozenset("""der das dem den ein eine einem einen einer eines und ist sind nicht
+mit auf für von zu zum zur bei aus nach über wird werden wurde wurden hat haben sich auch
+noch oder aber wenn dass ich sie wir ihr im vom bis""".split())
+_WORD = re.compile(r"\w+")
+
+
+def language_of(text: str) -> str | None:
+    """The language whose rules cut `text`, when syntok's would not: "zh" (Han or kana), "ar"
+    (Arabic script), "de" (German function words), else None."""
+    letters = len(_LETTER.findall(text)) or 1
+    if len(_HAN.findall(text)) >= 0.2 * letters:
+        return "zh"
+    if len(_ARABIC.findall(text)) >= 0.3 * letters:
+        return "ar"
+    words = _WORD.findall(text.lower())
+    german = sum(w in _GERMAN for w in words)
+    if german >= 2 and german >= 0.1 * len(words):
+        return "de"
+    return None
+
+
+def _by_rules(lang: str, part: str) -> list[tuple[int, int]]:
+    """(start, end) of each sentence of `part` by the rules of `lang` (sentencex or pysbd),
+    spaces at either end left out. A piece the library changed is found again by its text."""
+    if lang == "de":
+        pieces = [part[s.start:s.end] for s in _pysbd(lang).segment(part)]
+    else:
+        import sentencex
+
+        pieces = list(sentencex.segment(lang, part))
+    out, at = [], 0
+    for piece in pieces:
+        piece = piece.strip()
+        if not piece:
+            continue
+        a = part.find(piece, at)
+        if a < 0:  # not found verbatim: leave the rest to syntok's rules... as one sentence
+            break
+        out.append((a, a + len(piece)))
+        at = a + len(piece)
+    if at < len(part.rstrip()):
+        rest = len(part) - len(part[at:].lstrip())
+        out.append((rest, len(part.rstrip())))
+    return out
+
+
+_segmenters: dict = {}
+
+
+def _pysbd(lang: str):
+    if lang not in _segmenters:
+        import pysbd
+
+        _segmenters[lang] = pysbd.Segmenter(language=lang, clean=False, char_span=True)
+    return _segmenters[lang]
 
 
 def bounded(text: str, start: int, end: int, limit: int = MAX_SENTENCE_CHARS

@@ -1,0 +1,70 @@
+"""Sentence boundaries in other languages (issue 29, item 3): syntok's English rules left a
+Chinese paragraph whole, ended nothing at the Arabic question mark or the Urdu full stop, and
+cut German ordinals ("am 1. März"). Each paragraph here is cut into its sentences, offsets
+exact."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.language.sentences import language_of, sentences
+
+
+def cut(text: str) -> list[str]:
+    spans = sentences(text)
+    assert all(text[a:b] == text[a:b].strip() and b > a for a, b in spans)
+    return [text[a:b] for a, b in spans]
+
+
+def test_a_chinese_paragraph_is_cut_at_its_stops_without_spaces():
+    text = "新图书馆于2019年5月开放。它每周开放六天！借书需要读者证吗？需要，读者证免费。"
+    assert cut(text) == ["新图书馆于2019年5月开放。", "它每周开放六天！", "借书需要读者证吗？",
+                         "需要，读者证免费。"]
+
+
+def test_an_arabic_paragraph_is_cut_at_its_own_question_mark_not_at_its_comma():
+    text = ("وقع العقد في عام 2020. هل يدفع المستأجر الإيجار شهريا؟ نعم، يدفع في أول كل شهر! "
+            "وتبلغ الوديعة ألف دينار۔ انتهى العقد")
+    assert cut(text) == ["وقع العقد في عام 2020.", "هل يدفع المستأجر الإيجار شهريا؟",
+                         "نعم، يدفع في أول كل شهر!", "وتبلغ الوديعة ألف دينار۔", "انتهى العقد"]
+
+
+def test_a_german_paragraph_keeps_its_ordinals_and_abbreviations():
+    text = ("Der Mietvertrag beginnt am 1. März 2024. Die Miete beträgt 900 Euro, d. h. 10.800 "
+            "Euro im Jahr. Sie ist bis zum 3. Werktag zu zahlen. Nebenkosten, z. B. Heizung, "
+            "kommen hinzu. Dr. Müller unterschreibt.")
+    assert cut(text) == ["Der Mietvertrag beginnt am 1. März 2024.",
+                         "Die Miete beträgt 900 Euro, d. h. 10.800 Euro im Jahr.",
+                         "Sie ist bis zum 3. Werktag zu zahlen.",
+                         "Nebenkosten, z. B. Heizung, kommen hinzu.", "Dr. Müller unterschreibt."]
+
+
+def test_a_russian_paragraph_keeps_its_abbreviations():
+    text = ("Договор подписан 1 марта 2020 г. в Москве. Арендная плата составляет 50 000 руб. "
+            "в месяц. Вы согласны? Да!")
+    assert cut(text) == ["Договор подписан 1 марта 2020 г. в Москве.",
+                         "Арендная плата составляет 50 000 руб. в месяц.", "Вы согласны?", "Да!"]
+
+
+def test_offsets_are_exact_inside_a_longer_text_with_wrapped_lines():
+    text = "Intro line.\n\n黑豹队的防守只丢了308分。他们在联赛中\n排名第六！\n\nDer Vertrag beginnt am\n1. März und ist nicht befristet. Er hat zwei Seiten."
+    assert cut(text) == ["Intro line.", "黑豹队的防守只丢了308分。", "他们在联赛中\n排名第六！",
+                         "Der Vertrag beginnt am\n1. März und ist nicht befristet.",
+                         "Er hat zwei Seiten."]
+
+
+@pytest.mark.parametrize("text, lang", [
+    ("The council said it would die out and the plan was shelved in 2018.", None),
+    ("El contrato es de un año y la renta es de 900 euros.", None),
+    ("Der Vertrag ist nicht befristet und die Miete wird monatlich gezahlt.", "de"),
+    ("黑豹队的防守只丢了308分。", "zh"),
+    ("هل يدفع المستأجر الإيجار شهريا؟", "ar"),
+])
+def test_which_rules_a_paragraph_gets(text, lang):
+    assert language_of(text) == lang
+
+
+def test_english_is_still_syntok_s():
+    text = "Dr. Smith paid £22 million a year. It rose 3.5% in 2018. Why? The U.S. office said so."
+    assert cut(text) == ["Dr. Smith paid £22 million a year.", "It rose 3.5% in 2018.", "Why?",
+                         "The U.S. office said so."]
