@@ -133,7 +133,8 @@ def _load(args, **extra):
     from .core import Assistant
 
     return Assistant.load(corpus=args.corpus, index=args.index, generator=args.generator,
-                          collection=args.chroma_name, **extra)
+                          collection=args.chroma_name,
+                          embedder=getattr(args, "embedder_name", None), **extra)
 
 
 def cmd_index(args) -> int:
@@ -204,19 +205,19 @@ def _open_index(args, repair: bool):
     """The index alone (and, to repair, the corpus), without the sync `Assistant.load` runs:
     a check changes nothing, and never sets a damaged index aside."""
     from .config import Config
-    from .core import LocalEmbedder, _read_corpus
+    from .core import _read_corpus, named_embedder
     from .errors import IndexUnusable
     from .index import ChromaIndex, StoreConfig
 
     cfg = Config.load(corpus=args.corpus, index=args.index, generator=args.generator,
-                      collection=args.chroma_name)
+                      collection=args.chroma_name, embedder=getattr(args, "embedder_name", None))
     corpus = _read_corpus(cfg) if repair else None
     if not repair and not cfg.chroma_host and not (cfg.index / "chroma.sqlite3").exists():
         raise IndexUnusable(f"There is no index at {cfg.index}: build it with "
                             f"`python -m assistant index`.")
     store = StoreConfig(path=cfg.index, name=cfg.collection, host=cfg.chroma_host,
                         port=cfg.chroma_port)
-    return ChromaIndex(store, LocalEmbedder(), recover=repair), corpus
+    return ChromaIndex(store, named_embedder(cfg.embedder), recover=repair), corpus
 
 
 def _print_health(report, summary: bool = True) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import json
 
+from .config import EMBEDDERS
 from .errors import ConfigError
 
 SERVING = ("serve", "mcp")  # they serve every collection: NAME is their default
@@ -28,7 +29,7 @@ def choose(args) -> None:
     """Point `args.corpus` and `args.index` at collection `args.collection` (and, on a Chroma
     server, `args.chroma_name` at its Chroma collections). `UnknownCollection` if there is none."""
     name = getattr(args, "collection", None)
-    args.chroma_name = None
+    args.chroma_name = args.embedder_name = None
     if not name or args.command in SERVING:
         return
     if args.corpus or args.index:
@@ -37,6 +38,7 @@ def choose(args) -> None:
     where = library(args).where(name)
     args.corpus, args.index = str(where["corpus"]), str(where["index"])
     args.chroma_name = where.get("collection")
+    args.embedder_name = where.get("embedder")
 
 
 def library(args):
@@ -54,7 +56,14 @@ def add_parser(sub) -> None:
     verbs = p.add_subparsers(dest="verb")
     v = verbs.add_parser("list", help="each collection, its documents and folder (the default)")
     v.add_argument("--json", action="store_true", help="print the list as JSON")
-    verbs.add_parser("create", help="a new, empty collection").add_argument("name")
+    v = verbs.add_parser("create", help="a new, empty collection")
+    v.add_argument("name")
+    v.add_argument("--embedder", choices=EMBEDDERS, help="minilm (English; the default "
+                   "unless ASSISTANT_EMBEDDER says otherwise) or multilingual (other languages)")
+    v = verbs.add_parser("embedder", help="choose a collection's embedder (its documents are "
+                         "re-indexed when it is next opened)")
+    v.add_argument("name")
+    v.add_argument("embedder", choices=EMBEDDERS)
     v = verbs.add_parser("rename", help="rename a collection (nothing is re-indexed)")
     v.add_argument("old")
     v.add_argument("new")
@@ -70,9 +79,16 @@ def run(args) -> int:
 
     lib = library(args)
     if args.verb == "create":
-        info = lib.create(args.name)
-        print(f"created collection {printable(info.name)}: add files with `python -m assistant "
+        info = lib.create(args.name, embedder=args.embedder)
+        print(f"created collection {printable(info.name)} ({info.embedder} embedder): add files with `python -m assistant "
               f"add FILE… --collection {printable(info.name)}` or into {info.corpus}/")
+    elif args.verb == "embedder":
+        before, info = lib.embedder_of(args.name), lib.set_embedder(args.name, args.embedder)
+        if before == info.embedder:
+            print(f"collection {printable(info.name)} already uses the {info.embedder} embedder")
+        else:
+            print(f"collection {printable(info.name)} now uses the {info.embedder} embedder "
+                  f"(was {before}): its documents are re-indexed when it is next opened")
     elif args.verb == "rename":
         info = lib.rename(args.old, args.new)
         print(f"renamed collection {printable(args.old)} to {printable(info.name)} ({info.corpus}/)")

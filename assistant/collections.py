@@ -3,6 +3,7 @@ one process whose models (embedder, judge, language model) are loaded once and s
 
     collections/                     ASSISTANT_COLLECTIONS (default: `collections/` beside the index)
         house/collection.json        its id (names its Chroma collections on a Chroma server)
+                                     and its embedder ("minilm" or "multilingual")
         house/documents/             its corpus folder: add files here, or `add --collection house`
         house/index/                 its index, as ASSISTANT_INDEX is for the default collection
 
@@ -10,7 +11,7 @@ The corpus and index of ASSISTANT_CORPUS / ASSISTANT_INDEX (default seeds/ and i
 collection named "default", left where they are: nothing is moved or re-indexed.
 
     lib = Library(generator="extractive")
-    lib.create("house")
+    lib.create("house")              # lib.create("haus", embedder="multilingual")
     bot = lib.open("house")          # an Assistant; opened once, sharing the models
     lib.rename("house", "flat"); lib.delete("flat")
 """
@@ -28,7 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .config import GENERATORS, Config
+from .config import EMBEDDERS, GENERATORS, Config
 from .core import Assistant
 from .errors import CollectionError, UnknownCollection
 
@@ -47,10 +48,12 @@ class CollectionInfo:
     index: Path
     documents: int  # files in its documents folder (hidden ones and `.removed/` left out)
     default: bool = False
+    embedder: str = "minilm"
 
     def to_dict(self) -> dict[str, Any]:
         return {"name": self.name, "corpus": str(self.corpus), "index": str(self.index),
-                "documents": self.documents, "default": self.default}
+                "documents": self.documents, "default": self.default,
+                "embedder": self.embedder}
 
 
 def check_name(name: Any) -> str:
@@ -95,6 +98,7 @@ class Library:
         self.generator = generator
         self.settings = settings  # for Assistant.load: corpus and index are the default's
         self._embedder, self._llm, self._judge = embedder, llm, judge
+        self._embedders: dict[str, Any] = {}  # by name: one each, shared by the collections
         self._own_llm = llm is None  # closed with the library, unless it was given
         self._open: dict[str, Assistant] = {}
         self._lock = threading.RLock()  # the collections' folders and the open ones
@@ -115,20 +119,22 @@ class Library:
     def info(self, name: str) -> CollectionInfo:
         where = self.where(name)
         return CollectionInfo(name, where["corpus"], where["index"], _count(where["corpus"]),
-                              default=name == DEFAULT)
+                              default=name == DEFAULT, embedder=where["embedder"])
 
     def where(self, name: str | None) -> dict[str, Any]:
         """`Assistant.load`'s settings for collection `name`: its corpus, index and (on a
         Chroma server) its own Chroma collection name. `UnknownCollection` if there is none."""
         if name is None or name == DEFAULT:
-            return {"corpus": self.config.corpus, "index": self.config.index}
+            return {"corpus": self.config.corpus, "index": self.config.index,
+                    "embedder": self.config.embedder}
         folder = self._folder(name)
         if not _is_collection(folder):
             raise UnknownCollection(f"There is no collection named {name!r}. The collections "
                                     f"are: {', '.join(self.names())} (`python -m assistant "
                                     f"collections create {name}` makes it).")
         return {"corpus": folder / "documents", "index": folder / "index",
-                "collection": f"c{_identity(folder)}"}
+                "collection": f"c{_identity(folder)}",
+                "embedder": _record(folder).get("embedder") or self.config.embedder}
 
     def _folder(self, name: str) -> Path:
         if name == DEFAULT:
@@ -139,15 +145,33 @@ class Library:
 
     # ------------------------------------------------------------ managing them
 
-    def create(self, name: str) -> CollectionInfo:
-        """A new, empty collection (its documents folder and its id); its index is made when
-        it is first opened."""
+    def create(self, name: str, embedder: str | None = None) -> CollectionInfo:
+        """A new, empty collection (its documents folder, its id and its embedder: `embedder`,
+        else the `embedder` setting); its index is made when it is first opened."""
         folder = self._folder(check_name(name))
+        embedder = _embedder_name(embedder or self.config.embedder)
         with self._lock:
             self._refuse_taken(name)
             (folder / "documents").mkdir(parents=True)
-            (folder / MARKER).write_text(json.dumps({"id": uuid.uuid4().hex}) + "\n",
-                                         encoding="utf-8")
+            _write_record(folder, {"id": uuid.uuid4().hex, "embedder": embedder})
+        return self.info(name)
+
+    def embedder_of(self, name: str) -> str:
+        return self.where(name)["embedder"]
+
+    def set_embedder(self, name: str, embedder: str) -> CollectionInfo:
+        """Choose collection `name`'s embedder. When it changes, the collection is closed and
+        its index is rebuilt by the new embedder when next opened (the sync report says why:
+        "embedder changed: …"). The default collection's is the `embedder` setting
+        (ASSISTANT_EMBEDDER)."""
+        embedder = _embedder_name(embedder)
+        folder = self._folder(name)
+        with self._opening_of(name), self._lock:
+            self.where(name)  # UnknownCollection unless there is one
+            record = _record(folder)
+            if record.get("embedder") != embedder:
+                self._close(name)
+                _write_record(folder, {"id": _identity(folder), **record, "embedder": embedder})
         return self.info(name)
 
     def rename(self, old: str, new: str) -> CollectionInfo:
@@ -211,10 +235,13 @@ class Library:
                 return self._open[name]
             where = self.where(name)
             generator = generator if generator is not None else self.generator
+            embedder = self._embedder or self._embedders.get(where["embedder"]) or where["embedder"]
             with contextlib.nullcontext() if self._shared else self._first:
-                bot = Assistant.load(generator=generator, embedder=self._embedder, llm=self._llm,
-                                     judge=self._judge, **{**self.settings, **where, **load})
-                self._embedder, self._judge = bot.embedder, bot.judge
+                bot = Assistant.load(generator=generator, llm=self._llm, judge=self._judge,
+                                     **{**self.settings, **where, **load, "embedder": embedder})
+                if self._embedder is None:  # chosen by name: shared by name
+                    self._embedders.setdefault(where["embedder"], bot.embedder)
+                self._judge = bot.judge
                 self._llm = self._llm or getattr(bot.generator, "llm", None)
                 self._shared = True
             with self._lock:
@@ -267,6 +294,26 @@ def _is_collection(folder: Path) -> bool:
     except CollectionError:
         return False
     return (folder / MARKER).is_file() or (folder / "documents").is_dir()
+
+
+def _record(folder: Path) -> dict[str, Any]:
+    """What collection.json holds ({} when it is missing or unreadable)."""
+    try:
+        record = json.loads((folder / MARKER).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return record if isinstance(record, dict) else {}
+
+
+def _write_record(folder: Path, record: dict[str, Any]) -> None:
+    (folder / MARKER).write_text(json.dumps(record) + "\n", encoding="utf-8")
+
+
+def _embedder_name(name: Any) -> str:
+    if name not in EMBEDDERS:
+        raise CollectionError(f"A collection's embedder is one of {', '.join(EMBEDDERS)}. "
+                              f"Currently, it is {name!r}")
+    return name
 
 
 def _identity(folder: Path) -> str:

@@ -20,7 +20,7 @@ from .corpus import Corpus
 from .documents import (DocumentInfo, FileOutcome, copy_in, corpus_folder, list_documents,
                         remove_file)
 from .documents import read_folder as _read_corpus  # one name, so a benchmark can time it
-from .embeddings import Embedder, LocalEmbedder
+from .embeddings import Embedder, LocalEmbedder, embed_query, make_embedder
 from .errors import InvalidQuestion
 from .answering.evidence import Evidence, gather, judged
 from .answering.judge import Judge, load_judge
@@ -64,7 +64,7 @@ class Assistant:
 
     @classmethod
     def load(cls, corpus: str | Path | None = None, index: str | Path | None = None,
-             generator: Any = None, *, embedder: Embedder | None = None, llm: Any = None,
+             generator: Any = None, *, embedder: Embedder | str | None = None, llm: Any = None,
              rebuild: bool = False, progress: Callable[[SyncProgress], None] | None = None,
              judge: Judge | None = None, recover: str = "damaged",
              **settings: Any) -> "Assistant":
@@ -72,7 +72,9 @@ class Assistant:
 
         `generator` is a backend name ("local", "extractive", "ollama", "openai", "fake") or a
         generator object; `llm` supplies a ready LLM for the generative backends (tests pass a
-        scripted fake). `judge` replaces the shipped judge (tests pass `FakeJudge`).
+        scripted fake). `judge` replaces the shipped judge (tests pass `FakeJudge`). `embedder`:
+        an embedder, or the name of one ("minilm", "multilingual"; default: the `embedder`
+        setting); one chosen by name re-indexes an index another one built, saying why.
         `progress`, if given, is called with a `SyncProgress` (files and chunks done of total,
         the file just finished) as the index is brought up to date. `recover`: what to do with
         an index whose files are damaged: "damaged" sets it aside (kept) and rebuilds it;
@@ -81,13 +83,16 @@ class Assistant:
         Other keyword arguments are settings (see `assistant.config`).
         """
         name = generator if isinstance(generator, str) or generator is None else "custom"
+        chosen = embedder is None or isinstance(embedder, str)  # by name: may switch
         cfg = Config.load(corpus=corpus, index=index,
-                          generator=None if name == "custom" else name, **settings)
+                          generator=None if name == "custom" else name,
+                          embedder=embedder if isinstance(embedder, str) else None, **settings)
         corpus_folder(cfg)
         docs = _read_corpus(cfg, progress)
-        embedder = embedder or LocalEmbedder()
+        embedder = named_embedder(cfg.embedder) if chosen else embedder
         store = ChromaIndex(StoreConfig(path=cfg.index, name=cfg.collection, host=cfg.chroma_host,
-                                        port=cfg.chroma_port), embedder, recover=recover)
+                                        port=cfg.chroma_port), embedder, recover=recover,
+                            switch_embedder=chosen)
         report = store.sync(docs, rebuild=rebuild, progress=progress)
         store.verify()  # the cheap health check: a damaged index is an error saying to repair
         judge = judge or load_judge()
@@ -228,7 +233,7 @@ class Assistant:
 
     def _evidence(self, q: str, sources: frozenset[str] | None = None) -> Evidence:
         topic = search_text(q, tokenize)
-        vector = self.embedder.embed([topic])[0]
+        vector = embed_query(self.embedder, [topic])[0]
         passages = self.retriever.search(topic, k=self.config.passages, vector=vector,
                                          sources=sources)
         sentences, vectors = self.index.sentences_of([p.chunk_id for p in passages], edges=True)
@@ -348,6 +353,12 @@ class Assistant:
         from .integrations.llama_index import AssistantChatEngine
 
         return AssistantChatEngine(self)
+
+
+def named_embedder(name: str) -> Embedder:
+    """The embedder a setting names: "minilm" (`LocalEmbedder`, what tests replace) or one
+    loaded once per process (`make_embedder`)."""
+    return LocalEmbedder() if name == "minilm" else make_embedder(name)
 
 
 def _warm_up(llm_warm_up: Callable[[], None] | None) -> None:

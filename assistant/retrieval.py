@@ -16,7 +16,7 @@ from typing import Iterable
 
 import numpy as np
 
-from .embeddings import Embedder
+from .embeddings import Embedder, embed_query
 from .errors import ConfigError
 from .index import ChromaIndex, LexicalIndex
 from .text import tokenize
@@ -63,7 +63,7 @@ class HybridRetriever:
         bm25: dict[str, float] = {}
         if mode in ("hybrid", "dense"):
             if vector is None:
-                vector = self.embedder.embed([question])[0]
+                vector = embed_query(self.embedder, [question])[0]
             cosine = self._dense(vector, pool, sources)
         if mode in ("hybrid", "bm25"):
             bm25 = self.lexical.scores(tokenize(question), pool, sources)

@@ -45,14 +45,17 @@ Recover = Literal["never", "damaged", "always"]
 
 class ChromaIndex:
     def __init__(self, cfg: StoreConfig, embedder: Embedder,
-                 recover: Recover | bool = "damaged"):
+                 recover: Recover | bool = "damaged", switch_embedder: bool = False):
         """Open (creating if need be) the index. An index that cannot be opened is moved aside
         (kept) and started anew: when the store says its files are damaged ("damaged"), or
         whatever the failure ("always" or True: `index --repair`); with "never" (or False), and
         otherwise, it is an `IndexUnusable`. A storage fault (disk full, read-only) never is:
-        it is an `IndexStorageError`, and nothing changes."""
+        it is an `IndexStorageError`, and nothing changes. `switch_embedder`: the embedder was
+        chosen by a setting (a collection's, ASSISTANT_EMBEDDER), so an index built by another
+        one is rebuilt, saying why, instead of being an `EmbedderMismatch`."""
         self.cfg = cfg
         self.embedder = embedder
+        self.switch_embedder = switch_embedder
         self._recover = {False: "never", True: "always"}.get(recover, recover)
         lock = cfg.path.parent / f".{cfg.path.name}.lock"
         require_access(cfg.path, lock)  # before anything is opened: a refusal changes nothing
@@ -130,8 +133,16 @@ class ChromaIndex:
         except Exception as err:
             raise not_restarted(self.cfg.path, aside, err) from err
 
+    def other_embedder(self) -> str | None:
+        """The embedder that built this index, when it is not this one (None when it is, or
+        when nothing is stored yet)."""
+        built = (self._chunks.metadata or {}).get("embedder")
+        return built if built and built != self.embedder.identity else None
+
     def check_embedder(self) -> None:
         meta = self._chunks.metadata or {}
+        if self.switch_embedder and self.other_embedder():
+            return  # needs_rebuild says why, and the sync rebuilds
         if meta.get("embedder") != self.embedder.identity:
             raise EmbedderMismatch(
                 f"The index at {self.cfg.path} was built with embedder "
@@ -171,6 +182,12 @@ class ChromaIndex:
             return "requested"
         if (self._chunks.metadata or {}).get("schema") != SCHEMA:
             return "index format changed"
+        if self.switch_embedder and (built := self.other_embedder()):
+            log.warning("index at %s was built with embedder %s; this collection now uses %s: "
+                        "re-indexing every document", self.cfg.path, built,
+                        self.embedder.identity)
+            return (f"embedder changed: the index was built with {built}, this collection "
+                    f"now uses {self.embedder.identity}; every document re-embedded")
         if self.manifest.is_new and self._chunks.count():
             return "index manifest missing"
         return None
