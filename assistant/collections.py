@@ -165,6 +165,10 @@ class Library:
         "embedder changed: …"). The default collection's is the `embedder` setting
         (ASSISTANT_EMBEDDER)."""
         embedder = _embedder_name(embedder)
+        if name == DEFAULT:
+            raise CollectionError(f"The {DEFAULT!r} collection's embedder is the embedder "
+                                  f"setting: set ASSISTANT_EMBEDDER={embedder} (its index is "
+                                  f"re-embedded when next opened).")
         folder = self._folder(name)
         with self._opening_of(name), self._lock:
             self.where(name)  # UnknownCollection unless there is one

