@@ -43,18 +43,33 @@ def test_the_trimmed_graph_and_the_options_give_the_plain_sessions_scores(plain)
 
 
 def test_a_question_judged_again_comes_from_the_cache_with_the_same_scores(plain, monkeypatch):
-    judge = OnnxJudge(cache=2)
+    judge = OnnxJudge(cache=4)
     runs = []
     run = judge._logits
     monkeypatch.setattr(judge, "_logits", lambda pairs: runs.append(len(pairs)) or run(pairs))
     first = judge.score(QUESTION, CANDIDATES)
     again = judge.score(f"  {QUESTION} ", list(CANDIDATES))  # the same pairs, as read
-    assert runs == [4]
+    assert runs == [1, 1, 1, 1]  # one run a pair
     assert np.array_equal(first, again)
     assert np.abs(first - plain.score(QUESTION, CANDIDATES)).max() < 1e-6
-    # another set of candidates is another batch: its scores are its own, never a mix
+    # a pair's score is its own: the same pairs among others come from the cache
+    judge = OnnxJudge(cache=8)
+    monkeypatch.setattr(judge, "_logits", lambda pairs: runs.append(len(pairs)) or run(pairs))
     judge.score(QUESTION, CANDIDATES[:2])
-    assert runs == [4, 2]
+    judge.score(QUESTION, CANDIDATES[1:3])
+    assert runs == [1, 1, 1, 1] + [1, 1] + [1]
+
+
+def test_a_candidates_score_does_not_depend_on_the_others():
+    """Dynamic int8 quantisation scales activations per run; batched, a pair's score moved
+    with the other candidates and the padding (up to 0.19). Run alone, it cannot."""
+    judge = OnnxJudge(cache=0)
+    alone = [float(judge.score(QUESTION, [c])[0]) for c in CANDIDATES]
+    together = judge.score(QUESTION, CANDIDATES)
+    shuffled = judge.score(QUESTION, CANDIDATES[::-1])[::-1]
+    assert np.array_equal(together, np.asarray(alone, dtype=np.float32))
+    assert np.array_equal(together, shuffled)
+    assert together[1] == max(together)  # the sentence that answers, not the question line
 
 
 def test_the_cache_is_bounded_and_can_be_turned_off(monkeypatch):
