@@ -159,7 +159,9 @@ class Encoded:
             self.sentences[p.id] = vectors[at:at + len(p.spans)]
             at += len(p.spans)
         topics = [search_text(x.question, tokenize) for x in items]  # what Assistant embeds
-        self.questions = dict(zip([x.id for x in items], embedder.embed(topics)))
+        from assistant.embeddings import embed_query
+
+        self.questions = dict(zip([x.id for x in items], embed_query(embedder, topics)))
         self.idf = _idf(paras)
 
 
@@ -261,15 +263,15 @@ def _mean(values) -> float:
 
 
 def run(names: list[str], limit: int | None = None, embedder=None, judge=None, data: Path = DATA,
-        training: Path = TRAINING, log=print) -> dict:
+        training: Path = TRAINING, log=print, embedder_name: str = "minilm") -> dict:
     rankers, notes, judge = make_rankers(names, judge, log)
     kept, excluded = paragraphs(load(data), load(training))
     every = items_of(kept)
     items = sample(every, limit)
     if embedder is None:
-        from assistant.embeddings import LocalEmbedder
+        from assistant.embeddings import LocalEmbedder, make_embedder
 
-        embedder = LocalEmbedder()
+        embedder = LocalEmbedder() if embedder_name == "minilm" else make_embedder(embedder_name)
     t0 = time.perf_counter()
     enc = Encoded(items, [p for p, _ in kept], embedder)
     log(f"embedded {len(items)} questions and their paragraphs in {time.perf_counter() - t0:.0f} s")
@@ -343,6 +345,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--rankers", default="today,cosine,judge")
     ap.add_argument("--limit", type=int, default=None, help="questions, drawn with seed 0")
     ap.add_argument("--label", default=None)
+    ap.add_argument("--embedder", default="minilm", choices=("minilm", "multilingual"))
     ap.add_argument("--exclude", type=Path, default=TRAINING,
                     help="SQuAD-format file used for training: its paragraphs are dropped")
     args = ap.parse_args(argv)
@@ -351,7 +354,7 @@ def main(argv: list[str] | None = None) -> int:
     t0 = time.perf_counter()
     names = [n.strip() for n in args.rankers.split(",") if n.strip()]
     log = lambda m: print(m, file=sys.stderr, flush=True)  # noqa: E731
-    result = run(names, args.limit, training=args.exclude, log=log)
+    result = run(names, args.limit, training=args.exclude, log=log, embedder_name=args.embedder)
     label = args.label or ("all" if not args.limit else f"n{args.limit}")
     result["meta"].update(label=label, when=time.strftime("%Y-%m-%d %H:%M"),
                           seconds=round(time.perf_counter() - t0, 1))
