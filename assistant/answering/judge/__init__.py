@@ -18,7 +18,6 @@ stand-in for tests that need no model.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import threading
@@ -30,6 +29,7 @@ from typing import Protocol, Sequence
 import numpy as np
 
 from ...errors import ModelError
+from ...models import sha256_file
 
 MODEL_DIR = Path(__file__).parent / "model"
 WEIGHTS = "judge.onnx"
@@ -74,14 +74,6 @@ def file_path(model_dir: Path, name: str) -> Path:
     return path
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        while block := fh.read(1 << 20):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def verify(model_dir: Path = MODEL_DIR) -> dict[str, str]:
     """Check every file listed in SHA256SUMS; raise ModelError naming the first that is
     missing or altered."""
@@ -97,7 +89,7 @@ def verify(model_dir: Path = MODEL_DIR) -> dict[str, str]:
         if not path.is_file():
             raise ModelError(f"The judge's file {path} is missing. Reinstall the package, or "
                              f"retrain the judge with `python -m training.train_judge`.")
-        if _sha256(path) != digest:
+        if sha256_file(path) != digest:
             raise ModelError(f"The judge's file {path} does not match its sha256 in {sums}: it was "
                              f"altered or damaged. Reinstall the package, or retrain the judge.")
     return expected
