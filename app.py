@@ -45,7 +45,8 @@ from assistant.serve.hosts import HostGuard, server_names  # noqa: E402
 from assistant.serve.openai_api import openai_routes  # noqa: E402
 from ui.assets import CSS, HEAD, SOURCES_JS  # noqa: E402
 from ui.chat import EXAMPLES, concurrency, examples_for, make_handlers  # noqa: E402
-from ui.collections import make_collection_handlers  # noqa: E402
+from ui.collections import (EMBEDDER_CHOICES, default_embedder,  # noqa: E402
+                            make_collection_handlers)
 from ui.documents import (DOCUMENTS_QUEUE, DocumentHandlers, make_document_handlers,  # noqa: E402
                           waiting_listing)
 from ui.render import render_documents, render_sources  # noqa: E402
@@ -98,7 +99,8 @@ def _follow_startup(demo: gr.Blocks, startup: Startup, show: Callable, shown: li
 
 def _collections(startup: Startup):
     """The collection chooser (shown when the app serves a `Library`) and, folded away,
-    creating, renaming and deleting collections. Returns the chooser."""
+    creating (with the embedder for its documents' language), renaming and deleting
+    collections. Returns the chooser."""
     choices, create, rename, delete = make_collection_handlers(startup)
     several = startup.library is not None
     with gr.Row(equal_height=True, visible=several):
@@ -110,6 +112,9 @@ def _collections(startup: Startup):
                                   elem_id="collection-name", scale=2)
                 make = gr.Button("Create", size="sm", elem_id="create-collection")
                 move = gr.Button("Rename chosen", size="sm", elem_id="rename-collection")
+            embedder = gr.Radio(EMBEDDER_CHOICES, value=default_embedder(startup),
+                                label="A new collection's documents are in",
+                                elem_id="collection-embedder")
             with gr.Row(equal_height=True):
                 sure = gr.Checkbox(label="Delete its documents and its index", value=False,
                                    elem_id="delete-sure")
@@ -118,7 +123,7 @@ def _collections(startup: Startup):
             status = gr.HTML("", elem_id="collection-status")
     private = dict(api_visibility="private", queue=False)
     collection.focus(choices, collection, collection, **private)
-    make.click(create, [name, collection], [status, collection], **private)
+    make.click(create, [name, collection, embedder], [status, collection], **private)
     move.click(rename, [name, collection], [status, collection], **private)
     drop.click(delete, [collection, sure], [status, collection], **private)
     return collection

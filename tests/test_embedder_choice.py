@@ -174,3 +174,60 @@ def test_a_german_question_is_answered_with_the_german_sentence(tmp_path):
         assert "850 Euro" in answer.text
     finally:
         bot.close()
+
+
+# ---------------------------------------------------------------- the chat
+
+def test_the_chat_creates_a_collection_with_the_embedder_chosen(lib, named, tmp_path):
+    """The page's "create collection" takes the embedder for the new collection's documents
+    (offered first: the setting's); the collection answers with it, the others' not reloaded."""
+    import app
+    from ui import chat, collections, documents
+    from ui.startup import Startup
+
+    startup = Startup(lambda progress: lib.open(), "extractive", 1, lib).start()
+    assert startup.wait(60) and startup.assistant is not None
+    demo = app.build_app(startup, examples=[])
+    _, create, _, _ = collections.make_collection_handlers(startup)
+    status, chooser = create("haus", "default", "multilingual")
+    assert "Created collection haus (multilingual embedder)" in status and chooser.value == "haus"
+    assert json.loads((tmp_path / "collections" / "haus" / "collection.json").read_text())[
+        "embedder"] == "multilingual"
+    status, _ = create("town", "haus", "minilm")
+    assert "(minilm embedder)" in status and lib.embedder_of("town") == "minilm"
+    status, _ = create("plain", "haus")  # none chosen: the setting's
+    assert lib.embedder_of("plain") == lib.config.embedder == "minilm"
+    status, chooser = create("odd", "haus", "bert")
+    assert "embedder is one of minilm, multilingual" in status and "odd" not in lib.names()
+    assert chooser.value == "haus"
+    # the page's radio offers both, the setting's first chosen, and feeds "Create"
+    config = demo.get_config_file()
+    radio = next(c for c in config["components"]
+                 if c.get("props", {}).get("elem_id") == "collection-embedder")
+    assert [value for _, value in radio["props"]["choices"]] == ["minilm", "multilingual"]
+    assert radio["props"]["value"] == "minilm"
+    name = next(c["id"] for c in config["components"]
+                if c.get("props", {}).get("elem_id") == "collection-name")
+    assert any(d["inputs"][0] == name and d["inputs"][-1] == radio["id"]
+               for d in config["dependencies"])
+    # the new collection answers with its own embedder; the default's is not reloaded
+    incoming = write_corpus(tmp_path / "in", {"library.txt": HARBOUR_LIBRARY["library.txt"]})
+    *_, last = documents.make_document_handlers(startup).add([str(incoming / "library.txt")],
+                                                             "haus")
+    assert "library.txt" in last[0]
+    respond, *_ = chat.make_handlers(startup)
+    *_, (_, _, _, state) = respond("When did the new library open?", [], None, None, "haus")
+    assert [c.citation.source for c in state["turns"][-1][2]] == ["library.txt"]
+    assert lib.open("haus").embedder.identity.endswith("salt=multilingual")
+    assert startup.assistant.embedder.identity == "hashing-embedder/dim=256"
+    assert named == {"minilm": 1, "multilingual": 1}
+
+
+def test_the_chat_offers_the_embedder_setting_first(tmp_path, named, monkeypatch):
+    from ui.collections import default_embedder
+    from ui.startup import Startup
+
+    monkeypatch.setenv("ASSISTANT_EMBEDDER", "multilingual")
+    library = Library(generator="extractive", corpus=tmp_path / "docs", index=tmp_path / "ix")
+    assert default_embedder(Startup(None, "extractive", 1, library)) == "multilingual"
+    assert default_embedder(Startup(None, "extractive", 1)) == "minilm"  # one corpus served
