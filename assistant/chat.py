@@ -27,13 +27,15 @@ class ChatSession:
     def ask(self, question: str, documents: Sequence[str] | None = None) -> Answer:
         return final_answer(self.ask_stream(question, documents))
 
-    def ask_stream(self, question: str, documents: Sequence[str] | None = None
-                   ) -> Iterator[str | Answer]:
-        """A turn of the conversation; about the named `documents` only, when given."""
+    def ask_stream(self, question: str, documents: Sequence[str] | None = None,
+                   checked: bool = False) -> Iterator[str | Answer]:
+        """A turn of the conversation; about the named `documents` only, when given.
+        `checked`: stream only checked text (see `Assistant.ask_stream`)."""
         q = self.assistant.validate(question)
         self.assistant.scope(documents)  # a bad name is refused before anything is asked
         standalone = self.assistant.condense(self.history(), q) if self.turns else q
-        for item in self.assistant.ask_stream(q, standalone=standalone, documents=documents):
+        for item in self.assistant.ask_stream(q, standalone=standalone, documents=documents,
+                                               checked=checked):
             if isinstance(item, Answer):
                 self.turns.append(Turn(q, item))
                 self.turns = self.turns[-self.max_turns:]

@@ -233,7 +233,7 @@ def cmd_ask(args) -> int:
         print(json.dumps(bot.ask(args.question, documents=args.documents).to_dict(), indent=2,
                          ensure_ascii=False))
         return 0
-    show(bot.ask_stream(args.question, documents=args.documents))
+    show(bot.ask_stream(args.question, documents=args.documents, checked=True))
     return 0
 
 
@@ -260,7 +260,7 @@ def cmd_chat(args) -> int:
         if not line:
             continue
         try:
-            show(session.ask_stream(line, args.documents))
+            show(session.ask_stream(line, args.documents, checked=True))
         except AssistantError as exc:
             print(f"error: {exc}")
         except Exception as exc:  # one failed answer must not end the conversation

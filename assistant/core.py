@@ -31,7 +31,7 @@ from .language.terms import DocumentTerms, unstated
 from .language.terms import warm_up as warm_up_language
 from .retrieval import HybridRetriever
 from .text import tokenize
-from .types import Answer, DocumentMeta, Passage, final_answer
+from .types import Answer, Checked, DocumentMeta, Passage, as_sent, final_answer
 
 log = logging.getLogger(__name__)
 NO_DOCUMENTS = ("There are no documents yet in {corpus}. Add files to that folder (or with "
@@ -286,8 +286,15 @@ class Assistant:
         return final_answer(self.ask_stream(question, documents=documents))
 
     def ask_stream(self, question: str, standalone: str | None = None,
-                   documents: Sequence[str] | None = None) -> Iterator[str | Answer]:
-        """Yield answer text as it is generated, then the final, verified Answer."""
+                   documents: Sequence[str] | None = None, checked: bool = False
+                   ) -> Iterator[str | Answer]:
+        """Yield answer text as it is generated, then the final, verified Answer. With
+        `checked`, only checked text: each sentence once it is checked (the pieces, joined, are
+        the Answer's text); without, the model's draft, which the check may change."""
+        return as_sent(self._answer_stream(question, standalone, documents), checked)
+
+    def _answer_stream(self, question: str, standalone: str | None,
+                       documents: Sequence[str] | None) -> Iterator[str | Checked | Answer]:
         t0 = time.perf_counter()
         q = self.validate(question)
         self.refresh()

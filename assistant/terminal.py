@@ -6,7 +6,7 @@ from __future__ import annotations
 import sys
 from typing import Iterator
 
-from .types import Answer, final_answer
+from .types import Answer
 
 
 class ProgressBar:
@@ -54,13 +54,23 @@ def printable(name: str) -> str:
 
 
 def show(stream: Iterator[str | Answer]) -> None:
-    """Print the answer as checked, its notes, then the citations. The draft is not printed:
-    the check may strike sentences, renumber citations or replace the whole answer (a quote of
-    the evidence, or "the documents don't say"), and a person should read one answer, the one
-    the chat settles on too; struck sentences are listed as removed."""
-    answer = final_answer(stream)
-    if answer.text:
-        print(answer.text)
+    """Print a checked stream (`ask_stream(..., checked=True)`) as it comes, each sentence once
+    it is checked, then its notes and the citations. The draft is not printed: the check may
+    strike sentences, renumber citations or replace the whole answer (a quote of the evidence,
+    or "the documents don't say"), and a person should read one answer, the one the chat
+    settles on too; struck sentences are listed as removed."""
+    answer = None
+    printed = False
+    for item in stream:
+        if isinstance(item, Answer):
+            answer = item
+        elif item:
+            print(item, end="", flush=True)
+            printed = True
+    if answer is None:
+        raise RuntimeError("the answer stream ended without an Answer")
+    if printed:
+        print()
     if answer.fallback:
         print(f"  (note: {answer.fallback})")
     for s in answer.sentences:

@@ -182,14 +182,36 @@ class Answer:
         return out
 
 
-def checked_only(stream: Iterable[str | Answer]) -> Iterator[str | Answer]:
-    """The checked answer's text, then the Answer: a stream without the draft, for every door
-    but the chat (which shows the draft and strikes what the check removed). What it streams is
-    exactly what the non-streamed answer says, so no client shows an answer twice."""
-    answer = final_answer(stream)
-    if answer.text:
-        yield answer.text
-    yield answer
+@dataclass(frozen=True)
+class Checked:
+    """A piece of the checked answer, given out as soon as its sentence is checked: an answer
+    stream's `Checked` pieces, joined, are its `Answer.text`. A stream holds the draft (`str`
+    pieces), these, and then the `Answer`."""
+
+    text: str
+
+
+def as_sent(stream: Iterable[str | Checked | Answer], checked: bool) -> Iterator[str | Answer]:
+    """An answer stream as a door sends it, text pieces and then the `Answer`: the draft as the
+    model writes it (`checked=False`: the chat, which strikes what the check removes), or only
+    checked text, each sentence as soon as it is checked (`checked=True`: every other door; what
+    it sends, joined, is exactly the non-streamed answer, so no client shows an answer twice).
+    An answerer that checks no sentence on the way (a quote, a decline) sends its text whole."""
+    sent = ""
+    for item in stream:
+        if isinstance(item, Answer):
+            if checked and item.text != sent:
+                if not item.text.startswith(sent):
+                    raise AssertionError(f"the checked stream {sent!r} is not the start of the "
+                                         f"answer {item.text!r}")
+                yield item.text[len(sent):]
+            yield item
+        elif isinstance(item, Checked):
+            if checked:
+                sent += item.text
+                yield item.text
+        elif not checked:
+            yield item
 
 
 def final_answer(stream: Iterable[str | Answer]) -> Answer:

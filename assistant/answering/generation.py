@@ -2,7 +2,8 @@
 
     evidence ──► numbered items (best sentences, with the sentence before when they lean on it)
              ──► prompt (stable system prefix + items + question) ──► LLM, streamed
-             ──► answer sentences ──► each checked against what it cites ──► Answer
+             ──► answer sentences, each checked against what it cites as soon as the model
+                 completes it (`reply.CheckedReply`) ──► Answer
 
 Unsupported sentences are removed from `Answer.text` and kept, marked, in `Answer.sentences`.
 When nothing supported remains the extractive answer is used (or the answer abstains).
@@ -18,24 +19,16 @@ from typing import Iterator
 import numpy as np
 
 from .. import text as T
-from .citations import (NEGATION_PROBLEM, YES_NO_LEAD, EvidenceItem, recite, split_answer,
-                        verify)
+from .citations import NEGATION_PROBLEM, EvidenceItem
 from ..embeddings import Embedder
 from ..errors import ConfigError
 from .evidence import Evidence, ScoredSentence, accounts, quote_unit, stated_values
 from ..language.names import negated
-from ..language.questions import AMOUNT_LABELS, REASON, asks_for_timeline, asks_yes_no
+from ..language.questions import AMOUNT_LABELS, REASON, asks_for_timeline
 from .extractive import ExtractiveGenerator, abstention, human_date
 from ..prompts import render
-from ..types import COMMENT, Answer, Citation, SentenceSupport
-
-NOT_FOUND = "NOT_IN_SOURCES"
-_REFUSAL = re.compile(
-    r"not in (?:the )?(?:sources|documents)|(?:sources|documents|they) (?:do not|don't|does not) "
-    r"(?:say|mention|state|provide|specify|contain)|not (?:provided|stated|mentioned|given|"
-    r"specified|included|available) in|no information|cannot answer|can't answer|unable to answer",
-    re.I)
-
+from .reply import CheckedReply, hold_back_refusal, refused_whole
+from ..types import COMMENT, Answer
 
 class LLMGenerator:
     def __init__(self, llm, fallback: ExtractiveGenerator, embedder: Embedder,
@@ -98,15 +91,26 @@ class LLMGenerator:
         items = select_items(evidence, self.max_items, self.evidence_tokens, self.llm.count_tokens,
                              floor=self.item_floor)
         messages = self._fit(question, items, evidence)
+        reply = CheckedReply(self, question, items, evidence,
+                             lambda: getattr(self.llm, "last_logprobs", None))
         raw: list[str] = []
-        first_token = None
-        for delta in _hold_back_refusal(self.llm.stream(messages, max_tokens=self.answer_tokens)):
+        first_token = first_checked = None
+        for delta in hold_back_refusal(self.llm.stream(messages, max_tokens=self.answer_tokens)):
             if first_token is None:
                 first_token = time.perf_counter() - t0
             raw.append(delta)
             yield delta
-        answer = self.finish(question, "".join(raw), items, evidence,
-                             confidence=mean_logprob(getattr(self.llm, "last_logprobs", None)))
+            for piece in reply.feed("".join(raw)):
+                if first_checked is None:
+                    first_checked = time.perf_counter() - t0
+                yield piece
+            if reply.quoting:  # the model is unsure of its first claim: stop it, quote instead
+                break
+        answer = reply.finish("".join(raw))
+        for piece in reply.rest(answer):
+            if first_checked is None:
+                first_checked = time.perf_counter() - t0
+            yield piece
         usage = {"prompt_tokens_estimate": sum(self.llm.count_tokens(m["content"]) for m in messages)}
         timings_from_model = getattr(self.llm, "last_timings", {}) or {}
         if "prompt_n" in timings_from_model:
@@ -116,6 +120,8 @@ class LLMGenerator:
         timings = {"generate_s": time.perf_counter() - t0}
         if first_token is not None:
             timings["first_token_s"] = first_token
+        if first_checked is not None:
+            timings["first_checked_s"] = first_checked
         yield replace(answer, usage=usage, timings=timings)
 
     def _fit(self, question: str, items: list[EvidenceItem], evidence: Evidence) -> list[dict]:
@@ -141,31 +147,13 @@ class LLMGenerator:
 
     def finish(self, question: str, raw: str, items: list[EvidenceItem],
                evidence: Evidence, confidence: float | None = None) -> Answer:
-        """Parse, verify and number the model's answer. `confidence` is the reply's mean token
-        log-probability, when the backend reports it: below `unsure_below` the model's wording
-        is not trusted over the evidence itself, which is quoted instead (when there is any)."""
-        by_number = {i.number: i for i in items}
-        if not asks_yes_no(question):  # a "Yes." before an answer to "why" or "what" misleads
-            raw = YES_NO_LEAD.sub("", raw)
-        pieces = [] if _refused(raw) else split_answer(raw)
-        vectors = self.embedder.embed([p for p, _ in pieces]) if pieces else np.zeros((0, 1))
-        supports = []
-        for (sentence, cited), vector in zip(pieces, vectors):
-            support = verify(sentence, cited, by_number, vector, question)
-            if not support.supported:
-                support = recite(sentence, cited, by_number, vector, question) or support
-            supports.append(support)
-        kept = [s for s in supports if s.supported]
-        if not kept:
-            return self._fallback(question, evidence, supports, raw)
-        if confidence is not None and confidence < self.unsure_below and self.fallback.select(evidence):
-            return self._fallback(question, evidence, supports, raw,
-                                  why=f"the model was unsure of its wording (mean token "
-                                      f"log-probability {confidence:.2f})")
-        if asks_for_timeline(question):
-            extra = untold_accounts(kept, items)
-            kept, supports = kept + extra, supports + extra
-        return self._labelled(compose(question, kept, supports, by_number))
+        """Parse, verify and number a whole reply at once (what `stream` does sentence by
+        sentence). `confidence` is the reply's mean token log-probability, when the backend
+        reports it: below `unsure_below` the model's wording is not trusted over the evidence
+        itself, which is quoted instead (when there is any)."""
+        reply = CheckedReply(self, question, items, evidence, lambda: None)
+        reply.confidence = confidence
+        return reply.finish(raw)
 
     def _fallback(self, question: str, evidence: Evidence, supports, raw: str,
                   why: str | None = None) -> Answer:
@@ -173,7 +161,7 @@ class LLMGenerator:
         (the refusal is a signal that the documents do not answer); when the model answered
         but its wording failed the check, quote what the extractive answerer would quote,
         so a check that is strict on wording never makes this backend answer less than quoting."""
-        refused = _refused(raw) or not supports
+        refused = refused_whole(raw) or not supports
         if (negated(question) and evidence.expects != REASON
                 and not any(s.supported for s in supports)
                 and any(NEGATION_PROBLEM in s.problems for s in supports)):
@@ -289,77 +277,3 @@ def conflicting(evidence: Evidence, items: list[EvidenceItem]) -> str:
     if len(values) >= 2 and len({frozenset(v) for v in values.values()}) >= 2:
         return "Note: these sources are from different dates and may differ; say which says what, and when.\n"
     return ""
-
-
-# ---------------------------------------------------------------- answer → Answer
-
-def untold_accounts(kept: list[SentenceSupport], items: list[EvidenceItem],
-                    margin: float = 0.1) -> list[SentenceSupport]:
-    """For a question about change over time: the dated account of each strong source the
-    answer left out, quoted verbatim, so no source's version is dropped silently."""
-    cited_sources = {i.source for s in kept for i in items if i.number in s.citations}
-    best = max(i.score for i in items)
-    extra = []
-    for item in items:
-        if item.source in cited_sources or not item.date or item.score < best - margin:
-            continue
-        cited_sources.add(item.source)
-        quote = T.normalise_space(item.text)
-        extra.append(SentenceSupport(f"({human_date(item.date)}) {quote}", (item.number,), True,
-                                     1.0, ("quoted: the model's answer left this source out",)))
-    return extra
-
-
-def compose(question: str, kept: list[SentenceSupport], all_supports: list[SentenceSupport],
-            items: dict[int, EvidenceItem]) -> Answer:
-    """Renumber citations in order of first use; flag reader comments in the text."""
-    order: dict[int, int] = {}
-    for s in kept:
-        for n in s.citations:
-            order.setdefault(n, len(order) + 1)
-    parts = []
-    for s in kept:
-        text = s.text.rstrip()
-        if any(items[n].kind == COMMENT for n in s.citations) and "comment" not in text.lower():
-            text = f"According to a reader comment (not reporting): {text}"
-        marks = "".join(f"[{order[n]}]" for n in s.citations)
-        parts.append(f"{text} {marks}" if text.endswith((".", "!", "?")) else f"{text}. {marks}")
-    citations = tuple(
-        Citation(new, items[old].source, items[old].text, items[old].start, items[old].end,
-                 items[old].title, items[old].date, items[old].kind)
-        for old, new in sorted(order.items(), key=lambda kv: kv[1]))
-    renumbered = tuple(replace(s, citations=tuple(order[n] for n in s.citations if n in order))
-                       for s in all_supports)
-    return Answer(question=question, text=" ".join(parts), citations=citations,
-                  sentences=renumbered)
-
-
-def mean_logprob(tokens) -> float | None:
-    """The mean log-probability of a reply's tokens, or None when the backend gave none."""
-    if not tokens:
-        return None
-    return sum(t.logprob for t in tokens) / len(tokens)
-
-
-def _refused(raw: str) -> bool:
-    stripped = raw.strip()
-    return (not stripped or NOT_FOUND in stripped
-            or (_REFUSAL.search(stripped) is not None and "[" not in stripped))
-
-
-def _hold_back_refusal(stream: Iterator[str]) -> Iterator[str]:
-    """Do not stream the NOT_IN_SOURCES sentinel: hold text back until it cannot be it."""
-    buffer = ""
-    decided = False
-    for delta in stream:
-        if decided:
-            yield delta
-            continue
-        buffer += delta
-        probe = buffer.lstrip()
-        if NOT_FOUND.startswith(probe) or probe.startswith(NOT_FOUND):
-            continue
-        decided = True
-        yield buffer
-    if not decided and buffer and NOT_FOUND not in buffer:
-        yield buffer

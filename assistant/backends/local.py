@@ -118,6 +118,7 @@ class LocalLLM:
                 chunks.put(_DONE)
 
         self._reply.timings = {}
+        self._reply.logprobs = tokens  # filled as the reply is read: a caller may look mid-reply
         worker = threading.Thread(target=run, name="local-llm", daemon=True)
         worker.start()
         try:

@@ -13,13 +13,12 @@ check, not ranked). Metadata: `source`, `start`, `end`, `title`, `kind`, and `da
 node's `start_char_idx`/`end_char_idx`; its SOURCE relationship is the file, so `ref_doc_id`
 is the source. Offsets, kind and number are hidden from LLM prompts and embeddings.
 
-Streaming (query and chat engines). The generator yields the answer text as the assistant
-streams it. The check that follows may change that text: unsupported sentences are removed,
-citation numbers renumbered, or the answer becomes "The documents don't say." When the checked
-text differs from what was streamed, one last piece is yielded: `CHECKED_MARKER` followed by
-the checked text, so a consumer printing tokens shows the final word. Once the generator is
-exhausted, `metadata["answer"]` holds the full `Answer`, `source_nodes` its cited passages, and
-`str(response)` (also `response.response` for chat) the checked text, not the stream.
+Streaming (query and chat engines). The generator yields the checked answer as the assistant
+checks it, one sentence at a time (`Assistant.ask_stream(..., checked=True)`): a sentence the
+check removes is never sent, and the pieces, joined, are the answer's text, so a consumer
+printing tokens shows one answer. Once the generator is exhausted, `metadata["answer"]` holds
+the full `Answer`, `source_nodes` its cited passages, and `str(response)` (also
+`response.response` for chat) its text.
 """
 
 from __future__ import annotations
@@ -43,13 +42,12 @@ from ..types import Answer, Citation, Passage
 if TYPE_CHECKING:  # pragma: no cover
     from ..core import Assistant
 
-CHECKED_MARKER = "\n\nChecked answer: "
 SourceText = Callable[[str], str]  # a corpus file name -> its whole decoded text
 # Metadata an LLM prompt or an embedding gains nothing from (llama-index adds metadata to both).
 _HIDDEN_KEYS = ("start", "end", "kind", "citation")
 
 __all__ = ["AssistantRetriever", "AssistantQueryEngine", "AssistantChatEngine",
-           "CheckedStreamingResponse", "CheckedStreamingChatResponse", "CHECKED_MARKER",
+           "CheckedStreamingResponse", "CheckedStreamingChatResponse",
            "passage_node", "citation_node", "cited_nodes"]
 
 
@@ -138,7 +136,7 @@ class AssistantQueryEngine(BaseQueryEngine):
     def _query(self, query_bundle: QueryBundle) -> Response | StreamingResponse:
         question = self._assistant.validate(query_bundle.query_str)  # fail now, not mid-stream
         if self._streaming:
-            return CheckedStreamingResponse.of(self._assistant.ask_stream(question),
+            return CheckedStreamingResponse.of(self._assistant.ask_stream(question, checked=True),
                                                self._assistant.source_text)
         return answer_response(self._assistant.ask(question), self._assistant.source_text)
 
@@ -194,23 +192,12 @@ class CheckedStreamingResponse(StreamingResponse):
 
 
 def _pieces(stream: Iterable[str | Answer], settle: Callable[[Answer], None]) -> Iterator[str]:
-    """The streamed text; when the final Answer arrives, `settle` records it and, only if the
-    checked text is not what was streamed, one last piece carries it (see the module docstring)."""
-    streamed: list[str] = []
+    """The checked text as it is checked; when the final Answer arrives, `settle` records it."""
     for item in stream:
-        if not isinstance(item, Answer):
-            streamed.append(item)
+        if isinstance(item, Answer):
+            settle(item)
+        else:
             yield item
-            continue
-        settle(item)
-        if not streamed:
-            yield item.text
-        elif _normal("".join(streamed)) != _normal(item.text):
-            yield CHECKED_MARKER + item.text
-
-
-def _normal(text: str) -> str:
-    return " ".join(text.split())
 
 
 # ---------------------------------------------------------------- chat engine
@@ -258,7 +245,7 @@ class AssistantChatEngine(BaseChatEngine):
     def _pieces(self, message: str, response: "CheckedStreamingChatResponse") -> Iterator[str]:
         def settle(answer: Answer) -> None:
             response._settle(answer, cited_nodes(answer, self._assistant.source_text))
-        return _pieces(self._session.ask_stream(message), settle)
+        return _pieces(self._session.ask_stream(message, checked=True), settle)
 
     def _streaming_response(self, message: str, chat_history: list[ChatMessage] | None
                             ) -> "CheckedStreamingChatResponse":

@@ -22,7 +22,6 @@ from typing_extensions import TypedDict  # pydantic (the MCP schemas) needs it b
 from assistant import (Answer, Assistant, AssistantError, Citation, DocumentInfo, Library,
                        Passage, UnknownCollection)
 from assistant.collections import DEFAULT, RESERVED
-from assistant.types import checked_only
 
 log = logging.getLogger(__name__)
 MAX_K = 50  # most passages one search returns
@@ -259,8 +258,9 @@ class Service:
 
     def ask_stream(self, question: str, history: Sequence[tuple[str, str]] = (),
                    documents: Sequence[str] | None = None) -> Iterator[str | Answer]:
-        """The checked answer's text, then the Answer (the draft the check may change is not
-        sent: streamed and non-streamed replies say the same). `history`: earlier
+        """The checked answer's text, each sentence as soon as it is checked, then the Answer
+        (the draft the check may change is not sent: streamed and non-streamed replies say the
+        same). `history`: earlier
         (question, answer text) turns, oldest first; a follow-up is rewritten from them.
         `documents`: the names of the documents to answer from (None: all of them).
         A bad question or an assistant not ready raises here, before anything is produced."""
@@ -279,8 +279,8 @@ class Service:
             try:  # side by side: the assistant finds evidence one question at a time, and
                 # the local model decodes its slots together
                 standalone = bot.condense(list(history), q) if history else None
-                for item in checked_only(bot.ask_stream(q, standalone=standalone,
-                                                        documents=documents)):
+                for item in bot.ask_stream(q, standalone=standalone, documents=documents,
+                                           checked=True):
                     items.put(item)
             except BaseException as exc:
                 items.put(_Failed(exc))
