@@ -3,9 +3,13 @@
     python -m evals.judge_sweep                      # SQuAD tune articles, everyday + real tune docs
     python -m evals.judge_sweep --squad-answerable 200 --squad-unanswerable 100
 
-Every question's evidence is gathered and judged once, through the public API (extractive
-backend); the extractive answer is then remade at each threshold and with each rule left
-out, and scored by its set's own scorer. Figures per set and pooled (each set weighs the
+Every question's evidence is gathered through the public API (extractive backend) with the
+judge's probability at each weight against the prior (1, 0.75, 0.5, 0.25, 0: meta.json's
+`weight` is set aside); the extractive answer is then remade at each threshold and, for the
+judge alone, with each rule left out, and scored by its set's own scorer. The shipped
+(weight, threshold), `choose_weight`: for each weight the lowest threshold declining at least
+0.6 of the pooled unanswerable and look-alike questions, then the weight whose threshold answers
+the most answerable ones. Figures per set and pooled (each set weighs the
 same): answerable right, look-alike / unanswerable declined, precision. Written to
 evals/results/judge-sweep.json. No `report` question is ever asked.
 """
@@ -31,10 +35,17 @@ DECLINE_TARGET = 0.6  # the least share of unanswerable / look-alike questions t
 
 
 def choose(pooled: dict) -> float:
-    """The shipped threshold: the lowest at which the pooled tune sets decline at least
+    """A score's threshold: the lowest at which the pooled tune sets decline at least
     DECLINE_TARGET of what they should decline (every higher one answers fewer)."""
     ok = [t for t, r in pooled.items() if r["declined"] >= DECLINE_TARGET]
     return float(min(ok)) if ok else float(max(pooled))
+
+
+def choose_weight(pooled: dict) -> tuple[float, float]:
+    """The shipped (weight, threshold): each weight's threshold by `choose`, then the weight
+    whose threshold answers the most answerable questions (pooled)."""
+    best = max(WEIGHTS, key=lambda v: pooled[v][choose(pooled[v])]["right"])
+    return WEIGHTS[best], choose(pooled[best])
 
 
 def _with_misfits(gen):
@@ -49,29 +60,35 @@ def _with_misfits(gen):
     return Open(abstain_below=gen.abstain_below, margin=gen.margin)
 
 
-def _blend(weight: float):
-    """Scores as the judge's probability blended with the prior: weight * p + (1 - weight) * prior."""
-    def variant(ev, gen):
-        ranked = [replace(s, score=weight * s.score + (1 - weight) * (s.prior or 0.0))
-                  for s in ev.ranked]
-        ranked.sort(key=lambda x: -x.score)
-        return replace(ev, ranked=tuple(ranked)), gen
-    return variant
+def _same(ev, gen):
+    return ev, gen
 
 
+# variant: (the judge's weight the evidence is gathered with, what is then changed)
 VARIANTS = {
-    "judge": lambda ev, gen: (ev, gen),
-    "blend 0.75": _blend(0.75),
-    "blend 0.5": _blend(0.5),
-    "blend 0.25": _blend(0.25),
-    "prior alone": _blend(0.0),
-    "judge - look-alike terms": lambda ev, gen: (replace(ev, unstated=()), gen),
-    "judge - kind filter": lambda ev, gen: (ev, _with_misfits(gen)),
+    "judge": (1.0, _same),
+    "blend 0.75": (0.75, _same),
+    "blend 0.5": (0.5, _same),
+    "blend 0.25": (0.25, _same),
+    "prior alone": (0.0, _same),
+    "judge - look-alike terms": (1.0, lambda ev, gen: (replace(ev, unstated=()), gen)),
+    "judge - kind filter": (1.0, lambda ev, gen: (ev, _with_misfits(gen))),
 }
+WEIGHTS = {v: w for v, (w, change) in VARIANTS.items() if change is _same}  # the candidates
 
 
-def judged_questions(bot, items, ask_text) -> list:
-    return [(item, bot.evidence(ask_text(item))) for item in items]
+def judged_questions(bot, items, ask_text) -> dict[float, list]:
+    """{weight: [(item, evidence)]}: each question's evidence gathered through the public API
+    with the judge at each weight (score = weight * probability + (1 - weight) * prior), so
+    what follows the ranking (the best sentence's document, whose terms a look-alike must
+    state; a summary's plan) is what that weight would ship. The judge reads the same 24
+    candidates at every weight, so after the first it answers from its cache."""
+    out = {w: [] for w in sorted({w for w, _ in VARIANTS.values()}, reverse=True)}
+    for item in items:
+        for w in out:
+            bot.judge.weight = w
+            out[w].append((item, bot.evidence(ask_text(item))))
+    return out
 
 
 def sweep(evidence, score_row, thresholds=THRESHOLDS) -> dict:
@@ -79,11 +96,11 @@ def sweep(evidence, score_row, thresholds=THRESHOLDS) -> dict:
     from assistant.answering.extractive import ExtractiveGenerator
 
     out = {}
-    for name, variant in VARIANTS.items():
+    for name, (weight, variant) in VARIANTS.items():
         out[name] = {}
         for t in thresholds:
             rows = []
-            for item, ev in evidence:
+            for item, ev in evidence[weight]:
                 e, gen = variant(ev, ExtractiveGenerator(abstain_below=t))
                 rows.append(score_row(item, gen.answer(e.question, e)))
             out[name][t] = _rates(rows)
@@ -101,10 +118,24 @@ def _rates(rows) -> dict:
             "unanswerable": len(no)}
 
 
+class Weighted:
+    """The shipped judge at the weight `judged_questions` sets instead of meta.json's (gathered
+    at the shipped weight, every variant would be measured on that weight's ranking)."""
+
+    def __init__(self, judge, weight: float = 1.0):
+        self.judge, self.name, self.threshold = judge, judge.name, judge.threshold
+        self.weight = weight
+
+    def score(self, question, candidates):
+        return self.judge.score(question, candidates)
+
+
 def open_bot(corpus: Path, index: Path, embedder):
     from assistant import Assistant
+    from assistant.answering.judge import load_judge
 
-    return Assistant.load(corpus=corpus, index=index, generator="extractive", embedder=embedder)
+    return Assistant.load(corpus=corpus, index=index, generator="extractive", embedder=embedder,
+                          judge=Weighted(load_judge()))
 
 
 def main(argv=None) -> int:
@@ -144,8 +175,14 @@ def main(argv=None) -> int:
                 cells.append(f"{r['right']:.3f} {r['declined']:.3f} {r['precision']:.3f}")
             print(f" {t:9.2f}   " + "   ".join(f"{c:>24s}" for c in cells))
     print("\n(cells: answerable right, unanswerable/look-alike declined, precision)")
-    print(f"threshold by the rule (lowest whose pooled decline >= {DECLINE_TARGET}): "
-          f"{choose(pooled['judge'])}")
+    for v in WEIGHTS:
+        r = pooled[v][choose(pooled[v])]
+        print(f"{v}: threshold {choose(pooled[v])} (lowest whose pooled decline >= "
+              f"{DECLINE_TARGET}): right {r['right']:.3f}, declined {r['declined']:.3f}, "
+              f"precision {r['precision']:.3f}")
+    weight, threshold = choose_weight(pooled)
+    print(f"chosen (the weight whose threshold answers most): weight {weight}, "
+          f"threshold {threshold}")
     return 0
 
 
