@@ -2,6 +2,8 @@
 
     python -m evals.multilingual                      # 150 questions, en de es ru zh ar, both embedders
     python -m evals.multilingual --sample 60 --langs en,de --embedders minilm
+    python -m evals.multilingual --answers            # answers, right and grounded per language
+                                                      # (evals/multilingual_answers.py)
 
 EVALUATION ONLY (evals/xquad/README.md): nothing is tuned on it. XQuAD is the same 240
 paragraphs and 1,190 questions in 12 languages (the question ids are shared), so one seeded
@@ -130,8 +132,26 @@ def main(argv=None) -> int:
     ap.add_argument("--seed", type=int, default=SEED)
     ap.add_argument("--langs", default=",".join(LANGS))
     ap.add_argument("--embedders", default=",".join(EMBEDDERS))
-    ap.add_argument("--out", type=Path, default=RESULTS)
+    ap.add_argument("--out", type=Path, default=None,
+                    help=f"default {RESULTS} (--answers: evals/results/xquad-answers.json)")
+    ap.add_argument("--answers", action="store_true",
+                    help="ask XQuAD's questions of a collection per language (extractive "
+                         "backend, multilingual embedder): right and grounded against English")
+    ap.add_argument("--questions", type=int, default=None,
+                    help="--answers: questions per language (default 40)")
+    ap.add_argument("--judges", default="shipped,prior",
+                    help="--answers: shipped (the judge as shipped), prior (its weight at 0)")
+    ap.add_argument("--workdir", default=None,
+                    help="--answers: where the collections are kept (default "
+                         "artifacts/xquad-collections)")
     args = ap.parse_args(argv)
+    if args.answers:
+        from . import multilingual_answers as answers
+
+        args.questions = args.questions or answers.QUESTIONS
+        args.workdir = args.workdir or answers.WORKDIR
+        return answers.main(args)
+    args.out = args.out or RESULTS
     langs = [lg for lg in args.langs.split(",") if lg]
     ids = sample_ids(args.sample, args.seed)
     result = {"benchmark": "XQuAD paragraph retrieval (question -> its paragraph of 240)",

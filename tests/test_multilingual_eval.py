@@ -39,3 +39,83 @@ def test_hits_count_the_rank_of_the_right_paragraph():
     q = np.array([[1, 0, 0], [0.5, 0.4, 0], [0, 0.2, 0.9]], dtype=np.float32)
     got = ml.hits(q, p, [0, 1, 2], ks=(1, 2))
     assert got == {"hit@1": 0.667, "hit@2": 1.0, "mrr": 0.833}
+
+
+# ---------------------------------------------------------------- answers per language
+
+from evals import multilingual_answers as xa  # noqa: E402
+
+
+def test_an_answer_is_right_when_its_quote_holds_the_gold_text_normalised():
+    assert xa.is_right("In 2023 the ferry carried 41,350 passengers.", "41,350 passengers")
+    assert xa.is_right("It is run by the Gull-Island Trust.", "gull island trust")
+    assert xa.is_right("黑豹队的防守只丢了 308分，在联赛中排名第六。", "308 分")
+    assert xa.is_right("ＡＢＣ launched it.", "ABC")  # NFKC: full-width letters
+    assert not xa.is_right("In 2023 the ferry carried 41,350 passengers.", "41,530")
+    assert not xa.is_right(None, "308") and not xa.is_right("anything", " ... ")
+
+
+def test_an_answer_is_grounded_only_in_the_gold_paragraph_verbatim():
+    context = "The ferry carried 41,350 passengers. It takes forty minutes."
+    document = "# Ferry\n\n" + context + "\n"
+    at = document.index("The ferry")
+    quote = "The ferry carried 41,350 passengers."
+    cited = {"source": "p007.md", "quote": quote, "start": at, "end": at + len(quote)}
+    assert xa.is_grounded(cited, "p007.md", document, context)
+    assert not xa.is_grounded({**cited, "source": "p008.md"}, "p007.md", document, context)
+    assert not xa.is_grounded({**cited, "start": at + 1, "end": at + 1 + len(quote)}, "p007.md",
+                              document, context)  # not at its offsets
+    heading = {"source": "p007.md", "quote": "Ferry", "start": 2, "end": 7}
+    assert not xa.is_grounded(heading, "p007.md", document, context)  # not the paragraph's
+    assert not xa.is_grounded(None, "p007.md", document, context)
+
+
+def test_declines_are_counted_by_kind_and_rates_against_english():
+    assert xa.decline_kind("the documents never mention “Сколько”, which the question asks "
+                           "about") == "unstated"
+    assert xa.decline_kind("no sentence answers it: the closest, “x”, scores 0.30 (an answer "
+                           "needs 0.45)") == "weak"
+    assert xa.decline_kind(None) == "other"
+    rows = [{"right": r, "right_any": r, "grounded": g, "declined": d, "decline": k,
+             "seconds": 1.0} for r, g, d, k in [(True, True, False, None),
+                                                (False, True, False, None),
+                                                (False, False, True, "weak"),
+                                                (True, True, False, None)]]
+    got = xa.summary(rows)
+    assert (got["right"], got["grounded"], got["declined"], got["declines"]) == (
+        0.5, 0.75, 0.25, {"weak": 1})
+    lo, hi = got["right_ci"]
+    assert lo < 0.5 < hi
+    assert xa.relative({"en": {"right": 0.8}, "de": {"right": 0.6}, "zh": {"right": 0.0}}) == {
+        "en": 1.0, "de": 0.75, "zh": 0.0}
+    assert xa.relative({"en": {"right": 0.0}, "de": {"right": 0.5}})["de"] is None
+
+
+def test_the_answer_questions_are_the_same_in_every_language_and_from_kept_paragraphs():
+    kept = set(range(0, 240, 2))
+    ids = xa.sample(40, kept=kept)
+    assert ids == xa.sample(40, kept=kept) and len(ids) == 40
+    en = xa.questions_of("en")
+    assert all(en[i].paragraph in kept for i in ids)
+    for lang in ml.LANGS:
+        questions = xa.questions_of(lang)
+        paragraphs = xa.paragraphs_of(lang)
+        for i in ids:
+            q = questions[i]
+            assert q.paragraph == en[i].paragraph and q.answer in paragraphs[q.paragraph][1]
+
+
+def test_the_prior_only_judge_leaves_the_prior_alone():
+    """At weight 0 the judge's probability counts for nothing: the order is the prior's."""
+    from assistant.answering.evidence import Evidence, ScoredSentence, judged
+    from assistant.answering.judge import FakeJudge
+    from assistant.types import Sentence
+
+    said = [Sentence("a.md", 0, 30, "The ferry takes forty minutes.", "body", "a#0"),
+            Sentence("a.md", 31, 60, "The ferry carried 41,350 people.", "body", "a#0")]
+    evidence = Evidence("How many people did the ferry carry?", None, (), tuple(
+        ScoredSentence(s, score, 0.5, 0.5, None) for s, score in zip(said, (0.7, 0.4))),
+        {s.id: s for s in said})
+    prior = judged(evidence, xa.PriorOnly(0.5))
+    assert [(s.sentence.start, s.score) for s in prior.ranked] == [(0, 0.7), (31, 0.4)]
+    assert judged(evidence, FakeJudge()).ranked[0].sentence.start == 31  # a judge reorders
