@@ -228,8 +228,12 @@ def _label(s: Sentence) -> bool:
         return True  # a short heading names a section; an FAQ's question heading asks
     if text.endswith(":"):
         return True
+    # capitals: letters of a script with case (Han, kana and Arabic have none: a sentence in
+    # them is no heading set in capitals, whatever capitals it quotes, as "(NFL)")
     letters = [c for c in text if c.isalpha()]
-    return (len(letters) >= 2 and not any(c.islower() for c in letters)
+    cased = [c for c in letters if c.isupper() or c.islower()]
+    return (len(cased) >= 2 and 2 * len(cased) > len(letters)
+            and not any(c.islower() for c in cased)
             and len(words) <= CAPS_HEADING_WORDS and text[-1:] not in ".!?")
 
 

