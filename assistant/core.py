@@ -26,12 +26,12 @@ from .answering.evidence import Evidence, gather, judged
 from .answering.judge import Judge, load_judge
 from .index import ChromaIndex, StoreConfig, SyncProgress, SyncReport
 from .answering.overview import plan
-from .language.questions import overview_kind, search_text
+from .language.questions import LIST, overview_kind, search_text
 from .language.terms import DocumentTerms, unstated
 from .language.terms import warm_up as warm_up_language
 from .retrieval import HybridRetriever
 from .text import tokenize
-from .types import Answer, Checked, DocumentMeta, Passage, as_sent, final_answer
+from .types import Answer, Checked, Document, DocumentMeta, Passage, as_sent, final_answer
 
 log = logging.getLogger(__name__)
 NO_DOCUMENTS = ("There are no documents yet in {corpus}. Add files to that folder (or with "
@@ -241,37 +241,39 @@ class Assistant:
         asked = topic if wants else q  # a summary or list is judged by its subject
         evidence = judged(gather(asked, passages, sentences, vectors, vector, self.retriever.idf),
                           self.judge, section_of=self._section_of)
-        if wants:  # a summary, list or comparison: evidence for coverage, not one sentence
-            bar = (self.config.abstain_below if self.config.abstain_below is not None
-                   else getattr(self.judge, "threshold", 0.5))
-            documents = {s: m for s, m in self.retriever.documents.items()
-                         if sources is None or s in sources}
-            return plan(q, *wants, evidence, vector, documents, self.index.document_sentences, bar)
-        if evidence.best is None:
+        # a look-alike: a question (or list) whose terms the best evidence's document lacks
+        if evidence.best is not None and (not wants or wants[0] == LIST):
+            if document := self._terms_of(evidence.best.source):
+                evidence = replace(evidence, unstated=tuple(unstated(q, document)))
+        if not wants:
             return evidence
-        document = self._terms_of(evidence.best.source)
-        return replace(evidence, unstated=tuple(unstated(q, document))) if document else evidence
+        bar = (self.config.abstain_below if self.config.abstain_below is not None  # coverage:
+               else getattr(self.judge, "threshold", 0.5))  # a summary, list or comparison
+        documents = {s: m for s, m in self.retriever.documents.items()
+                     if sources is None or s in sources}
+        return plan(q, *wants, evidence, vector, documents, self.index.document_sentences, bar,
+                    document_of=self._document_of)
 
-    def _holds(self, source: str) -> bool:
-        """Whether the corpus has a document of this name (the corpus's own index of names)."""
+    def _document_of(self, source: str) -> Document | None:
+        """The corpus's document of this name, or None."""
         try:
-            self.corpus.get(source)
-        except KeyError:
-            return False
-        return True
-
-    def _section_of(self, s) -> str | None:
-        """The heading path a sentence sits under, for the judge's reading of it."""
-        try:
-            return self.corpus.get(s.source).section_at(s.start)
+            return self.corpus.get(source)
         except KeyError:
             return None
 
+    def _holds(self, source: str) -> bool:
+        """Whether the corpus has a document of this name (the corpus's own index of names)."""
+        return self._document_of(source) is not None
+
+    def _section_of(self, s) -> str | None:
+        """The heading path a sentence sits under, for the judge's reading of it."""
+        document = self._document_of(s.source)
+        return document.section_at(s.start) if document else None
+
     def _terms_of(self, source: str) -> DocumentTerms | None:
         """What a document states, for the look-alike check (kept for the last documents)."""
-        try:
-            doc = self.corpus.get(source)
-        except KeyError:
+        doc = self._document_of(source)
+        if doc is None:
             return None
         key = (source, doc.meta.sha256)
         if key not in self._terms:

@@ -105,3 +105,77 @@ def test_the_model_backend_gives_the_same_cited_points(tmp_path, fake_embedder):
         assert all(s.supported for s in ans.sentences)
     finally:
         bot.close()
+
+
+@pytest.mark.parametrize("question, kind", [
+    ("What are the steps to reset the router?", LIST),
+    ("What steps do I follow to renew a parking permit?", LIST),
+    ("Which file formats does the converter accept?", LIST),
+    ("What documents must a tenant show at the start?", LIST),
+    ("How do the day and night tariffs differ?", COMPARE),
+    ("How did sales in 2023 compare with 2022?", COMPARE),
+])
+def test_lists_and_comparisons_asked_without_saying_list(question, kind):
+    assert overview_kind(question) == (kind, None)
+
+
+@pytest.mark.parametrize("question", [
+    "What exit status does the program give for a corrupt file?",  # "status" is not a plural
+    "Which class does the method belong to?", "What analysis was used?",
+    "How many steps are there?", "What did the two plans have in common?"])
+def test_singular_questions_stay_single_facts(question):
+    assert overview_kind(question) is None
+
+
+SOUP = {"soup.md": """# Kitchen notes
+
+## Tomato soup
+
+For four bowls you need:
+
+- 1 kg ripe tomatoes
+- 1 onion
+- 2 cloves of garlic
+- 500 ml vegetable stock
+
+The soup keeps for three days in the fridge.
+
+1. Chop the onion and soften it in olive oil for ten minutes.
+2. Add the garlic and the tomatoes and cook them for twenty minutes.
+3. Pour in the stock and simmer the soup for another fifteen minutes.
+4. Blend the soup until smooth and season it with salt.
+
+Serve it with bread.
+
+## Supported cookers
+
+| Cooker | Status |
+|---|---|
+| Gas hob | Supported |
+| Induction hob | Supported |
+| Camping stove | Not supported |
+"""}
+
+
+@pytest.fixture
+def soup_bot(tmp_path, real_embedder):
+    from assistant import Assistant
+    from conftest import write_corpus
+
+    bot = Assistant.load(corpus=write_corpus(tmp_path / "docs", SOUP), index=tmp_path / "ix",
+                         generator="extractive", embedder=real_embedder)
+    yield bot
+    bot.close()
+
+
+def test_the_steps_asked_for_are_the_documents_numbered_list_whole(soup_bot):
+    ans = soup_bot.ask("What are the steps to make the tomato soup?")
+    quotes = [c.quote for c in ans.citations]
+    assert [q[:2] for q in quotes] == ["1.", "2.", "3.", "4."], ans.text  # in order, every step
+    assert not any("tomatoes\n" in q or q.startswith("-") for q in quotes)  # not the ingredients
+
+
+def test_a_list_question_about_a_table_gets_its_rows(soup_bot):
+    ans = soup_bot.ask("Which cookers are supported?")
+    assert len(ans.citations) == 3 and all("hob" in c.quote or "stove" in c.quote
+                                           for c in ans.citations), ans.text

@@ -34,6 +34,8 @@ class ExtractiveGenerator:
 
     def answer(self, question: str, evidence: Evidence) -> Answer:
         if evidence.overview:  # a summary, list or comparison: its points, quoted and cited
+            if evidence.unstated:  # a list or comparison of something the documents lack
+                return abstention(question, evidence.unstated_reason())
             if not evidence.points:
                 return abstention(question, evidence.weak_reason(self.abstain_below))
             return compose(question, evidence, list(evidence.points), generator=self.name,

@@ -9,7 +9,8 @@ sentence the judge finds answering the question, in document and date order.
               sentences (cosine to the document's centroid over the sentence vectors the index
               holds, plus relevance to the question for a topic), without repeats (MMR)
     LIST,     the ranked evidence's sentences that clear half the judge's bar, near-duplicates
-    COMPARE   left out, sources varied
+    COMPARE   left out, sources varied; for a list, the items of the section that holds most of
+              that evidence instead, when there are more of them (a manual's steps, a table)
 
 A question's own count ("three reasons") sets how many points, within MAX_POINTS. The values
 below are set a priori, not tuned on any benchmark (see the multi-passage benchmark,
@@ -17,6 +18,7 @@ below are set a priori, not tuned on any benchmark (see the multi-passage benchm
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import replace
 from typing import Callable, Mapping
@@ -24,8 +26,8 @@ from typing import Callable, Mapping
 import numpy as np
 
 from .. import text as T
-from ..language.questions import COMPARE, SUMMARY
-from ..types import BODY, ROW, DocumentMeta, Sentence
+from ..language.questions import COMPARE, SUMMARY, asks_for_steps
+from ..types import BODY, ROW, Document, DocumentMeta, Sentence
 from .evidence import Evidence, ScoredSentence
 
 MAX_POINTS = 6
@@ -35,6 +37,8 @@ MAX_DOCUMENTS = 4  # documents one summary covers
 REDUNDANT = 0.85  # cosine above which two sentences say the same thing
 LIST_GATE = 0.8  # a list's best point needs this share of the bar (each point answers a part)
 DIVERSITY = 0.5  # MMR: how much a sentence's likeness to those picked counts against it
+SECTION_ITEMS = (2, 12)  # a section with this many items can be a list's answer, whole
+SECTION_VOTERS = 8  # the best ranked sentences that vote for the section they sit in
 MIN_WORDS = 6  # shorter sentences (labels, fragments) are not summary points
 KINDS = frozenset({BODY, ROW})  # what a point may be: no headlines, bylines, comments
 
@@ -44,11 +48,13 @@ _PLURAL = re.compile(r"\b(?:documents|files|articles|reports|texts|pages|papers|
 _YEAR = re.compile(r"\b(1[5-9]\d\d|20\d\d)\b")
 
 ReadDocument = Callable[[str], tuple[list[Sentence], np.ndarray]]
+DocumentOf = Callable[[str], "Document | None"]  # a source's Document (sections, text)
 
 
 def plan(question: str, kind: str, count: int | None, evidence: Evidence,
          question_vector: np.ndarray, documents: Mapping[str, DocumentMeta],
-         read_document: ReadDocument, bar: float) -> Evidence:
+         read_document: ReadDocument, bar: float, document_of: DocumentOf | None = None
+         ) -> Evidence:
     """The evidence with its points chosen (none: nothing answers, decline as usual)."""
     named = _named(question, documents)  # tokenises every title: once per question
     if kind == SUMMARY or (kind == COMPARE and len(named) >= 2):  # compare named documents
@@ -59,7 +65,86 @@ def plan(question: str, kind: str, count: int | None, evidence: Evidence,
         return replace(evidence, overview=kind, points=tuple(points),
                        context={**evidence.context, **context}, unstated=())
     points = listed_points(evidence, count or MAX_POINTS, bar)
+    if document_of is not None and kind != COMPARE:
+        items, context = section_points(evidence, read_document, document_of, bar, count,
+                                        ordered=asks_for_steps(question))
+        if items:  # a document's own list beats sentences gathered from around it
+            return replace(evidence, overview=kind, points=tuple(items),
+                           context={**evidence.context, **context}, unstated=())
     return replace(evidence, overview=kind, points=tuple(points))
+
+
+def section_points(evidence: Evidence, read_document: ReadDocument, document_of: DocumentOf,
+                   bar: float, count: int | None, ordered: bool = False
+                   ) -> tuple[list[ScoredSentence], dict]:
+    """The items of the one list or section that holds the most of the best evidence: steps,
+    fees, options and rules are a section's list or table, whose items the judge scores one
+    by one and each weakly (a step does not say it answers "what are the steps"). Votes are
+    the scores of the best sentences that clear half the bar. A marked list (items opening
+    with "-", "*", "•" or "1.") wins over the rest of its section, a numbered one when the
+    question asks for steps (`ordered`); else the whole section, when it has a list's worth of
+    items (SECTION_ITEMS)."""
+    votes: dict[tuple[str, int], float] = {}
+    for s in evidence.ranked[:SECTION_VOTERS]:
+        if s.score < bar / 2 or s.sentence.kind not in KINDS:
+            continue
+        document = document_of(s.source)
+        if document is None:
+            continue
+        i = bisect.bisect_right([start for start, _ in document.sections], s.sentence.start) - 1
+        if i >= 0:
+            votes[(s.source, i)] = votes.get((s.source, i), 0.0) + s.score
+    if not votes:
+        return [], {}
+    (source, i), _ = max(votes.items(), key=lambda kv: kv[1])
+    document = document_of(source)
+    sections = document.sections
+    start = sections[i][0]
+    end = sections[i + 1][0] if i + 1 < len(sections) else len(document.text)
+    sentences, _ = read_document(source)
+    inside = [x for x in sentences if start <= x.start < end]
+    items = [x for x in inside if x.kind in KINDS]
+    score = {s.sentence.id: s.score for s in evidence.ranked if s.score >= bar / 2}
+    runs = [r for r in _runs(items, document.text) if sum(1 for x in r if _ITEM.match(x.text)) >= 2]
+    if ordered and any(_NUMBERED.match(r[0].text) for r in runs):  # steps are numbered
+        runs = [r for r in runs if _NUMBERED.match(r[0].text)]
+    best_run = max(runs, key=lambda r: sum(score.get(x.id, 0.0) for x in r), default=None)
+    if best_run and sum(score.get(x.id, 0.0) for x in best_run) > 0:
+        items = best_run
+    low, high = SECTION_ITEMS
+    if not low <= len(items) <= high:
+        return [], {}
+    best = {s.sentence.id: s for s in evidence.ranked}
+    meta = next(s for s in evidence.ranked if s.source == source)
+    points = [best.get(x.id) or ScoredSentence(x, 0.0, 0.0, 0.0, None, title=meta.title,
+                                               date=meta.date) for x in items]
+    return points[:count or high], {x.id: x for x in inside}
+
+
+_ITEM = re.compile(r"\s*(?:[-*•▪‣◦]|\(?\d{1,2}[.)]|\(?[a-z][.)])\s")  # a list item's mark
+_NUMBERED = re.compile(r"\s*\(?\d{1,2}[.)]\s")
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
+
+
+def _runs(items: list[Sentence], text: str) -> list[list[Sentence]]:
+    """The marked lists among `items`: from a marked item, every sentence up to a paragraph
+    break that no marked item follows (an item's second sentence stays with it)."""
+    runs: list[list[Sentence]] = []
+    run: list[Sentence] = []
+    for x in items:
+        marked = _ITEM.match(x.text) is not None
+        joined = run and not _PARAGRAPH_BREAK.search(text[run[-1].end:x.start])
+        if marked and run and (joined or _ITEM.match(run[0].text)):
+            run.append(x)
+        elif run and joined:
+            run.append(x)
+        else:
+            if run:
+                runs.append(run)
+            run = [x] if marked else []
+    if run:
+        runs.append(run)
+    return runs
 
 
 def target_sources(question: str, evidence: Evidence, documents: Mapping[str, DocumentMeta],

@@ -143,6 +143,9 @@ SUMMARY, LIST, COMPARE = "summary", "list", "compare"
 _DOCUMENT = (r"(?:documents?|files?|articles?|reports?|papers?|texts?|pages?|books?|chapters?|"
              r"sections?|manuals?|guides?|notes?|letters?|emails?|stor(?:y|ies)|pieces?|"
              r"sources?|this|these|it|they|them|everything)")
+# a plural noun phrase of up to three words ("build systems", "operating systems"): the last
+# ends in "s" but not "ss", "us" or "is" (class, status, analysis)
+_PLURAL_NOUN = r"(?:\w+ ){0,2}?\w{3,}s(?<!ss)(?<!us)(?<!is)"
 _OVERVIEW = (
     (SUMMARY, re.compile(
         r"\bsummar(?:y|ies|i[sz]e[sd]?|i[sz]ing)\b|\boverview\b|\bgist\b|\bin (?:a )?nutshell\b|"
@@ -154,11 +157,17 @@ _OVERVIEW = (
     (COMPARE, re.compile(
         r"^\s*(?:please )?(?:compare|contrast)\b|\bwhat (?:is|are|were|was) the (?:main )?"
         r"(?:differences?|similarit(?:y|ies)) between\b|\bhow (?:does|do|did) .{1,80}\b"
-        r"differ (?:from|between)\b|\b(?:vs\.?|versus)\s|\bwhat changed between\b", re.I)),
+        r"differ (?:from|between)\b|\b(?:vs\.?|versus)\s|\bwhat changed between\b|"
+        r"\bhow (?:does|do|did) .{1,80}\b(?:differ|compare)\s*(?:\?|$|with\b|to\b)", re.I)),
     # a request for a list, not a question whose one answer names several things
     (LIST, re.compile(
         r"^\s*(?:please )?(?:list|enumerate)\b|^\s*(?:please )?name (?:all|every|each)\b|"
-        r"\bwhat are all the\b|\bgive (?:me )?(?:a list|all)\b", re.I)),
+        r"\bwhat are all the\b|\bgive (?:me )?(?:a list|all)\b|"
+        # the steps of a procedure; "which rules apply", "what options does it offer": a plural
+        # asked for by "which"/"what" and a verb
+        r"\bwhat (?:are|were) the (?:\w+ )?steps\b|\bwhat steps\b|"
+        rf"^\s*(?:which|what) {_PLURAL_NOUN} (?:do|does|did|are|were|can|could|should|must|will|"
+        r"would|have|has)\b", re.I)),
 )
 _NUMBERS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8}
 _COUNT = re.compile(r"\b(two|three|four|five|six|seven|eight|[2-9])\s+(?:\w+\s+)?(?:reasons|"
@@ -175,6 +184,15 @@ _OVERVIEW_FRAME = re.compile(
     r"(?:short |brief |quick )?(?:summary|overview|list|comparison) of)\s+(?:all\s+)?"
     rf"(?:(?:the|this|these|that|those|my|our)\s+)?(?:(?:main|key)\s+)?(?:{_DOCUMENT}\s+"
     r"(?:about|on|of|describing|covering)\s+)?", re.I)
+
+
+_STEPS = re.compile(r"\bsteps?\b|\bprocedure\b|\bin (?:what|which) order\b|"
+                    r"^\s*how (?:do|can|should|would) (?:i|you|we|one)\b", re.I)
+
+
+def asks_for_steps(question: str) -> bool:
+    """Whether the question asks how to do something, step by step (a numbered list's answer)."""
+    return _STEPS.search(question) is not None
 
 
 def overview_kind(question: str) -> tuple[str, int | None] | None:
