@@ -277,7 +277,24 @@ def run(langs: list[str], n: int, seed: int, judges: list[str], workdir: Path,
                                             "threshold": judge.threshold},
                                   "languages": by_lang, "relative_to_en": relative(by_lang),
                                   "rows": rows}
+    result["paired"] = paired(result)
     return result
+
+
+def paired(result: dict) -> dict[str, dict[str, int]]:
+    """Per language, the questions right with the shipped judge only and with the prior only
+    (the same questions asked both ways): a judge that misfires on a language loses more of
+    its questions than it wins."""
+    if not {"shipped", "prior"} <= set(result["judges"]):
+        return {}
+    right = {mode: {(r["lang"], r["id"]): r["right"] for r in result["judges"][mode]["rows"]}
+             for mode in ("shipped", "prior")}
+    out = {lang: {"judge_only": 0, "prior_only": 0} for lang in result["langs"]}
+    for key, judged_right in right["shipped"].items():
+        prior_right = right["prior"].get(key)
+        if prior_right is not None and judged_right != prior_right:
+            out[key[0]]["judge_only" if judged_right else "prior_only"] += 1
+    return out
 
 
 def table(result: dict) -> str:
@@ -299,6 +316,10 @@ def table(result: dict) -> str:
     for mode, block in result["judges"].items():
         lines.append(f"- {mode}: " + "; ".join(f"{lg} {block['languages'][lg]['declines']}"
                                                for lg in langs))
+    if pairs := paired(result):
+        lines.append("\nRight with the judge only / with the prior only (same questions): "
+                     + "; ".join(f"{lg} {c['judge_only']} / {c['prior_only']}"
+                                 for lg, c in pairs.items()))
     if result["index_s"]:
         lines.append("\nIndexing 240 paragraphs (s): " + ", ".join(
             f"{lg} {s}" for lg, s in result["index_s"].items()))

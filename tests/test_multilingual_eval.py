@@ -119,3 +119,17 @@ def test_the_prior_only_judge_leaves_the_prior_alone():
     prior = judged(evidence, xa.PriorOnly(0.5))
     assert [(s.sentence.start, s.score) for s in prior.ranked] == [(0, 0.7), (31, 0.4)]
     assert judged(evidence, FakeJudge()).ranked[0].sentence.start == 31  # a judge reorders
+
+
+def test_paired_counts_the_questions_each_way_gets_right_alone():
+    def rows(mode, rights):
+        return [{"lang": lang, "id": qid, "right": r} for (lang, qid), r in rights.items()]
+    shipped = {("en", "a"): True, ("en", "b"): False, ("zh", "a"): False, ("zh", "b"): True,
+               ("zh", "c"): False}
+    prior = {("en", "a"): True, ("en", "b"): False, ("zh", "a"): True, ("zh", "b"): False,
+             ("zh", "c"): True}
+    result = {"langs": ["en", "zh"], "judges": {"shipped": {"rows": rows("shipped", shipped)},
+                                                "prior": {"rows": rows("prior", prior)}}}
+    assert xa.paired(result) == {"en": {"judge_only": 0, "prior_only": 0},
+                                 "zh": {"judge_only": 1, "prior_only": 2}}
+    assert xa.paired({"langs": ["en"], "judges": {"shipped": {"rows": []}}}) == {}
