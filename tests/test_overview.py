@@ -179,3 +179,8 @@ def test_a_list_question_about_a_table_gets_its_rows(soup_bot):
     ans = soup_bot.ask("Which cookers are supported?")
     assert len(ans.citations) == 3 and all("hob" in c.quote or "stove" in c.quote
                                            for c in ans.citations), ans.text
+
+
+def test_a_list_of_what_the_documents_lack_is_declined_as_a_look_alike(soup_bot):
+    ans = soup_bot.ask("List the steps to make the 2019 version of the tomato soup.")
+    assert ans.abstained and "2019" in ans.fallback, (ans.text, ans.fallback)
