@@ -83,8 +83,6 @@ def unmarked(text: str) -> str:
     return re.sub(r"([。！？؟])\.", r"\1", re.sub(r"\s*\[\d+\]", "", text))
 
 
-@pytest.mark.xfail(strict=True, reason="assistant/answering/reply.py `written` ends a sentence "
-                   "with '.' unless it ends in '.', '!' or '?': a Chinese '。' gets '. [1]' after it")
 def test_a_sentence_ending_in_a_chinese_full_stop_gets_no_second_one():
     from assistant.answering.reply import written
     from assistant.types import SentenceSupport

@@ -192,7 +192,10 @@ def written(s: SentenceSupport, order: dict[int, int], items: dict[int, Evidence
     if any(items[n].kind == COMMENT for n in s.citations) and "comment" not in text.lower():
         text = f"According to a reader comment (not reporting): {text}"
     marks = "".join(f"[{order[n]}]" for n in s.citations)
-    return f"{text} {marks}" if text.endswith((".", "!", "?")) else f"{text}. {marks}"
+    return f"{text} {marks}" if text.endswith(_SENTENCE_ENDS) else f"{text}. {marks}"
+
+
+_SENTENCE_ENDS = (".", "!", "?", "。", "！", "？", "؟", "।")  # and CJK, Arabic, Devanagari ends
 
 
 def mean_logprob(tokens) -> float | None:
