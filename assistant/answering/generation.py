@@ -24,6 +24,7 @@ from ..embeddings import Embedder
 from ..errors import ConfigError
 from .evidence import Evidence, ScoredSentence, accounts, quote_unit, stated_values
 from ..language.names import negated
+from ..language.terms import reads_as_english
 from ..language.questions import AMOUNT_LABELS, REASON, asks_for_timeline
 from .extractive import ExtractiveGenerator, abstention, human_date
 from ..prompts import render
@@ -252,6 +253,8 @@ def build_messages(question: str, items: list[EvidenceItem], note: str) -> list[
         if i.kind == COMMENT:
             label = f"reader comment, {label}"
         lines.append(f"[{i.number}] ({label}) {_defuse(T.normalise_space(i.text))}")
+    if not reads_as_english(question):  # English questions keep the prompt the rules were
+        note += render("answer_language") + "\n"  # measured with (a rule for every question lost 2 of 29 rewordings)
     user = render("answer_user", sources="\n".join(lines), note=note, question=question)
     return [{"role": "system", "content": render("answer_system")},
             {"role": "user", "content": user}]
