@@ -124,10 +124,8 @@ class CheckedReply:
         return gen._labelled(compose(question, kept, supports, self.by_number))
 
     def rest(self, answer: Answer) -> list[Checked]:
-        """What of the answer's text `feed` has not given out."""
-        if not answer.text.startswith(self.sent):  # cannot happen: the answer grows from it
-            raise AssertionError(f"checked stream {self.sent!r} is not the start of the answer "
-                                 f"{answer.text!r}")
+        """What of the answer's text `feed` has not given out (the answer grows from what was
+        sent; `types.as_sent` checks that it did)."""
         left = answer.text[len(self.sent):]
         return [Checked(left)] if left else []
 
