@@ -253,8 +253,10 @@ def build_messages(question: str, items: list[EvidenceItem], note: str) -> list[
         if i.kind == COMMENT:
             label = f"reader comment, {label}"
         lines.append(f"[{i.number}] ({label}) {_defuse(T.normalise_space(i.text))}")
-    if not reads_as_english(question):  # English questions keep the prompt the rules were
-        note += render("answer_language") + "\n"  # measured with (a rule for every question lost 2 of 29 rewordings)
+    # Only other languages are told to answer in the question's: English questions keep the
+    # prompt the rules were measured with (the line for every question lost 2 of 29 rewordings)
+    if not reads_as_english(question):
+        note += render("answer_language") + "\n"
     user = render("answer_user", sources="\n".join(lines), note=note, question=question)
     return [{"role": "system", "content": render("answer_system")},
             {"role": "user", "content": user}]

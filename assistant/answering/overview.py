@@ -9,8 +9,9 @@ sentence the judge finds answering the question, in document and date order.
               sentences (cosine to the document's centroid over the sentence vectors the index
               holds, plus relevance to the question for a topic), without repeats (MMR)
     LIST,     the ranked evidence's sentences that clear half the judge's bar, near-duplicates
-    COMPARE   left out, sources varied; for a list, the items of the section that holds most of
-              that evidence instead, when there are more of them (a manual's steps, a table)
+    COMPARE   left out, sources varied; for a list, the items of the marked list, table or
+              section that holds most of that evidence instead, when it has a list's worth
+              (a manual's steps, a table's rows)
 
 A question's own count ("three reasons") sets how many points, within MAX_POINTS. The values
 below are set a priori, not tuned on any benchmark (see the multi-passage benchmark,
@@ -108,8 +109,9 @@ def section_points(evidence: Evidence, read_document: ReadDocument, document_of:
     runs = [r for r in _runs(items, document.text) if sum(1 for x in r if _ITEM.match(x.text)) >= 2]
     if ordered and any(_NUMBERED.match(r[0].text) for r in runs):  # steps are numbered
         runs = [r for r in runs if _NUMBERED.match(r[0].text)]
-    best_run = max(runs, key=lambda r: sum(score.get(x.id, 0.0) for x in r), default=None)
-    if best_run and sum(score.get(x.id, 0.0) for x in best_run) > 0:
+    weight, best_run = max(((sum(score.get(x.id, 0.0) for x in r), r) for r in runs),
+                           key=lambda wr: wr[0], default=(0.0, None))
+    if weight > 0:
         items = best_run
     low, high = SECTION_ITEMS
     if not low <= len(items) <= high:
@@ -130,13 +132,10 @@ def _runs(items: list[Sentence], text: str) -> list[list[Sentence]]:
     """The marked lists among `items`: from a marked item, every sentence up to a paragraph
     break that no marked item follows (an item's second sentence stays with it)."""
     runs: list[list[Sentence]] = []
-    run: list[Sentence] = []
+    run: list[Sentence] = []  # a run opens with a marked item
     for x in items:
         marked = _ITEM.match(x.text) is not None
-        joined = run and not _PARAGRAPH_BREAK.search(text[run[-1].end:x.start])
-        if marked and run and (joined or _ITEM.match(run[0].text)):
-            run.append(x)
-        elif run and joined:
+        if run and (marked or not _PARAGRAPH_BREAK.search(text[run[-1].end:x.start])):
             run.append(x)
         else:
             if run:
