@@ -120,7 +120,10 @@ def _patterns() -> list[tuple[str, re.Pattern]]:
     codes, names = _alternation(v["code"]), _alternation(v["currency"])
     symbols = _alternation(v["symbol"])
     units, spans_of_time = _alternation(v[QUANTITY]), _alternation(v[DURATION])
-    months, days = _alternation(m.rstrip(".") for m in v["month"]), _alternation(v["day"])
+    # month and weekday names are written capitalised (or in capitals): "may", "march",
+    # "sat" and "wed" in lower case are verbs, so these match case-sensitively
+    months = _alternation(x for m in v["month"] for x in (m.rstrip("."), m.rstrip(".").upper()))
+    days = _alternation(x for d in v["day"] for x in (d, d.upper()))
     ordinals = _alternation(_ORDINAL_WORDS)
     sc = r"[$£€¥₹₩₽₪₺₫₴₦₱฿₡₲₵₸]"
     amount = rf"{NUM}{_SCALE}"
@@ -143,8 +146,8 @@ def _patterns() -> list[tuple[str, re.Pattern]]:
                               rf"fortnight\b|\bovernight\b", re.I)),
         (QUANTITY, re.compile(rf"(?:{NUM})\s?(?:{units})(?![^\W\d_])", re.I)),
         (DATE, re.compile(
-            rf"\b(?:{months})\.?(?:\s\d{{1,2}}(?:st|nd|rd|th)?)?(?:,?\s(?:1\d|20)\d\d)?\b|"
-            rf"\b(?:{days})s?\b|\b\d{{4}}-\d\d-\d\d\b|\b\d{{1,2}}[/.]\d{{1,2}}[/.](?:\d\d){{1,2}}\b|"
+            rf"\b(?-i:{months})\.?(?:\s\d{{1,2}}(?:st|nd|rd|th)?)?(?:,?\s(?:1\d|20)\d\d)?\b|"
+            rf"\b(?-i:{days})s?\b|\b\d{{4}}-\d\d-\d\d\b|\b\d{{1,2}}[/.]\d{{1,2}}[/.](?:\d\d){{1,2}}\b|"
             rf"\b(?:1[0-9]|20)\d\ds?\b|\b(?:\d{{1,2}}(?:st|nd|rd|th)|{ordinals})(?: and "
             rf"(?:\d{{1,2}}(?:st|nd|rd|th)|{ordinals}))? centur(?:y|ies)\b|\b(?:last|next|this|"
             rf"coming|previous|following) (?:year|month|week|weekend|spring|summer|autumn|fall|"
