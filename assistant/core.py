@@ -26,7 +26,7 @@ from .answering.evidence import Evidence, gather, judged
 from .answering.judge import Judge, load_judge
 from .index import ChromaIndex, StoreConfig, SyncProgress, SyncReport
 from .answering.overview import plan
-from .language.questions import LIST, overview_kind, search_text
+from .language.questions import LIST, TIMELINE, asks_for_timeline, overview_kind, search_text
 from .language.terms import DocumentTerms, unstated
 from .language.terms import warm_up as warm_up_language
 from .retrieval import HybridRetriever
@@ -237,12 +237,12 @@ class Assistant:
         passages = self.retriever.search(topic, k=self.config.passages, vector=vector,
                                          sources=sources)
         sentences, vectors = self.index.sentences_of([p.chunk_id for p in passages], edges=True)
-        wants = overview_kind(q)
-        asked = topic if wants else q  # a summary or list is judged by its subject
+        wants = overview_kind(q) or ((TIMELINE, None) if asks_for_timeline(q) else None)
+        asked = topic if wants and wants[0] != TIMELINE else q  # a summary or list: its subject
         evidence = judged(gather(asked, passages, sentences, vectors, vector, self.retriever.idf),
                           self.judge, section_of=self._section_of)
         # a look-alike: a question (or list) whose terms the best evidence's document lacks
-        if evidence.best is not None and (not wants or wants[0] == LIST):
+        if evidence.best is not None and (not wants or wants[0] in (LIST, TIMELINE)):
             if document := self._terms_of(evidence.best.source):
                 evidence = replace(evidence, unstated=tuple(unstated(q, document)))
         if not wants:

@@ -12,6 +12,9 @@ sentence the judge finds answering the question, in document and date order.
     COMPARE   left out, sources varied; for a list, the items of the marked list, table or
               section that holds most of that evidence instead, when it has a list's worth
               (a manual's steps, a table's rows)
+    TIMELINE  when the best evidence is one document's (not several dated sources', whose
+              accounts the backends give as before): that document's sentences that state a
+              date, time or version, the most relevant, in document order
 
 A question's own count ("three reasons") sets how many points, within MAX_POINTS. The values
 below are set a priori, not tuned on any benchmark (see the multi-passage benchmark,
@@ -27,7 +30,8 @@ from typing import Callable, Mapping
 import numpy as np
 
 from .. import text as T
-from ..language.questions import COMPARE, SUMMARY, asks_for_steps
+from ..language import facts as F
+from ..language.questions import COMPARE, SUMMARY, TIMELINE, asks_for_steps
 from ..types import BODY, ROW, Document, DocumentMeta, Sentence
 from .evidence import Evidence, ScoredSentence
 
@@ -57,6 +61,10 @@ def plan(question: str, kind: str, count: int | None, evidence: Evidence,
          read_document: ReadDocument, bar: float, document_of: DocumentOf | None = None
          ) -> Evidence:
     """The evidence with its points chosen (none: nothing answers, decline as usual)."""
+    if kind == TIMELINE:  # one document's dated points; else each source's account, as before
+        points, context = timeline_points(evidence, read_document, question_vector, bar, count)
+        return replace(evidence, overview=kind, points=tuple(points),
+                       context={**evidence.context, **context}) if points else evidence
     named = _named(question, documents)  # tokenises every title: once per question
     if kind == SUMMARY or (kind == COMPARE and len(named) >= 2):  # compare named documents
         sources = target_sources(question, evidence, documents, named)
@@ -121,6 +129,61 @@ def section_points(evidence: Evidence, read_document: ReadDocument, document_of:
     points = [best.get(x.id) or ScoredSentence(x, 0.0, 0.0, 0.0, None, title=meta.title,
                                                date=meta.date) for x in items]
     return points[:count or high], {x.id: x for x in inside}
+
+
+def timeline_points(evidence: Evidence, read_document: ReadDocument,
+                    question_vector: np.ndarray, bar: float, count: int | None
+                    ) -> tuple[list[ScoredSentence], dict]:
+    """What happened when, in one document: a release's notes, a season's letter, a lease.
+    The document that holds most of the best evidence (SECTION_VOTERS, clearing half the
+    bar), unless that evidence comes from sources of two or more dates (news over time: each
+    source's account is the answer, `accounts`); from it, the sentences that state a date, a
+    time or a version, the most relevant to the question first (the judge's ranked ones, then
+    by cosine), near-duplicates left out, given in document order; with fewer than two, its
+    sentences that answer (`listed_points`). None when fewer than two of those either."""
+    ranked = [s for s in evidence.ranked if s.fits_type is not False]
+    if not ranked or ranked[0].score < LIST_GATE * bar:
+        return [], {}
+    voters = [s for s in evidence.ranked[:SECTION_VOTERS]
+              if s.score >= bar / 2 and s.sentence.kind in KINDS]
+    if not voters or len({s.date for s in voters if s.date}) >= 2:
+        return [], {}
+    votes: dict[str, float] = {}
+    for s in voters:
+        votes[s.source] = votes.get(s.source, 0.0) + s.score
+    source = max(votes, key=votes.get)
+    sentences, vectors = read_document(source)
+    judged = {s.sentence.id: s for s in evidence.ranked if s.source == source}
+    relevance = _unit(vectors) @ _unit(question_vector.reshape(1, -1))[0] if len(sentences) \
+        else np.zeros(0)
+    dated = sorted((i for i, x in enumerate(sentences) if x.kind in KINDS and states_time(x.text)
+                    and not T.looks_like_instructions(x.text)),
+                   key=lambda i: (-(sentences[i].id in judged and judged[sentences[i].id].score
+                                    >= bar / 2), -relevance[i]))
+    meta = voters[0] if voters[0].source == source else judged[next(iter(judged))]
+    picked: list[ScoredSentence] = []
+    for i in dated:
+        if len(picked) == (count or MAX_POINTS):
+            break
+        x = sentences[i]
+        if any(T.near_duplicate(x.text, p.sentence.text) for p in picked):
+            continue
+        picked.append(judged.get(x.id) or ScoredSentence(x, 0.0, float(relevance[i]), 0.0, None,
+                                                         title=meta.title, date=meta.date))
+    if len(picked) < 2:  # a story told without dates: its answering sentences, in order
+        picked = [s for s in listed_points(evidence, count or MAX_POINTS, bar)
+                  if s.source == source]
+    if len(picked) < 2:
+        return [], {}
+    return sorted(picked, key=lambda p: p.sentence.start), {x.id: x for x in sentences}
+
+
+_VERSION = re.compile(r"\b(?:versions?|releases?|v)\s?\d+(?:\.\d+)+\b", re.I)
+
+
+def states_time(text: str) -> bool:
+    """Whether a sentence says when: a date, a time of day or year, or a software version."""
+    return bool(F.kinds(text) & {F.DATE, F.TIME}) or _VERSION.search(text) is not None
 
 
 _ITEM = re.compile(r"\s*(?:[-*•▪‣◦]|\(?\d{1,2}[.)]|\(?[a-z][.)])\s")  # a list item's mark

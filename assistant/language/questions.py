@@ -101,7 +101,13 @@ def fits(label: str | None, sentence: str, question: str) -> bool | None:
 
 
 _TIMELINE = re.compile(r"\bover (?:time|the years)\b|\bhow (?:has|have|did) .{0,60}\bchang|"
-                       r"\btimeline\b|\bhistory of\b|\bsince \d{4}\b|\bevolv", re.I)
+                       r"\btimeline\b|\bhistory of\b|\bsince \d{4}\b|\bevolv|"
+                       # "what happens when?", "... when during the season", "trace ...",
+                       # "from 2015 to 2018", "how did it come about", "change over the winter"
+                       r"\bwhat happen(?:s|ed) when\s*(?:\?|$|during\b)|^\s*(?:please )?trace\b|"
+                       r"\bfrom (?:\d{4}|version \S+) (?:to|until|through) \S|\bc[oa]me about\b|"
+                       r"\bchang(?:e|es|ed|ing) (?:over|during|through(?:out)?|across) (?:the )?\w",
+                       re.I)
 # The framing of a question about change ("how did ... change over time", "the history of"):
 # words about the question's form, not its topic, which no passage needs to repeat.
 _TIMELINE_FRAME = re.compile(r"^\s*how (?:has|have|did|does|do|had)\b|\b(?:chang(?:e|ed|es|ing)|"
@@ -140,6 +146,7 @@ def search_text(question: str, tokenize) -> str:
 # generic words for documents, no topic): a summary of a document, several or a topic; a
 # list ("list the reasons", "what are the steps"); a comparison of two things, sources or dates.
 SUMMARY, LIST, COMPARE = "summary", "list", "compare"
+TIMELINE = "timeline"  # asks_for_timeline: a document's dated points, or each source's account
 _DOCUMENT = (r"(?:documents?|files?|articles?|reports?|papers?|texts?|pages?|books?|chapters?|"
              r"sections?|manuals?|guides?|notes?|letters?|emails?|stor(?:y|ies)|pieces?|"
              r"sources?|this|these|it|they|them|everything)")
