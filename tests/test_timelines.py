@@ -115,3 +115,29 @@ def test_a_story_without_dates_is_told_by_its_answering_sentences_in_order(tmp_p
     starts = [c.start for c in ans.citations]
     assert starts == sorted(starts)
     assert any("renamed" in c.quote for c in ans.citations), ans.text
+
+
+def test_the_model_answer_keeps_every_account_quoting_would_give():
+    """Over several dated sources, what the model left out is added back by quoting's own
+    rule (an account that states the asked kind of fact needs half the bar, any other the
+    bar), so the default backend never holds fewer accounts than the extractive one."""
+    import numpy as np
+
+    from assistant.answering.citations import EvidenceItem
+    from assistant.answering.reply import untold_accounts
+    from assistant.types import SentenceSupport
+
+    def item(n, source, date, score, fits):
+        return EvidenceItem(n, source, 0, 10, f"Account {n} of the opening.", "body", source,
+                            date, "", np.zeros(1), None, score, fits)
+
+    items = [item(1, "a.txt", "2015-01-01", 0.9, True),  # the model cited this one
+             item(2, "b.txt", "2016-01-01", 0.3, True),  # states a date: half the bar will do
+             item(3, "c.txt", "2017-01-01", 0.4, None),  # states none: under the bar
+             item(4, "d.txt", None, 0.9, True),  # undated: no account of a time
+             item(5, "e.txt", "2018-01-01", 0.5, None)]
+    kept = [SentenceSupport("It opened late [1].", (1,), True, 1.0)]
+    extra = untold_accounts(kept, items, bar=0.45, most=5)
+    assert [s.citations for s in extra] == [(2,), (5,)]
+    assert extra[0].text.startswith("(1 Jan 2016) Account 2")
+    assert untold_accounts(kept, items, bar=0.45, most=2) == extra[:1]

@@ -43,6 +43,7 @@ class EvidenceItem:
     vector: np.ndarray
     fits_question: bool | None = None  # holds the kind of fact asked for (see evidence.fits)
     score: float = 0.0  # its evidence score
+    fits_type: bool | None = None  # states the kind of fact asked for, whatever kind it is
 
 
 def split_answer(text: str) -> list[tuple[str, tuple[int, ...]]]:

@@ -243,7 +243,7 @@ def _item(evidence: Evidence, scored: ScoredSentence, number: int) -> EvidenceIt
     return EvidenceItem(number, s.source, unit.start, unit.end, unit.text, s.kind, scored.title,
                         scored.date, context, vector,
                         scored.fits_type if evidence.expects in AMOUNT_LABELS else None,
-                        scored.score)
+                        scored.score, scored.fits_type)
 
 
 def build_messages(question: str, items: list[EvidenceItem], note: str) -> list[dict]:

@@ -119,7 +119,7 @@ class CheckedReply:
             return gen._fallback(question, evidence, [] if refused_whole(raw) else self.supports, raw)
         kept, supports = self.kept, self.supports
         if asks_for_timeline(question):
-            extra = untold_accounts(kept, self.items)
+            extra = untold_accounts(kept, self.items, gen.gate, gen.fallback.max_accounts)
             kept, supports = kept + extra, supports + extra
         return gen._labelled(compose(question, kept, supports, self.by_number))
 
@@ -148,15 +148,19 @@ def complete_upto(text: str, start: int) -> int:
 
 # ---------------------------------------------------------------- answer → Answer
 
-def untold_accounts(kept: list[SentenceSupport], items: list[EvidenceItem],
-                    margin: float = 0.1) -> list[SentenceSupport]:
-    """For a question about change over time: the dated account of each strong source the
-    answer left out, quoted verbatim, so no source's version is dropped silently."""
+def untold_accounts(kept: list[SentenceSupport], items: list[EvidenceItem], bar: float,
+                    most: int) -> list[SentenceSupport]:
+    """For a question about change over time: the dated account of each source the answer
+    left out that quoting would give (`ExtractiveGenerator._accounts`: it states the kind of
+    fact asked for and clears half the answer bar, or clears the bar), quoted verbatim, so no
+    source's version is dropped silently and the answer holds every account quoting holds."""
     cited_sources = {i.source for s in kept for i in items if i.number in s.citations}
-    best = max(i.score for i in items)
     extra = []
     for item in items:
-        if item.source in cited_sources or not item.date or item.score < best - margin:
+        if len(cited_sources) >= most:
+            break
+        if item.source in cited_sources or not item.date or item.score < (
+                bar / 2 if item.fits_type else bar):
             continue
         cited_sources.add(item.source)
         quote = T.normalise_space(item.text)
