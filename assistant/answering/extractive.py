@@ -8,10 +8,12 @@ from typing import Iterator
 
 from .. import text as T
 from .evidence import Evidence, ScoredSentence, accounts, quote_unit
+from ..language.identify import not_in_documents
 from ..language.questions import REASON, asks_for_timeline
 from ..types import COMMENT, Answer, Citation, SentenceSupport
 
-NOT_IN_DOCUMENTS = "The documents don't say."
+NOT_IN_DOCUMENTS = "The documents don't say."  # in English; a decline speaks the question's
+# language (language.identify)
 
 
 class ExtractiveGenerator:
@@ -100,7 +102,8 @@ def human_date(iso: str) -> str:
 
 
 def abstention(question: str, reason: str | None = None) -> Answer:
-    return Answer(question=question, text=NOT_IN_DOCUMENTS, abstained=True, generator="extractive",
+    return Answer(question=question, text=not_in_documents(question), abstained=True,
+                  generator="extractive",
                   fallback=reason)
 
 
