@@ -141,3 +141,25 @@ def test_the_model_answer_keeps_every_account_quoting_would_give():
     assert [s.citations for s in extra] == [(2,), (5,)]
     assert extra[0].text.startswith("(1 Jan 2016) Account 2")
     assert untold_accounts(kept, items, bar=0.45, most=2) == extra[:1]
+
+
+def test_a_sentence_quoted_with_the_one_it_leans_on_is_not_quoted_twice():
+    """Two points whose quotes overlap (the second leans on the first: "It is ...") are one
+    quote, the longer, where the first stood."""
+    from assistant.answering.evidence import Evidence, ScoredSentence
+    from assistant.answering.extractive import compose
+    from assistant.types import BODY, Passage, Sentence
+
+    text = ("LZQ stands for a chain algorithm. It is the name of the method its author designed."
+            " LZQ2 is an updated version of it.")
+    cut = [0, text.index("It is"), text.index("LZQ2")]
+    ends = [cut[1] - 1, cut[2] - 1, len(text)]
+    sentences = [Sentence("faq.txt", a, b, text[a:b], BODY, "c0") for a, b in zip(cut, ends)]
+    points = [ScoredSentence(s, 0.5, 0.5, 0.5, None, title="FAQ") for s in sentences]
+    passage = Passage("faq.txt", text, 0, len(text), 1.0, title="FAQ", chunk_id="c0")
+    evidence = Evidence("What is the difference between LZQ and LZQ2?", None, (passage,),
+                        tuple(points), {s.id: s for s in sentences})
+    ans = compose(evidence.question, evidence, points, points=True)
+    quotes = [c.quote for c in ans.citations]
+    assert quotes == [text[:ends[1]], sentences[2].text], quotes
+    assert len(ans.text.splitlines()) == 2

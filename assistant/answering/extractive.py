@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from .. import text as T
-from .evidence import Evidence, ScoredSentence, accounts, quote_unit
+from .evidence import Evidence, QuoteUnit, ScoredSentence, accounts, quote_unit
 from ..language.identify import not_in_documents
 from ..language.questions import REASON, asks_for_timeline
 from ..types import COMMENT, Answer, Citation, SentenceSupport
@@ -107,6 +107,23 @@ def abstention(question: str, reason: str | None = None) -> Answer:
                   fallback=reason)
 
 
+def _distinct_units(evidence: Evidence, chosen: list[ScoredSentence]
+                    ) -> list[tuple[ScoredSentence, QuoteUnit]]:
+    """Each chosen sentence's quote, none quoted twice: a sentence quoted with the one it
+    leans on ("It is ...") holds that one, so the two quotes become the longer one, given
+    where the first of them stood."""
+    out: list[tuple[ScoredSentence, QuoteUnit]] = []
+    for scored in chosen:
+        unit = quote_unit(evidence, scored.sentence)
+        same = next((i for i, (s, u) in enumerate(out) if s.source == scored.source
+                     and u.start < unit.end and unit.start < u.end), None)
+        if same is None:
+            out.append((scored, unit))
+        elif unit.end - unit.start > out[same][1].end - out[same][1].start:
+            out[same] = (out[same][0], unit)
+    return out
+
+
 def compose(question: str, evidence: Evidence, chosen: list[ScoredSentence],
             generator: str = "extractive", fallback: str | None = None,
             points: bool = False) -> Answer:
@@ -115,8 +132,7 @@ def compose(question: str, evidence: Evidence, chosen: list[ScoredSentence],
     With `points`, one quote per line, as a list ("- quote [1]")."""
     dated = len({c.date for c in chosen}) > 1
     parts, citations, supports = [], [], []
-    for n, scored in enumerate(chosen, 1):
-        unit = quote_unit(evidence, scored.sentence)
+    for n, (scored, unit) in enumerate(_distinct_units(evidence, chosen), 1):
         start, end, quote = unit.start, unit.end, unit.text
         citations.append(Citation(n, scored.source, quote, start, end, scored.title, scored.date,
                                   scored.sentence.kind))

@@ -165,7 +165,8 @@ _OVERVIEW = (
         r"^\s*(?:please )?(?:compare|contrast)\b|\bwhat (?:is|are|were|was) the (?:main )?"
         r"(?:differences?|similarit(?:y|ies)) between\b|\bhow (?:does|do|did) .{1,80}\b"
         r"differ (?:from|between)\b|\b(?:vs\.?|versus)\s|\bwhat changed between\b|"
-        r"\bhow (?:does|do|did) .{1,80}\b(?:differ|compare)\s*(?:\?|$|with\b|to\b)", re.I)),
+        r"\bhow (?:does|do|did) .{1,80}\b(?:differ|compare)\s*(?:\?|$|with\b|to\b)|"
+        r"^\s*what (?:has |have )?changed\b.{1,80}\bcompared (?:with|to)\b", re.I)),
     # a request for a list, not a question whose one answer names several things
     (LIST, re.compile(
         r"^\s*(?:please )?(?:list|enumerate)\b|^\s*(?:please )?name (?:all|every|each)\b|"
