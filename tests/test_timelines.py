@@ -163,3 +163,15 @@ def test_a_sentence_quoted_with_the_one_it_leans_on_is_not_quoted_twice():
     quotes = [c.quote for c in ans.citations]
     assert quotes == [text[:ends[1]], sentences[2].text], quotes
     assert len(ans.text.splitlines()) == 2
+
+
+def test_a_listed_point_keeps_one_bullet(tmp_path, real_embedder):
+    docs = {"notes.md": "# Release notes\n\n## Highlights\n\n"
+            "- **Dark mode:** the whole application follows the system's dark setting.\n"
+            "- **Receipts:** photos of receipts can be attached to any transaction.\n"
+            "- **Bank import:** statements in the CAMT format can now be imported.\n"}
+    with _bot(tmp_path, real_embedder, docs) as bot:
+        ans = bot.ask("List the highlights of the release.")
+    lines = ans.text.splitlines()
+    assert len(lines) >= 2 and all(line.startswith("- **") for line in lines), ans.text
+    assert all(c.quote.startswith("- **") for c in ans.citations)  # the quote stays verbatim

@@ -4,6 +4,7 @@ the generative backends."""
 
 from __future__ import annotations
 
+import re
 from typing import Iterator
 
 from .. import text as T
@@ -12,6 +13,7 @@ from ..language.identify import not_in_documents
 from ..language.questions import REASON, asks_for_timeline
 from ..types import COMMENT, Answer, Citation, SentenceSupport
 
+_BULLET = re.compile(r"^[-*•▪‣◦]\s+")
 NOT_IN_DOCUMENTS = "The documents don't say."  # in English; a decline speaks the question's
 # language (language.identify)
 
@@ -141,7 +143,10 @@ def compose(question: str, evidence: Evidence, chosen: list[ScoredSentence],
             lead = "A reader comment (not the article's reporting) says: "
         elif dated and scored.date:
             lead = f"({human_date(scored.date)}) "
-        line = f"{lead}{T.normalise_space(quote)} [{n}]"
+        said = T.normalise_space(quote)
+        if points:  # the point's own bullet is the list's: "- - Dark mode" reads as a typo
+            said = _BULLET.sub("", said, count=1)
+        line = f"{lead}{said} [{n}]"
         parts.append(line)
         supports.append(SentenceSupport(line, (n,), True, scored.dense))
     text = "\n".join(f"- {p}" for p in parts) if points else " ".join(parts)
