@@ -138,28 +138,46 @@ def open_bot(corpus: Path, index: Path, embedder):
                           judge=Weighted(load_judge()))
 
 
-def main(argv=None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+def tune_arguments(argv, description: str):
+    ap = argparse.ArgumentParser(description=description)
     ap.add_argument("--squad-answerable", type=int, default=120)
     ap.add_argument("--squad-unanswerable", type=int, default=60)
-    args = ap.parse_args(argv)
+    return ap.parse_args(argv)
+
+
+def tune_sets(args, embedder, open_bot):
+    """(name, bot, questions, score_row) for each tune set: SQuAD's tune articles (a seeded
+    sample), the everyday and the real documents' tune questions; `open_bot(corpus, index)`
+    opens each set's bot, which is closed once its set is done."""
+    data = squad.load_data()
+    squad.write_corpus(data)
+    sample = squad.sample(squad.questions(data), args.squad_answerable, args.squad_unanswerable,
+                          0, "tune")
+    sets = [("squad", squad.CORPUS, squad.index_dir(embedder), sample)]
+    for name, module in (("everyday", everyday), ("realdocs", realdocs)):
+        sets.append((name, module.DOCS, module.index_dir(embedder),
+                     module.select(module.load_questions(), "tune")))
+    for name, corpus, index, questions in sets:
+        bot = open_bot(corpus, index)
+        try:
+            if name == "squad":
+                yield name, bot, questions, squad.score_answer
+            else:
+                text = lru_cache(maxsize=None)(bot.source_text)
+                yield name, bot, questions, lambda q, a, text=text: everyday.score(q, a, text)
+        finally:
+            bot.close()
+
+
+def main(argv=None) -> int:
+    args = tune_arguments(argv, __doc__.split("\n\n")[0])
     from assistant.embeddings import LocalEmbedder
 
     embedder = LocalEmbedder()
-    data = squad.load_data()
-    squad.write_corpus(data)
     results = {}
-    sample = squad.sample(squad.questions(data), args.squad_answerable, args.squad_unanswerable,
-                          0, "tune")
-    bot = open_bot(squad.CORPUS, squad.index_dir(embedder), embedder)
-    results["squad"] = sweep(judged_questions(bot, sample, lambda q: q.question),
-                             squad.score_answer)
-    for name, module in (("everyday", everyday), ("realdocs", realdocs)):
-        qs = module.select(module.load_questions(), "tune")
-        bot = open_bot(module.DOCS, module.index_dir(embedder), embedder)
-        text = lru_cache(maxsize=None)(bot.source_text)
-        results[name] = sweep(judged_questions(bot, qs, lambda q: q.question),
-                              lambda q, a, text=text: everyday.score(q, a, text))
+    for name, bot, questions, score_row in tune_sets(
+            args, embedder, lambda corpus, index: open_bot(corpus, index, embedder)):
+        results[name] = sweep(judged_questions(bot, questions, lambda q: q.question), score_row)
     pooled = {v: {t: {k: sum(results[s][v][t][k] for s in results) / len(results)
                       for k in ("right", "declined", "precision")} for t in THRESHOLDS}
               for v in VARIANTS}

@@ -1,0 +1,88 @@
+"""When the local model refuses, from what judged score is the evidence quoted anyway?
+Chosen on `tune` documents only (the judge's operating point's documents, evals/judge_sweep.py).
+
+    python -m evals.refusal_sweep        # ~20 min quiet on 2 cores; writes evals/results/refusal-sweep.json
+
+Each tune question is asked of the local backend with `quote_above` at 0, so every refusal
+with evidence above the judge's bar comes back quoted; the answer at a higher `quote_above`
+is then that quote when its best sentence scores at least that much, else the decline.
+Scored by each set's own scorer and pooled as evals.judge_sweep pools them (each set weighs
+the same). The rule is the judge's (`judge_sweep.choose`): the lowest value at which the
+pooled tune sets decline at least 0.6 of their unanswerable and look-alike questions, every
+lower one answering more. No `report` question is asked.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+from . import squad  # noqa: E402
+from .judge_sweep import _rates, choose, tune_arguments, tune_sets  # noqa: E402
+
+RESULTS = Path(__file__).with_name("results")
+VALUES = [round(0.45 + 0.05 * i, 2) for i in range(0, 9)]  # 0.45 (the bar) .. 0.85
+QUOTED = "the model found no answer in the sources; quoting"
+
+
+def asked(bot, items, score_row) -> list[dict]:
+    """Each question's row, whether it is a refusal quoted, and its best quoted score."""
+    gen = bot.generator
+    gen.quote_above = 0.0
+    rows = []
+    for item in items:
+        answer = bot.ask(item.question)
+        chosen = gen.fallback.select(bot.evidence(item.question))
+        row = score_row(item, answer)
+        row["refused_quoted"] = QUOTED in (answer.fallback or "")
+        row["best"] = chosen[0].score if chosen else None
+        rows.append(row)
+    return rows
+
+
+def at(rows: list[dict], value: float) -> list[dict]:
+    """The rows as `quote_above = value` would give them."""
+    out = []
+    for r in rows:
+        if r["refused_quoted"] and (r["best"] or 0.0) < value:
+            r = {**r, "abstained": True, "right": not r["answerable"]}
+        out.append(r)
+    return out
+
+
+def main(argv=None) -> int:
+    args = tune_arguments(argv, __doc__.split("\n\n")[0])
+    from assistant.embeddings import LocalEmbedder
+
+    embedder = LocalEmbedder()
+    llm = squad._local_llm()
+    rows = {}
+    for name, bot, questions, score_row in tune_sets(
+            args, embedder, lambda corpus, index: squad.open_bot("local", embedder, llm, corpus,
+                                                                 index)):
+        rows[name] = asked(bot, questions, score_row)
+        print(name, "asked", flush=True)
+    per_set = {s: {v: _rates(at(r, v)) for v in VALUES} for s, r in rows.items()}
+    pooled = {v: {k: sum(per_set[s][v][k] for s in per_set) / len(per_set)
+                  for k in ("right", "declined", "precision")} for v in VALUES}
+    chosen = choose(pooled)
+    RESULTS.mkdir(exist_ok=True)
+    (RESULTS / "refusal-sweep.json").write_text(json.dumps(
+        {"per_set": per_set, "pooled": pooled, "chosen": chosen, "rows": rows}, indent=1))
+    print(" quote_above   " + "   ".join(f"{s:>22s}" for s in [*per_set, "pooled"]))
+    for v in VALUES:
+        cells = [per_set[s][v] for s in per_set] + [pooled[v]]
+        print(f" {v:11.2f}   " + "   ".join(f"{c['right']:.3f} {c['declined']:.3f} "
+                                            f"{c['precision']:.3f}" for c in cells))
+    print("(cells: answerable right, unanswerable/look-alike declined, precision)")
+    print(f"chosen: quote_above {chosen}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
