@@ -425,14 +425,14 @@ class WordJudge:
     name = "word-judge"
     threshold = 0.5
 
-    def __init__(self, word: str | None):
-        self.word = word
+    def __init__(self, word: str | None, sure: float = 0.95):
+        self.word, self.sure = word, sure
 
     def score(self, question, candidates):
         import numpy as np
 
-        return np.array([0.95 if self.word and self.word in c.text else 0.02 for c in candidates],
-                        dtype=np.float32)
+        return np.array([self.sure if self.word and self.word in c.text else 0.02
+                         for c in candidates], dtype=np.float32)
 
 
 def test_a_refusal_does_not_overrule_a_sentence_the_judge_is_sure_answers(
@@ -445,6 +445,19 @@ def test_a_refusal_does_not_overrule_a_sentence_the_judge_is_sure_answers(
     assert len(fake_llm.history) == 1  # the model was asked, and refused
     assert not ans.abstained and "£4 million" in ans.text
     assert "quoting the best evidence" in ans.fallback
+
+
+def test_a_refusal_does_not_overrule_a_sentence_the_judge_passes(
+        tiny_corpus, tmp_path, fake_embedder, fake_llm):
+    """Not only one it is sure of: evidence just over the judge's bar is quoted after a
+    refusal (quote_above is the bar, chosen by evals.refusal_sweep on tune documents)."""
+    fake_llm.enqueue("NOT_IN_SOURCES")
+    bot = Assistant.load(corpus=tiny_corpus, index=tmp_path / "ix", generator="fake",
+                         embedder=fake_embedder, llm=fake_llm, judge=WordJudge("£4", sure=0.6))
+    ans = bot.ask("How much will the new library cost?")
+    bot.close()
+    assert len(fake_llm.history) == 1
+    assert not ans.abstained and "£4 million" in ans.text, ans.fallback
 
 
 def test_no_answer_stands_when_the_judge_finds_no_sentence_that_answers(
