@@ -47,6 +47,7 @@ class LocalEmbedder:
     # machine). sentence-transformers sorts each call's texts by length, so the writer's
     # large calls still pad well.
     BATCH = 32
+    semantic_floor = 0.55  # the answer check's meaning floor (answering/citations.py)
 
     def __init__(self, device: str = "cpu"):
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -139,6 +140,11 @@ class MultilingualEmbedder:
     "passage: " (how e5 was trained)."""
 
     BATCH = 32
+    # the answer check's meaning floor (answering/citations.py): e5 puts unrelated sentences at
+    # 0.72-0.82 (5th-95th percentile); on tune documents none of 2,000 unrelated pairs passes
+    # MiniLM's 0.55, and 0.873 is the highest any reaches under e5; it keeps 0.20 of adjacent
+    # sentence pairs to MiniLM's 0.22 (python -m evals.semantic_floor)
+    semantic_floor = 0.873
 
     def __init__(self):
         try:

@@ -469,3 +469,21 @@ def test_no_answer_stands_when_the_judge_finds_no_sentence_that_answers(
     bot.close()
     assert ans.abstained and fake_llm.history == []  # never asked: nothing answers
     assert "no sentence answers it" in ans.fallback and "scores 0.02" in ans.fallback
+
+
+def test_the_answer_check_uses_the_embedders_own_floor(monkeypatch, llm_bot, fake_llm):
+    from assistant.answering import reply
+
+    floors = []
+    real = reply.verify
+
+    def spy(*args, **kwargs):
+        floors.append(args[5] if len(args) > 5 else kwargs.get("floor"))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(reply, "verify", spy)
+    monkeypatch.setattr(type(llm_bot.generator.embedder), "semantic_floor", 0.123, raising=False)
+    fake_llm.enqueue(lambda m: next(f"It opens in June 2022 [{n}]."
+                                    for n, t in sources_of(m[-1]["content"]).items() if "June" in t))
+    llm_bot.ask("When will the library open?")
+    assert floors and set(floors) == {0.123}

@@ -21,7 +21,9 @@ from ..language.questions import asks_yes_no
 from ..language.sentences import sentences
 from ..types import COMMENT, SentenceSupport
 
-SEMANTIC_MIN = 0.55  # cosine between sentence and its best cited item
+# cosine between sentence and its best cited item, under MiniLM; each embedder carries its own
+# (`semantic_floor`, matched on tune documents: python -m evals.semantic_floor)
+SEMANTIC_MIN = 0.55
 LEXICAL_MIN = 0.6  # share of the sentence's content words found in the cited items
 _MARKERS = re.compile(r"\s*\[(\d+(?:\s*[,;]\s*\d+)*)\]")
 _YES_NO = re.compile(r"^\s*(?:yes|no)[.,!]?\s*$", re.I)
@@ -176,7 +178,9 @@ def unsupported_negation(sentence: str, items: list[EvidenceItem]) -> bool:
 
 
 def verify(sentence: str, cited: tuple[int, ...], items: dict[int, EvidenceItem],
-           vector: np.ndarray, question: str = "") -> SentenceSupport:
+           vector: np.ndarray, question: str = "", floor: float = SEMANTIC_MIN
+           ) -> SentenceSupport:
+    """`floor`: the embedder's cosine under which two sentences say different things."""
     known = [items[n] for n in cited if n in items]
     if not known:
         reason = "cites no source" if not cited else f"cites unknown source {cited}"
@@ -196,18 +200,19 @@ def verify(sentence: str, cited: tuple[int, ...], items: dict[int, EvidenceItem]
         problems.append("states an amount from a source that is not about what was asked")
     semantic = max(float(vector @ i.vector) for i in known)
     lexical = lexical_support(sentence, known)
-    if semantic < SEMANTIC_MIN and lexical < LEXICAL_MIN:
+    if semantic < floor and lexical < LEXICAL_MIN:
         problems.append(f"does not say what the cited source says (similarity {semantic:.2f})")
     return SentenceSupport(sentence, tuple(i.number for i in known), not problems,
                            round(semantic, 3), tuple(problems))
 
 
 def recite(sentence: str, cited: tuple[int, ...], items: dict[int, EvidenceItem],
-           vector: np.ndarray, question: str = "") -> SentenceSupport | None:
+           vector: np.ndarray, question: str = "", floor: float = SEMANTIC_MIN
+           ) -> SentenceSupport | None:
     """For a sentence cited wrongly or not at all: its support by the one item that supports
     it best (most similar first), if any does, noting the re-citation."""
     for number in sorted(items, key=lambda n: -float(vector @ items[n].vector)):
-        support = verify(sentence, (number,), items, vector, question)
+        support = verify(sentence, (number,), items, vector, question, floor)
         if support.supported:
             return replace(support, problems=(f"cited {list(cited) or 'nothing'}; "
                                               f"re-cited to [{number}]",))

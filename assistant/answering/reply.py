@@ -12,7 +12,8 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Iterator
 
 from .. import text as T
-from .citations import _MARKERS, _YES_NO, YES_NO_LEAD, EvidenceItem, recite, split_answer, verify
+from .citations import (_MARKERS, _YES_NO, SEMANTIC_MIN, YES_NO_LEAD, EvidenceItem, recite,
+                        split_answer, verify)
 from .evidence import Evidence
 from .extractive import human_date
 from ..language.questions import asks_for_timeline, asks_yes_no
@@ -79,11 +80,14 @@ class CheckedReply:
     def _check(self, pieces: list[tuple[str, tuple[int, ...]]]) -> list[Checked]:
         out: list[Checked] = []
         pieces = [(p, cited) for p, cited in pieces if not _refusal(p, cited)]
-        vectors = self.generator.embedder.embed([p for p, _ in pieces]) if pieces else ()
+        embedder = self.generator.embedder
+        vectors = embedder.embed([p for p, _ in pieces]) if pieces else ()
+        floor = getattr(embedder, "semantic_floor", SEMANTIC_MIN)
         for (sentence, cited), vector in zip(pieces, vectors):
-            support = verify(sentence, cited, self.by_number, vector, self.question)
+            support = verify(sentence, cited, self.by_number, vector, self.question, floor)
             if not support.supported:
-                support = recite(sentence, cited, self.by_number, vector, self.question) or support
+                support = recite(sentence, cited, self.by_number, vector, self.question,
+                                 floor) or support
             self.supports.append(support)
             if not support.supported:
                 continue
