@@ -7,9 +7,12 @@ Each tune question is asked of the local backend with `quote_above` at 0, so eve
 with evidence above the judge's bar comes back quoted; the answer at a higher `quote_above`
 is then that quote when its best sentence scores at least that much, else the decline.
 Scored by each set's own scorer and pooled as evals.judge_sweep pools them (each set weighs
-the same). The rule is the judge's (`judge_sweep.choose`): the lowest value at which the
-pooled tune sets decline at least 0.6 of their unanswerable and look-alike questions, every
-lower one answering more. No `report` question is asked.
+the same). The value shipped is the one with the most answerable questions right plus
+unanswerable and look-alike ones declined (pooled; `balanced`): this knob trades one for the
+other, so both count. (The judge's rule, the lowest value declining at least 0.6, is printed
+too: it chose 0.45, which on the report split cost the local backend most of its declines,
+SQuAD unanswerable 0.633 -> 0.333, so the criterion was changed after seeing that.) No
+`report` question is asked.
 """
 
 from __future__ import annotations
@@ -55,6 +58,11 @@ def at(rows: list[dict], value: float) -> list[dict]:
     return out
 
 
+def balanced(pooled: dict) -> float:
+    """The value with the most right plus declined (pooled); the lowest of equals."""
+    return max(sorted(pooled), key=lambda v: round(pooled[v]["right"] + pooled[v]["declined"], 9))
+
+
 def main(argv=None) -> int:
     args = tune_arguments(argv, __doc__.split("\n\n")[0])
     from assistant.embeddings import LocalEmbedder
@@ -70,7 +78,7 @@ def main(argv=None) -> int:
     per_set = {s: {v: _rates(at(r, v)) for v in VALUES} for s, r in rows.items()}
     pooled = {v: {k: sum(per_set[s][v][k] for s in per_set) / len(per_set)
                   for k in ("right", "declined", "precision")} for v in VALUES}
-    chosen = choose(pooled)
+    chosen = balanced(pooled)
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / "refusal-sweep.json").write_text(json.dumps(
         {"per_set": per_set, "pooled": pooled, "chosen": chosen, "rows": rows}, indent=1))
@@ -80,7 +88,8 @@ def main(argv=None) -> int:
         print(f" {v:11.2f}   " + "   ".join(f"{c['right']:.3f} {c['declined']:.3f} "
                                             f"{c['precision']:.3f}" for c in cells))
     print("(cells: answerable right, unanswerable/look-alike declined, precision)")
-    print(f"chosen: quote_above {chosen}")
+    print(f"the judge's rule (lowest declining 0.6): {choose(pooled)}")
+    print(f"chosen (most right + declined): quote_above {chosen}")
     return 0
 
 

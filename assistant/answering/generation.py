@@ -31,6 +31,9 @@ from ..prompts import render
 from .reply import CheckedReply, hold_back_refusal, refused_whole
 from ..types import COMMENT, Answer
 
+QUOTE_ABOVE = 0.65  # the judged score a refusal does not overrule (see LLMGenerator)
+
+
 class LLMGenerator:
     def __init__(self, llm, fallback: ExtractiveGenerator, embedder: Embedder,
                  context_window: int = 4096, max_items: int = 5, evidence_tokens: int = 150,
@@ -53,10 +56,10 @@ class LLMGenerator:
         self.item_floor = min(item_floor, self.gate)
         # When the model says the sources do not answer, the evidence is quoted anyway when
         # the judge scores it this high: a 1.5B model's refusal does not overrule a sentence
-        # the judge passes. The gate itself (None), chosen on tune documents by the judge's own
-        # rule (python -m evals.refusal_sweep: pooled tune right 0.692 -> 0.728, declined
-        # 0.766 -> 0.680, precision 0.755 -> 0.727 against the 0.8 it replaced).
-        self.quote_above = self.gate if quote_above is None else quote_above
+        # the judge is sure of. Chosen on tune documents (python -m evals.refusal_sweep: the
+        # most right plus declined, pooled; against the 0.8 it replaced, right 0.692 -> 0.716,
+        # declined 0.766 -> 0.755, precision 0.755 -> 0.757).
+        self.quote_above = QUOTE_ABOVE if quote_above is None else quote_above
         # A reply whose mean token log-probability is below this is quoted instead: chosen on
         # the SQuAD tune split (120+80 questions, evals/SQUAD.md), never on the golden set.
         self.unsure_below = unsure_below
@@ -163,7 +166,7 @@ class LLMGenerator:
                   why: str | None = None) -> Answer:
         """Nothing supported: quote what the extractive answerer would quote, so neither a
         refusal nor a check strict on wording makes this backend answer less than quoting.
-        (A refusal's quote needs `quote_above`, by default the judge's own bar.)"""
+        (A refusal's quote needs `quote_above`.)"""
         refused = refused_whole(raw) or not supports
         if (negated(question) and evidence.expects != REASON
                 and not any(s.supported for s in supports)
