@@ -105,8 +105,7 @@ def human_date(iso: str) -> str:
 
 def abstention(question: str, reason: str | None = None) -> Answer:
     return Answer(question=question, text=not_in_documents(question), abstained=True,
-                  generator="extractive",
-                  fallback=reason)
+                  generator="extractive", fallback=reason)
 
 
 def _distinct_units(evidence: Evidence, chosen: list[ScoredSentence]
