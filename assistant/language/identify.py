@@ -1,9 +1,9 @@
 """The language a question is written in, for the words the assistant says itself (its
-decline), so a German question is told "Die Dokumente sagen dazu nichts." The model writes
+decline), so a German question is told "Die Dokumente sagen dazu nichts." The local backend writes
 its answers in the question's language on its own (prompts/answer_language.txt).
 
 A question `reads_as_english` is English; any other is identified by py3langid (BSD-3, a
-maintained fork of langid.py: 97 languages, one small model in the wheel, ~0.2 ms a question,
+maintained fork of langid.py: 97 languages, one small classifier in the wheel, ~0.2 ms a question,
 loaded on first use). Han characters without kana are Chinese, not Japanese (langid.py takes
 short Chinese questions for Japanese), and a variety's code is its written standard's
 (Egyptian Arabic: Arabic; Wu: Chinese). A language without a decline of its own below gets the
@@ -44,7 +44,7 @@ def language_of(question: str) -> str:
     """An ISO 639-1 code: "en" for a question that reads as English, else langid's guess."""
     if reads_as_english(question):
         return ENGLISH
-    import py3langid  # its model is read on the first call
+    import py3langid  # its classifier is read on the first call
 
     code = py3langid.classify(question)[0]
     code = _WRITTEN.get(code, code)
