@@ -1,7 +1,7 @@
 """When the local model refuses, from what judged score is the evidence quoted anyway?
 Chosen on `tune` documents only (the judge's operating point's documents, evals/judge_sweep.py).
 
-    python -m evals.refusal_sweep        # ~20 min quiet on 2 cores; writes evals/results/refusal-sweep.json
+    python -m evals.refusal_sweep    # ~20 min quiet on 2 cores; evals/results/refusal-sweep.json
 
 Each tune question is asked of the local backend with `quote_above` at 0, so every refusal
 with evidence above the judge's bar comes back quoted; the answer at a higher `quote_above`

@@ -1,6 +1,6 @@
 """The meaning check's floor for each embedder, matched on tune documents only.
 
-    python -m evals.semantic_floor            # prints the floors, writes evals/results/semantic-floor.json
+    python -m evals.semantic_floor      # prints the floors; evals/results/semantic-floor.json
 
 An answer sentence fails the meaning check when its cosine to every sentence it cites is under
 the embedder's floor (and their words barely overlap; `answering/citations.py`, `verify`).
@@ -9,9 +9,10 @@ sentences higher (unrelated ones 0.7-0.9), so MiniLM's number would let anything
 floor here is the cosine that the same share of unrelated sentence pairs reaches as reach
 0.55 under MiniLM: the two embedders then wave through the same share of unrelated
 citations. (On 2,000 pairs that share is 0, so the floor is the highest unrelated cosine:
-0.873 for multilingual-e5-small, `MultilingualEmbedder.semantic_floor`.) Unrelated pairs are sentences of two different documents, both from `tune`
-documents: SQuAD's tune articles and the real documents' tune files. Adjacent sentences of one
-paragraph (related, not the same) are reported beside it: the share of them each floor keeps."""
+0.873 for multilingual-e5-small, `MultilingualEmbedder.semantic_floor`.) Unrelated pairs
+are sentences of two different documents, both `tune` documents: SQuAD's tune articles and
+the real documents' tune files. Adjacent sentences of one paragraph (related, not the same)
+are reported beside it: the share of them each floor keeps."""
 
 from __future__ import annotations
 
