@@ -9,13 +9,12 @@ from typing import Iterator
 
 from .. import text as T
 from .evidence import Evidence, QuoteUnit, ScoredSentence, accounts, quote_unit
-from ..language.identify import not_in_documents
+from ..language.identify import DECLINES, ENGLISH, not_in_documents
 from ..language.questions import REASON, asks_for_timeline
 from ..types import COMMENT, Answer, Citation, SentenceSupport
 
 _BULLET = re.compile(r"^[-*•▪‣◦]\s+")
-NOT_IN_DOCUMENTS = "The documents don't say."  # in English; a decline speaks the question's
-# language (language.identify)
+NOT_IN_DOCUMENTS = DECLINES[ENGLISH]  # a decline speaks the question's language (`abstention`)
 
 
 class ExtractiveGenerator:

@@ -160,7 +160,7 @@ def timeline_points(evidence: Evidence, read_document: ReadDocument,
                     and not T.looks_like_instructions(x.text)),
                    key=lambda i: (-(sentences[i].id in judged and judged[sentences[i].id].score
                                     >= bar / 2), -relevance[i]))
-    meta = voters[0] if voters[0].source == source else judged[next(iter(judged))]
+    meta = next(iter(judged.values()))  # the document's title and date
     picked: list[ScoredSentence] = []
     for i in dated:
         if len(picked) == (count or MAX_POINTS):
