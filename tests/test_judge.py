@@ -4,6 +4,7 @@ context, and its probability decides what is evidence and whether a question is 
 from __future__ import annotations
 
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -118,6 +119,25 @@ def test_the_judge_is_read_the_sentence_before_as_context():
     assert by_text["It is a name, not an acronym."].before == "Q: What does XZ mean?"
     assert by_text["Q: What does XZ mean?"].before == ""
     assert all(c.title == "Notes" for c in seen)
+
+
+def test_a_sentence_past_its_passages_edge_is_quoted_alone_not_as_nothing():
+    """A retrieved passage ends where a sentence leaning on the one before ("It …") begins:
+    the two are not joined (their text is in no one passage), and the sentence is its own
+    quote. (Joined, the quote's text was None, and the local backend failed on it.)"""
+    from assistant.answering.evidence import quote_unit
+
+    text = "The dam was built in 1931. It holds back the river."
+    first, second = Sentence("d.txt", 0, 26, text[:26], "body", "d.txt#0-26"), \
+        Sentence("d.txt", 27, 51, text[27:], "body", "d.txt#0-26")  # an edge sentence
+    passage = Passage("d.txt", text[:27], 0, 27, 1.0, chunk_id="d.txt#0-26")  # the gap's in it
+    ev = Evidence("What does the dam hold back?", None, (passage,),
+                  (ScoredSentence(second, 0.9, 0.5, 0.5, None),),
+                  {first.id: first, second.id: second})
+    unit = quote_unit(ev, second)
+    assert (unit.start, unit.end, unit.text, unit.sentence_ids) == (27, 51, text[27:], (second.id,))
+    whole = replace(ev, passages=(Passage("d.txt", text, 0, 51, 1.0, chunk_id="d.txt#0-26"),))
+    assert quote_unit(whole, second).text == text  # inside one passage, it leans on its neighbour
 
 
 def test_a_decline_names_the_best_candidate_and_its_score():

@@ -170,10 +170,13 @@ def quote_unit(evidence: Evidence, s: Sentence) -> QuoteUnit:
         parts.insert(0, before)
     if _joinable(evidence, s, after) and s.text.rstrip().endswith(":"):
         parts.append(after)
-    if len(parts) == 1:
-        return QuoteUnit(s.start, s.end, s.text, (s.id,))
     start, end = parts[0].start, parts[-1].end
-    return QuoteUnit(start, end, _verbatim(evidence, s.source, start, end), tuple(p.id for p in parts))
+    # the joined text must lie in one retrieved passage (a sentence past a passage's edge, with
+    # its neighbour inside, is quoted alone)
+    text = _verbatim(evidence, s.source, start, end) if len(parts) > 1 else None
+    if text is None:
+        return QuoteUnit(s.start, s.end, s.text, (s.id,))
+    return QuoteUnit(start, end, text, tuple(p.id for p in parts))
 
 
 def _joinable(evidence: Evidence, first: Sentence | None, second: Sentence | None) -> bool:
