@@ -92,3 +92,16 @@ def test_a_sentence_in_a_script_without_capitals_is_no_heading(text):
                                   "To paint one wall you need:"])
 def test_a_heading_in_capitals_is_still_one(text):
     assert _label(sentence(text))
+
+
+def test_a_headings_markup_is_no_words_and_a_line_of_links_is_a_label():
+    heading = '### Handle invalid TOML<a name="handle-invalid-toml"></a>'
+    assert _label(sentence(heading, "headline"))  # three words, not nine
+    assert not _label(sentence("The council shelved its plan for a new trust", "headline"))
+    for links in ("- [Handle invalid TOML](#handle-invalid-toml)",
+                  "[Docs](https://example.org/docs) | [Changelog](CHANGES.md)",
+                  "1. [Parse a TOML file](#parse-a-toml-file)"):
+        assert _label(sentence(links)), links
+    for stated in ("See [the guide](guide.md) for the full list of options.",
+                   "- [x] Tests pass on Python 3.12", "[1] The bridge opened in 1931."):
+        assert not _label(sentence(stated)), stated
