@@ -140,7 +140,10 @@ def main(argv=None) -> int:
     ap.add_argument("--questions", type=int, default=None,
                     help="--answers: questions per language (default 40)")
     ap.add_argument("--judges", default="shipped,prior",
-                    help="--answers: shipped (the judge as shipped), prior (its weight at 0)")
+                    help="--answers: shipped (the judge as shipped: English questions only), "
+                         "everywhere (the judge on every language), prior (its weight at 0)")
+    ap.add_argument("--generator", default="extractive",
+                    help="--answers: the backend that answers (extractive or local)")
     ap.add_argument("--workdir", default=None,
                     help="--answers: where the collections are kept (default "
                          "artifacts/xquad-collections)")

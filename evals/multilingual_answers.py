@@ -2,6 +2,7 @@
 
     python -m evals.multilingual --answers                    # 40 questions, en de es ru zh ar
     python -m evals.multilingual --answers --questions 10 --langs en,de --judges shipped
+    python -m evals.multilingual --answers --generator local    # the default backend
 
 EVALUATION ONLY (evals/xquad/README.md): nothing is tuned on it. Each language's 240 XQuAD
 paragraphs are the documents of one collection with the multilingual embedder (a file per
@@ -17,11 +18,14 @@ An answer is
             document is the paragraph that holds the answer.
 A decline ("The documents don't say.") is neither; its reason is counted by kind.
 
-Each language is asked twice: with the shipped judge (its weight against the cheap prior and
-its threshold, assistant/answering/judge/model/meta.json), and with the judge's weight at 0
-(the prior only, at the threshold evals/judge_sweep.py's rule gives the prior alone on the tune
-documents, evals/results/judge-sweep.json). The judge was trained on English only: if its
-weight costs other languages more than English, it misfires on them.
+Each language is asked once per --judges mode: "shipped", the judge as shipped (its weight
+against the cheap prior and its threshold, assistant/answering/judge/model/meta.json; it reads
+only the languages it was trained on, English, and other questions keep their prior, scaled
+to its threshold); "everywhere", the same judge on every language (as before it named its
+languages); "prior", the judge's weight at 0 (the prior only, at the threshold
+evals/judge_sweep.py's rule gives the prior alone on the tune documents,
+evals/results/judge-sweep.json). If the judge's weight costs other languages more than
+English, it misfires on them. --generator local asks the default backend instead.
 
 The collections are kept in --workdir (indexed once; a later run reuses them). Prints a table
 and writes evals/results/xquad-answers.json (a row per question) and .md.
@@ -43,7 +47,8 @@ from . import multilingual as ml
 RESULTS = Path(__file__).with_name("results")
 WORKDIR = Path(__file__).resolve().parents[1] / "artifacts" / "xquad-collections"
 QUESTIONS = 40
-JUDGES = ("shipped", "prior")
+JUDGES = ("shipped", "everywhere", "prior")
+GENERATORS = ("extractive", "local")
 
 
 # ---------------------------------------------------------------- the data
@@ -195,9 +200,20 @@ def prior_threshold() -> float:
 
 
 def judge_for(mode: str):
+    """shipped: as shipped (it judges English questions; the others keep their prior);
+    everywhere: the same judge on every language (as before it named its languages);
+    prior: the judge's weight at 0 for every language."""
+    import copy
+
     from assistant.answering.judge import load_judge
 
-    return load_judge() if mode == "shipped" else PriorOnly(prior_threshold())
+    if mode == "prior":
+        return PriorOnly(prior_threshold())
+    judge = load_judge()
+    if mode == "everywhere":
+        judge = copy.copy(judge)
+        judge.languages = ()
+    return judge
 
 
 def collection(lib, lang: str) -> str:
@@ -244,14 +260,14 @@ def _text(bot, source: str) -> str | None:
 
 
 def run(langs: list[str], n: int, seed: int, judges: list[str], workdir: Path,
-        say=print) -> dict:
+        say=print, generator: str = "extractive") -> dict:
     from assistant import Library
 
     kept = kept_paragraphs()
     ids = sample(n, seed, kept)
     result: dict[str, Any] = {
-        "benchmark": "XQuAD answers per language (extractive backend, multilingual embedder)",
-        "questions": len(ids), "seed": seed, "langs": langs, "date": time.strftime("%Y-%m-%d"),
+        "benchmark": f"XQuAD answers per language ({generator} backend, multilingual embedder)",
+        "generator": generator, "questions": len(ids), "seed": seed, "langs": langs, "date": time.strftime("%Y-%m-%d"),
         "paragraphs_kept": len(kept) if kept is not None else None,
         "not_in_xquad": list(ml.NOT_IN_XQUAD), "index_s": {}, "judges": {}}
     root = dict(collections=workdir / "collections", corpus=workdir / "default",
@@ -261,7 +277,7 @@ def run(langs: list[str], n: int, seed: int, judges: list[str], workdir: Path,
         judge = judge_for(mode)
         rows, by_lang = [], {}
         for lang in langs:
-            with Library(generator="extractive", judge=judge, **root) as lib:
+            with Library(generator=generator, judge=judge, **root) as lib:
                 t = time.perf_counter()
                 bot = lib.open(collection(lib, lang))
                 took = time.perf_counter() - t
@@ -282,15 +298,16 @@ def run(langs: list[str], n: int, seed: int, judges: list[str], workdir: Path,
 
 
 def paired(result: dict) -> dict[str, dict[str, int]]:
-    """Per language, the questions right with the shipped judge only and with the prior only
-    (the same questions asked both ways): a judge that misfires on a language loses more of
-    its questions than it wins."""
-    if not {"shipped", "prior"} <= set(result["judges"]):
+    """Per language, the questions right with the judge only and with the prior only (the
+    same questions asked both ways; the judge "everywhere" when that was run, else as
+    "shipped"): a judge that misfires on a language loses more of its questions than it wins."""
+    judged = "everywhere" if "everywhere" in result["judges"] else "shipped"
+    if not {judged, "prior"} <= set(result["judges"]):
         return {}
     right = {mode: {(r["lang"], r["id"]): r["right"] for r in result["judges"][mode]["rows"]}
-             for mode in ("shipped", "prior")}
+             for mode in (judged, "prior")}
     out = {lang: {"judge_only": 0, "prior_only": 0} for lang in result["langs"]}
-    for key, judged_right in right["shipped"].items():
+    for key, judged_right in right[judged].items():
         prior_right = right["prior"].get(key)
         if prior_right is not None and judged_right != prior_right:
             out[key[0]]["judge_only" if judged_right else "prior_only"] += 1
@@ -299,7 +316,7 @@ def paired(result: dict) -> dict[str, dict[str, int]]:
 
 def table(result: dict) -> str:
     langs = result["langs"]
-    lines = [f"XQuAD answers, extractive backend, multilingual embedder: {result['questions']} "
+    lines = [f"XQuAD answers, {result.get('generator', 'extractive')} backend, multilingual embedder: {result['questions']} "
              f"questions per language (seed {result['seed']}, the same in every language), "
              f"240 paragraphs each", "",
              "| judge | " + " | ".join(langs) + " |", "|---|" + "---|" * len(langs)]
@@ -333,9 +350,13 @@ def main(args) -> int:
     for j in judges:
         if j not in JUDGES:
             raise SystemExit(f"--judges takes {', '.join(JUDGES)}: not {j!r}")
-    result = run(langs, args.questions, args.seed, judges, Path(args.workdir))
+    if args.generator not in GENERATORS:
+        raise SystemExit(f"--generator takes {', '.join(GENERATORS)}: not {args.generator!r}")
+    result = run(langs, args.questions, args.seed, judges, Path(args.workdir),
+                 generator=args.generator)
     print(table(result))
-    out = Path(args.out) if args.out else RESULTS / "xquad-answers.json"
+    out = Path(args.out) if args.out else RESULTS / (
+        "xquad-answers.json" if args.generator == "extractive" else f"xquad-answers-{args.generator}.json")
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(result, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     out.with_suffix(".md").write_text(table(result) + "\n", encoding="utf-8")

@@ -121,6 +121,41 @@ def test_the_judge_is_read_the_sentence_before_as_context():
     assert all(c.title == "Notes" for c in seen)
 
 
+class EnglishJudge(FakeJudge):
+    """A judge trained on English only: the prior's threshold (0.5) sits above its own (0.4)."""
+
+    languages = ("en",)
+    threshold = 0.4
+    prior_threshold = 0.5
+
+    def __init__(self):
+        self.asked = []
+
+    def score(self, question, candidates):
+        self.asked.append(question)
+        return super().score(question, candidates)
+
+
+def test_a_question_in_a_language_the_judge_was_not_trained_on_keeps_its_prior_scaled():
+    judge = EnglishJudge()
+    texts = ["Die Bibliothek hat drei Etagen.", "Sonntags öffnet sie um zwölf Uhr."]
+    ev = _evidence("Wann öffnet die Bibliothek am Sonntag?", texts)
+    out = judged(ev, judge)
+    assert judge.asked == [] and out.judge is None  # the model was not run
+    # the prior's order, each score scaled by 0.4 / 0.5: a prior at its threshold meets the bar
+    assert [s.sentence.text for s in out.ranked] == texts
+    assert [s.score for s in out.ranked] == pytest.approx([0.8 * s.score for s in ev.ranked])
+    assert [s.prior for s in out.ranked] == pytest.approx([s.score for s in ev.ranked])
+    english = judged(_evidence("When does the library open on Sundays?", texts), judge)
+    assert judge.asked == ["When does the library open on Sundays?"] and english.judge == "fake"
+
+
+def test_the_shipped_judge_names_the_languages_it_reads_and_the_priors_threshold():
+    judge = load_judge()
+    assert judge.languages == ("en",)
+    assert 0 < judge.threshold <= 1 and 0 < judge.prior_threshold <= 1
+
+
 def test_a_sentence_past_its_passages_edge_is_quoted_alone_not_as_nothing():
     """A retrieved passage ends where a sentence leaning on the one before ("It …") begins:
     the two are not joined (their text is in no one passage), and the sentence is its own

@@ -133,3 +133,14 @@ def test_paired_counts_the_questions_each_way_gets_right_alone():
     assert xa.paired(result) == {"en": {"judge_only": 0, "prior_only": 0},
                                  "zh": {"judge_only": 1, "prior_only": 2}}
     assert xa.paired({"langs": ["en"], "judges": {"shipped": {"rows": []}}}) == {}
+    # with the judge asked about every language, that is the run the prior is paired with
+    everywhere = {"everywhere": {"rows": rows("everywhere", prior)}}
+    assert xa.paired({**result, "judges": {**result["judges"], **everywhere}})["zh"] == \
+        {"judge_only": 0, "prior_only": 0}
+
+
+def test_the_judge_modes_shipped_reads_english_only_everywhere_reads_every_language():
+    shipped, everywhere = xa.judge_for("shipped"), xa.judge_for("everywhere")
+    assert shipped.languages == ("en",) and everywhere.languages == ()
+    assert everywhere.session is shipped.session  # the same model, loaded once
+    assert xa.judge_for("prior").weight == 0.0

@@ -258,7 +258,7 @@ def main(argv=None) -> int:
     # pipeline on the tune documents by `python -m evals.judge_sweep` (MODEL_CARD.md)
     meta = {"name": f"minilm-l6-judge-seed{args.seed}", "base": "sentence-transformers/all-MiniLM-L6-v2",
             "max_tokens": MAX_TOKENS, "threshold": threshold, "paragraph_threshold": threshold,
-            "seed": args.seed,
+            "seed": args.seed, "languages": ["en"],  # every training set is English
             "squad_articles": ARTICLES, "args": {k: str(v) for k, v in vars(args).items()}}
     export(model, tokenizer, args.out, meta)
     from assistant.answering.judge import OnnxJudge

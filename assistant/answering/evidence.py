@@ -26,6 +26,7 @@ import numpy as np
 from .. import text as T
 from ..language import names as N
 from ..language import questions as Q
+from ..language.identify import language_of
 from ..language.sentences import list_item
 from .judge import Candidate, Judge
 from ..language.terms import subject_words
@@ -353,8 +354,18 @@ def judged(evidence: Evidence, judge: Judge, top: int = JUDGED,
     score becomes `judge.weight` times the judge's probability that it answers plus the rest
     times its prior (`prior` keeps the prior); a candidate the judge did not read counts as 0
     for it. The weight and the threshold are chosen together on tune documents
-    (`python -m evals.judge_sweep`, `assistant/answering/judge/model/meta.json`)."""
+    (`python -m evals.judge_sweep`, `assistant/answering/judge/model/meta.json`).
+
+    A question in a language the judge was not trained on (`judge.languages`) is not judged:
+    each sentence keeps its prior, scaled so that the prior's own threshold
+    (`judge.prior_threshold`, chosen on the same tune documents) falls on the judge's. Every
+    rule measured against the bar (or a share of it) then decides as the prior alone would."""
     t0 = time.perf_counter()
+    if not reads(judge, evidence.question):
+        scale = judge.threshold / getattr(judge, "prior_threshold", judge.threshold)
+        return replace(evidence, ranked=tuple(replace(s, score=scale * s.score, prior=s.score)
+                                              for s in evidence.ranked),
+                       judge=None, judge_s=time.perf_counter() - t0)
     head = list(evidence.ranked[:top])
     probs = judge.score(evidence.question, [
         Candidate(s.sentence.text, _before(evidence, s.sentence),
@@ -366,6 +377,12 @@ def judged(evidence: Evidence, judge: Judge, top: int = JUDGED,
     rescored.sort(key=lambda x: (-x.score, -(x.prior or 0.0)))
     return replace(evidence, ranked=tuple(rescored), judge=judge.name,
                    judge_s=time.perf_counter() - t0)
+
+
+def reads(judge: Judge, question: str) -> bool:
+    """Whether the judge reads the question's language (any, when it names none)."""
+    languages = getattr(judge, "languages", None)
+    return not languages or language_of(question) in languages
 
 
 def _heading(title: str, section: str | None) -> str:

@@ -185,6 +185,9 @@ class OnnxJudge:
         self.name = meta.get("name", "judge")
         self.threshold = float(meta["threshold"])  # chosen on documents no figure reports
         self.weight = float(meta.get("weight", 1.0))  # of its probability against the prior
+        # the prior alone's threshold, for questions in a language the judge does not read
+        self.prior_threshold = float(meta.get("prior_threshold", self.threshold))
+        self.languages = tuple(meta.get("languages", ()))  # those it was trained on (): any
         self.max_tokens = int(meta.get("max_tokens", MAX_TOKENS))
         self.tokenizer = Tokenizer.from_file(str(file_path(self.model_dir, TOKENIZER)))
         self.tokenizer.enable_truncation(self.max_tokens, strategy="only_second")
