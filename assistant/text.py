@@ -13,9 +13,26 @@ import Stemmer
 
 
 def strip_accents(text: str) -> str:
-    """Kücükdeveci -> Kucukdeveci: people type names without their diacritics."""
+    """Kücükdeveci -> Kucukdeveci: people type names without their diacritics. Only the marks
+    on Latin, Greek and Arabic letters go: in Cyrillic й and ё are letters of their own, and
+    an Indic vowel sign is half its syllable."""
     decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
+    if decomposed.isascii():
+        return decomposed
+    out: list[str] = []
+    keep = True
+    for c in decomposed:
+        if unicodedata.combining(c):
+            if keep:
+                out.append(c)
+            continue
+        keep = not _STRIPPED.match(c)
+        out.append(c)
+    return unicodedata.normalize("NFC", "".join(out))
+
+
+# letters whose marks `strip_accents` drops: Latin (with its extensions), Greek, Arabic
+_STRIPPED = re.compile(r"[\u0000-\u036f\u0370-\u03ff\u1e00-\u1fff\u0600-\u06ff]")
 
 
 def normalise_space(text: str) -> str:
@@ -49,6 +66,46 @@ def stemmer():
     return Stemmer.Stemmer("english")
 
 
+# Bump when `tokenize` changes what it returns: a saved BM25 copy made with other tokens is
+# rebuilt at the next sync (`assistant.store.lexical`).
+TOKENS = "2"
+# A word's script names its stemmer (Snowball, from PyStemmer): a word in Cyrillic, Greek or
+# Arabic letters gets its language's rules, any other the English ones, as before. Chinese and
+# Japanese are written without spaces: a run of Han or kana becomes its overlapping character
+# pairs (as Lucene's CJK bigrams), so that a question's words can meet a sentence's.
+_SCRIPTS = (("russian", re.compile(r"[\u0400-\u04ff]")), ("greek", re.compile(r"[\u0370-\u03ff]")),
+            ("arabic", re.compile(r"[\u0600-\u06ff\u0750-\u077f]")))
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+
+
+def unspaced(token: str) -> bool:
+    """Whether a token is a character pair (or lone character) of Han or kana: a piece of a
+    word, not a word."""
+    return bool(_CJK.match(token))
+
+
+@functools.lru_cache(maxsize=None)
+def _stemmer_of(language: str):
+    return Stemmer.Stemmer(language)
+
+
+def _stem(word: str) -> list[str]:
+    """A word's tokens: one stem; or, for a run of Han or kana, its character pairs (a lone
+    character stands as itself)."""
+    if _CJK.search(word):
+        out: list[str] = []
+        for part in re.split(f"({_CJK.pattern})", word):
+            if _CJK.fullmatch(part):
+                out += [part[i:i + 2] for i in range(max(1, len(part) - 1))]
+            elif part:
+                out += _stem(part)
+        return out
+    for language, letters in _SCRIPTS:
+        if letters.match(word):
+            return [_stemmer_of(language).stemWord(word)]
+    return [stemmer().stemWord(word)]
+
+
 _BRITISH = re.compile(r"(?<=[a-z]{3})is(e|ed|es|ing|ation|ations)\b")
 
 
@@ -73,9 +130,12 @@ def near_duplicate(a: str, b: str, threshold: float = 0.6) -> bool:
 
 
 def tokenize(text: str) -> list[str]:
-    """Stemmed content tokens (stopwords removed): the one tokeniser for BM25 and overlap."""
+    """Stemmed content tokens (stopwords removed): the one tokeniser for BM25 and overlap. A
+    word's script chooses its stemmer; Han and kana are cut into character pairs (`_stem`)."""
     toks = [w for w in words(text) if w not in STOPWORDS]
-    return stemmer().stemWords(toks)
+    if all(w.isascii() for w in toks):  # the common case: English rules throughout
+        return stemmer().stemWords(toks)
+    return [t for w in toks for t in _stem(w)]
 
 
 # Text addressed to a language model (or to whoever answers) rather than to a reader: a prompt

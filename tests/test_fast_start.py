@@ -60,6 +60,25 @@ def test_unchanged_index_loads_the_saved_bm25(tiny_corpus, tmp_path, spies):
         assert bot.retriever.lexical.ids == fresh.ids and bot.retriever.lexical.df == fresh.df
 
 
+def test_a_bm25_copy_saved_by_another_tokeniser_is_rebuilt_at_the_next_load(tmp_path, spies,
+                                                                              monkeypatch):
+    """A saved copy names the tokeniser version that made it; after an upgrade that tokenises
+    differently, the next sync rebuilds the copy (tokenising only: nothing is embedded)."""
+    corpus = write_corpus(tmp_path / "docs", {"ru.txt": "Мост Лейна стоит 22 миллиона рублей.\n"})
+    with load(corpus, tmp_path / "ix"):
+        pass
+    assert spies["bm25_index"] == 1
+    monkeypatch.setattr(lexical, "TOKENS", "0")
+    monkeypatch.setattr(lexical, "_TOKENS_FIELD", '"tokens": "0"')
+    embedder = CountingEmbedder()
+    with load(corpus, tmp_path / "ix", embedder=embedder) as bot:
+        assert spies["bm25_index"] == 2 and not bot.sync_report.changed
+        assert embedder.texts == 0  # nothing embedded again
+        assert bot.retrieve("Сколько стоит мост Лейн?", 1, "bm25")  # the stems meet
+    with load(corpus, tmp_path / "ix"):
+        assert spies["bm25_index"] == 2  # saved again, under the new version
+
+
 CHILD = """
 import sys
 sys.path.insert(0, {tests!r})

@@ -8,6 +8,27 @@ def test_money_spellings_tokenise_alike():
     assert T.tokenize("43 per cent") == T.tokenize("43%")
 
 
+def test_a_words_script_chooses_its_stemmer():
+    # Russian, Greek and Arabic inflections meet at one stem; English keeps its own rules
+    assert T.tokenize("Кто финансировал Лейна?")[1:] == T.tokenize("Лейн финансировали")[::-1]
+    assert T.tokenize("στην πόλη")[-1] == T.tokenize("της πόλης")[-1]
+    assert T.tokenize("المدينة") == T.tokenize("مدينة")
+    assert T.tokenize("The councils criticised it") == ["council", "critic"]
+
+
+def test_han_and_kana_runs_become_character_pairs():
+    assert T.tokenize("北京是中国的首都") == ["北京", "京是", "是中", "中国", "国的", "的首", "首都"]
+    assert T.tokenize("中国") == ["中国"] and T.tokenize("国") == ["国"]
+    # a question's word meets the sentence that holds it inside a longer run
+    assert set(T.tokenize("首都在哪里")) & set(T.tokenize("北京是中国的首都"))
+
+
+def test_accents_go_from_latin_letters_but_cyrillic_and_indic_letters_stay_whole():
+    assert T.strip_accents("Kücükdeveci café") == "Kucukdeveci cafe"
+    assert T.strip_accents("Лейн, ёлка") == "Лейн, ёлка"
+    assert T.strip_accents("नमस्ते") == "नमस्ते"
+
+
 def test_fold_normalises_quotes_and_space():
     assert T.fold("Children’s   “services”") == T.fold("children's \"services\"")
 

@@ -114,12 +114,19 @@ def said_around(items: list[EvidenceItem]) -> set[str]:
     return set(T.tokenize(" ".join(f"{i.text} {i.context}" for i in items)))
 
 
+def _words(text: str) -> set[str]:
+    """The text's tokens that are words: not the character pairs Chinese and Japanese are cut
+    into, which a faithful restatement changes at every join ("该工厂在…" against "该工厂生产…").
+    The checks that ask which words a sentence adds leave those scripts to the meaning check."""
+    return {t for t in T.tokenize(text) if not T.unspaced(t)}
+
+
 def echoed_question(sentence: str, items: list[EvidenceItem], question: str) -> list[str]:
     """Words the sentence takes from the question that its sources never say, when they are
     most of what it takes: a model pinning the question onto unrelated evidence ("The
     inspection cost £62m" from "£62m into services"). A restatement that keeps the question's
     subject ("Henry IV was known as Henry of Navarre before taking the throne") passes."""
-    from_question = set(T.tokenize(sentence)) & set(T.tokenize(question))
+    from_question = _words(sentence) & _words(question)
     missing = sorted(from_question - said_around(items))
     return missing if len(missing) >= 2 and len(missing) > len(from_question) / 2 else []
 
@@ -154,8 +161,10 @@ def unsupported_addition(sentence: str, items: list[EvidenceItem], question: str
     items' titles, dates and kind count as said (an answer may name its source's date)."""
     if not question:
         return None
-    added = set(T.tokenize(sentence)) - set(T.tokenize(question))
+    added = _words(sentence) - _words(question)
     if not added:
+        if set(T.tokenize(sentence)) - set(T.tokenize(question)):
+            return None  # it adds only Chinese or Japanese: left to the meaning check
         return None if asks_yes_no(question) else "restates the question without answering it"
     said = " ".join(f"{i.text} {i.context.rsplit(chr(10), 1)[-1]}"
                     f"{' reader comment' if i.kind == COMMENT else ''}" for i in items)

@@ -5,7 +5,9 @@ words, and all chunk texts held in memory. Instead `sync` builds it once after a
 (under the writer lock) and saves it in `lexical-<generation>/` inside the index directory:
 bm25s's own files (memory-mapped on load) plus `chunks.json`, the chunk ids in BM25 row order
 and the document-frequency table that `idf()` needs. The manifest's generation counter says
-which copy is current; a reader whose generation has no saved copy builds one in memory.
+which copy is current; a reader whose generation has no saved copy builds one in memory. A
+copy made by another version of the tokeniser (`assistant.text.TOKENS`) counts as none: the next
+sync rebuilds it (tokenising only; nothing is embedded again).
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from typing import Collection, Iterable, Mapping
 import bm25s
 import numpy as np
 
-from ..text import tokenize
+from ..text import TOKENS, tokenize
 from ..types import COMMENT, Chunk
 
 log = logging.getLogger(__name__)
@@ -107,8 +109,9 @@ class LexicalIndex:
             tmp.mkdir(parents=True)
             if self.bm25 is not None:
                 self.bm25.save(str(tmp), show_progress=False)
-            (tmp / META).write_text(json.dumps({"generation": generation, "ids": self.ids,
-                                                "df": self.df}), encoding="utf-8")
+            (tmp / META).write_text(json.dumps({"generation": generation, "tokens": TOKENS,
+                                                "ids": self.ids, "df": self.df}),
+                                    encoding="utf-8")
         except BaseException:
             shutil.rmtree(tmp, ignore_errors=True)
             raise
@@ -120,8 +123,9 @@ class LexicalIndex:
 
     @staticmethod
     def saved(directory: Path, generation: int) -> bool:
-        """Whether `generation` has its saved copy: its writer has finished."""
-        return (Path(directory) / f"{PREFIX}{generation}" / META).is_file()
+        """Whether `generation` has its saved copy, made with today's tokens: its writer has
+        finished."""
+        return _current(Path(directory) / f"{PREFIX}{generation}" / META)
 
     @classmethod
     def load(cls, directory: Path, generation: int) -> "LexicalIndex | None":
@@ -130,7 +134,7 @@ class LexicalIndex:
         path = Path(directory) / f"{PREFIX}{generation}"
         try:
             meta = json.loads((path / META).read_text(encoding="utf-8"))
-            if meta["generation"] != generation:
+            if meta["generation"] != generation or meta.get("tokens", "1") != TOKENS:
                 return None
             bm25 = (bm25s.BM25.load(str(path), mmap=True, show_progress=False)
                     if meta["ids"] else None)
@@ -143,4 +147,17 @@ class LexicalIndex:
 
     @staticmethod
     def exists(directory: Path, generation: int) -> bool:
-        return (Path(directory) / f"{PREFIX}{generation}" / META).exists()
+        return _current(Path(directory) / f"{PREFIX}{generation}" / META)
+
+
+_TOKENS_FIELD = f'"tokens": "{TOKENS}"'
+
+
+def _current(meta: Path) -> bool:
+    """Whether a saved copy's META exists and names today's tokeniser (read from its head: the
+    field comes before the chunk ids, so a large copy is not parsed for it)."""
+    try:
+        with open(meta, encoding="utf-8") as f:
+            return _TOKENS_FIELD in f.read(200)
+    except OSError:
+        return False
