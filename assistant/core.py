@@ -240,7 +240,7 @@ class Assistant:
         wants = overview_kind(q) or ((TIMELINE, None) if asks_for_timeline(q) else None)
         asked = topic if wants and wants[0] != TIMELINE else q  # a summary or list: its subject
         evidence = judged(gather(asked, passages, sentences, vectors, vector, self.retriever.idf),
-                          self.judge, section_of=self._section_of)
+                          self.judge, section_of=self._section_of, asked=q)
         # a look-alike: a question (or list) whose terms the best evidence's document lacks
         if evidence.best is not None and (not wants or wants[0] in (LIST, TIMELINE)):
             if document := self._terms_of(evidence.best.source):

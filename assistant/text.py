@@ -13,26 +13,25 @@ import Stemmer
 
 
 def strip_accents(text: str) -> str:
-    """Kücükdeveci -> Kucukdeveci: people type names without their diacritics. Only the marks
-    on Latin, Greek and Arabic letters go: in Cyrillic й and ё are letters of their own, and
-    an Indic vowel sign is half its syllable."""
+    """Kücükdeveci -> Kucukdeveci: people type names without their diacritics. In Cyrillic
+    only ё loses its mark (Russian writes it as е as often as not): й is a letter of its own
+    (и with a breve), and "Лейн" must not become "Леин"."""
     decomposed = unicodedata.normalize("NFKD", text)
     if decomposed.isascii():
         return decomposed
     out: list[str] = []
-    keep = True
+    cyrillic = False
     for c in decomposed:
         if unicodedata.combining(c):
-            if keep:
+            if cyrillic and c == _BREVE:
                 out.append(c)
             continue
-        keep = not _STRIPPED.match(c)
+        cyrillic = "\u0400" <= c <= "\u04ff"
         out.append(c)
-    return unicodedata.normalize("NFC", "".join(out))
+    return unicodedata.normalize("NFC", "".join(out)) if _BREVE in out else "".join(out)
 
 
-# letters whose marks `strip_accents` drops: Latin (with its extensions), Greek, Arabic
-_STRIPPED = re.compile(r"[\u0000-\u036f\u0370-\u03ff\u1e00-\u1fff\u0600-\u06ff]")
+_BREVE = "\u0306"  # й = и + breve
 
 
 def normalise_space(text: str) -> str:

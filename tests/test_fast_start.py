@@ -69,7 +69,6 @@ def test_a_bm25_copy_saved_by_another_tokeniser_is_rebuilt_at_the_next_load(tmp_
         pass
     assert spies["bm25_index"] == 1
     monkeypatch.setattr(lexical, "TOKENS", "0")
-    monkeypatch.setattr(lexical, "_TOKENS_FIELD", '"tokens": "0"')
     embedder = CountingEmbedder()
     with load(corpus, tmp_path / "ix", embedder=embedder) as bot:
         assert spies["bm25_index"] == 2 and not bot.sync_report.changed
@@ -77,6 +76,18 @@ def test_a_bm25_copy_saved_by_another_tokeniser_is_rebuilt_at_the_next_load(tmp_
         assert bot.retrieve("Сколько стоит мост Лейн?", 1, "bm25")  # the stems meet
     with load(corpus, tmp_path / "ix"):
         assert spies["bm25_index"] == 2  # saved again, under the new version
+
+
+def test_an_unreadable_bm25_copy_is_rebuilt_not_fatal(tmp_path, spies):
+    corpus = write_corpus(tmp_path / "docs", {"a.txt": "The bridge opened in 1931.\n"})
+    with load(corpus, tmp_path / "ix"):
+        pass
+    for copy in (tmp_path / "ix").glob(f"{lexical.PREFIX}*"):
+        (copy / lexical.TOKENS_FILE).write_bytes(b"\xff\xfe garbage")
+        (copy / lexical.META).write_bytes(b"\xff\xfe not json")
+    with load(corpus, tmp_path / "ix") as bot:
+        assert spies["bm25_index"] == 2
+        assert bot.retrieve("When did the bridge open?", 1, "bm25")
 
 
 CHILD = """

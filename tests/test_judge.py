@@ -148,6 +148,10 @@ def test_a_question_in_a_language_the_judge_was_not_trained_on_keeps_its_prior_s
     assert [s.prior for s in out.ranked] == pytest.approx([s.score for s in ev.ranked])
     english = judged(_evidence("When does the library open on Sundays?", texts), judge)
     assert judge.asked == ["When does the library open on Sundays?"] and english.judge == "fake"
+    # a summary's evidence is gathered for its bare topic; the question's language decides
+    topic = judged(_evidence("Война и мир", texts), judge,
+                   asked="Give me a summary of the book called Война и мир")
+    assert topic.judge == "fake"
 
 
 def test_the_shipped_judge_names_the_languages_it_reads_and_the_priors_threshold():

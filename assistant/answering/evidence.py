@@ -348,7 +348,8 @@ def gather(question: str, passages: list[Passage], sentences: list[Sentence],
 
 
 def judged(evidence: Evidence, judge: Judge, top: int = JUDGED,
-           section_of: Callable[[Sentence], str | None] = lambda s: None) -> Evidence:
+           section_of: Callable[[Sentence], str | None] = lambda s: None,
+           asked: str | None = None) -> Evidence:
     """The judge reads the `top` candidates by the prior, each with its document's title (and
     the heading it sits under, from `section_of`) and the sentence before it. A sentence's
     score becomes `judge.weight` times the judge's probability that it answers plus the rest
@@ -356,13 +357,17 @@ def judged(evidence: Evidence, judge: Judge, top: int = JUDGED,
     for it. The weight and the threshold are chosen together on tune documents
     (`python -m evals.judge_sweep`, `assistant/answering/judge/model/meta.json`).
 
-    A question in a language the judge was not trained on (`judge.languages`) is not judged:
-    each sentence keeps its prior, scaled so that the prior's own threshold
-    (`judge.prior_threshold`, chosen on the same tune documents) falls on the judge's. Every
-    rule measured against the bar (or a share of it) then decides as the prior alone would."""
+    A question (`asked`: the question as the person wrote it, when the evidence was gathered
+    for its bare topic) in a language the judge was not trained on (`judge.languages`) is not
+    judged: each sentence keeps its prior, scaled so that the prior's own threshold
+    (`judge.prior_threshold`, chosen on the same tune documents) falls on the judge's. The
+    rules measured against the bar (or a share of it) then decide as the prior alone would;
+    fixed points on the judged scale (the local backend's `quote_above`, the extractive
+    backend's margins) were chosen for judged scores and are not moved."""
     t0 = time.perf_counter()
-    if not reads(judge, evidence.question):
-        scale = judge.threshold / getattr(judge, "prior_threshold", judge.threshold)
+    if not reads(judge, asked or evidence.question):
+        prior_bar = getattr(judge, "prior_threshold", None) or judge.threshold
+        scale = judge.threshold / prior_bar if prior_bar > 0 else 1.0
         return replace(evidence, ranked=tuple(replace(s, score=scale * s.score, prior=s.score)
                                               for s in evidence.ranked),
                        judge=None, judge_s=time.perf_counter() - t0)

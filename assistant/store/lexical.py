@@ -31,6 +31,7 @@ log = logging.getLogger(__name__)
 logging.getLogger("bm25s").setLevel(logging.WARNING)  # it logs every index build at DEBUG
 PREFIX = "lexical-"
 META = "chunks.json"
+TOKENS_FILE = "tokens"  # the version of the tokeniser that made the copy (assistant.text.TOKENS)
 
 
 def bm25_tokens(chunk: Chunk, title: str) -> list[str]:
@@ -109,9 +110,9 @@ class LexicalIndex:
             tmp.mkdir(parents=True)
             if self.bm25 is not None:
                 self.bm25.save(str(tmp), show_progress=False)
-            (tmp / META).write_text(json.dumps({"generation": generation, "tokens": TOKENS,
-                                                "ids": self.ids, "df": self.df}),
-                                    encoding="utf-8")
+            (tmp / TOKENS_FILE).write_text(TOKENS, encoding="utf-8")
+            (tmp / META).write_text(json.dumps({"generation": generation, "ids": self.ids,
+                                                "df": self.df}), encoding="utf-8")
         except BaseException:
             shutil.rmtree(tmp, ignore_errors=True)
             raise
@@ -125,7 +126,7 @@ class LexicalIndex:
     def saved(directory: Path, generation: int) -> bool:
         """Whether `generation` has its saved copy, made with today's tokens: its writer has
         finished."""
-        return _current(Path(directory) / f"{PREFIX}{generation}" / META)
+        return _current(Path(directory) / f"{PREFIX}{generation}")
 
     @classmethod
     def load(cls, directory: Path, generation: int) -> "LexicalIndex | None":
@@ -134,7 +135,7 @@ class LexicalIndex:
         path = Path(directory) / f"{PREFIX}{generation}"
         try:
             meta = json.loads((path / META).read_text(encoding="utf-8"))
-            if meta["generation"] != generation or meta.get("tokens", "1") != TOKENS:
+            if meta["generation"] != generation or not _current(path):
                 return None
             bm25 = (bm25s.BM25.load(str(path), mmap=True, show_progress=False)
                     if meta["ids"] else None)
@@ -147,17 +148,13 @@ class LexicalIndex:
 
     @staticmethod
     def exists(directory: Path, generation: int) -> bool:
-        return _current(Path(directory) / f"{PREFIX}{generation}" / META)
+        return _current(Path(directory) / f"{PREFIX}{generation}")
 
 
-_TOKENS_FIELD = f'"tokens": "{TOKENS}"'
-
-
-def _current(meta: Path) -> bool:
-    """Whether a saved copy's META exists and names today's tokeniser (read from its head: the
-    field comes before the chunk ids, so a large copy is not parsed for it)."""
+def _current(copy: Path) -> bool:
+    """Whether a saved copy is whole (its META is written last) and made by today's tokeniser
+    (its TOKENS_FILE; a copy from before there was one has none). Unreadable: not current."""
     try:
-        with open(meta, encoding="utf-8") as f:
-            return _TOKENS_FIELD in f.read(200)
+        return (copy / META).is_file() and (copy / TOKENS_FILE).read_bytes() == TOKENS.encode()
     except OSError:
         return False
