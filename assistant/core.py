@@ -22,13 +22,13 @@ from .documents import (DocumentInfo, FileOutcome, copy_in, corpus_folder, list_
 from .documents import read_folder as _read_corpus  # one name, so a benchmark can time it
 from .embeddings import Embedder, LocalEmbedder, embed_query, make_embedder
 from .errors import InvalidQuestion
-from .answering.evidence import Evidence, gather, judged
+from .answering.evidence import Evidence, gather
+from .answering.judging import judged
 from .answering.judge import Judge, load_judge
 from .index import ChromaIndex, StoreConfig, SyncProgress, SyncReport
 from .answering.overview import plan
 from .language.questions import LIST, TIMELINE, asks_for_timeline, overview_kind, search_text
-from .language.terms import DocumentTerms, unstated
-from .language.terms import warm_up as warm_up_language
+from .language.terms import DocumentTerms, unstated, warm_up as warm_up_language
 from .retrieval import HybridRetriever
 from .text import tokenize
 from .types import Answer, Checked, Document, DocumentMeta, Passage, as_sent, final_answer

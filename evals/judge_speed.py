@@ -6,7 +6,7 @@
 The candidate lists are the ones the assistant judges: an Assistant over seeds/ (the
 extractive backend, the seeds index the other evaluations keep in evals/results/) answers
 `evidence()` for each golden question with a recording judge in place of the trained one, so
-the lists come from `evidence.judged` itself (the 24 best by the prior, each with its title,
+the lists come from `judging.judged` itself (the 24 best by the prior, each with its title,
 heading and sentence before). Then each variant of `OnnxJudge` scores every list, the variants
 taking turns question by question (the order rotated each question), so a busy machine slows
 each alike. Every variant's scores are compared with the plain session's (`before`: the

@@ -11,7 +11,8 @@ import numpy as np
 import pytest
 
 from assistant.errors import ModelError
-from assistant.answering.evidence import Evidence, ScoredSentence, judged
+from assistant.answering.evidence import Evidence, ScoredSentence
+from assistant.answering.judging import judged
 from assistant.answering.extractive import ExtractiveGenerator
 from assistant.answering.judge import MODEL_DIR, Candidate, FakeJudge, OnnxJudge, load_judge, pair_text, verify
 from assistant.types import Passage, Sentence

@@ -107,7 +107,8 @@ def test_the_answer_questions_are_the_same_in_every_language_and_from_kept_parag
 
 def test_the_prior_only_judge_leaves_the_prior_alone():
     """At weight 0 the judge's probability counts for nothing: the order is the prior's."""
-    from assistant.answering.evidence import Evidence, ScoredSentence, judged
+    from assistant.answering.evidence import Evidence, ScoredSentence
+    from assistant.answering.judging import judged
     from assistant.answering.judge import FakeJudge
     from assistant.types import Sentence
 
