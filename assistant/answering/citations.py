@@ -161,9 +161,10 @@ def unsupported_addition(sentence: str, items: list[EvidenceItem], question: str
     items' titles, dates and kind count as said (an answer may name its source's date)."""
     if not question:
         return None
-    added = _words(sentence) - _words(question)
+    new = set(T.tokenize(sentence)) - set(T.tokenize(question))
+    added = {t for t in new if not T.unspaced(t)}
     if not added:
-        if set(T.tokenize(sentence)) - set(T.tokenize(question)):
+        if new:
             return None  # it adds only Chinese or Japanese: left to the meaning check
         return None if asks_yes_no(question) else "restates the question without answering it"
     said = " ".join(f"{i.text} {i.context.rsplit(chr(10), 1)[-1]}"

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from ..text import STOPWORDS, stemmer, strip_accents
+from ..text import CJK_LETTERS, STOPWORDS, stemmer, strip_accents
 from .facts import NUMBER_WORDS
 
 _MONTHS = ("january february march april may june july august september october november "
@@ -16,8 +16,7 @@ _MONTHS = ("january february march april may june july august september october 
 MONTH_RE = "|".join(m.capitalize() for m in _MONTHS)
 # 1880 in "the 1880s", 22 in "£22m"; and 999 in "在999年" (Chinese and Japanese write numbers
 # against their words: a Han or kana character either side of one is a boundary)
-_NUMBER = re.compile(r"(?<![^\W\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff])\d+(?:[.,]\d+)*"
-                     r"(?=[^\W\d_]*\b|[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff])")
+_NUMBER = re.compile(rf"(?<![^\W{CJK_LETTERS}])\d+(?:[.,]\d+)*(?=[^\W\d_]*\b|[{CJK_LETTERS}])")
 # Number words a sentence and its source may use for the same figure ("six" and "6"). Scale
 # words are left out: "£22m" and "£22 million" must agree.
 _COUNT_WORDS = {w: n for w, n in NUMBER_WORDS.items()
