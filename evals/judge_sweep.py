@@ -138,10 +138,12 @@ def open_bot(corpus: Path, index: Path, embedder):
                           judge=Weighted(load_judge()))
 
 
-def tune_arguments(argv, description: str):
+def tune_arguments(argv, description: str, extra=None):
     ap = argparse.ArgumentParser(description=description)
     ap.add_argument("--squad-answerable", type=int, default=120)
     ap.add_argument("--squad-unanswerable", type=int, default=60)
+    if extra:
+        extra(ap)
     return ap.parse_args(argv)
 
 

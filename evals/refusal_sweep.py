@@ -2,6 +2,7 @@
 Chosen on `tune` documents only (the judge's operating point's documents, evals/judge_sweep.py).
 
     python -m evals.refusal_sweep    # ~20 min quiet on 2 cores; evals/results/refusal-sweep.json
+    python -m evals.refusal_sweep --unjudged   # the point for questions the judge does not read
 
 Each tune question is asked of the local backend with `quote_above` at 0, so every refusal
 with evidence above the judge's bar comes back quoted; the answer at a higher `quote_above`
@@ -13,6 +14,11 @@ other, so both count. (The judge's rule, the lowest value declining at least 0.6
 too: it chose 0.45, which on the report split cost the local backend most of its declines,
 SQuAD unanswerable 0.633 -> 0.333, so the criterion was changed after seeing that.) No
 `report` question is asked.
+
+`--unjudged` asks the same questions as if the judge did not read their language: the evidence
+keeps its prior, scaled as `judging.judged` scales it, and the point chosen is the generator's
+`unjudged_quote_above` (refusal-sweep-unjudged.json). The tune questions are English; what is
+chosen is a point on the prior's scale, not a fit to any language.
 """
 
 from __future__ import annotations
@@ -33,10 +39,18 @@ VALUES = [round(0.45 + 0.05 * i, 2) for i in range(0, 9)]  # 0.45 (the bar) .. 0
 QUOTED = "the model found no answer in the sources; quoting"
 
 
+UNREAD = "und"  # a language tag no question is identified as
+
+
+def unjudged_flag(ap) -> None:
+    ap.add_argument("--unjudged", action="store_true",
+                    help="as if the judge did not read the questions' language")
+
+
 def asked(bot, items, score_row) -> list[dict]:
     """Each question's row, whether it is a refusal quoted, and its best quoted score."""
     gen = bot.generator
-    gen.quote_above = 0.0
+    gen.quote_above = gen.unjudged_quote_above = 0.0
     rows = []
     for item in items:
         answer = bot.ask(item.question)
@@ -64,15 +78,19 @@ def balanced(pooled: dict) -> float:
 
 
 def main(argv=None) -> int:
-    args = tune_arguments(argv, __doc__.split("\n\n")[0])
+    args = tune_arguments(argv, __doc__.split("\n\n")[0], extra=unjudged_flag)
     from assistant.embeddings import LocalEmbedder
 
     embedder = LocalEmbedder()
     llm = squad._local_llm()
     rows = {}
-    for name, bot, questions, score_row in tune_sets(
-            args, embedder, lambda corpus, index: squad.open_bot("local", embedder, llm, corpus,
-                                                                 index)):
+    def open_bot(corpus, index):
+        bot = squad.open_bot("local", embedder, llm, corpus, index)
+        if args.unjudged:
+            bot.judge.languages = (UNREAD,)  # no question reads as this: none is judged
+        return bot
+
+    for name, bot, questions, score_row in tune_sets(args, embedder, open_bot):
         rows[name] = asked(bot, questions, score_row)
         print(name, "asked", flush=True)
     per_set = {s: {v: _rates(at(r, v)) for v in VALUES} for s, r in rows.items()}
@@ -80,7 +98,8 @@ def main(argv=None) -> int:
                   for k in ("right", "declined", "precision")} for v in VALUES}
     chosen = balanced(pooled)
     RESULTS.mkdir(exist_ok=True)
-    (RESULTS / "refusal-sweep.json").write_text(json.dumps(
+    out = "refusal-sweep-unjudged.json" if args.unjudged else "refusal-sweep.json"
+    (RESULTS / out).write_text(json.dumps(
         {"per_set": per_set, "pooled": pooled, "chosen": chosen, "rows": rows}, indent=1))
     print(" quote_above   " + "   ".join(f"{s:>22s}" for s in [*per_set, "pooled"]))
     for v in VALUES:
@@ -89,7 +108,8 @@ def main(argv=None) -> int:
                                             f"{c['precision']:.3f}" for c in cells))
     print("(cells: answerable right, unanswerable/look-alike declined, precision)")
     print(f"the judge's rule (lowest declining 0.6): {choose(pooled)}")
-    print(f"chosen (most right + declined): quote_above {chosen}")
+    print(f"chosen (most right + declined): "
+          f"{'unjudged_quote_above' if args.unjudged else 'quote_above'} {chosen}")
     return 0
 
 

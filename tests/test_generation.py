@@ -464,6 +464,23 @@ def test_a_refusal_overrules_only_evidence_under_quote_above(
     assert ans.abstained != quoted and ("£4 million" in ans.text) == quoted, ans.fallback
 
 
+@pytest.mark.parametrize("unjudged, judged, quoted", [(0.0, 1.0, True), (1.0, 0.0, False)])
+def test_a_question_the_judge_does_not_read_is_held_to_the_unjudged_quote_point(
+        unjudged, judged, quoted, tiny_corpus, tmp_path, fake_embedder, fake_llm):
+    """Evidence the judge did not read keeps the prior's scale, so a refusal is weighed against
+    `unjudged_quote_above`, not the judged `quote_above` (each set to the other extreme)."""
+    judge = WordJudge("£4", sure=0.99)
+    judge.languages = ("xx",)  # the question is not in it: the judge reads nothing
+    fake_llm.enqueue("NOT_IN_SOURCES")
+    bot = Assistant.load(corpus=tiny_corpus, index=tmp_path / "ix", generator="fake",
+                         embedder=fake_embedder, llm=fake_llm, judge=judge)
+    bot.generator.quote_above, bot.generator.unjudged_quote_above = judged, unjudged
+    ans = bot.ask("How much will the new library cost?")
+    bot.close()
+    assert len(fake_llm.history) == 1  # the model was asked, and refused
+    assert ans.abstained != quoted and ("£4 million" in ans.text) == quoted, ans.fallback
+
+
 def test_no_answer_stands_when_the_judge_finds_no_sentence_that_answers(
         tiny_corpus, tmp_path, fake_embedder, fake_llm):
     fake_llm.enqueue("The library will cost £4 million [1].")

@@ -32,13 +32,14 @@ from .reply import CheckedReply, hold_back_refusal, refused_whole
 from ..types import COMMENT, Answer
 
 QUOTE_ABOVE = 0.65  # the judged score a refusal does not overrule (see LLMGenerator)
+UNJUDGED_QUOTE_ABOVE = 0.65  # the same for a question the judge does not read (its language)
 
 
 class LLMGenerator:
     def __init__(self, llm, fallback: ExtractiveGenerator, embedder: Embedder,
                  context_window: int = 4096, max_items: int = 5, evidence_tokens: int = 150,
                  answer_tokens: int = 160, gate: float | None = None,
-                 quote_above: float | None = None,
+                 quote_above: float | None = None, unjudged_quote_above: float | None = None,
                  unsure_below: float = -0.15, item_floor: float = 0.35):
         self.llm = llm
         self.fallback = fallback
@@ -60,6 +61,11 @@ class LLMGenerator:
         # most right plus declined, pooled; against the 0.8 it replaced, right 0.692 -> 0.716,
         # declined 0.766 -> 0.755, precision 0.755 -> 0.757).
         self.quote_above = QUOTE_ABOVE if quote_above is None else quote_above
+        # The same point for a question the judge does not read (a language it was not trained
+        # on): its evidence keeps the prior, on the prior's scale (`judging.judged`), so its
+        # point is chosen apart (python -m evals.refusal_sweep --unjudged, the same documents).
+        self.unjudged_quote_above = (UNJUDGED_QUOTE_ABOVE if unjudged_quote_above is None
+                                     else unjudged_quote_above)
         # A reply whose mean token log-probability is below this is quoted instead: chosen on
         # the SQuAD tune split (120+80 questions, evals/SQUAD.md), never on the golden set.
         self.unsure_below = unsure_below
@@ -166,7 +172,8 @@ class LLMGenerator:
                   why: str | None = None) -> Answer:
         """Nothing supported: quote what the extractive answerer would quote, so neither a
         refusal nor a check strict on wording makes this backend answer less than quoting.
-        (A refusal's quote needs `quote_above`.)"""
+        (A refusal's quote needs `quote_above`, or `unjudged_quote_above` when the judge did
+        not read the question.)"""
         refused = refused_whole(raw) or not supports
         if (negated(question) and evidence.expects != REASON
                 and not any(s.supported for s in supports)
@@ -181,7 +188,8 @@ class LLMGenerator:
         why = why or ("the model found no answer in the sources" if refused
                       else "no sentence of the model's answer was supported by its sources")
         chosen = self.fallback.select(evidence)
-        if chosen and (not refused or chosen[0].score >= self.quote_above):
+        bar = self.quote_above if evidence.judge else self.unjudged_quote_above
+        if chosen and (not refused or chosen[0].score >= bar):
             from .extractive import compose as quote
 
             answer = quote(question, evidence, chosen, generator=self.name,
