@@ -3,10 +3,10 @@
 import numpy as np
 import pytest
 
-from assistant.answering.overview import REDUNDANT, central
+from assistant.answering.overview import LEAD, REDUNDANT, _runs, central
 from assistant.language.questions import COMPARE, LIST, SUMMARY, overview_kind, search_text
 from assistant.text import tokenize
-from assistant.types import BODY, Sentence
+from assistant.types import BODY, ROW, Sentence
 
 
 @pytest.mark.parametrize("question, kind, count", [
@@ -61,6 +61,84 @@ def test_central_sentences_are_picked_without_repeats():
     assert not {texts[0], texts[1]} <= set(ids)  # a repeat is not a second point
     unit = vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
     assert unit[0] @ unit[1] > REDUNDANT
+
+
+def test_a_summary_leans_on_the_documents_opening_within_a_bound():
+    """A document opens with what it is about: its first sentence leads a one-point summary
+    over one a little more central, but not over the theme when it is off it (LEAD bounds the
+    bonus); and a table row, out of its table, is no summary point while prose is enough."""
+    rng = np.random.default_rng(1)
+    theme = rng.normal(size=16)
+    texts = [f"Sentence number {i} of the document about one theme." for i in range(5)]
+    near = np.stack([theme + 0.05 * rng.normal(size=16) for _ in range(5)])
+    near[0] = theme + 0.3 * rng.normal(size=16)  # the opening: a little less central
+    unit = near / np.linalg.norm(near, axis=1, keepdims=True)
+    centre = unit.mean(axis=0) / np.linalg.norm(unit.mean(axis=0))
+    assert (unit[1:] @ centre).max() - unit[0] @ centre < LEAD  # a difference the lead outweighs
+    assert int(np.argmax(unit @ centre)) != 0
+    picked = central(_sentences(texts), near, theme, 1, topic=False)
+    assert picked[0][0].text == texts[0]
+    off = near.copy()
+    off[0] = rng.normal(size=16)  # an opening off the theme is not a point for being first
+    assert central(_sentences(texts), off, theme, 1, topic=False)[0][0].text != texts[0]
+    rows = _sentences(texts)
+    rows[2] = Sentence("d.txt", rows[2].start, rows[2].end, texts[2], ROW, "c0")
+    exact = near.copy()
+    exact[2] = theme * 3  # the most central of all, but a table's row
+    assert texts[2] not in [s.text for s, _, _ in central(rows, exact, theme, 3, topic=False)]
+
+
+def test_a_list_nested_in_a_numbered_item_is_a_list_of_its_own():
+    """"2. Redistribution ... (a) ... (b) ... (c)" then "3.": the lettered items are one list
+    (a licence's conditions), not part of a run of the numbered clauses around them."""
+    parts = ["1. Use.", "You may use the work.", "2. Redistribution.",
+             "You may give copies to others if you meet these conditions:",
+             "(a) give every recipient a copy of these terms;",
+             "(b) mark the files you changed; and", "(c) keep every copyright notice.",
+             "3. Warranty.", "There is none."]
+    text, sentences = "", []
+    for t in parts:
+        sentences.append(Sentence("d.txt", len(text), len(text) + len(t), t, BODY, "c0"))
+        text += t + "\n\n"
+    runs = [[x.text for x in r] for r in _runs(sentences, text)]
+    assert [parts[4], parts[5], parts[6]] in runs, runs
+    assert not any(parts[4] in r and parts[2] in r for r in runs)
+
+
+RELEASE = {"notes.md": """# Widget 2 release notes
+
+Widget is a small program for drawing charts. These notes cover version 2.0 and the fix
+release 2.1 that followed it.
+
+## Highlights of 2.0
+
+- Charts can be exported as SVG files.
+- Start-up is twice as fast as in version 1.
+
+## Changes in 2.1
+
+- The export no longer drops the legend of a chart.
+- Dates on the axes follow the language of the system.
+- The installer is 12 MB smaller than before.
+"""}
+
+
+def test_a_comparison_named_by_a_sections_heading_gets_that_section(tmp_path, real_embedder):
+    """"What changed in 2.1 compared with 2.0?": the section headed "Changes in 2.1" is the
+    answer, item by item, not the notes' opening that mentions both versions."""
+    from assistant import Assistant
+    from conftest import write_corpus
+
+    bot = Assistant.load(corpus=write_corpus(tmp_path / "docs", RELEASE), index=tmp_path / "ix",
+                         generator="extractive", embedder=real_embedder)
+    try:
+        ans = bot.ask("What changed in Widget 2.1 compared with 2.0?")
+    finally:
+        bot.close()
+    quotes = [c.quote for c in ans.citations]
+    assert len(quotes) == 3 and all(q.startswith("- ") for q in quotes), ans.text
+    assert {"legend", "axes", "installer"} <= set(" ".join(quotes).split()) | {
+        w for q in quotes for w in q.replace(".", " ").split()}, quotes
 
 
 def test_short_fragments_and_headlines_are_not_points():

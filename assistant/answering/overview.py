@@ -32,6 +32,7 @@ import numpy as np
 from .. import text as T
 from ..language import facts as F
 from ..language.questions import COMPARE, SUMMARY, TIMELINE, asks_for_steps
+from ..readers.base import SECTION_SEP
 from ..types import BODY, ROW, Document, DocumentMeta, Sentence
 from .evidence import Evidence, ScoredSentence
 
@@ -44,6 +45,7 @@ LIST_GATE = 0.8  # a list's best point needs this share of the bar (each point a
 DIVERSITY = 0.5  # MMR: how much a sentence's likeness to those picked counts against it
 SECTION_ITEMS = (2, 12)  # a section with this many items can be a list's answer, whole
 SECTION_VOTERS = 8  # the best ranked sentences that vote for the section they sit in
+LEAD, LEAD_SPAN = 0.3, 3.0  # the opening sentences' bonus, fading over about three sentences
 MIN_WORDS = 6  # shorter sentences (labels, fragments) are not summary points
 KINDS = frozenset({BODY, ROW})  # what a point may be: no headlines, bylines, comments
 
@@ -74,9 +76,12 @@ def plan(question: str, kind: str, count: int | None, evidence: Evidence,
         return replace(evidence, overview=kind, points=tuple(points),
                        context={**evidence.context, **context}, unstated=())
     points = listed_points(evidence, count or MAX_POINTS, bar)
-    if document_of is not None and kind != COMPARE:
+    if document_of is not None:
+        # a comparison's section only when its own heading is among the best evidence
+        # ("Changes in 4.2.1" for what changed in it): else its answer spans sections
         items, context = section_points(evidence, read_document, document_of, bar, count,
-                                        ordered=asks_for_steps(question))
+                                        ordered=asks_for_steps(question),
+                                        headed=question if kind == COMPARE else None)
         if items:  # a document's own list beats sentences gathered from around it
             return replace(evidence, overview=kind, points=tuple(items),
                            context={**evidence.context, **context}, unstated=())
@@ -84,15 +89,18 @@ def plan(question: str, kind: str, count: int | None, evidence: Evidence,
 
 
 def section_points(evidence: Evidence, read_document: ReadDocument, document_of: DocumentOf,
-                   bar: float, count: int | None, ordered: bool = False
-                   ) -> tuple[list[ScoredSentence], dict]:
+                   bar: float, count: int | None, ordered: bool = False,
+                   headed: str | None = None) -> tuple[list[ScoredSentence], dict]:
     """The items of the one list or section that holds the most of the best evidence: steps,
     fees, options and rules are a section's list or table, whose items the judge scores one
     by one and each weakly (a step does not say it answers "what are the steps"). Votes are
     the scores of the best sentences that clear half the bar. A marked list (items opening
     with "-", "*", "•" or "1.") wins over the rest of its section, a numbered one when the
     question asks for steps (`ordered`); else the whole section, when it has a list's worth of
-    items (SECTION_ITEMS)."""
+    items (SECTION_ITEMS). With `headed` (the question), only a section the question names is
+    taken: one whose own heading's words (two or more) are all the question's ("Changes in
+    4.2.1" for "what changed in 4.2.1 compared with 4.2.0?"), in a document the evidence is
+    from, the best voted of them."""
     votes: dict[tuple[str, int], float] = {}
     for s in evidence.ranked[:SECTION_VOTERS]:
         if s.score < bar / 2 or s.sentence.kind not in KINDS:
@@ -100,28 +108,34 @@ def section_points(evidence: Evidence, read_document: ReadDocument, document_of:
         document = document_of(s.source)
         if document is None:
             continue
+        # -1: the text before the first heading (all of a document without headings)
         i = bisect.bisect_right([start for start, _ in document.sections], s.sentence.start) - 1
-        if i >= 0:
-            votes[(s.source, i)] = votes.get((s.source, i), 0.0) + s.score
+        votes[(s.source, i)] = votes.get((s.source, i), 0.0) + s.score
+    if headed is not None:
+        named = _named_sections(headed, {s for s, _ in votes}, document_of)
+        votes = {k: votes.get(k, 0.0) for k in named}
     if not votes:
         return [], {}
     (source, i), _ = max(votes.items(), key=lambda kv: kv[1])
     document = document_of(source)
     sections = document.sections
-    start = sections[i][0]
+    start = sections[i][0] if i >= 0 else 0
     end = sections[i + 1][0] if i + 1 < len(sections) else len(document.text)
     sentences, _ = read_document(source)
     inside = [x for x in sentences if start <= x.start < end]
     items = [x for x in inside if x.kind in KINDS]
     score = {s.sentence.id: s.score for s in evidence.ranked if s.score >= bar / 2}
-    runs = [r for r in _runs(items, document.text) if sum(1 for x in r if _ITEM.match(x.text)) >= 2]
+    low, high = SECTION_ITEMS
+    runs = [r for r in _runs(items, document.text)
+            if sum(1 for x in r if _ITEM.match(x.text)) >= 2 and len(r) <= high]
     if ordered and any(_NUMBERED.match(r[0].text) for r in runs):  # steps are numbered
         runs = [r for r in runs if _NUMBERED.match(r[0].text)]
     weight, best_run = max(((sum(score.get(x.id, 0.0) for x in r), r) for r in runs),
                            key=lambda wr: wr[0], default=(0.0, None))
     if weight > 0:
         items = best_run
-    low, high = SECTION_ITEMS
+    elif i < 0:  # no heading to bound it: only a marked list is a list's answer
+        return [], {}
     if not low <= len(items) <= high:
         return [], {}
     best = {s.sentence.id: s for s in evidence.ranked}
@@ -129,6 +143,22 @@ def section_points(evidence: Evidence, read_document: ReadDocument, document_of:
     points = [best.get(x.id) or ScoredSentence(x, 0.0, 0.0, 0.0, None, title=meta.title,
                                                date=meta.date) for x in items]
     return points[:count or high], {x.id: x for x in inside}
+
+
+def _named_sections(question: str, sources: set[str], document_of: DocumentOf
+                    ) -> list[tuple[str, int]]:
+    """(source, section index) of the sections of `sources` whose own heading (the last part
+    of its path; not the first, the document's title) has two or more words, all of them the
+    question's."""
+    asked = set(T.tokenize(question))
+    out = []
+    for source in sorted(sources):
+        document = document_of(source)
+        for i, (_, path) in enumerate(document.sections if document else ()):
+            own = set(T.tokenize(path.split(SECTION_SEP)[-1]))
+            if (i > 0 or SECTION_SEP in path) and len(own) >= 2 and own <= asked:
+                out.append((source, i))
+    return out
 
 
 def timeline_points(evidence: Evidence, read_document: ReadDocument,
@@ -188,22 +218,34 @@ def states_time(text: str) -> bool:
 
 _ITEM = re.compile(r"\s*(?:[-*•▪‣◦]|\(?\d{1,2}[.)]|\(?[a-z][.)])\s")  # a list item's mark
 _NUMBERED = re.compile(r"\s*\(?\d{1,2}[.)]\s")
+_LETTERED = re.compile(r"\s*\(?[a-z][.)]\s")
+
+
+def _mark(text: str) -> str | None:
+    """A list item's kind of mark: "number", "letter", "bullet"; None for no item."""
+    if not _ITEM.match(text):
+        return None
+    return "number" if _NUMBERED.match(text) else "letter" if _LETTERED.match(text) else "bullet"
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
 
 
 def _runs(items: list[Sentence], text: str) -> list[list[Sentence]]:
     """The marked lists among `items`: from a marked item, every sentence up to a paragraph
-    break that no marked item follows (an item's second sentence stays with it)."""
+    break that no marked item follows (an item's second sentence stays with it). A change of
+    mark (numbers to letters, letters to bullets) starts a new list: a list nested in an item
+    ("4. Redistribution" and its "(a)" to "(d)") is a list of its own."""
     runs: list[list[Sentence]] = []
     run: list[Sentence] = []  # a run opens with a marked item
+    style = None
     for x in items:
-        marked = _ITEM.match(x.text) is not None
-        if run and (marked or not _PARAGRAPH_BREAK.search(text[run[-1].end:x.start])):
+        mark = _mark(x.text)
+        if run and (mark == style or (mark is None and not _PARAGRAPH_BREAK.search(
+                text[run[-1].end:x.start]))):
             run.append(x)
         else:
             if run:
                 runs.append(run)
-            run = [x] if marked else []
+            run, style = ([x], mark) if mark else ([], None)
     if run:
         runs.append(run)
     return runs
@@ -267,6 +309,9 @@ def central(sentences: list[Sentence], vectors: np.ndarray, question_vector: np.
     keep = [i for i, s in enumerate(sentences)
             if s.kind in KINDS and len(s.text.split()) >= MIN_WORDS
             and not T.looks_like_instructions(s.text)]
+    prose = [i for i in keep if sentences[i].kind == BODY]
+    if len(prose) >= n:  # a table's row, out of its table, summarises nothing
+        keep = prose
     if not keep:
         return []
     v = _unit(vectors[keep])
@@ -274,6 +319,8 @@ def central(sentences: list[Sentence], vectors: np.ndarray, question_vector: np.
     centrality = v @ centroid
     relevance = v @ _unit(question_vector.reshape(1, -1))[0]
     score = (centrality + relevance) / 2 if topic else centrality
+    # a document opens with what it is about (a news lead, a guide's introduction)
+    score = score + LEAD * np.exp(-np.arange(len(keep)) / LEAD_SPAN)
     chosen: list[int] = []
     while len(chosen) < n:
         likeness = (v @ v[chosen].T).max(axis=1) if chosen else np.zeros(len(keep))
