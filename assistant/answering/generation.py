@@ -32,7 +32,10 @@ from .reply import CheckedReply, hold_back_refusal, refused_whole
 from ..types import COMMENT, Answer
 
 QUOTE_ABOVE = 0.65  # the judged score a refusal does not overrule (see LLMGenerator)
-UNJUDGED_QUOTE_ABOVE = 0.65  # the same for a question the judge does not read (its language)
+# The same for a question the judge does not read (its language): chosen by the same rule on
+# the same tune documents with every question left unjudged (python -m evals.refusal_sweep
+# --unjudged: pooled right 0.658, declined 0.715; at 0.45, 0.681 / 0.665), the same value.
+UNJUDGED_QUOTE_ABOVE = 0.65
 
 
 class LLMGenerator:
