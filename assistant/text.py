@@ -74,7 +74,9 @@ TOKENS = "2"
 # pairs (as Lucene's CJK bigrams), so that a question's words can meet a sentence's.
 _SCRIPTS = (("russian", re.compile(r"[\u0400-\u04ff]")), ("greek", re.compile(r"[\u0370-\u03ff]")),
             ("arabic", re.compile(r"[\u0600-\u06ff\u0750-\u077f]")))
-CJK_LETTERS = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"  # kana and Han, for [...]
+KANA = "\u3040-\u30ff"  # hiragana and katakana, for [...]
+HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"  # unified and compatibility ideographs
+CJK_LETTERS = KANA + HAN
 _CJK = re.compile(f"[{CJK_LETTERS}]+")
 
 

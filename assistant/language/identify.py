@@ -16,6 +16,7 @@ from __future__ import annotations
 import functools
 import re
 
+from ..text import HAN, KANA
 from .terms import reads_as_english
 
 ENGLISH = "en"
@@ -35,8 +36,8 @@ DECLINES = {
 # langid's codes for varieties whose written standard has a decline above
 _WRITTEN = {"arz": "ar", "ary": "ar", "apc": "ar", "acm": "ar", "wuu": "zh", "yue": "zh",
             "cmn": "zh", "lzh": "zh"}
-_KANA = re.compile(r"[\u3040-\u30ff]")
-_HAN = re.compile(r"[\u4e00-\u9fff]")
+_KANA = re.compile(f"[{KANA}]")
+_HAN = re.compile(f"[{HAN}]")
 
 
 @functools.lru_cache(maxsize=1024)

@@ -40,6 +40,8 @@ from __future__ import annotations
 
 import re
 
+from ..text import CJK_LETTERS
+
 # A line that starts a block of its own: a bulleted item, a table row, a heading, a quote.
 _BULLET = r"[-*+•·▪◦‣●○■□►–—]\s"
 _BLOCK_START = re.compile(rf"^\s*(?:{_BULLET}|\||#{{1,6}}\s|>)")
@@ -198,7 +200,7 @@ def sentences(text: str, start: int = 0, end: int | None = None) -> list[tuple[i
     return out
 
 
-_HAN = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_HAN = re.compile(f"[{CJK_LETTERS}]")
 _ARABIC = re.compile(r"[\u0600-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufeff]")
 _LETTER = re.compile(r"[^\W\d_]")
 # German words that are neither English nor Spanish: articles, pronouns, common verbs and
