@@ -77,8 +77,8 @@ def plan(question: str, kind: str, count: int | None, evidence: Evidence,
                        context={**evidence.context, **context}, unstated=())
     points = listed_points(evidence, count or MAX_POINTS, bar)
     if document_of is not None:
-        # a comparison's section only when its own heading is among the best evidence
-        # ("Changes in 4.2.1" for what changed in it): else its answer spans sections
+        # a comparison's section only when the question names it by its heading ("Changes in
+        # 4.2.1" for what changed in 4.2.1): else its answer spans sections
         items, context = section_points(evidence, read_document, document_of, bar, count,
                                         ordered=asks_for_steps(question),
                                         headed=question if kind == COMPARE else None)
@@ -226,6 +226,8 @@ def _mark(text: str) -> str | None:
     if not _ITEM.match(text):
         return None
     return "number" if _NUMBERED.match(text) else "letter" if _LETTERED.match(text) else "bullet"
+
+
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
 
 
