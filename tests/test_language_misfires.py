@@ -105,3 +105,13 @@ def test_a_headings_markup_is_no_words_and_a_line_of_links_is_a_label():
     for stated in ("See [the guide](guide.md) for the full list of options.",
                    "- [x] Tests pass on Python 3.12", "[1] The bridge opened in 1931."):
         assert not _label(sentence(stated)), stated
+
+
+@pytest.mark.parametrize("heading", ["3 Quilt: Basic Concepts and Operation",
+                                     "2.1. Installing the program on a shared server",
+                                     "## 4 Reading the configuration from the environment"])
+def test_a_numbered_section_heading_is_a_label_whatever_its_length(heading):
+    assert _label(sentence(heading, "headline"))
+    assert not _label(sentence(heading))  # the same words in a paragraph may state something
+    assert not _label(sentence("2015 was the year the museum first opened its doors",
+                               "headline"))  # a year opens a headline that states
