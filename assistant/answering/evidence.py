@@ -226,14 +226,15 @@ _LINKS_ONLY = re.compile(r"^(?:[-*+]|\d+[.)])?\s*(?:\[[^\]\n]*\]\([^)\s]*\)[\s,;
 
 def _label(s: Sentence) -> bool:
     """A line that names or introduces what follows and states nothing itself: a short
-    heading (its markup not counted as words), a numbered section heading, a heading set in capitals in plain text
-    ("OPENING HOURS"), a line that ends in a colon ("To paint one wall you need:"), or one
-    that is only links ("- [Handle invalid TOML](#handle-invalid-toml)")."""
+    heading (its markup not counted as words), a numbered section heading ("3 Basic
+    Concepts"), a heading set in capitals in plain text ("OPENING HOURS"), a line that ends
+    in a colon ("To paint one wall you need:"), or one that is only links ("- [Handle invalid
+    TOML](#handle-invalid-toml)")."""
     text = s.text.strip()
     words = re.findall(r"[^\W_]+", _TAG.sub(" ", text))  # markup is no words ("<a name=…>")
     if s.kind == HEADLINE and (len(words) <= LABEL_WORDS or text.endswith("?")
                                or _NUMBERED_HEADING.match(text)):
-        return True  # a short or numbered heading names a section; an FAQ's question heading asks
+        return True  # a short or numbered heading names a section; an FAQ's question asks
     if text.endswith(":") or _LINKS_ONLY.match(text):
         return True  # introduces what follows; a line that is only links says where to read
     # capitals: letters of a script with case (Han, kana and Arabic have none: a sentence in

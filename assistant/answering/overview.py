@@ -7,18 +7,20 @@ sentence the judge finds answering the question, in document and date order.
               a year that dates exactly those), every document ("the documents"), else the
               documents of the best passages for the topic; from each, its most central
               sentences (cosine to the document's centroid over the sentence vectors the index
-              holds, plus relevance to the question for a topic), without repeats (MMR)
+              holds, plus relevance to the question for a topic; the opening sentences weighted
+              up, LEAD), prose before table rows, without repeats (MMR)
     LIST,     the ranked evidence's sentences that clear half the judge's bar, near-duplicates
     COMPARE   left out, sources varied; for a list, the items of the marked list, table or
               section that holds most of that evidence instead, when it has a list's worth
-              (a manual's steps, a table's rows)
+              (a manual's steps, a table's rows; a list nested in a numbered clause is a list
+              of its own); for a comparison, the section whose heading the question names
     TIMELINE  when the best evidence is one document's (not several dated sources', whose
               accounts the backends give as before): that document's sentences that state a
               date, time or version, the most relevant, in document order
 
 A question's own count ("three reasons") sets how many points, within MAX_POINTS. The values
-below are set a priori, not tuned on any benchmark (see the multi-passage benchmark,
-`evals/multi.py`, to measure them)."""
+below are set a priori, except LEAD, chosen on the multi-passage benchmark's `tune` questions
+(`python -m evals.multi --split tune`; the `report` ones are only measured)."""
 
 from __future__ import annotations
 
