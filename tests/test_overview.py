@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from assistant.answering.overview import LEAD, REDUNDANT, _runs, central
+from assistant.answering.overview import LEAD, REDUNDANT, central
 from assistant.language.questions import COMPARE, LIST, SUMMARY, overview_kind, search_text
 from assistant.text import tokenize
 from assistant.types import BODY, ROW, Sentence
@@ -88,21 +88,41 @@ def test_a_summary_leans_on_the_documents_opening_within_a_bound():
     assert texts[2] not in [s.text for s, _, _ in central(rows, exact, theme, 3, topic=False)]
 
 
-def test_a_list_nested_in_a_numbered_item_is_a_list_of_its_own():
-    """"2. Redistribution ... (a) ... (b) ... (c)" then "3.": the lettered items are one list
-    (a licence's conditions), not part of a run of the numbered clauses around them."""
+def _listed(parts, sep, scored, ordered=False):
+    """section_points over one document without headings, `scored` parts at 0.4 (bar 0.45)."""
+    from types import SimpleNamespace
+
+    from assistant.answering.evidence import Evidence, ScoredSentence
+    from assistant.answering.overview import section_points
+
+    text, sentences = "", []
+    for i, t in enumerate(parts):
+        sentences.append(Sentence("d.txt", len(text), len(text) + len(t), t, BODY, f"s{i}"))
+        text += t + sep
+    ranked = tuple(ScoredSentence(sentences[i], 0.4, 0.4, 0.0, None, title="d")
+                   for i in scored)
+    evidence = Evidence("q", None, (), ranked, {x.id: x for x in sentences})
+    document = SimpleNamespace(sections=(), text=text)
+    points, _ = section_points(evidence, lambda source: (sentences, None),
+                               lambda source: document, 0.45, None, ordered=ordered)
+    return [p.sentence.text for p in points]
+
+
+def test_a_list_nested_in_a_numbered_clause_is_the_answer_of_its_own():
+    """A licence as plain text (no headings): "2. Redistribution ... (a) ... (c)" then "3.";
+    the lettered conditions are the list, not the conditions and the next clause."""
     parts = ["1. Use.", "You may use the work.", "2. Redistribution.",
              "You may give copies to others if you meet these conditions:",
              "(a) give every recipient a copy of these terms;",
              "(b) mark the files you changed; and", "(c) keep every copyright notice.",
              "3. Warranty.", "There is none."]
-    text, sentences = "", []
-    for t in parts:
-        sentences.append(Sentence("d.txt", len(text), len(text) + len(t), t, BODY, "c0"))
-        text += t + "\n\n"
-    runs = [[x.text for x in r] for r in _runs(sentences, text)]
-    assert [parts[4], parts[5], parts[6]] in runs, runs
-    assert not any(parts[4] in r and parts[2] in r for r in runs)
+    assert _listed(parts, "\n\n", scored=[4, 5, 6]) == parts[4:7]
+
+
+def test_a_numbered_list_with_bullets_under_a_step_stays_one_list():
+    parts = ["1. Download the installer for your system.", "- Linux: the archive file.",
+             "- macOS: the disk image.", "2. Run the installer.", "3. Restart the computer."]
+    assert _listed(parts, "\n", scored=[0, 3, 4], ordered=True) == parts
 
 
 RELEASE = {"notes.md": """# Widget 2 release notes
@@ -139,6 +159,39 @@ def test_a_comparison_named_by_a_sections_heading_gets_that_section(tmp_path, re
     assert len(quotes) == 3 and all(q.startswith("- ") for q in quotes), ans.text
     assert {"legend", "axes", "installer"} <= set(" ".join(quotes).split()) | {
         w for q in quotes for w in q.replace(".", " ").split()}, quotes
+
+
+VERSIONS = {"versions.md": """# Widget versions
+
+Widget is a small program for drawing charts on the desktop.
+
+## Version 1
+
+- Charts are drawn as bitmaps only.
+- Data is read from CSV files.
+
+## Version 2
+
+- Charts are drawn as vector graphics.
+- Data is read from CSV and spreadsheet files.
+"""}
+
+
+def test_a_comparison_whose_sides_each_have_a_section_is_not_one_of_them(tmp_path,
+                                                                         real_embedder):
+    """"How does version 2 compare with version 1?" names both sections: the answer is not
+    the items of only one of them."""
+    from assistant import Assistant
+    from conftest import write_corpus
+
+    bot = Assistant.load(corpus=write_corpus(tmp_path / "docs", VERSIONS), index=tmp_path / "ix",
+                         generator="extractive", embedder=real_embedder)
+    try:
+        ans = bot.ask("How does Widget version 2 compare with version 1?")
+    finally:
+        bot.close()
+    quoted = " ".join(c.quote for c in ans.citations)
+    assert "bitmaps" in quoted and "vector" in quoted, ans.text
 
 
 def test_short_fragments_and_headlines_are_not_points():

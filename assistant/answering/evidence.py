@@ -218,8 +218,9 @@ CAPS_HEADING_WORDS = 8  # a line in capitals up to this long, unpunctuated, is a
 
 
 _TAG = re.compile(r"<[^<>\n]*>")
-# a manual's numbered section heading ("3 Basic Concepts", "2.1. Installing"), Markdown or not
-_NUMBERED_HEADING = re.compile(r"^(?:#+\s*)?\d{1,2}(?:\.\d{1,2})*\.?\s+[^\W\d_]")
+# a manual's numbered section heading ("3 Basic Concepts", "2.1. Installing"), Markdown or not:
+# a capital after the number ("3 killed as storm hits", "1.5 million visit" are headlines)
+_NUMBERED_HEADING = re.compile(r"^(?:#+\s*)?\d{1,2}(?:\.\d{1,2})*\.?\s+([^\W\d_])")
 # a line (or list item) that is nothing but Markdown links: a contents entry or a link list
 _LINKS_ONLY = re.compile(r"^(?:[-*+]|\d+[.)])?\s*(?:\[[^\]\n]*\]\([^)\s]*\)[\s,;|·•-]*)+$")
 
@@ -232,8 +233,9 @@ def _label(s: Sentence) -> bool:
     TOML](#handle-invalid-toml)")."""
     text = s.text.strip()
     words = re.findall(r"[^\W_]+", _TAG.sub(" ", text))  # markup is no words ("<a name=…>")
+    numbered = _NUMBERED_HEADING.match(text)
     if s.kind == HEADLINE and (len(words) <= LABEL_WORDS or text.endswith("?")
-                               or _NUMBERED_HEADING.match(text)):
+                               or (numbered is not None and numbered.group(1).isupper())):
         return True  # a short or numbered heading names a section; an FAQ's question asks
     if text.endswith(":") or _LINKS_ONLY.match(text):
         return True  # introduces what follows; a line that is only links says where to read

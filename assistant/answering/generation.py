@@ -191,7 +191,7 @@ class LLMGenerator:
         why = why or ("the model found no answer in the sources" if refused
                       else "no sentence of the model's answer was supported by its sources")
         chosen = self.fallback.select(evidence)
-        bar = self.quote_above if evidence.judge else self.unjudged_quote_above
+        bar = self.quote_above if evidence.judge is not None else self.unjudged_quote_above
         if chosen and (not refused or chosen[0].score >= bar):
             from .extractive import compose as quote
 

@@ -36,8 +36,9 @@ def judged(evidence: Evidence, judge: Judge, top: int = JUDGED,
     judged: each sentence keeps its prior, scaled so that the prior's own threshold
     (`judge.prior_threshold`, chosen on the same tune documents) falls on the judge's. The
     rules measured against the bar (or a share of it) then decide as the prior alone would;
-    fixed points on the judged scale (the local backend's `quote_above`, the extractive
-    backend's margins) were chosen for judged scores and are not moved."""
+    the local backend weighs a refusal against its own point for such evidence
+    (`unjudged_quote_above`), and the extractive backend's margins, chosen for judged scores,
+    are not moved."""
     t0 = time.perf_counter()
     if not reads(judge, asked or evidence.question):
         prior_bar = getattr(judge, "prior_threshold", None) or judge.threshold

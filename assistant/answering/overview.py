@@ -99,10 +99,10 @@ def section_points(evidence: Evidence, read_document: ReadDocument, document_of:
     the scores of the best sentences that clear half the bar. A marked list (items opening
     with "-", "*", "•" or "1.") wins over the rest of its section, a numbered one when the
     question asks for steps (`ordered`); else the whole section, when it has a list's worth of
-    items (SECTION_ITEMS). With `headed` (the question), only a section the question names is
-    taken: one whose own heading's words (two or more) are all the question's ("Changes in
+    items (SECTION_ITEMS). With `headed` (the question), only sections the question names are
+    taken: those whose own heading's words (two or more) are all the question's ("Changes in
     4.2.1" for "what changed in 4.2.1 compared with 4.2.0?"), in a document the evidence is
-    from, the best voted of them."""
+    from; when it names several (each side of a comparison has its own), all of them."""
     votes: dict[tuple[str, int], float] = {}
     for s in evidence.ranked[:SECTION_VOTERS]:
         if s.score < bar / 2 or s.sentence.kind not in KINDS:
@@ -113,12 +113,32 @@ def section_points(evidence: Evidence, read_document: ReadDocument, document_of:
         # -1: the text before the first heading (all of a document without headings)
         i = bisect.bisect_right([start for start, _ in document.sections], s.sentence.start) - 1
         votes[(s.source, i)] = votes.get((s.source, i), 0.0) + s.score
+    low, high = SECTION_ITEMS
     if headed is not None:
         named = _named_sections(headed, {s for s, _ in votes}, document_of)
-        votes = {k: votes.get(k, 0.0) for k in named}
+        if len(named) > 1:  # each side of the comparison has its own ("Version 1", "Version 2")
+            points, context = [], {}
+            for key in named[:MAX_DOCUMENTS]:
+                items, inside = _section_items(evidence, read_document, document_of, key, bar,
+                                               ordered)
+                if not items:
+                    return [], {}
+                points, context = points + items, {**context, **inside}
+            return points[:count or high], context
+        votes = {named[0]: votes.get(named[0], 0.0)} if named else {}
     if not votes:
         return [], {}
-    (source, i), _ = max(votes.items(), key=lambda kv: kv[1])
+    key, _ = max(votes.items(), key=lambda kv: kv[1])
+    points, inside = _section_items(evidence, read_document, document_of, key, bar, ordered)
+    return points[:count or high], inside
+
+
+def _section_items(evidence: Evidence, read_document: ReadDocument, document_of: DocumentOf,
+                   key: tuple[str, int], bar: float, ordered: bool
+                   ) -> tuple[list[ScoredSentence], dict]:
+    """One section's answer (`section_points`): its heaviest marked list, else all of it, when
+    that has a list's worth of items; and the sentences inside it."""
+    source, i = key
     document = document_of(source)
     sections = document.sections
     start = sections[i][0] if i >= 0 else 0
@@ -132,8 +152,9 @@ def section_points(evidence: Evidence, read_document: ReadDocument, document_of:
             if sum(1 for x in r if _ITEM.match(x.text)) >= 2 and len(r) <= high]
     if ordered and any(_NUMBERED.match(r[0].text) for r in runs):  # steps are numbered
         runs = [r for r in runs if _NUMBERED.match(r[0].text)]
+    # the heaviest; of equal weight, the shorter (a nested list, not the clauses around it)
     weight, best_run = max(((sum(score.get(x.id, 0.0) for x in r), r) for r in runs),
-                           key=lambda wr: wr[0], default=(0.0, None))
+                           key=lambda wr: (wr[0], -len(wr[1])), default=(0.0, None))
     if weight > 0:
         items = best_run
     elif i < 0:  # no heading to bound it: only a marked list is a list's answer
@@ -142,9 +163,9 @@ def section_points(evidence: Evidence, read_document: ReadDocument, document_of:
         return [], {}
     best = {s.sentence.id: s for s in evidence.ranked}
     meta = next(s for s in evidence.ranked if s.source == source)
-    points = [best.get(x.id) or ScoredSentence(x, 0.0, 0.0, 0.0, None, title=meta.title,
-                                               date=meta.date) for x in items]
-    return points[:count or high], {x.id: x for x in inside}
+    return [best.get(x.id) or ScoredSentence(x, 0.0, 0.0, 0.0, None, title=meta.title,
+                                             date=meta.date) for x in items], \
+        {x.id: x for x in inside}
 
 
 def _named_sections(question: str, sources: set[str], document_of: DocumentOf
@@ -235,24 +256,37 @@ _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
 
 def _runs(items: list[Sentence], text: str) -> list[list[Sentence]]:
     """The marked lists among `items`: from a marked item, every sentence up to a paragraph
-    break that no marked item follows (an item's second sentence stays with it). A change of
-    mark (numbers to letters, letters to bullets) starts a new list: a list nested in an item
-    ("4. Redistribution" and its "(a)" to "(d)") is a list of its own."""
+    break that no marked item follows (an item's second sentence stays with it); and within
+    each, the lists of one kind of mark (numbers, letters, bullets) when it has several: a
+    list nested in an item ("4. Redistribution" and its "(a)" to "(d)") is a list of its own,
+    and a numbered list with bullets under a step is still one list too."""
     runs: list[list[Sentence]] = []
     run: list[Sentence] = []  # a run opens with a marked item
-    style = None
     for x in items:
-        mark = _mark(x.text)
-        if run and (mark == style or (mark is None and not _PARAGRAPH_BREAK.search(
-                text[run[-1].end:x.start]))):
+        marked = _ITEM.match(x.text) is not None
+        if run and (marked or not _PARAGRAPH_BREAK.search(text[run[-1].end:x.start])):
             run.append(x)
         else:
             if run:
                 runs.append(run)
-            run, style = ([x], mark) if mark else ([], None)
+            run = [x] if marked else []
     if run:
         runs.append(run)
-    return runs
+    return runs + [part for r in runs for part in _by_mark(r) if len(part) < len(r)]
+
+
+def _by_mark(run: list[Sentence]) -> list[list[Sentence]]:
+    """A run cut where its kind of mark changes (an item's other sentences stay with it)."""
+    parts: list[list[Sentence]] = []
+    style = None
+    for x in run:
+        mark = _mark(x.text)
+        if parts and (mark is None or mark == style):
+            parts[-1].append(x)
+        else:
+            parts.append([x])
+            style = mark
+    return parts
 
 
 def target_sources(question: str, evidence: Evidence, documents: Mapping[str, DocumentMeta],
@@ -322,9 +356,9 @@ def central(sentences: list[Sentence], vectors: np.ndarray, question_vector: np.
     centroid = _unit(v.mean(axis=0, keepdims=True))[0]
     centrality = v @ centroid
     relevance = v @ _unit(question_vector.reshape(1, -1))[0]
-    score = (centrality + relevance) / 2 if topic else centrality
     # a document opens with what it is about (a news lead, a guide's introduction)
-    score = score + LEAD * np.exp(-np.arange(len(keep)) / LEAD_SPAN)
+    centrality = centrality + LEAD * np.exp(-np.arange(len(keep)) / LEAD_SPAN)
+    score = (centrality + relevance) / 2 if topic else centrality
     chosen: list[int] = []
     while len(chosen) < n:
         likeness = (v @ v[chosen].T).max(axis=1) if chosen else np.zeros(len(keep))
