@@ -125,6 +125,19 @@ def test_a_numbered_list_with_bullets_under_a_step_stays_one_list():
     assert _listed(parts, "\n", scored=[0, 3, 4], ordered=True) == parts
 
 
+def _asked(tmp_path, embedder, files: dict, question: str):
+    """The extractive answer to `question` over a corpus of `files` (name -> text)."""
+    from assistant import Assistant
+    from conftest import write_corpus
+
+    bot = Assistant.load(corpus=write_corpus(tmp_path / "docs", files), index=tmp_path / "ix",
+                         generator="extractive", embedder=embedder)
+    try:
+        return bot.ask(question)
+    finally:
+        bot.close()
+
+
 RELEASE = {"notes.md": """# Widget 2 release notes
 
 Widget is a small program for drawing charts. These notes cover version 2.0 and the fix
@@ -146,15 +159,7 @@ release 2.1 that followed it.
 def test_a_comparison_named_by_a_sections_heading_gets_that_section(tmp_path, real_embedder):
     """"What changed in 2.1 compared with 2.0?": the section headed "Changes in 2.1" is the
     answer, item by item, not the notes' opening that mentions both versions."""
-    from assistant import Assistant
-    from conftest import write_corpus
-
-    bot = Assistant.load(corpus=write_corpus(tmp_path / "docs", RELEASE), index=tmp_path / "ix",
-                         generator="extractive", embedder=real_embedder)
-    try:
-        ans = bot.ask("What changed in Widget 2.1 compared with 2.0?")
-    finally:
-        bot.close()
+    ans = _asked(tmp_path, real_embedder, RELEASE, "What changed in Widget 2.1 compared with 2.0?")
     quotes = [c.quote for c in ans.citations]
     assert len(quotes) == 3 and all(q.startswith("- ") for q in quotes), ans.text
     assert {"legend", "axes", "installer"} <= set(" ".join(quotes).split()) | {
@@ -181,15 +186,8 @@ def test_a_comparison_whose_sides_each_have_a_section_is_not_one_of_them(tmp_pat
                                                                          real_embedder):
     """"How does version 2 compare with version 1?" names both sections: the answer is not
     the items of only one of them."""
-    from assistant import Assistant
-    from conftest import write_corpus
-
-    bot = Assistant.load(corpus=write_corpus(tmp_path / "docs", VERSIONS), index=tmp_path / "ix",
-                         generator="extractive", embedder=real_embedder)
-    try:
-        ans = bot.ask("How does Widget version 2 compare with version 1?")
-    finally:
-        bot.close()
+    ans = _asked(tmp_path, real_embedder, VERSIONS,
+                 "How does Widget version 2 compare with version 1?")
     quoted = " ".join(c.quote for c in ans.citations)
     assert "bitmaps" in quoted and "vector" in quoted, ans.text
 
