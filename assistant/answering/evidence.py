@@ -1,8 +1,9 @@
 """Choosing the sentences that answer a question.
 
 Two passes. `gather` ranks every sentence of the retrieved passages by a cheap prior; `judged`
-(`assistant.answering.judging`) hands the best of them to the judge (`assistant.answering.judge`, a cross-encoder the project trains),
-which reads each with its context and gives the probability that it answers the question.
+(`assistant.answering.judging`) hands the best of them to the judge
+(`assistant.answering.judge`, a cross-encoder the project trains), which reads each with its
+context and gives the probability that it answers the question.
 That probability is the sentence's score from then on: it orders the evidence, and whether the
 best of it reaches the judge's threshold decides between an answer and a decline.
 

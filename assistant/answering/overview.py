@@ -113,24 +113,18 @@ def section_points(evidence: Evidence, read_document: ReadDocument, document_of:
         # -1: the text before the first heading (all of a document without headings)
         i = bisect.bisect_right([start for start, _ in document.sections], s.sentence.start) - 1
         votes[(s.source, i)] = votes.get((s.source, i), 0.0) + s.score
-    low, high = SECTION_ITEMS
-    if headed is not None:
-        named = _named_sections(headed, {s for s, _ in votes}, document_of)
-        if len(named) > 1:  # each side of the comparison has its own ("Version 1", "Version 2")
-            points, context = [], {}
-            for key in named[:MAX_DOCUMENTS]:
-                items, inside = _section_items(evidence, read_document, document_of, key, bar,
-                                               ordered)
-                if not items:
-                    return [], {}
-                points, context = points + items, {**context, **inside}
-            return points[:count or high], context
-        votes = {named[0]: votes.get(named[0], 0.0)} if named else {}
-    if not votes:
-        return [], {}
-    key, _ = max(votes.items(), key=lambda kv: kv[1])
-    points, inside = _section_items(evidence, read_document, document_of, key, bar, ordered)
-    return points[:count or high], inside
+    if headed is not None:  # the sections named; two when each side of a comparison has one
+        keys = _named_sections(headed, {s for s, _ in votes}, document_of)[:MAX_DOCUMENTS]
+    else:
+        keys = [max(votes, key=votes.get)] if votes else []
+    points: list[ScoredSentence] = []
+    context: dict = {}
+    for key in keys:
+        items, inside = _section_items(evidence, read_document, document_of, key, bar, ordered)
+        if not items:
+            return [], {}
+        points, context = points + items, {**context, **inside}
+    return points[:count or SECTION_ITEMS[1]], context
 
 
 def _section_items(evidence: Evidence, read_document: ReadDocument, document_of: DocumentOf,
