@@ -60,6 +60,7 @@ from .multi_report import misses, summarise, table
 
 HERE = Path(__file__).parent / "multi"
 QUESTIONS = HERE / "questions.jsonl"
+LOOKALIKES = HERE / "lookalikes.jsonl"
 RESULTS = Path(__file__).parent / "results"
 SEEDS = Path(__file__).parent.parent / "seeds"
 KINDS = ("summary", "list", "compare", "timeline")
@@ -81,6 +82,19 @@ class Question:
     question: str
     points: tuple[Point, ...]
     split: str  # tune only when every source is a tune document
+
+
+@dataclass(frozen=True)
+class Lookalike:
+    """A set question written to look answerable from its corpus that is not: the list,
+    comparison or history it asks for is in none of its documents (`about`: the documents it
+    looks answerable from, which set its split). Declining it is right."""
+    id: str
+    corpus: str
+    kind: str
+    question: str
+    about: tuple[str, ...]
+    split: str
 
 
 def corpus_dir(corpus: str) -> Path:
@@ -116,6 +130,18 @@ def _question(r: dict) -> Question:
     if q.kind not in KINDS or q.split not in DOC_SPLITS:
         raise ValueError(f"kind must be one of {KINDS} and split one of {DOC_SPLITS}; they are "
                          f"{q.kind!r} and {q.split!r}")
+    return q
+
+
+def load_lookalikes(path: Path = LOOKALIKES) -> list[Lookalike]:
+    return realdocs.parsed_lines(path, _lookalike, "evals/multi.py")
+
+
+def _lookalike(r: dict) -> Lookalike:
+    q = Lookalike(r["id"], r["corpus"], r["kind"], r["question"], tuple(r["about"]), r["split"])
+    if q.kind not in KINDS or q.split not in DOC_SPLITS or not q.about:
+        raise ValueError(f"kind must be one of {KINDS}, split one of {DOC_SPLITS} and about "
+                         f"name its documents; they are {q.kind!r}, {q.split!r}, {q.about!r}")
     return q
 
 
@@ -173,19 +199,20 @@ def credit(point: Point, answer) -> dict:
             "wrong_source": stated and not cited and bool(cited_sources - {None})}
 
 
-def score(q: Question, answer, clock: dict | None = None) -> dict:
-    """One question's row. `clock`: first_draft_s and answer_s measured on the stream."""
+def score(q: Question | Lookalike, answer, clock: dict | None = None) -> dict:
+    """One question's row. `clock`: first_draft_s and answer_s measured on the stream. A
+    look-alike's row has no points (`answerable` False): its answer is right when declined."""
     clock = clock or {}
-    points = [credit(p, answer) for p in q.points]
+    points = [credit(p, answer) for p in getattr(q, "points", ())]
     timings = dict(getattr(answer, "timings", {}) or {})
     whole = clock.get("answer_s", timings.get("total_s"))
     unsupported = unsupported_in_final(answer)
     return {"id": q.id, "corpus": q.corpus, "kind": q.kind, "split": q.split,
-            "question": q.question, "answer": answer.text, "abstained": bool(answer.abstained),
+            "answerable": isinstance(q, Question), "question": q.question, "answer": answer.text, "abstained": bool(answer.abstained),
             "fallback": getattr(answer, "fallback", None),  # why it declined or quoted instead
             "points": points, "n_points": len(points),
             "cited": sum(p["cited"] for p in points), "present": sum(p["present"] for p in points),
-            "recall": sum(p["cited"] for p in points) / len(points),
+            "recall": sum(p["cited"] for p in points) / len(points) if points else None,
             "unsupported": len(unsupported), "unsupported_sentences": unsupported,
             "citations": [{"number": c.number, "source": c.source, "quote": c.quote}
                           for c in answer.citations],
@@ -217,7 +244,7 @@ def ask(bot, question: str):
     return answer, clock
 
 
-def ask_all(generator: str, questions: list[Question], embedder, llm=None,
+def ask_all(generator: str, questions: list[Question | Lookalike], embedder, llm=None,
             log: Callable[[str], None] = lambda m: None,
             rows_out: Path | None = None) -> list[dict]:
     """Each corpus's questions on a bot of that corpus alone, in the questions' order. With
@@ -250,7 +277,7 @@ def ask_all(generator: str, questions: list[Question], embedder, llm=None,
     return [rows[q.id] for q in questions]
 
 
-def run(generators: list[str], questions: list[Question], embedder=None, llm=None,
+def run(generators: list[str], questions: list[Question | Lookalike], embedder=None, llm=None,
         log: Callable[[str], None] = lambda m: None,
         rows_out: Callable[[str], Path] | None = None) -> dict:
     """Per generator: the summary, the time asking took and the per-question rows."""
@@ -287,7 +314,7 @@ def main(argv: list[str] | None = None) -> int:
         print("\n".join(["", "missed key points and unsupported sentences:"]
                         + misses(result, "rows")))
         return 0
-    questions = select(load_questions(), args.split)
+    questions = select(load_questions(), args.split) + select(load_lookalikes(), args.split)
     if args.ids:
         wanted = {x.strip() for x in args.ids.split(",")}
         questions = [q for q in questions if q.id in wanted]

@@ -33,15 +33,31 @@ def _part(rows: list[dict]) -> dict:
             "answer_p90_s": _p90(r["answer_s"] for r in rows)}
 
 
+def _lookalikes(rows: list[dict]) -> dict:
+    """Set questions no document answers: declining is right; an answer is a false one."""
+    n = len(rows)
+    declined = sum(r["abstained"] for r in rows)
+    return {"n": n, "declined": declined, "declined_share": declined / n if n else float("nan"),
+            "unsupported": sum(r["unsupported"] for r in rows)}
+
+
 def summarise(rows: list[dict]) -> dict:
-    """Pooled, then per kind, per corpus and per split. `recall` pools key points; the share
-    of each question's points, averaged over questions, is `recall_per_question`."""
-    out = _part(rows)
+    """The answerable questions pooled, then per kind, per corpus and per split (`recall`
+    pools key points; the share of each question's points, averaged over questions, is
+    `recall_per_question`); the look-alike ones (`answerable` False) apart, as `lookalikes`,
+    pooled and per split."""
+    answerable = [r for r in rows if r.get("answerable", True)]
+    out = _part(answerable)
     for field, name in (("kind", "by_kind"), ("corpus", "by_corpus"), ("split", "by_split")):
         groups: dict[str, list[dict]] = defaultdict(list)
-        for r in rows:
+        for r in answerable:
             groups[r[field]].append(r)
         out[name] = {k: _part(v) for k, v in sorted(groups.items())}
+    others = [r for r in rows if not r.get("answerable", True)]
+    out["lookalikes"] = {**_lookalikes(others), "by_split": {
+        k: _lookalikes([r for r in others if r["split"] == k])
+        for k in sorted({r["split"] for r in others})}}
+    out["lookalike_declined"] = out["lookalikes"]["declined_share"]
     return out
 
 
@@ -64,12 +80,23 @@ def table(result: dict, generator: str) -> str:
                              for k, v in r[group].items()]
     for name, p in parts:
         lines.append(f"| {name} | " + " | ".join(_f(p[k]) for _, k in COLUMNS) + " |")
+    lines += ["", "| look-alike set questions (none answerable) | n | declined | share | "
+              "unsupported |", "|---|---:|---:|---:|---:|"]
+    looks = r.get("lookalikes") or {}
+    for name, p in [("all", looks)] + list(looks.get("by_split", {}).items()):
+        if p.get("n"):
+            lines.append(f"| {name} | {p['n']} | {p['declined']} | {_f(p['declined_share'])} | "
+                         f"{p['unsupported']} |")
     return "\n".join(lines)
 
 
 def misses(result: dict, generator: str) -> list[str]:
     out = []
     for row in result[generator]["rows"]:
+        if not row.get("answerable", True):
+            if not row["abstained"]:
+                out.append(f"- `{row['id']}` (look-alike) answered: {row['answer'][:100]!r}")
+            continue
         lost = [p["pattern"] + (" (stated, cites another file)" if p["wrong_source"] else
                                 " (stated, uncited)" if p["present"] else "")
                 for p in row["points"] if not p["cited"]]

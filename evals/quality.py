@@ -73,7 +73,8 @@ ROWS = [
      "count"),
     ("multi", "recall", "multi-passage: key-point recall (stated and cited)", "rate"),
     ("multi", "present", "multi-passage: key points stated (cited or not)", "rate"),
-    ("multi", "declined", "multi-passage: questions declined (all answerable)", "count"),
+    ("multi", "declined", "multi-passage: answerable questions declined", "count"),
+    ("multi", "lookalike_declined", "multi-passage: look-alike set questions declined", "rate"),
     ("multi", "unsupported", "multi-passage: unsupported sentences left in final answers", "count"),
     ("multi", "first_checked_median_s", "multi-passage: median seconds to first checked text",
      "rate"),
@@ -272,7 +273,8 @@ def load_sets(args) -> dict:
             "rewordings": load_cases(REWORDINGS), "squad": sample, "squad_data": data,
             "everyday": everyday.select(everyday.load_questions(), args.split),
             "realdocs": realdocs.select(realdocs.load_questions(), args.split),
-            "multi": multi.select(multi.load_questions(), args.split)}
+            "multi": multi.select(multi.load_questions(), args.split)
+            + multi.select(multi.load_lookalikes(), args.split)}
 
 
 def _code_version() -> str | None:

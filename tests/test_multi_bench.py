@@ -43,6 +43,39 @@ def test_each_question_carries_its_documents_split():
     assert {q.split for q in QUESTIONS} == {"tune", "report"}
 
 
+LOOKALIKES = multi.load_lookalikes()
+
+
+def test_lookalike_set_questions_are_well_formed_and_split_by_their_documents():
+    assert len(LOOKALIKES) >= 20
+    ids = {q.id for q in QUESTIONS} | {q.id for q in LOOKALIKES}
+    assert len(ids) == len(QUESTIONS) + len(LOOKALIKES)
+    assert {q.split for q in LOOKALIKES} == {"tune", "report"}
+    assert {q.corpus for q in LOOKALIKES} == {"seeds", "everyday", "realdocs"}
+    for q in LOOKALIKES:
+        assert q.kind in multi.KINDS, q.id
+        for name in q.about:
+            assert (multi.corpus_dir(q.corpus) / name).is_file(), (q.id, name)
+        want = "tune" if all(multi.document_split(q.corpus, n) == "tune" for n in q.about) \
+            else "report"
+        assert q.split == want, q.id
+
+
+def test_a_lookalike_is_scored_apart_declining_is_right():
+    look = multi.Lookalike("no-1", "seeds", "list", "List the parks.", ("a.txt",), "tune")
+    declined = multi.score(look, Answer("q", "The documents don't say.", abstained=True))
+    answered = multi.score(look, Answer("q", "- Some park. [1]"))
+    assert not declined["answerable"] and declined["n_points"] == 0
+    answerable = {"kind": "list", "corpus": "seeds", "split": "tune", "n_points": 2, "cited": 1,
+                  "present": 1, "recall": 0.5, "abstained": False, "unsupported": 0,
+                  "first_checked_s": 1.0, "answer_s": 1.0}
+    s = multi.summarise([answerable, declined, answered])
+    assert s["n"] == 1 and s["recall"] == 0.5 and s["declined"] == 0  # look-alikes apart
+    assert s["lookalikes"]["n"] == 2 and s["lookalikes"]["declined"] == 1
+    assert s["lookalike_declined"] == 0.5 and s["lookalikes"]["by_split"]["tune"]["n"] == 2
+    assert "look-alike" in multi.table({"g": s | {"rows": []}}, "g")
+
+
 @pytest.mark.parametrize("q", QUESTIONS, ids=lambda q: q.id)
 def test_every_key_point_is_stated_in_each_of_its_sources(q):
     for p in q.points:
