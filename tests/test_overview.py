@@ -243,6 +243,9 @@ def test_the_model_backend_gives_the_same_cited_points(tmp_path, fake_embedder):
     ("What documents must a tenant show at the start?", LIST),
     ("How do the day and night tariffs differ?", COMPARE),
     ("How did sales in 2023 compare with 2022?", COMPARE),
+    ("What are the fees at the clinic?", LIST),
+    ("What are the museum's opening rules on weekends?", LIST),
+    ("What are Tallyhub’s known issues?", LIST),
 ])
 def test_lists_and_comparisons_asked_without_saying_list(question, kind):
     assert overview_kind(question) == (kind, None)
@@ -251,7 +254,10 @@ def test_lists_and_comparisons_asked_without_saying_list(question, kind):
 @pytest.mark.parametrize("question", [
     "What exit status does the program give for a corrupt file?",  # "status" is not a plural
     "Which class does the method belong to?", "What analysis was used?",
-    "How many steps are there?", "What did the two plans have in common?"])
+    "How many steps are there?", "What did the two plans have in common?",
+    # what things are called or done by, and a count's one-span answer, stay single facts
+    "What were the native inhabitants of the island called?",
+    "What are two examples of types of engines?", "What are the three colours of the flag?"])
 def test_singular_questions_stay_single_facts(question):
     assert overview_kind(question) is None
 
