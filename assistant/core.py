@@ -26,9 +26,9 @@ from .answering.evidence import Evidence, gather
 from .answering.judging import judged
 from .answering.judge import Judge, load_judge
 from .index import ChromaIndex, StoreConfig, SyncProgress, SyncReport
-from .answering.overview import plan
-from .language.questions import LIST, TIMELINE, asks_for_timeline, overview_kind, search_text
-from .language.terms import DocumentTerms, unstated, warm_up as warm_up_language
+from .answering.overview import SECTION_VOTERS, plan
+from .language.questions import COMPARE, SUMMARY, TIMELINE, asks_for_timeline, overview_kind, search_text
+from .language.terms import DocumentTerms, unstated_by_all, warm_up as warm_up_language
 from .retrieval import HybridRetriever
 from .text import tokenize
 from .types import Answer, Checked, Document, DocumentMeta, Passage, as_sent, final_answer
@@ -223,7 +223,7 @@ class Assistant:
         if not documents:
             raise InvalidQuestion("documents is empty: name at least one document, or leave it "
                                   "out to ask about all of them.")
-        unknown = [d for d in documents if not self._holds(d)]
+        unknown = [d for d in documents if self._document_of(d) is None]
         if unknown:
             known = sorted(d.source for d in self.corpus.documents)
             listed = ", ".join(known[:20]) + (" …" if len(known) > 20 else "")
@@ -241,10 +241,13 @@ class Assistant:
         asked = topic if wants and wants[0] != TIMELINE else q  # a summary or list: its subject
         evidence = judged(gather(asked, passages, sentences, vectors, vector, self.retriever.idf),
                           self.judge, section_of=self._section_of, asked=q)
-        # a look-alike: a question (or list) whose terms the best evidence's document lacks
-        if evidence.best is not None and (not wants or wants[0] in (LIST, TIMELINE)):
-            if document := self._terms_of(evidence.best.source):
-                evidence = replace(evidence, unstated=tuple(unstated(q, document)))
+        kind = wants[0] if wants else None  # a look-alike: terms the best evidence's document
+        if kind != SUMMARY:  # lacks; a comparison's, all its best's and every other document
+            among = evidence.ranked[:SECTION_VOTERS if kind == COMPARE else 1]
+            terms = [t for t in map(self._terms_of, dict.fromkeys(s.source for s in among)) if t]
+            held = (lambda t: bool(self.retriever.lexical.scores(tokenize(t), 1, sources))
+                    ) if kind == COMPARE else None  # in any document of the corpus (BM25)
+            evidence = replace(evidence, unstated=unstated_by_all(q, terms, held))
         if not wants:
             return evidence
         bar = (self.config.abstain_below if self.config.abstain_below is not None  # coverage:
@@ -260,10 +263,6 @@ class Assistant:
             return self.corpus.get(source)
         except KeyError:
             return None
-
-    def _holds(self, source: str) -> bool:
-        """Whether the corpus has a document of this name (the corpus's own index of names)."""
-        return self._document_of(source) is not None
 
     def _section_of(self, s) -> str | None:
         """The heading path a sentence sits under, for the judge's reading of it."""

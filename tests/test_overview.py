@@ -166,6 +166,25 @@ def test_a_comparison_named_by_a_sections_heading_gets_that_section(tmp_path, re
         w for q in quotes for w in q.replace(".", " ").split()}, quotes
 
 
+def test_a_comparison_naming_a_version_no_document_has_is_declined(tmp_path, real_embedder):
+    """A look-alike comparison ("2.3", which no release note mentions) is declined, saying
+    what is missing, rather than answered from the section of a version that does exist."""
+    ans = _asked(tmp_path, real_embedder, RELEASE, "What changed in Widget 2.3 compared with 2.1?")
+    assert ans.abstained and "2.3" in (ans.fallback or ""), (ans.text, ans.fallback)
+
+
+def test_a_comparisons_terms_are_missing_only_when_no_document_holds_them():
+    from assistant.language.terms import DocumentTerms, unstated_by_all
+
+    notes = DocumentTerms.of(RELEASE["notes.md"])
+    later = DocumentTerms.of("Widget 2.3 will bring a dark theme to the chart editor.")
+    asked = "What changed in Widget 2.3 compared with 2.1?"
+    assert unstated_by_all(asked, [notes]) == ("2.3",)
+    assert unstated_by_all(asked, [notes, later]) == ()  # one of its documents states it
+    assert unstated_by_all(asked, [notes], held=lambda t: t == "2.3") == ()  # another does
+    assert unstated_by_all(asked, []) == ()
+
+
 VERSIONS = {"versions.md": """# Widget versions
 
 Widget is a small program for drawing charts on the desktop.

@@ -86,7 +86,7 @@ def plan(question: str, kind: str, count: int | None, evidence: Evidence,
                                         headed=question if kind == COMPARE else None)
         if items:  # a document's own list beats sentences gathered from around it
             return replace(evidence, overview=kind, points=tuple(items),
-                           context={**evidence.context, **context}, unstated=())
+                           context={**evidence.context, **context})
     return replace(evidence, overview=kind, points=tuple(points))
 
 

@@ -34,6 +34,7 @@ import re
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 from ..errors import ConfigError
 from ..text import tokenize
@@ -247,3 +248,17 @@ def unstated(question: str, document: DocumentTerms) -> list[str]:
         elif document.states(head) and not document.states(term):
             missing.append(term)
     return missing
+
+
+def unstated_by_all(question: str, documents: list[DocumentTerms],
+                    held: Callable[[str], bool] | None = None) -> tuple[str, ...]:
+    """The specific terms of `question` (`unstated`) that none of `documents` states, nor,
+    with `held`, any other document (`held(term)`: whether one does): what a comparison names
+    that no document does ("4.3.0" against release notes of 4.2.0 and 4.2.1). Empty without
+    documents."""
+    if not documents:
+        return ()
+    missing = unstated(question, documents[0])
+    others = [set(unstated(question, d)) for d in documents[1:]] if missing else []
+    return tuple(t for t in missing if all(t in o for o in others)
+                 and (held is None or not held(t)))
