@@ -214,3 +214,34 @@ def test_the_extractive_backend_quotes_the_sentence_the_judge_chose(tiny_corpus,
     bot.close()
     assert not ans.abstained
     assert all("June" in c.quote for c in ans.citations)
+
+
+def test_the_judge_reads_the_question_as_asked_and_its_own_probability_is_kept():
+    """A list's evidence is gathered for its bare topic; the judge, trained on questions,
+    reads the question as the person wrote it, and what it gave each sentence is kept."""
+    judge = EnglishJudge()
+    texts = ["The club's boats are stored in the boathouse.", "Fees are due in January."]
+    out = judged(_evidence("fees for hiring a boat", texts), judge,
+                 asked="List the fees for hiring a boat.")
+    assert judge.asked == ["List the fees for hiring a boat."]
+    assert [s.answers for s in out.ranked] == pytest.approx(
+        list(judge.score("List the fees for hiring a boat.",
+                         [Candidate(s.sentence.text) for s in out.ranked])))
+    unjudged = judged(_evidence("Gebühren", texts), judge, asked="Welche Gebühren gibt es?")
+    assert all(s.answers is None for s in unjudged.ranked)
+
+
+def test_a_set_answer_needs_one_sentence_the_judge_itself_finds_answering():
+    from assistant.answering.judging import unanswered
+
+    SET_GATE = 0.35  # the shipped gate is off (0.0); the mechanism at a gate a sweep might choose
+    texts = ["The club's boats are stored in the boathouse.", "Fees are due in January."]
+    ev = judged(_evidence("fees for hiring a boat", texts), FakeJudge())
+    sure = replace(ev, ranked=tuple(replace(s, answers=SET_GATE + 0.1 * (i == 1))
+                                    for i, s in enumerate(ev.ranked)))
+    assert unanswered(sure, SET_GATE) is None
+    unsure = replace(ev, ranked=tuple(replace(s, answers=SET_GATE - 0.05) for s in ev.ranked))
+    why = unanswered(unsure, SET_GATE)
+    assert why and "as asked" in why and f"{SET_GATE - 0.05:.2f}" in why
+    assert unanswered(replace(unsure, judge=None), SET_GATE) is None  # no judge read it
+    assert unanswered(unsure) is None  # the shipped gate is off

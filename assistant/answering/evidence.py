@@ -84,6 +84,12 @@ class Weights:
     cause_in_title: float = 0.10
 
 
+def shortened(text: str, width: int = 90) -> str:
+    """`text` on one line, cut at a word to `width` characters (for a reason given)."""
+    text = T.normalise_space(text)
+    return text if len(text) <= width else text[:width - 3].rsplit(" ", 1)[0] + " …"
+
+
 @dataclass(frozen=True)
 class ScoredSentence:
     sentence: Sentence
@@ -95,6 +101,7 @@ class ScoredSentence:
     title: str = ""
     date: str | None = None
     prior: float | None = None  # the cheap score `gather` gave, once the judge has scored it
+    answers: float | None = None  # the judge's own probability that it answers, if it read it
 
     @property
     def source(self) -> str:
@@ -118,6 +125,7 @@ class Evidence:
     # and the sentences chosen to cover it, in the order they are to be given.
     overview: str | None = None
     points: tuple[ScoredSentence, ...] = ()
+    why: str | None = None  # why a set question's points were not taken, when they were not
 
     def unstated_reason(self) -> str | None:
         if not self.unstated:
@@ -130,10 +138,8 @@ class Evidence:
         best = self.best
         if best is None:
             return "no passage of the documents is close to this question"
-        text = T.normalise_space(best.sentence.text)
-        text = text if len(text) <= 90 else text[:87].rsplit(" ", 1)[0] + " …"
-        return (f"no sentence answers it: the closest, “{text}”, scores {best.score:.2f} "
-                f"(an answer needs {threshold:.2f})")
+        return (f"no sentence answers it: the closest, “{shortened(best.sentence.text)}”, "
+                f"scores {best.score:.2f} (an answer needs {threshold:.2f})")
 
     @property
     def best(self) -> ScoredSentence | None:

@@ -40,7 +40,8 @@ class ExtractiveGenerator:
             if evidence.unstated:  # a list or comparison of something the documents lack
                 return abstention(question, evidence.unstated_reason())
             if not evidence.points:
-                return abstention(question, evidence.weak_reason(self.abstain_below))
+                return abstention(question, evidence.why
+                                  or evidence.weak_reason(self.abstain_below))
             return compose(question, evidence, list(evidence.points), generator=self.name,
                            points=True)
         if evidence.unstated:

@@ -14,10 +14,18 @@ from typing import Callable
 
 from ..language.identify import language_of
 from ..types import Sentence
-from .evidence import Evidence
+from .evidence import Evidence, shortened
 from .judge import Candidate, Judge
 
 JUDGED = 24  # candidates the judge reads per question, best by the prior first
+# The judge's own probability (not its blend with the prior) that one sentence of a list's,
+# comparison's or history's evidence answers the question as asked, below which the question
+# is declined (`unanswered`). Off (0.0): on the multi-passage benchmark's tune questions and
+# look-alikes (`python -m evals.multi_gate`, evals/results/multi-gate-sweep.json) the gate the
+# rule chose (0.5) declined 3 of 20 answerable set questions (key-point recall 0.733 -> 0.611)
+# to decline 3 more of 11 look-alikes (0.364 -> 0.636): this judge reads a manual's steps and
+# a table's rows, one by one, as not answering. Rerun the sweep for a retrained judge.
+SET_GATE = 0.0
 BEFORE_GAP = 8  # characters between a sentence and the one before it (breaks, a list marker)
 
 
@@ -31,8 +39,9 @@ def judged(evidence: Evidence, judge: Judge, top: int = JUDGED,
     for it. The weight and the threshold are chosen together on tune documents
     (`python -m evals.judge_sweep`, `assistant/answering/judge/model/meta.json`).
 
-    A question (`asked`: the question as the person wrote it, when the evidence was gathered
-    for its bare topic) in a language the judge was not trained on (`judge.languages`) is not
+    The judge reads the question as the person wrote it (`asked`, when the evidence was
+    gathered for its bare topic: "List the fees for …" for "fees for …"), the form it was
+    trained on. A question in a language the judge was not trained on (`judge.languages`) is not
     judged: each sentence keeps its prior, scaled so that the prior's own threshold
     (`judge.prior_threshold`, chosen on the same tune documents) falls on the judge's. The
     rules measured against the bar (or a share of it) then decide as the prior alone would;
@@ -47,12 +56,12 @@ def judged(evidence: Evidence, judge: Judge, top: int = JUDGED,
                                               for s in evidence.ranked),
                        judge=None, judge_s=time.perf_counter() - t0)
     head = list(evidence.ranked[:top])
-    probs = judge.score(evidence.question, [
+    probs = judge.score(asked or evidence.question, [
         Candidate(s.sentence.text, _before(evidence, s.sentence),
                   _heading(s.title, section_of(s.sentence))) for s in head])
     w = getattr(judge, "weight", 1.0)
-    rescored = [replace(s, score=w * float(p) + (1 - w) * s.score, prior=s.score)
-                for s, p in zip(head, probs)]
+    rescored = [replace(s, score=w * float(p) + (1 - w) * s.score, prior=s.score,
+                        answers=float(p)) for s, p in zip(head, probs)]
     rescored += [replace(s, score=(1 - w) * s.score, prior=s.score) for s in evidence.ranked[top:]]
     rescored.sort(key=lambda x: (-x.score, -(x.prior or 0.0)))
     return replace(evidence, ranked=tuple(rescored), judge=judge.name,
@@ -76,3 +85,20 @@ def _before(evidence: Evidence, s: Sentence) -> str:
     earlier = [x for x in evidence.context.values()
                if x.source == s.source and 0 <= s.start - x.end <= BEFORE_GAP]
     return max(earlier, key=lambda x: x.end).text if earlier else ""
+
+
+def unanswered(evidence: Evidence, gate: float | None = None) -> str | None:
+    """Why no set of points answers, when the judge read the evidence and found no sentence
+    answering the question as asked (its own probability under SET_GATE): a look-alike list
+    or comparison ("the fees for hiring a boat" beside a club's membership fees) is otherwise
+    answered with the nearest list. None when one does, or when no judge read it."""
+    gate = SET_GATE if gate is None else gate
+    read = [s for s in evidence.ranked if s.answers is not None]
+    if evidence.judge is None or not read:
+        return None
+    best = max(read, key=lambda s: s.answers)
+    if best.answers >= gate:
+        return None
+    return (f"no sentence answers it as asked: the judge gives the closest, "
+            f"“{shortened(best.sentence.text)}”, {best.answers:.2f} (a list, comparison or "
+            f"history needs {gate:.2f})")

@@ -37,6 +37,7 @@ from ..language.questions import COMPARE, SUMMARY, TIMELINE, asks_for_steps
 from ..readers.base import SECTION_SEP
 from ..types import BODY, ROW, Document, DocumentMeta, Sentence
 from .evidence import Evidence, ScoredSentence
+from .judging import unanswered
 
 MAX_POINTS = 6
 SUMMARY_POINTS = 4  # a one-document summary, unless the question asks for a number
@@ -65,6 +66,11 @@ def plan(question: str, kind: str, count: int | None, evidence: Evidence,
          read_document: ReadDocument, bar: float, document_of: DocumentOf | None = None
          ) -> Evidence:
     """The evidence with its points chosen (none: nothing answers, decline as usual)."""
+    # the judge's own verdict, except on a procedure's steps (it reads steps as not answering
+    # "what are the steps": manuals were never trained on) and a comparison of named documents
+    if kind != SUMMARY and not asks_for_steps(question) and (why := unanswered(evidence)) \
+            and not (kind == COMPARE and len(_named(question, documents)) >= 2):
+        return replace(evidence, overview=kind, points=(), why=why)
     if kind == TIMELINE:  # one document's dated points; else each source's account, as before
         points, context = timeline_points(evidence, read_document, question_vector, bar, count)
         return replace(evidence, overview=kind, points=tuple(points),
