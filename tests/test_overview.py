@@ -338,3 +338,18 @@ def test_a_list_question_about_a_table_gets_its_rows(soup_bot):
 def test_a_list_of_what_the_documents_lack_is_declined_as_a_look_alike(soup_bot):
     ans = soup_bot.ask("List the steps to make the 2019 version of the tomato soup.")
     assert ans.abstained and "2019" in ans.fallback, (ans.text, ans.fallback)
+
+
+def test_a_summary_named_by_its_month_is_of_that_months_documents_only():
+    from assistant.answering.overview import _named
+    from assistant.types import DocumentMeta
+
+    docs = {n: DocumentMeta(n, t, d) for n, t, d in [
+        ("a.txt", "Bridge repair plan criticised", "2015-02-23"),
+        ("b.txt", "Bridge repair plan published", "2015-12-08"),
+        ("c.txt", "Bridge repair shelved", "2018-08-24")]}
+    assert _named("Summarise the announcement of December 2015.", docs) == ["b.txt"]
+    assert _named("Summarise the announcement of december 2015.", docs) == ["b.txt"]
+    assert _named("Summarise the 2015 articles.", docs) == ["a.txt", "b.txt"]
+    # a month no document is dated falls back to its year
+    assert _named("What did the June 2015 article say?", docs) == ["a.txt", "b.txt"]

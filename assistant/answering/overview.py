@@ -33,6 +33,7 @@ import numpy as np
 
 from .. import text as T
 from ..language import facts as F
+from ..language.names import MONTH_RE, MONTHS
 from ..language.questions import COMPARE, SUMMARY, TIMELINE, asks_for_steps
 from ..readers.base import SECTION_SEP
 from ..types import BODY, ROW, Document, DocumentMeta, Sentence
@@ -56,6 +57,7 @@ _ALL = re.compile(r"\b(?:the|these|all|my|our|those) (?:documents|files|sources|
                   r"reports|texts|pages|notes|papers)\b|\beverything\b", re.I)
 _PLURAL = re.compile(r"\b(?:documents|files|articles|reports|texts|pages|papers|sources)\b", re.I)
 _YEAR = re.compile(r"\b(1[5-9]\d\d|20\d\d)\b")
+_MONTH_YEAR = re.compile(rf"\b({MONTH_RE})\s+(1[5-9]\d\d|20\d\d)\b", re.I)
 
 ReadDocument = Callable[[str], tuple[list[Sentence], np.ndarray]]
 DocumentOf = Callable[[str], "Document | None"]  # a source's Document (sections, text)
@@ -304,10 +306,14 @@ def target_sources(question: str, evidence: Evidence, documents: Mapping[str, Do
 
 
 def _named(question: str, documents: Mapping[str, DocumentMeta]) -> list[str]:
+    """The documents a question names: those its months ("December 2015") or else its years
+    date exactly (a few), else those whose title or file name it shares most words with."""
+    months = {f"{y}-{MONTHS.index(m.lower()) + 1:02d}" for m, y in _MONTH_YEAR.findall(question)}
     years = set(_YEAR.findall(question))
-    dated = [s for s, m in documents.items() if m.date and m.date[:4] in years]
-    if years and 0 < len(dated) <= MAX_DOCUMENTS:
-        return sorted(dated, key=lambda s: documents[s].date or "")
+    for when, width in ((months, 7), (years, 4)):
+        dated = [s for s, m in documents.items() if m.date and m.date[:width] in when]
+        if when and 0 < len(dated) <= MAX_DOCUMENTS:
+            return sorted(dated, key=lambda s: documents[s].date or "")
     asked = set(T.tokenize(question))
     scores = {}
     for source, meta in documents.items():

@@ -11,9 +11,9 @@ import re
 from ..text import CJK_LETTERS, STOPWORDS, stemmer, strip_accents
 from .facts import NUMBER_WORDS
 
-_MONTHS = ("january february march april may june july august september october november "
+MONTHS = ("january february march april may june july august september october november "
            "december").split()
-MONTH_RE = "|".join(m.capitalize() for m in _MONTHS)
+MONTH_RE = "|".join(m.capitalize() for m in MONTHS)
 # 1880 in "the 1880s", 22 in "£22m"; and 999 in "在999年" (Chinese and Japanese write numbers
 # against their words: a Han or kana character either side of one is a boundary)
 _NUMBER = re.compile(rf"(?<![^\W{CJK_LETTERS}])\d+(?:[.,]\d+)*(?=[^\W\d_]*\b|[{CJK_LETTERS}])")
@@ -64,7 +64,7 @@ def names(text: str) -> set[str]:
         if not word[0].isupper():
             continue
         low = word.lower()
-        if low in STOPWORDS or low in _MONTHS:
+        if low in STOPWORDS or low in MONTHS:
             continue
         before = text[max(0, m.start() - 40):m.start()].rstrip()
         initial = not before or before[-1] in ".!?:\"“‘'(\n"
