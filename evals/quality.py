@@ -74,7 +74,8 @@ ROWS = [
     ("multi", "recall", "multi-passage: key-point recall (stated and cited)", "rate"),
     ("multi", "present", "multi-passage: key points stated (cited or not)", "rate"),
     ("multi", "declined", "multi-passage: answerable questions declined", "count"),
-    ("multi", "lookalike_declined", "multi-passage: look-alike set questions declined", "rate"),
+    ("multi", "lookalike_declined", "multi-passage: unanswerable (look-alike) set questions "
+     "declined", "rate"),
     ("multi", "unsupported", "multi-passage: unsupported sentences left in final answers", "count"),
     ("multi", "first_checked_median_s", "multi-passage: median seconds to first checked text",
      "rate"),
@@ -337,7 +338,11 @@ def main(argv: list[str] | None = None) -> int:
                              "golden_answerable": sum(g.answerable for g in sets["golden"]),
                              "golden_unanswerable": sum(not g.answerable for g in sets["golden"]),
                              "everyday": len(sets["everyday"]),
-                             "multi": len(sets["multi"]),
+                             "multi": sum(isinstance(q, multi.Question) for q in sets["multi"]),
+                             "multi_answerable": sum(isinstance(q, multi.Question)
+                                                     for q in sets["multi"]),
+                             "multi_unanswerable": sum(isinstance(q, multi.Lookalike)
+                                                       for q in sets["multi"]),
                              "everyday_answerable": sum(q.answerable for q in sets["everyday"]),
                              "everyday_unanswerable": sum(not q.answerable
                                                           for q in sets["everyday"]),
