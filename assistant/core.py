@@ -245,8 +245,8 @@ class Assistant:
         if kind != SUMMARY:  # lacks; a comparison's, all its best's and every other document
             among = evidence.ranked[:SECTION_VOTERS if kind == COMPARE else 1]
             terms = [t for t in map(self._terms_of, dict.fromkeys(s.source for s in among)) if t]
-            held = (lambda t: bool(self.retriever.lexical.scores(tokenize(t), 1, sources))
-                    ) if kind == COMPARE else None  # in any document of the corpus (BM25)
+            held = (lambda t: all(self.retriever.lexical.scores([w], 1, sources)  # each word
+                                  for w in tokenize(t))) if kind == COMPARE else None
             evidence = replace(evidence, unstated=unstated_by_all(q, terms, held))
         if not wants:
             return evidence

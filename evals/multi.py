@@ -208,7 +208,8 @@ def score(q: Question | Lookalike, answer, clock: dict | None = None) -> dict:
     whole = clock.get("answer_s", timings.get("total_s"))
     unsupported = unsupported_in_final(answer)
     return {"id": q.id, "corpus": q.corpus, "kind": q.kind, "split": q.split,
-            "answerable": isinstance(q, Question), "question": q.question, "answer": answer.text, "abstained": bool(answer.abstained),
+            "answerable": isinstance(q, Question), "question": q.question,
+            "answer": answer.text, "abstained": bool(answer.abstained),
             "fallback": getattr(answer, "fallback", None),  # why it declined or quoted instead
             "points": points, "n_points": len(points),
             "cited": sum(p["cited"] for p in points), "present": sum(p["present"] for p in points),

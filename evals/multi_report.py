@@ -37,7 +37,7 @@ def _lookalikes(rows: list[dict]) -> dict:
     """Set questions no document answers: declining is right; an answer is a false one."""
     n = len(rows)
     declined = sum(r["abstained"] for r in rows)
-    return {"n": n, "declined": declined, "declined_share": declined / n if n else float("nan"),
+    return {"n": n, "declined": declined, "declined_share": declined / n if n else None,
             "unsupported": sum(r["unsupported"] for r in rows)}
 
 

@@ -183,6 +183,12 @@ def test_a_comparisons_terms_are_missing_only_when_no_document_holds_them():
     assert unstated_by_all(asked, [notes, later]) == ()  # one of its documents states it
     assert unstated_by_all(asked, [notes], held=lambda t: t == "2.3") == ()  # another does
     assert unstated_by_all(asked, []) == ()
+    # a qualifier another document states counts as stated, whatever that document is about
+    lifetime = "How does the Widget lifetime licence compare with the yearly one?"
+    licence = DocumentTerms.of("Widget is sold with a yearly licence for one computer.")
+    assert "lifetime" in unstated_by_all(lifetime, [licence])
+    other = DocumentTerms.of("A lifetime of work went into the museum's collection.")
+    assert "lifetime" not in unstated_by_all(lifetime, [licence, other])
 
 
 VERSIONS = {"versions.md": """# Widget versions
@@ -265,6 +271,8 @@ def test_the_model_backend_gives_the_same_cited_points(tmp_path, fake_embedder):
     ("What are the fees at the clinic?", LIST),
     ("What are the museum's opening rules on weekends?", LIST),
     ("What are Tallyhub’s known issues?", LIST),
+    ("What are the main fees at the clinic?", LIST),
+    ("What are the 2019 fees for parking?", LIST),
 ])
 def test_lists_and_comparisons_asked_without_saying_list(question, kind):
     assert overview_kind(question) == (kind, None)
@@ -276,7 +284,8 @@ def test_lists_and_comparisons_asked_without_saying_list(question, kind):
     "How many steps are there?", "What did the two plans have in common?",
     # what things are called or done by, and a count's one-span answer, stay single facts
     "What were the native inhabitants of the island called?",
-    "What are two examples of types of engines?", "What are the three colours of the flag?"])
+    "What are two examples of types of engines?", "What are the three colours of the flag?",
+    "What were the games in 1908 known for?", "What are the chances that it rains?"])
 def test_singular_questions_stay_single_facts(question):
     assert overview_kind(question) is None
 
@@ -353,3 +362,20 @@ def test_a_summary_named_by_its_month_is_of_that_months_documents_only():
     assert _named("Summarise the 2015 articles.", docs) == ["a.txt", "b.txt"]
     # a month no document is dated falls back to its year
     assert _named("What did the June 2015 article say?", docs) == ["a.txt", "b.txt"]
+    # a month and another year: that month's documents and that year's
+    assert _named("How did the December 2015 announcement compare with the 2018 one?",
+                  docs) == ["b.txt", "c.txt"]
+
+
+def test_with_a_gate_a_list_no_sentence_answers_as_asked_is_declined(soup_bot, monkeypatch):
+    """The judge's gate on set answers (shipped off) declines a list whose evidence the judge
+    finds no sentence answering, saying why; steps are left to the other rules (the judge
+    reads a step as not answering "what are the steps")."""
+    from assistant.answering import judging
+
+    monkeypatch.setattr(judging, "SET_GATE", 0.35)
+    ans = soup_bot.ask("List the ingredients for the chocolate cake.")
+    assert ans.abstained and "as asked" in (ans.fallback or ""), (ans.text, ans.fallback)
+    steps = soup_bot.ask("What are the steps to make the tomato soup?")
+    assert not steps.abstained and len(steps.citations) == 4, steps.text
+

@@ -117,7 +117,8 @@ class Evidence:
     context: dict[str, Sentence]  # sentence id -> sentence, for every sentence of the passages
     vectors: dict[str, np.ndarray] = field(default_factory=dict, repr=False)  # sentence id -> vector
     # Specific terms of the question (names, numbers, qualifiers) that the best evidence's
-    # document never states: a look-alike question, which both backends decline.
+    # document never states (a comparison's: none of its best evidence's documents, nor any
+    # other): a look-alike question, which both backends decline.
     unstated: tuple[str, ...] = ()
     judge: str | None = None  # the judge that scored `ranked`, if one did
     judge_s: float = 0.0  # seconds the judge took

@@ -68,8 +68,7 @@ def plan(question: str, kind: str, count: int | None, evidence: Evidence,
          read_document: ReadDocument, bar: float, document_of: DocumentOf | None = None
          ) -> Evidence:
     """The evidence with its points chosen (none: nothing answers, decline as usual)."""
-    # the judge's own verdict, except on a procedure's steps (it reads steps as not answering
-    # "what are the steps": manuals were never trained on) and a comparison of named documents
+    # the judge's own verdict (`unanswered`), but not on steps nor on named documents' comparison
     if kind != SUMMARY and not asks_for_steps(question) and (why := unanswered(evidence)) \
             and not (kind == COMPARE and len(_named(question, documents)) >= 2):
         return replace(evidence, overview=kind, points=(), why=why)
@@ -77,7 +76,7 @@ def plan(question: str, kind: str, count: int | None, evidence: Evidence,
         points, context = timeline_points(evidence, read_document, question_vector, bar, count)
         return replace(evidence, overview=kind, points=tuple(points),
                        context={**evidence.context, **context}) if points else evidence
-    named = _named(question, documents)  # tokenises every title: once per question
+    named = _named(question, documents)  # tokenises every title
     if kind == SUMMARY or (kind == COMPARE and len(named) >= 2):  # compare named documents
         sources = target_sources(question, evidence, documents, named)
         topic = not (named or _ALL.search(question))
@@ -306,14 +305,15 @@ def target_sources(question: str, evidence: Evidence, documents: Mapping[str, Do
 
 
 def _named(question: str, documents: Mapping[str, DocumentMeta]) -> list[str]:
-    """The documents a question names: those its months ("December 2015") or else its years
-    date exactly (a few), else those whose title or file name it shares most words with."""
+    """The documents a question names: those its months ("December 2015") and other years
+    date (a few), else those whose title or file name it shares most words with."""
     months = {f"{y}-{MONTHS.index(m.lower()) + 1:02d}" for m, y in _MONTH_YEAR.findall(question)}
-    years = set(_YEAR.findall(question))
-    for when, width in ((months, 7), (years, 4)):
-        dated = [s for s, m in documents.items() if m.date and m.date[:width] in when]
-        if when and 0 < len(dated) <= MAX_DOCUMENTS:
-            return sorted(dated, key=lambda s: documents[s].date or "")
+    months = {m for m in months if any((d.date or "")[:7] == m for d in documents.values())}
+    years = set(_YEAR.findall(question)) - {m[:4] for m in months}  # a dated month: only it
+    dated = [s for s, m in documents.items() if (m.date or "")[:7] in months
+             or (m.date or "")[:4] in years]
+    if 0 < len(dated) <= MAX_DOCUMENTS:
+        return sorted(dated, key=lambda s: documents[s].date or "")
     asked = set(T.tokenize(question))
     scores = {}
     for source, meta in documents.items():

@@ -153,7 +153,7 @@ _DOCUMENT = (r"(?:documents?|files?|articles?|reports?|papers?|texts?|pages?|boo
 # a plural noun phrase of up to three words ("build systems", "operating systems"): the last
 # ends in "s" but not "ss", "us" or "is" (class, status, analysis)
 _PLURAL_NOUN = r"(?:\w+ ){0,2}?\w{3,}s(?<!ss)(?<!us)(?<!is)"
-_COUNT_WORDS = r"two|three|four|five|six|seven|eight|nine|ten|\d+|some|many|several|other|main"
+_COUNT_WORDS = r"two|three|four|five|six|seven|eight|nine|ten|\d{1,2}|some|many|several"
 _OVERVIEW = (
     (SUMMARY, re.compile(
         r"\bsummar(?:y|ies|i[sz]e[sd]?|i[sz]ing)\b|\boverview\b|\bgist\b|\bin (?:a )?nutshell\b|"
@@ -180,8 +180,9 @@ _OVERVIEW = (
         # "what are the fees at ...?", "what are X's default limits?": the things themselves,
         # not what they are called or done by ("what were the inhabitants called?")
         rf"^\s*what (?:are|were) (?:(?:the |its |their )?(?:\w+ ){{0,2}}?\w+['’]s |the |its |"
-        rf"their )(?!(?:{_COUNT_WORDS})\b){_PLURAL_NOUN}\s*(?:\?|$|(?:at|for|of|on|in|to|from|under|when|that|which|"
-        r"and)\b(?!.*\b(?:called|named|by|known as)\s*\??\s*$))", re.I)),
+        rf"their )(?!(?:{_COUNT_WORDS})\b){_PLURAL_NOUN}\s*(?:\?|$|(?:at|for|of|on|in|to|from|"
+        r"under|when|which|and)\b(?!.*\b(?:called|named|by|known (?:as|for))\s*\??\s*$))",
+        re.I)),
 )
 _NUMBERS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8}
 _COUNT = re.compile(r"\b(two|three|four|five|six|seven|eight|[2-9])\s+(?:\w+\s+)?(?:reasons|"

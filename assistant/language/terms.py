@@ -252,13 +252,20 @@ def unstated(question: str, document: DocumentTerms) -> list[str]:
 
 def unstated_by_all(question: str, documents: list[DocumentTerms],
                     held: Callable[[str], bool] | None = None) -> tuple[str, ...]:
-    """The specific terms of `question` (`unstated`) that none of `documents` states, nor,
-    with `held`, any other document (`held(term)`: whether one does): what a comparison names
-    that no document does ("4.3.0" against release notes of 4.2.0 and 4.2.1). Empty without
-    documents."""
+    """The specific terms of `question` that the first of `documents` lacks (`unstated`) and
+    none of the others states (`_states_term`), nor, with `held` (`held(term)`: whether one
+    does), any other document: what a comparison names that no document does ("4.3.0"
+    against release notes of 4.2.0 and 4.2.1). Empty without documents."""
     if not documents:
         return ()
     missing = unstated(question, documents[0])
-    others = [set(unstated(question, d)) for d in documents[1:]] if missing else []
-    return tuple(t for t in missing if all(t in o for o in others)
+    return tuple(t for t in missing if not any(_states_term(d, t) for d in documents[1:])
                  and (held is None or not held(t)))
+
+
+def _states_term(document: DocumentTerms, term: str) -> bool:
+    """Whether `document` states `term` itself (its numbers, or every word of it), whatever
+    else it is about: a qualifier counts here without the noun it qualifies."""
+    if numbers(term):
+        return numbers(term) <= document.numbers
+    return all(document.states(w) for w in term.split())
