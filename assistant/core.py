@@ -26,7 +26,8 @@ from .answering.evidence import Evidence, gather
 from .answering.judging import judged
 from .answering.judge import Judge, load_judge
 from .index import ChromaIndex, StoreConfig, SyncProgress, SyncReport
-from .answering.overview import SECTION_VOTERS, plan
+from .answering.overview import plan
+from .answering.sections import SECTION_VOTERS
 from .language.questions import COMPARE, SUMMARY, TIMELINE, asks_for_timeline, overview_kind, search_text
 from .language.terms import DocumentTerms, unstated_by_all, warm_up as warm_up_language
 from .retrieval import HybridRetriever

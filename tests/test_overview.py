@@ -379,3 +379,36 @@ def test_with_a_gate_a_list_no_sentence_answers_as_asked_is_declined(soup_bot, m
     steps = soup_bot.ask("What are the steps to make the tomato soup?")
     assert not steps.abstained and len(steps.citations) == 4, steps.text
 
+
+
+TABLED = {"notes.md": """# Widget 3 release notes
+
+Widget is a small program for drawing charts. These notes cover version 3.0.
+
+## Highlights
+
+- Charts can be exported as SVG files.
+- Start-up is twice as fast as in version 2.
+
+## Supported systems
+
+| System | Status in 3.0 |
+|---|---|
+| Windows 11 | Supported |
+| Windows 8.1 | Not supported |
+| macOS 14 | Supported |
+| Ubuntu 22.04 | Supported (community package) |
+
+Support for Windows 8.1 was dropped because it no longer receives security updates.
+"""}
+
+
+def test_a_list_named_by_a_sections_heading_gets_that_sections_table_whole(tmp_path,
+                                                                          real_embedder):
+    """"Which systems does Widget 3.0 support?" names the section "Supported systems": its
+    table is the answer, every row (not only those the judge finds answering) and not the
+    header row, though the table sits in a part of its own after the heading."""
+    ans = _asked(tmp_path, real_embedder, TABLED, "Which systems does Widget 3.0 support?")
+    rows = [c.quote for c in ans.citations if c.quote.startswith("| ")]
+    assert len(rows) == 4 and any("Not supported" in q for q in rows), ans.text
+    assert not any("Status" in q for q in rows), ans.text
