@@ -332,15 +332,15 @@ def main(argv: list[str] | None = None) -> int:
     embedder = LocalEmbedder()
     llm = squad._local_llm() if "local" in gens else None
     results = {g: run_backend(g, sets, embedder, llm) for g in gens}
+    answerable_multi = sum(isinstance(q, multi.Question) for q in sets["multi"])
     report = {"meta": {"label": args.label, "when": time.strftime("%Y-%m-%d %H:%M"),
                        "code": _code_version(), "seconds": round(time.perf_counter() - t0, 1),
                        "n": {**{k: len(sets[k]) for k in ("golden", "adversarial", "rewordings")},
                              "golden_answerable": sum(g.answerable for g in sets["golden"]),
                              "golden_unanswerable": sum(not g.answerable for g in sets["golden"]),
                              "everyday": len(sets["everyday"]),
-                             "multi": sum(isinstance(q, multi.Question) for q in sets["multi"]),
-                             "multi_answerable": sum(isinstance(q, multi.Question)
-                                                     for q in sets["multi"]),
+                             # recall's rows count the answerable ones (no look-alike has points)
+                             "multi": answerable_multi, "multi_answerable": answerable_multi,
                              "multi_unanswerable": sum(isinstance(q, multi.Lookalike)
                                                        for q in sets["multi"]),
                              "everyday_answerable": sum(q.answerable for q in sets["everyday"]),

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
-from typing import Callable, Mapping
+from typing import Mapping
 
 import numpy as np
 
@@ -34,10 +34,10 @@ from .. import text as T
 from ..language import facts as F
 from ..language.names import MONTH_RE, MONTHS
 from ..language.questions import COMPARE, SUMMARY, TIMELINE, asks_for_steps
-from ..types import BODY, ROW, Document, DocumentMeta, Sentence
+from ..types import BODY, DocumentMeta, Sentence
 from .evidence import Evidence, ScoredSentence
 from .judging import unanswered
-from .sections import SECTION_VOTERS, section_points
+from .sections import KINDS, SECTION_VOTERS, DocumentOf, ReadDocument, section_points
 
 MAX_POINTS = 6
 SUMMARY_POINTS = 4  # a one-document summary, unless the question asks for a number
@@ -48,7 +48,6 @@ LIST_GATE = 0.8  # a list's best point needs this share of the bar (each point a
 DIVERSITY = 0.5  # MMR: how much a sentence's likeness to those picked counts against it
 LEAD, LEAD_SPAN = 0.3, 3.0  # the opening sentences' bonus, fading over about three sentences
 MIN_WORDS = 6  # shorter sentences (labels, fragments) are not summary points
-KINDS = frozenset({BODY, ROW})  # what a point may be: no headlines, bylines, comments
 
 _ALL = re.compile(r"\b(?:the|these|all|my|our|those) (?:documents|files|sources|articles|"
                   r"reports|texts|pages|notes|papers)\b|\beverything\b", re.I)
@@ -56,8 +55,6 @@ _PLURAL = re.compile(r"\b(?:documents|files|articles|reports|texts|pages|papers|
 _YEAR = re.compile(r"\b(1[5-9]\d\d|20\d\d)\b")
 _MONTH_YEAR = re.compile(rf"\b({MONTH_RE})\s+(1[5-9]\d\d|20\d\d)\b", re.I)
 
-ReadDocument = Callable[[str], tuple[list[Sentence], np.ndarray]]
-DocumentOf = Callable[[str], "Document | None"]  # a source's Document (sections, text)
 
 
 def plan(question: str, kind: str, count: int | None, evidence: Evidence,

@@ -19,7 +19,7 @@ from .evidence import Evidence, ScoredSentence
 SECTION_ITEMS = (2, 12)  # a section with this many items can be a list's answer, whole
 SECTION_VOTERS = 8  # the best ranked sentences that vote for the section they sit in
 MAX_SECTIONS = 4  # sections one answer takes (each side of a comparison has its own)
-KINDS = frozenset({BODY, ROW})  # what an item may be: no headlines, bylines, comments
+KINDS = frozenset({BODY, ROW})  # what a point may be: no headlines, bylines, comments
 
 ReadDocument = Callable[[str], tuple[list[Sentence], np.ndarray]]
 DocumentOf = Callable[[str], "Document | None"]  # a source's Document (sections, text)

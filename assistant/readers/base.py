@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from ..errors import AssistantError
+from ..language.names import MONTHS
 
 HEADING, BODY, TABLE, LIST, FURNITURE = "heading", "body", "table", "list", "furniture"
 KINDS = frozenset({HEADING, BODY, TABLE, LIST, FURNITURE})  # furniture is never indexed
@@ -224,8 +225,6 @@ def iso_date(value) -> str | None:
         return None
 
 
-_MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august",
-           "september", "october", "november", "december")
 _MONTH = r"(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
 _TEXT_DATES = (re.compile(rf"(?i)^{_MONTH}\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})\b"),  # Oct 7, 2026
                re.compile(rf"(?i)^(\d{{1,2}})(?:st|nd|rd|th)?\s+{_MONTH},?\s+(\d{{4}})\b"))  # 7 October 2026
@@ -240,7 +239,7 @@ def text_date(s: str) -> str | None:
     for i, pattern in enumerate(_TEXT_DATES):
         if m := pattern.match(s):
             month, day = (m.group(1), m.group(2)) if i == 0 else (m.group(2), m.group(1))
-            number = [n[:3] for n in _MONTHS].index(month[:3].lower()) + 1
+            number = [n[:3] for n in MONTHS].index(month[:3].lower()) + 1
             try:
                 return dt.date(int(m.group(3)), number, int(day)).isoformat()
             except ValueError:
