@@ -9,9 +9,10 @@ report about X", "What are the documents about?"), lists ("List the reasons give
 "What are the steps to ...", "Which options does ... offer?"), comparisons ("How does A differ
 from B?", "Compare what the 2015 and 2018 articles say about ...") and histories ("What
 happened to X over time?") at least as often as for one fact. evals/multi/questions.jsonl asks
-such questions of three corpora, each question of one corpus only, answered by a bot on that
-corpus alone: `seeds` (five news articles, 2015-2018), `everyday` (evals/everyday/docs) and
-`realdocs` (evals/realdocs/docs). Each question has 2-5 *key points*: a regular expression a
+such questions of four corpora, each question of one corpus only, answered by a bot on that
+corpus alone: `seeds` (five news articles, 2015-2018), `everyday` (evals/everyday/docs),
+`realdocs` (evals/realdocs/docs) and `goblog` (evals/multi/goblog: eight dated posts of the Go
+blog on two topics, 2018-2022, tune only: the dated sources the tune split otherwise lacks). Each question has 2-5 *key points*: a regular expression a
 good answer must match (on evals.everyday's `normalise`d text: lower case, quotes and dashes
 straightened, [n] markers dropped, whitespace collapsed) and the file(s) that state it (each
 pattern matches each of its sources, tests/test_multi_bench.py checks). A question's `split` is
@@ -63,6 +64,7 @@ QUESTIONS = HERE / "questions.jsonl"
 LOOKALIKES = HERE / "lookalikes.jsonl"
 RESULTS = Path(__file__).parent / "results"
 SEEDS = Path(__file__).parent.parent / "seeds"
+GOBLOG = HERE / "goblog"  # eight dated Go blog posts (CC BY 4.0), every one a tune document
 KINDS = ("summary", "list", "compare", "timeline")
 DOC_SPLITS = ("tune", "report")
 SPLITS = ("all",) + DOC_SPLITS
@@ -77,7 +79,7 @@ class Point:
 @dataclass(frozen=True)
 class Question:
     id: str
-    corpus: str  # seeds, everyday or realdocs
+    corpus: str  # seeds, everyday, realdocs or goblog
     kind: str  # summary, list, compare or timeline
     question: str
     points: tuple[Point, ...]
@@ -98,7 +100,8 @@ class Lookalike:
 
 
 def corpus_dir(corpus: str) -> Path:
-    return {"seeds": SEEDS, "everyday": everyday.DOCS, "realdocs": realdocs.DOCS}[corpus]
+    return {"seeds": SEEDS, "everyday": everyday.DOCS, "realdocs": realdocs.DOCS,
+            "goblog": GOBLOG}[corpus]
 
 
 def index_for(corpus: str, embedder) -> Path:
@@ -111,7 +114,9 @@ def _realdocs_splits() -> dict[str, str]:
 
 
 def document_split(corpus: str, name: str) -> str:
-    """The split of one document, as its own benchmark has it."""
+    """The split of one document, as its own benchmark has it (goblog's are all tune)."""
+    if corpus == "goblog":
+        return "tune"
     return _realdocs_splits()[name] if corpus == "realdocs" else squad.split_of_document(name)
 
 

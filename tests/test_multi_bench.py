@@ -27,7 +27,7 @@ def test_questions_are_well_formed():
     assert len({q.id for q in QUESTIONS}) == len(QUESTIONS)
     assert len({q.question for q in QUESTIONS}) == len(QUESTIONS)
     assert set(Counter(q.kind for q in QUESTIONS)) == set(multi.KINDS)
-    assert set(Counter(q.corpus for q in QUESTIONS)) == {"seeds", "everyday", "realdocs"}
+    assert set(Counter(q.corpus for q in QUESTIONS)) == {"seeds", "everyday", "realdocs", "goblog"}
     for q in QUESTIONS:
         assert 2 <= len(q.points) <= 5, q.id
         assert len({p.pattern for p in q.points}) == len(q.points), q.id
@@ -51,7 +51,7 @@ def test_lookalike_set_questions_are_well_formed_and_split_by_their_documents():
     ids = {q.id for q in QUESTIONS} | {q.id for q in LOOKALIKES}
     assert len(ids) == len(QUESTIONS) + len(LOOKALIKES)
     assert {q.split for q in LOOKALIKES} == {"tune", "report"}
-    assert {q.corpus for q in LOOKALIKES} == {"seeds", "everyday", "realdocs"}
+    assert {q.corpus for q in LOOKALIKES} == {"seeds", "everyday", "realdocs", "goblog"}
     for q in LOOKALIKES:
         assert q.kind in multi.KINDS, q.id
         for name in q.about:
