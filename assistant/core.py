@@ -27,9 +27,9 @@ from .answering.judging import judged
 from .answering.judge import Judge, load_judge
 from .index import ChromaIndex, StoreConfig, SyncProgress, SyncReport
 from .answering.overview import plan
-from .answering.sections import SECTION_VOTERS
-from .language.questions import COMPARE, SUMMARY, TIMELINE, asks_for_timeline, overview_kind, search_text
-from .language.terms import DocumentTerms, unstated_by_all, warm_up as warm_up_language
+from .answering.lookalike import unstated_terms
+from .language.questions import TIMELINE, asks_for_timeline, overview_kind, search_text
+from .language.terms import DocumentTerms, warm_up as warm_up_language
 from .retrieval import HybridRetriever
 from .text import tokenize
 from .types import Answer, Checked, Document, DocumentMeta, Passage, as_sent, final_answer
@@ -242,21 +242,20 @@ class Assistant:
         asked = topic if wants and wants[0] != TIMELINE else q  # a summary or list: its subject
         evidence = judged(gather(asked, passages, sentences, vectors, vector, self.retriever.idf),
                           self.judge, section_of=self._section_of, asked=q)
-        kind = wants[0] if wants else None  # a look-alike: terms the best evidence's document
-        if kind != SUMMARY:  # lacks; a comparison's, all its best's and every other document
-            among = evidence.ranked[:SECTION_VOTERS if kind == COMPARE else 1]
-            terms = [t for t in map(self._terms_of, dict.fromkeys(s.source for s in among)) if t]
-            held = (lambda t: all(self.retriever.lexical.scores([w], 1, sources)  # each word
-                                  for w in tokenize(t))) if kind == COMPARE else None
-            evidence = replace(evidence, unstated=unstated_by_all(q, terms, held))
+        documents = {s: m for s, m in self.retriever.documents.items()
+                     if sources is None or s in sources}
+        evidence = replace(evidence, unstated=unstated_terms(  # a look-alike's mark
+            q, wants[0] if wants else None, evidence.ranked, self._terms_of,
+            lambda w: bool(self.retriever.lexical.scores([w], 1, sources)),
+            (m.date for m in documents.values())))
         if not wants:
             return evidence
         bar = (self.config.abstain_below if self.config.abstain_below is not None  # coverage:
                else getattr(self.judge, "threshold", 0.5))  # a summary, list or comparison
-        documents = {s: m for s, m in self.retriever.documents.items()
-                     if sources is None or s in sources}
+        wider = lambda: [p.source for p in self.retriever.search(  # noqa: E731
+            topic, k=4 * self.config.passages, vector=vector, sources=sources)]
         return plan(q, *wants, evidence, vector, documents, self.index.document_sentences, bar,
-                    document_of=self._document_of)
+                    document_of=self._document_of, wider=wider)
 
     def _document_of(self, source: str) -> Document | None:
         """The corpus's document of this name, or None."""

@@ -1,5 +1,7 @@
 """Questions that want a set of passages: a summary, a list, a comparison (issue 28)."""
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 
@@ -412,3 +414,92 @@ def test_a_list_named_by_a_sections_heading_gets_that_sections_table_whole(tmp_p
     rows = [c.quote for c in ans.citations if c.quote.startswith("| ")]
     assert len(rows) == 4 and any("Not supported" in q for q in rows), ans.text
     assert not any("Status" in q for q in rows), ans.text
+
+
+def _post(date: str, title: str, body: str) -> str:
+    return f"---\ntitle: {title}\ndate: {date}\n---\n\n{body}\n"
+
+
+FERRY_POSTS = {  # dated posts, one story told over three years, and one of another story
+    "plan.md": _post("2019-04-02", "Island ferry plan announced", (
+        "The county announced a plan to run an electric ferry between the harbour and the island. "
+        "The ferry is meant to carry its first passengers in the summer of 2021. "
+        "The harbour master welcomed the plan at a meeting on Tuesday.")),
+    "delay.md": _post("2020-09-15", "Electric ferry delayed", (
+        "The electric ferry to the island has been delayed by a year because its batteries "
+        "failed sea trials. "
+        "Engineers are now testing a second battery design at the shipyard. "
+        "Passengers will keep using the old diesel boat until then.")),
+    "launch.md": _post("2022-06-20", "Electric ferry enters service", (
+        "The electric ferry between the harbour and the island carried its first passengers on "
+        "Monday. "
+        "The crossing now takes twenty minutes and is free of fumes. "
+        "The old diesel boat will be sold at auction in the autumn.")),
+    "library.md": _post("2021-03-01", "Library opening hours", (
+        "The town library will open on Sundays from March. "
+        "Its reading room has been repainted and has new chairs. "
+        "Children's story time moves to Saturday mornings.")),
+}
+
+
+def test_a_history_told_by_dated_posts_gives_each_posts_account_oldest_first(tmp_path,
+                                                                            real_embedder):
+    """"What happened to X over time?" over news or a blog: each dated document about X has
+    its say, oldest first (not only the one or two posts whose sentences ranked best), and a
+    document about something else has none."""
+    ans = _asked(tmp_path, real_embedder, FERRY_POSTS,
+                 "What happened to the electric ferry to the island over time?")
+    cited = [c.source for c in ans.citations]
+    assert not ans.abstained and "library.md" not in cited, ans.text
+    assert list(dict.fromkeys(cited)) == ["plan.md", "delay.md", "launch.md"], ans.text
+
+
+def test_a_history_spanning_documents_holds_a_year_that_dates_one():
+    """A history's years are stated when a document is dated that year (a post's date is in
+    its metadata, not always its text); a single fact's are checked against its best
+    document alone, as before."""
+    from assistant.answering.evidence import ScoredSentence
+    from assistant.answering.lookalike import unstated_terms
+    from assistant.language.questions import TIMELINE
+    from assistant.language.terms import DocumentTerms
+
+    terms = {"a.md": DocumentTerms.of("The ferry plan was announced in 2019 by the county.")}
+    best = ScoredSentence(Sentence("a.md", 0, 30, "The ferry plan was announced in 2019.", BODY,
+                                   "c0"), 0.9, 0.9, 0.0, None)
+    asked = "How did the ferry plan develop from 2019 to 2022?"
+    args = ([best], terms.get, lambda w: False)
+    assert unstated_terms(asked, TIMELINE, *args, ["2019-04-02", "2022-06-20"]) == ()
+    assert unstated_terms(asked, TIMELINE, *args, ["2019-04-02"]) == ("2022",)
+    assert unstated_terms(asked, None, *args, ["2019-04-02", "2022-06-20"]) == ("2022",)
+
+
+def test_a_dated_history_reads_the_documents_the_evidence_missed_when_they_are_on_topic():
+    """The evidence holds one post's sentences only (its passages ranked best); the history
+    also takes the posts a wider search finds that are about the topic (their sentences close
+    to the question), each with its central sentence, oldest first, and leaves out a post
+    about something else even though it is dated and was found."""
+    from assistant.answering.evidence import Evidence, ScoredSentence
+    from assistant.answering.overview import dated_points
+    from assistant.types import DocumentMeta
+
+    topic, other = np.array([1.0, 0.1, 0.0, 0.0]), np.array([0.0, 0.0, 1.0, 0.2])
+    dates = {"a.md": "2019-04-02", "b.md": "2020-09-15", "c.md": "2022-06-20",
+             "x.md": "2021-03-01"}
+    docs = {}
+    for name, date in dates.items():
+        texts = [f"{name} tells its part of the story in one long sentence number {i}."
+                 for i in range(3)]
+        sentences = [Sentence(name, s.start, s.end, s.text, BODY, "c0") for s in _sentences(texts)]
+        rows = np.array([other if name == "x.md" else topic + 0.05 * i for i in range(3)])
+        docs[name] = (sentences, rows)
+    meta = {n: DocumentMeta(n, n, d) for n, d in dates.items()}
+    best = ScoredSentence(docs["a.md"][0][0], 0.9, 0.9, 0.0, None, title="a.md",
+                          date=dates["a.md"])
+    evidence = Evidence("What happened over time?", None, (), (best,), {})
+    points, context = dated_points(evidence, docs.__getitem__, np.array([1.0, 0.0, 0.0, 0.0]),
+                                   0.45, None, meta, wider=lambda: ["x.md", "c.md", "b.md"])
+    assert list(dict.fromkeys(p.source for p in points)) == ["a.md", "b.md", "c.md"]
+    assert all(p.sentence.id in context for p in points)
+    weak = Evidence("What happened over time?", None, (), (replace(best, score=0.2),), {})
+    assert dated_points(weak, docs.__getitem__, np.array([1.0, 0.0, 0.0, 0.0]), 0.45, None,
+                        meta, wider=lambda: ["c.md"]) == ([], {})  # nothing answers

@@ -14,19 +14,21 @@ sentence the judge finds answering the question, in document and date order.
               section that holds most of that evidence instead, when it has a list's worth
               (a manual's steps, a table's rows; a list nested in a numbered clause is a list
               of its own); for a comparison, the section whose heading the question names
-    TIMELINE  when the best evidence is one document's (not several dated sources', whose
-              accounts the backends give as before): that document's sentences that state a
-              date, time or version, the most relevant, in document order
+    TIMELINE  when the best evidence is one document's: its sentences that state a date, time
+              or version, the most relevant, in document order; when it is several dated
+              sources' (news, a blog's posts): each dated document about the topic (relevance
+              within SPREAD of the closest one's), its central sentences on the topic, oldest
+              first
 
 A question's own count ("three reasons") sets how many points, within MAX_POINTS. The values
-below are set a priori, except LEAD, chosen on the multi-passage benchmark's `tune` questions
-(`python -m evals.multi --split tune`; the `report` ones are only measured)."""
+below are set a priori, except LEAD and SPREAD, chosen on the multi-passage benchmark's
+`tune` questions (`python -m evals.multi --split tune`; the `report` ones are only measured)."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import replace
-from typing import Mapping
+from typing import Callable, Mapping
 
 import numpy as np
 
@@ -48,6 +50,10 @@ LIST_GATE = 0.8  # a list's best point needs this share of the bar (each point a
 DIVERSITY = 0.5  # MMR: how much a sentence's likeness to those picked counts against it
 LEAD, LEAD_SPAN = 0.3, 3.0  # the opening sentences' bonus, fading over about three sentences
 MIN_WORDS = 6  # shorter sentences (labels, fragments) are not summary points
+# a history told by dated sources: the documents within SPREAD of the closest one's relevance
+# (chosen on the tune questions of dated posts: 0.1 / 0.15 / 0.2 gave them key-point recall
+# 0.217 / 0.261 / 0.261), of the first CANDIDATES documents of a search four times as wide
+SPREAD, CANDIDATES = 0.15, 12
 
 _ALL = re.compile(r"\b(?:the|these|all|my|our|those) (?:documents|files|sources|articles|"
                   r"reports|texts|pages|notes|papers)\b|\beverything\b", re.I)
@@ -59,15 +65,18 @@ _MONTH_YEAR = re.compile(rf"\b({MONTH_RE})\s+(1[5-9]\d\d|20\d\d)\b", re.I)
 
 def plan(question: str, kind: str, count: int | None, evidence: Evidence,
          question_vector: np.ndarray, documents: Mapping[str, DocumentMeta],
-         read_document: ReadDocument, bar: float, document_of: DocumentOf | None = None
-         ) -> Evidence:
+         read_document: ReadDocument, bar: float, document_of: DocumentOf | None = None,
+         wider: Callable[[], list[str]] | None = None) -> Evidence:
     """The evidence with its points chosen (none: nothing answers, decline as usual)."""
     # the judge's own verdict (`unanswered`), but not on steps nor on named documents' comparison
     if kind != SUMMARY and not asks_for_steps(question) and (why := unanswered(evidence)) \
             and not (kind == COMPARE and len(_named(question, documents)) >= 2):
         return replace(evidence, overview=kind, points=(), why=why)
-    if kind == TIMELINE:  # one document's dated points; else each source's account, as before
+    if kind == TIMELINE:  # one document's dated points, or each dated source's account
         points, context = timeline_points(evidence, read_document, question_vector, bar, count)
+        if not points:
+            points, context = dated_points(evidence, read_document, question_vector, bar, count,
+                                           documents, wider)
         return replace(evidence, overview=kind, points=tuple(points),
                        context={**evidence.context, **context}) if points else evidence
     named = _named(question, documents)  # tokenises every title
@@ -136,6 +145,50 @@ def timeline_points(evidence: Evidence, read_document: ReadDocument,
     if len(picked) < 2:
         return [], {}
     return sorted(picked, key=lambda p: p.sentence.start), {x.id: x for x in sentences}
+
+
+def dated_points(evidence: Evidence, read_document: ReadDocument, question_vector: np.ndarray,
+                 bar: float, count: int | None, documents: Mapping[str, DocumentMeta],
+                 wider: Callable[[], list[str]] | None = None
+                 ) -> tuple[list[ScoredSentence], dict]:
+    """What happened over time, told by dated sources (news, a blog's posts): each dated
+    document about the topic, its account of it, oldest first. The documents: the dated ones
+    among a wider search's (`wider`) and the evidence's, whose three sentences closest to the
+    question are, on average, within SPREAD of the closest document's. None unless the best
+    evidence answers (the bar) and the documents have two or more dates."""
+    ranked = [s for s in evidence.ranked if s.fits_type is not False]
+    if not ranked or ranked[0].score < bar:
+        return [], {}
+    candidates = list(dict.fromkeys([s.source for s in ranked] + (wider() if wider else [])))
+    candidates = [c for c in candidates if c in documents and documents[c].date][:CANDIDATES]
+    q = _unit(question_vector.reshape(1, -1))[0]
+    read, relevance = {}, {}
+    for source in candidates:
+        sentences, vectors = read_document(source)
+        keep = [i for i, x in enumerate(sentences) if x.kind in KINDS]
+        if not keep:
+            continue
+        read[source] = (sentences, vectors)
+        cos = np.sort(_unit(vectors[keep]) @ q)[::-1]
+        relevance[source] = float(cos[:3].mean())
+    if not relevance:
+        return [], {}
+    top = max(relevance.values())
+    sources = sorted((s for s in relevance if relevance[s] >= top - SPREAD),
+                     key=lambda s: -relevance[s])[:count or MAX_POINTS]
+    if len({documents[s].date for s in sources}) < 2:
+        return [], {}
+    each = max(1, min(2, (count or MAX_POINTS) // len(sources)))
+    points, context = [], {}
+    for source in sources:
+        sentences, vectors = read[source]
+        context.update({x.id: x for x in sentences})
+        meta = documents[source]
+        points.extend(ScoredSentence(x, c, r, 0.0, None, title=meta.title, date=meta.date)
+                      for x, c, r in central(sentences, vectors, question_vector, each,
+                                             topic=True))
+    points = sorted(points, key=lambda p: (p.date or "", p.source, p.sentence.start))
+    return points, context
 
 
 _VERSION = re.compile(r"\b(?:versions?|releases?|v)\s?\d+(?:\.\d+)+\b", re.I)

@@ -1,0 +1,36 @@
+"""Which specific terms of a question its evidence's documents never state: a look-alike
+question's mark (`language.terms` says what counts as a term and as stating it).
+
+An ordinary question is checked against the document of its best evidence. A comparison or a
+history spans documents ("compare 4.2.0 with 4.2.1", "from 2018 to 2021"), so a term of one
+counts as stated when any of the documents of its best evidence (SECTION_VOTERS) states it, or
+any document of the corpus: every word of it in the corpus's words (`word_held`) or, for a
+year, a document dated that year."""
+
+from __future__ import annotations
+
+from typing import Callable, Iterable, Sequence
+
+from ..language.questions import COMPARE, SUMMARY, TIMELINE
+from ..language.terms import DocumentTerms, unstated_by_all
+from ..text import tokenize
+from .evidence import ScoredSentence
+from .sections import SECTION_VOTERS
+
+
+def unstated_terms(question: str, kind: str | None, ranked: Sequence[ScoredSentence],
+                   terms_of: Callable[[str], DocumentTerms | None],
+                   word_held: Callable[[str], bool], dates: Iterable[str | None]
+                   ) -> tuple[str, ...]:
+    """The terms of `question` (of `kind`, None for a single fact) that its evidence lacks;
+    none for a summary (it names its documents, not facts)."""
+    if kind == SUMMARY:
+        return ()
+    spans = kind in (COMPARE, TIMELINE)
+    among = ranked[:SECTION_VOTERS if spans else 1]
+    terms = [t for t in map(terms_of, dict.fromkeys(s.source for s in among)) if t]
+    if not spans:
+        return unstated_by_all(question, terms)
+    years = {d[:4] for d in dates if d}
+    return unstated_by_all(question, terms, lambda t: all(
+        w in years or word_held(w) for w in tokenize(t)))
