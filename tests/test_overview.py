@@ -503,3 +503,20 @@ def test_a_dated_history_reads_the_documents_the_evidence_missed_when_they_are_o
     weak = Evidence("What happened over time?", None, (), (replace(best, score=0.2),), {})
     assert dated_points(weak, docs.__getitem__, np.array([1.0, 0.0, 0.0, 0.0]), 0.45, None,
                         meta, wider=lambda: ["c.md"]) == ([], {})  # nothing answers
+
+
+def test_a_summary_hears_from_each_part_of_a_document_before_a_second_sentence_of_one():
+    """A release note's opening outweighs its later sections (LEAD); with the parts known,
+    the second point comes from a section not yet heard from."""
+    texts = [f"The opening paragraph says a general thing about release number {i} today."
+             for i in range(3)] + ["Fuzzing is now part of the standard toolchain for tests."]
+    sentences = _sentences(texts)
+    vectors = np.array([[1.0, 0.3, 0.0], [1.0, -0.3, 0.0], [1.0, 0.0, 0.3], [0.3, 0.0, -1.0]])
+    q = np.array([1.0, 0.0, 0.0])
+    plain = [s.text for s, _, _ in central(sentences, vectors, q, 2, topic=False)]
+    assert texts[3] not in plain  # the opening's sentences win without the parts
+    parts = [None, None, None, "Fuzzing"]
+    picked = [s.text for s, _, _ in central(sentences, vectors, q, 2, topic=False, parts=parts)]
+    assert picked[1] == texts[3] and picked[0] in texts[:3]
+    every = central(sentences, vectors, q, 3, topic=False, parts=parts)
+    assert len(every) == 3  # once each part has spoken, the rest may follow

@@ -8,7 +8,9 @@ sentence the judge finds answering the question, in document and date order.
               documents of the best passages for the topic; from each, its most central
               sentences (cosine to the document's centroid over the sentence vectors the index
               holds, plus relevance to the question for a topic; the opening sentences weighted
-              up, LEAD), prose before table rows, without repeats (MMR)
+              up, LEAD), prose before table rows, without repeats (MMR), each from a part (top
+              heading) of the document not yet heard from while one is left (a release note's
+              features, a guide's sections; on tune: summaries' recall 0.500 -> 0.583)
     LIST,     the ranked evidence's sentences that clear half the judge's bar, near-duplicates
     COMPARE   left out, sources varied; for a list, the items of the marked list, table or
               section that holds most of that evidence instead, when it has a list's worth
@@ -84,7 +86,7 @@ def plan(question: str, kind: str, count: int | None, evidence: Evidence,
         sources = target_sources(question, evidence, documents, named)
         topic = not (named or _ALL.search(question))
         points, context = summary_points(sources, documents, read_document, question_vector,
-                                         count, topic=topic)
+                                         count, topic=topic, document_of=document_of)
         return replace(evidence, overview=kind, points=tuple(points),
                        context={**evidence.context, **context}, unstated=())
     points = listed_points(evidence, count or MAX_POINTS, bar)
@@ -237,7 +239,8 @@ def _named(question: str, documents: Mapping[str, DocumentMeta]) -> list[str]:
 
 def summary_points(sources: list[str], documents: Mapping[str, DocumentMeta],
                    read_document: ReadDocument, question_vector: np.ndarray,
-                   count: int | None, topic: bool) -> tuple[list[ScoredSentence], dict]:
+                   count: int | None, topic: bool, document_of: DocumentOf | None = None
+                   ) -> tuple[list[ScoredSentence], dict]:
     """Each document's central sentences, in date then document order, and the sentences
     read (the evidence's context, so quotes are checked against them)."""
     each = count or (SUMMARY_POINTS if len(sources) == 1 else PER_DOCUMENT)
@@ -248,7 +251,10 @@ def summary_points(sources: list[str], documents: Mapping[str, DocumentMeta],
         sentences, vectors = read_document(source)
         context.update({s.id: s for s in sentences})
         meta = documents[source]
-        for s, centrality, relevance in central(sentences, vectors, question_vector, each, topic):
+        document = document_of(source) if document_of else None
+        parts = [_top_section(document, s) for s in sentences] if document else None
+        for s, centrality, relevance in central(sentences, vectors, question_vector, each, topic,
+                                                parts):
             points.append(ScoredSentence(s, centrality, relevance, 0.0, None, title=meta.title,
                                          date=meta.date))
     points = sorted(points, key=lambda p: (p.date or "", p.source, p.sentence.start))
@@ -256,9 +262,12 @@ def summary_points(sources: list[str], documents: Mapping[str, DocumentMeta],
 
 
 def central(sentences: list[Sentence], vectors: np.ndarray, question_vector: np.ndarray,
-            n: int, topic: bool) -> list[tuple[Sentence, float, float]]:
+            n: int, topic: bool, parts: list[str | None] | None = None
+            ) -> list[tuple[Sentence, float, float]]:
     """The `n` most central sentences (cosine to the centroid; with `topic`, averaged with
-    the cosine to the question), picked by maximal marginal relevance so no two say the same."""
+    the cosine to the question), picked by maximal marginal relevance so no two say the same;
+    with `parts` (each sentence's part of the document), from a part not yet picked from
+    while one is left."""
     keep = [i for i, s in enumerate(sentences)
             if s.kind in KINDS and len(s.text.split()) >= MIN_WORDS
             and not T.looks_like_instructions(s.text)]
@@ -280,11 +289,22 @@ def central(sentences: list[Sentence], vectors: np.ndarray, question_vector: np.
         mmr = score - DIVERSITY * likeness
         mmr[chosen] = -np.inf
         mmr[likeness > REDUNDANT] = -np.inf
+        if parts is not None:  # a part of the document not yet heard from goes first
+            heard = {parts[keep[i]] for i in chosen}
+            fresh = np.array([parts[k] not in heard for k in keep])
+            if (fresh & np.isfinite(mmr)).any():
+                mmr[~fresh] = -np.inf
         best = int(np.argmax(mmr))
         if not np.isfinite(mmr[best]):
             break
         chosen.append(best)
     return [(sentences[keep[i]], float(score[i]), float(relevance[i])) for i in chosen]
+
+
+def _top_section(document, s: Sentence) -> str | None:
+    """The top heading of the section a sentence sits in (None before the first)."""
+    path = document.section_at(s.start)
+    return path.split(" › ")[0] if path else None
 
 
 def listed_points(evidence: Evidence, n: int, bar: float) -> list[ScoredSentence]:
