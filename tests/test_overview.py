@@ -520,3 +520,47 @@ def test_a_summary_hears_from_each_part_of_a_document_before_a_second_sentence_o
     assert picked[1] == texts[3] and picked[0] in texts[:3]
     every = central(sentences, vectors, q, 3, topic=False, parts=parts)
     assert len(every) == 3  # once each part has spoken, the rest may follow
+
+
+ANNOUNCEMENTS = {
+    "widget-21.md": "# Widget 2.1 is released\n\nWidget 2.1 draws charts twice as fast as before. "
+                    "It adds a legend editor and a dark theme for the chart window. "
+                    "The installer now also runs on older laptops without a graphics card.\n",
+    "widget-20.md": "# Widget 2.0 is released\n\nWidget 2.0 is the first release with vector "
+                    "charts and spreadsheet import. "
+                    "It replaces the bitmap renderer that shipped with every earlier version.\n",
+}
+
+
+def test_a_summary_of_a_release_no_title_names_is_declined_saying_which_titles_are_there(
+        tmp_path, real_embedder):
+    """"Summarise the Widget 2.3 announcement" over the announcements of 2.0 and 2.1: the
+    closest documents are titled with other versions, so there is nothing to summarise; the
+    announcement of a version that is there is summarised as before."""
+    from assistant import Assistant
+    from conftest import write_corpus
+
+    bot = Assistant.load(corpus=write_corpus(tmp_path / "docs", ANNOUNCEMENTS),
+                         index=tmp_path / "ix", generator="extractive", embedder=real_embedder)
+    try:
+        missing = bot.ask("Summarise the Widget 2.3 release announcement.")
+        there = bot.ask("Summarise the Widget 2.1 release announcement.")
+    finally:
+        bot.close()
+    assert missing.abstained and "2.3" in (missing.fallback or ""), missing.text
+    assert "Widget 2.1 is released" in (missing.fallback or ""), missing.fallback
+    assert not there.abstained and {c.source for c in there.citations} == {"widget-21.md"}
+
+
+@pytest.mark.parametrize("question, title, wrong", [
+    ("Summarise the Go 1.17 release announcement.", "Go 1.18 is released!", True),
+    ("Summarise the Go 1.18 release announcement.", "Go 1.18 is released!", False),
+    ("Summarise the annual report for 2019.", "Annual report 2020", True),
+    ("Summarise the annual report.", "Annual report 2020", False),  # names no number
+    ("Summarise the 2019 report.", "The council's report", False),  # the title states none
+])
+def test_a_title_is_misnumbered_only_when_it_states_other_numbers_than_the_question(
+        question, title, wrong):
+    from assistant.answering.overview import _misnumbered
+
+    assert _misnumbered(question, title) is wrong

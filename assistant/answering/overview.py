@@ -84,6 +84,11 @@ def plan(question: str, kind: str, count: int | None, evidence: Evidence,
     named = _named(question, documents)  # tokenises every title
     if kind == SUMMARY or (kind == COMPARE and len(named) >= 2):  # compare named documents
         sources = target_sources(question, evidence, documents, named)
+        if sources and all(_misnumbered(question, documents[s].title) for s in sources):
+            return replace(evidence, overview=kind, points=(), why=(  # not the one asked for
+                f"the documents closest to it are titled with other numbers than "
+                f"{', '.join(sorted(set(_NUMBERED.findall(question))))}: "
+                f"{', '.join(f'“{documents[s].title}”' for s in sources)}"))
         topic = not (named or _ALL.search(question))
         points, context = summary_points(sources, documents, read_document, question_vector,
                                          count, topic=topic, document_of=document_of)
@@ -225,6 +230,15 @@ def _named(question: str, documents: Mapping[str, DocumentMeta]) -> list[str]:
              or (m.date or "")[:4] in years]
     if 0 < len(dated) <= MAX_DOCUMENTS:
         return sorted(dated, key=lambda s: documents[s].date or "")
+    scores = {s: x for s, x in _titled(question, documents).items() if not _misnumbered(
+        question, documents[s].title)}
+    best = max(scores.values(), default=0.0)
+    return [s for s in sorted(scores, key=lambda s: -scores[s]) if scores[s] >= best - 1e-9]
+
+
+def _titled(question: str, documents: Mapping[str, DocumentMeta]) -> dict[str, float]:
+    """The documents whose title or file name shares at least two words, and half of the
+    shorter's, with the question: the share of the title's words it shares."""
     asked = set(T.tokenize(question))
     scores = {}
     for source, meta in documents.items():
@@ -232,9 +246,17 @@ def _named(question: str, documents: Mapping[str, DocumentMeta]) -> list[str]:
         shared = asked & own
         if len(shared) >= 2 and len(shared) >= 0.5 * min(len(own), len(asked)):
             scores[source] = len(shared) / len(own)
-    best = max(scores.values(), default=0.0)
-    return [s for s in sorted(scores, key=lambda s: -scores[s]) if scores[s] >= best - 1e-9]
+    return scores
 
+
+_NUMBERED = re.compile(r"\b\d+(?:\.\d+)+\b|\b\d{2,}\b")  # a version, a year, a long number
+
+
+def _misnumbered(question: str, title: str) -> bool:
+    """Whether a title the question's words match states numbers (versions, years) and none of
+    those the question names: "the Go 1.17 release announcement" is not "Go 1.18 is released!"."""
+    asked, own = set(_NUMBERED.findall(question)), set(_NUMBERED.findall(title))
+    return bool(asked and own and not asked & own)
 
 
 def summary_points(sources: list[str], documents: Mapping[str, DocumentMeta],
