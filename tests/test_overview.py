@@ -275,6 +275,8 @@ def test_the_model_backend_gives_the_same_cited_points(tmp_path, fake_embedder):
     ("What are Tallyhub’s known issues?", LIST),
     ("What are the main fees at the clinic?", LIST),
     ("What are the 2019 fees for parking?", LIST),
+    ("What changed in Widget 2.1?", LIST), ("What's new in Widget 2.1?", LIST),
+    ("What has changed for plugins since version 3?", LIST),
 ])
 def test_lists_and_comparisons_asked_without_saying_list(question, kind):
     assert overview_kind(question) == (kind, None)
@@ -287,7 +289,8 @@ def test_lists_and_comparisons_asked_without_saying_list(question, kind):
     # what things are called or done by, and a count's one-span answer, stay single facts
     "What were the native inhabitants of the island called?",
     "What are two examples of types of engines?", "What are the three colours of the flag?",
-    "What were the games in 1908 known for?", "What are the chances that it rains?"])
+    "What were the games in 1908 known for?", "What are the chances that it rains?",
+    "What is new about the second proposal?", "What changed after the vote?"])
 def test_singular_questions_stay_single_facts(question):
     assert overview_kind(question) is None
 
@@ -564,3 +567,54 @@ def test_a_title_is_misnumbered_only_when_it_states_other_numbers_than_the_quest
     from assistant.answering.overview import _misnumbered
 
     assert _misnumbered(question, title) is wrong
+
+
+CHANGES = {
+    "changes-21.md": """# Changes in Widget 2.1
+
+Widget 2.1 is a small release that follows the spring survey of our users.
+
+## Faster charts
+
+Charts with a million points now draw in under a second on an ordinary laptop.
+
+## Legend editor
+
+A new legend editor lets you rename, reorder and hide series without touching the data.
+
+## Installer
+
+The installer now runs on older laptops that have no graphics card at all.
+""",
+    "handbook.md": """# Widget handbook
+
+Widget reads spreadsheets and draws charts from their columns. Save a chart as a picture or as
+a document that other people can open and edit later on their own computers.
+"""}
+
+
+def test_a_list_of_what_a_document_is_titled_with_takes_each_of_its_parts(tmp_path,
+                                                                          real_embedder):
+    """"What changed in Widget 2.1?" over a document titled "Changes in Widget 2.1": the
+    answer is the document, part by part (each section's point), not the few sentences that
+    best match the words "changed in Widget 2.1"."""
+    ans = _asked(tmp_path, real_embedder, CHANGES, "What changed in Widget 2.1?")
+    quoted = " ".join(c.quote for c in ans.citations)
+    assert {c.source for c in ans.citations} == {"changes-21.md"}, ans.text
+    assert all(w in quoted for w in ("million points", "legend editor", "graphics card")), quoted
+
+
+@pytest.mark.parametrize("question, titled", [
+    ("What changed in Widget 2.1?", "changes-21.md"),
+    ("List the changes in Widget 2.1.", "changes-21.md"),
+    ("What are the fees for Widget 2.1?", None),  # the title lacks "fees": not the document
+    ("What changed?", None),  # too little to name a document by
+])
+def test_a_list_question_is_of_a_document_itself_only_when_its_title_holds_every_word(
+        question, titled):
+    from assistant.answering.overview import _of_itself
+    from assistant.types import DocumentMeta
+
+    documents = {"changes-21.md": DocumentMeta("changes-21.md", "Changes in Widget 2.1"),
+                 "handbook.md": DocumentMeta("handbook.md", "Widget handbook")}
+    assert _of_itself(question, documents) == titled

@@ -15,7 +15,9 @@ sentence the judge finds answering the question, in document and date order.
     COMPARE   left out, sources varied; for a list, the items of the marked list, table or
               section that holds most of that evidence instead, when it has a list's worth
               (a manual's steps, a table's rows; a list nested in a numbered clause is a list
-              of its own); for a comparison, the section whose heading the question names
+              of its own); for a comparison, the section whose heading the question names;
+              for a list whose subject is every word of one document's title ("What changed
+              in Go 1.16?" of "New module changes in Go 1.16"), that document part by part
     TIMELINE  when the best evidence is one document's: its sentences that state a date, time
               or version, the most relevant, in document order; when it is several dated
               sources' (news, a blog's posts): each dated document about the topic (relevance
@@ -37,7 +39,7 @@ import numpy as np
 from .. import text as T
 from ..language import facts as F
 from ..language.names import MONTH_RE, MONTHS
-from ..language.questions import COMPARE, SUMMARY, TIMELINE, asks_for_steps
+from ..language.questions import COMPARE, SUMMARY, TIMELINE, asks_for_steps, search_text
 from ..types import BODY, DocumentMeta, Sentence
 from .evidence import Evidence, ScoredSentence
 from .judging import unanswered
@@ -94,6 +96,13 @@ def plan(question: str, kind: str, count: int | None, evidence: Evidence,
                                          count, topic=topic, document_of=document_of)
         return replace(evidence, overview=kind, points=tuple(points),
                        context={**evidence.context, **context}, unstated=())
+    if kind != COMPARE and not asks_for_steps(question) and (own := _of_itself(
+            question, documents)):  # "What changed in Go 1.16?" of "Changes in Go 1.16"
+        points, context = summary_points([own], documents, read_document, question_vector,
+                                         count or MAX_POINTS, topic=True, document_of=document_of)
+        if len(points) >= 2:
+            return replace(evidence, overview=kind, points=tuple(points),
+                           context={**evidence.context, **context})
     points = listed_points(evidence, count or MAX_POINTS, bar)
     if document_of is not None:
         # the sections the question names by their headings ("Changes in 4.2.1" for what
@@ -247,6 +256,16 @@ def _titled(question: str, documents: Mapping[str, DocumentMeta]) -> dict[str, f
         if len(shared) >= 2 and len(shared) >= 0.5 * min(len(own), len(asked)):
             scores[source] = len(shared) / len(own)
     return scores
+
+
+def _of_itself(question: str, documents: Mapping[str, DocumentMeta]) -> str | None:
+    """The one document whose title holds every word of a list question's subject (two or
+    more): the list asked for is the document itself, part by part."""
+    asked = set(T.tokenize(search_text(question, T.tokenize)))
+    if len(asked) < 2:
+        return None
+    whole = [s for s, m in documents.items() if asked <= set(T.tokenize(m.title))]
+    return whole[0] if len(whole) == 1 else None
 
 
 _NUMBERED = re.compile(r"\b\d+(?:\.\d+)+\b|\b\d{2,}\b")  # a version, a year, a long number
