@@ -277,6 +277,7 @@ def test_the_model_backend_gives_the_same_cited_points(tmp_path, fake_embedder):
     ("What are the 2019 fees for parking?", LIST),
     ("What changed in Widget 2.1?", LIST), ("What's new in Widget 2.1?", LIST),
     ("What has changed for plugins since version 3?", LIST),
+    ("What should I bring on the boat trip?", LIST), ("What do we need to pack for camp?", LIST),
 ])
 def test_lists_and_comparisons_asked_without_saying_list(question, kind):
     assert overview_kind(question) == (kind, None)
@@ -290,7 +291,8 @@ def test_lists_and_comparisons_asked_without_saying_list(question, kind):
     "What were the native inhabitants of the island called?",
     "What are two examples of types of engines?", "What are the three colours of the flag?",
     "What were the games in 1908 known for?", "What are the chances that it rains?",
-    "What is new about the second proposal?", "What changed after the vote?"])
+    "What is new about the second proposal?", "What changed after the vote?",
+    "What should I do if the boat is late?", "What did they bring back from the trip?"])
 def test_singular_questions_stay_single_facts(question):
     assert overview_kind(question) is None
 

@@ -175,6 +175,9 @@ _OVERVIEW = (
         # the steps of a procedure; "which rules apply", "what options does it offer": a plural
         # asked for by "which"/"what" and a verb
         r"\bwhat (?:are|were) the (?:\w+ )?steps\b|\bwhat steps\b|"
+        # what to bring, pack or wear: a kit list ("what should I bring on the walk?")
+        r"^\s*what (?:should|must|do|does|will|would) (?:i|we|you|one) (?:need to |have to )?"
+        r"(?:bring|take|pack|wear)\b|"
         # what a release or version changed: "what changed in 4.2?", "what's new in Go 1.16?"
         r"^\s*what(?:['’]s|\s+is|\s+has|\s+have)?\s+(?:changed|new)\s+(?:in|for|with|since)\b|"
         rf"^\s*(?:which|what) {_PLURAL_NOUN} (?:do|does|did|are|were|can|could|should|must|will|"
