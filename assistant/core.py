@@ -242,18 +242,19 @@ class Assistant:
         asked = topic if wants and wants[0] != TIMELINE else q  # a summary or list: its subject
         evidence = judged(gather(asked, passages, sentences, vectors, vector, self.retriever.idf),
                           self.judge, section_of=self._section_of, asked=q)
-        documents = {s: m for s, m in self.retriever.documents.items()
-                     if sources is None or s in sources}
         evidence = replace(evidence, unstated=unstated_terms(  # a look-alike's mark
             q, wants[0] if wants else None, evidence.ranked, self._terms_of,
             lambda w: bool(self.retriever.lexical.scores([w], 1, sources)),
-            (m.date for m in documents.values())))
+            (m.date for s, m in self.retriever.documents.items() if not sources or s in sources)))
         if not wants:
             return evidence
         bar = (self.config.abstain_below if self.config.abstain_below is not None  # coverage:
                else getattr(self.judge, "threshold", 0.5))  # a summary, list or comparison
-        wider = lambda: [p.source for p in self.retriever.search(  # noqa: E731
-            topic, k=4 * self.config.passages, vector=vector, sources=sources)]
+        documents = {s: m for s, m in self.retriever.documents.items()
+                     if sources is None or s in sources}
+        def wider():  # the sentences of a search four times as wide (a history's sources)
+            return self.index.sentences_of([p.chunk_id for p in self.retriever.search(
+                topic, k=4 * self.config.passages, vector=vector, sources=sources)])
         return plan(q, *wants, evidence, vector, documents, self.index.document_sentences, bar,
                     document_of=self._document_of, wider=wider)
 

@@ -292,7 +292,8 @@ def test_lists_and_comparisons_asked_without_saying_list(question, kind):
     "What are two examples of types of engines?", "What are the three colours of the flag?",
     "What were the games in 1908 known for?", "What are the chances that it rains?",
     "What is new about the second proposal?", "What changed after the vote?",
-    "What should I do if the boat is late?", "What did they bring back from the trip?"])
+    "What should I do if the boat is late?", "What did they bring back from the trip?",
+    "What should I take for a headache?"])
 def test_singular_questions_stay_single_facts(question):
     assert overview_kind(question) is None
 
@@ -500,31 +501,21 @@ def test_a_dated_history_reads_the_documents_the_evidence_missed_when_they_are_o
     meta = {n: DocumentMeta(n, n, d) for n, d in dates.items()}
     best = ScoredSentence(docs["a.md"][0][0], 0.9, 0.9, 0.0, None, title="a.md",
                           date=dates["a.md"])
-    evidence = Evidence("What happened over time?", None, (), (best,), {})
-    points, context = dated_points(evidence, docs.__getitem__, np.array([1.0, 0.0, 0.0, 0.0]),
-                                   0.45, None, meta, wider=lambda: ["x.md", "c.md", "b.md"])
+    evidence = Evidence("What happened over time?", None, (), (best,),
+                        {x.id: x for x in docs["a.md"][0]},
+                        {x.id: v for x, v in zip(*docs["a.md"])})
+
+    def wider():  # the wider search's sentences: parts of the other posts
+        found = [(x, v) for n in ("x.md", "c.md", "b.md") for x, v in zip(*docs[n])]
+        return [x for x, _ in found], np.array([v for _, v in found])
+
+    q = np.array([1.0, 0.0, 0.0, 0.0])
+    points, context = dated_points(evidence, docs.__getitem__, q, 0.45, None, meta, wider)
     assert list(dict.fromkeys(p.source for p in points)) == ["a.md", "b.md", "c.md"]
     assert all(p.sentence.id in context for p in points)
-    weak = Evidence("What happened over time?", None, (), (replace(best, score=0.2),), {})
-    assert dated_points(weak, docs.__getitem__, np.array([1.0, 0.0, 0.0, 0.0]), 0.45, None,
-                        meta, wider=lambda: ["c.md"]) == ([], {})  # nothing answers
-
-
-def test_a_summary_hears_from_each_part_of_a_document_before_a_second_sentence_of_one():
-    """A release note's opening outweighs its later sections (LEAD); with the parts known,
-    the second point comes from a section not yet heard from."""
-    texts = [f"The opening paragraph says a general thing about release number {i} today."
-             for i in range(3)] + ["Fuzzing is now part of the standard toolchain for tests."]
-    sentences = _sentences(texts)
-    vectors = np.array([[1.0, 0.3, 0.0], [1.0, -0.3, 0.0], [1.0, 0.0, 0.3], [0.3, 0.0, -1.0]])
-    q = np.array([1.0, 0.0, 0.0])
-    plain = [s.text for s, _, _ in central(sentences, vectors, q, 2, topic=False)]
-    assert texts[3] not in plain  # the opening's sentences win without the parts
-    parts = [None, None, None, "Fuzzing"]
-    picked = [s.text for s, _, _ in central(sentences, vectors, q, 2, topic=False, parts=parts)]
-    assert picked[1] == texts[3] and picked[0] in texts[:3]
-    every = central(sentences, vectors, q, 3, topic=False, parts=parts)
-    assert len(every) == 3  # once each part has spoken, the rest may follow
+    assert dated_points(evidence, docs.__getitem__, q, 0.45, None, meta) == ([], {})  # one date
+    weak = replace(evidence, ranked=(replace(best, score=0.2),))
+    assert dated_points(weak, docs.__getitem__, q, 0.45, None, meta, wider) == ([], {})
 
 
 ANNOUNCEMENTS = {
@@ -563,18 +554,28 @@ def test_a_summary_of_a_release_no_title_names_is_declined_saying_which_titles_a
     ("Summarise the annual report for 2019.", "Annual report 2020", True),
     ("Summarise the annual report.", "Annual report 2020", False),  # names no number
     ("Summarise the 2019 report.", "The council's report", False),  # the title states none
+    ("Summarise the Go 1.17 release notes.", "Go 1.17.0 release notes", False),  # a prefix
+    ("Summarise the report in 10 points.", "Annual report 2020", False),  # a count, not a year
+    ("Summarise the 2019 article.", "Storm damages 30 homes", False),
 ])
 def test_a_title_is_misnumbered_only_when_it_states_other_numbers_than_the_question(
         question, title, wrong):
     from assistant.answering.overview import _misnumbered
 
     assert _misnumbered(question, title) is wrong
+    # a year is a document's when it is dated that year, whatever its title says
+    assert not _misnumbered("Summarise the 2019 report.", "Annual report 2020", "2019-03-01")
 
 
 CHANGES = {
     "changes-21.md": """# Changes in Widget 2.1
 
-Widget 2.1 is a small release that follows the spring survey of our users.
+Widget 2.1 is a small release that follows the spring survey of our users. Over four hundred
+people answered the survey, most of them teachers and students who draw charts every week.
+They asked above all for speed, for easier legends and for an installer that just works.
+We thank everyone who wrote to us with ideas, and the volunteers who tested early builds.
+The release is free for everyone who bought Widget 2.0 or any later version of it.
+Widget 2.1 keeps every file format of 2.0, so nothing needs converting after the update.
 
 ## Faster charts
 
@@ -598,8 +599,9 @@ a document that other people can open and edit later on their own computers.
 def test_a_list_of_what_a_document_is_titled_with_takes_each_of_its_parts(tmp_path,
                                                                           real_embedder):
     """"What changed in Widget 2.1?" over a document titled "Changes in Widget 2.1": the
-    answer is the document, part by part (each section's point), not the few sentences that
-    best match the words "changed in Widget 2.1"."""
+    answer is the document, part by part (each section's point, though its long opening
+    alone would fill the answer and a Markdown title heads every section), not the few
+    sentences that best match the words "changed in Widget 2.1"."""
     ans = _asked(tmp_path, real_embedder, CHANGES, "What changed in Widget 2.1?")
     quoted = " ".join(c.quote for c in ans.citations)
     assert {c.source for c in ans.citations} == {"changes-21.md"}, ans.text
@@ -620,3 +622,62 @@ def test_a_list_question_is_of_a_document_itself_only_when_its_title_holds_every
     documents = {"changes-21.md": DocumentMeta("changes-21.md", "Changes in Widget 2.1"),
                  "handbook.md": DocumentMeta("handbook.md", "Widget handbook")}
     assert _of_itself(question, documents) == titled
+
+
+def test_a_change_since_a_year_stays_a_history_not_a_list():
+    from assistant.language.questions import asks_for_timeline
+
+    assert overview_kind("What has changed since 2015?") is None
+    assert asks_for_timeline("What has changed since 2015?")
+
+
+def test_a_historys_names_are_looked_for_in_its_documents_not_the_whole_corpus():
+    """A comparison's sides may sit in documents its evidence missed (the corpus's words
+    count); a history's names may not: "the history of the Golden Gate Bridge" beside a
+    document on the Brooklyn Bridge stays a look-alike even if some other file says "gate"."""
+    from assistant.answering.evidence import ScoredSentence
+    from assistant.answering.lookalike import unstated_terms
+    from assistant.language.questions import COMPARE, TIMELINE
+    from assistant.language.terms import DocumentTerms
+
+    terms = {"b.md": DocumentTerms.of("The Brooklyn Bridge opened in 1883 over the East River.")}
+    best = ScoredSentence(Sentence("b.md", 0, 30, "The Brooklyn Bridge opened in 1883.", BODY,
+                                   "c0"), 0.9, 0.9, 0.0, None)
+    everywhere = (lambda w: True)
+    history = "What is the history of the Golden Gate Bridge?"
+    assert unstated_terms(history, TIMELINE, [best], terms.get, everywhere, []) != ()
+    sides = "How does the Golden Gate Bridge compare with the Brooklyn Bridge?"
+    assert unstated_terms(sides, COMPARE, [best], terms.get, everywhere, []) == ()
+    assert unstated_terms(sides, COMPARE, [best], terms.get, lambda w: False, []) != ()
+
+
+def test_central_sentences_hear_from_each_part_of_a_document_before_a_second_of_one():
+    """A release note's opening outweighs its later sections (LEAD); with the parts known (a
+    list that is the document itself), the second point comes from a section not yet heard
+    from."""
+    texts = [f"The opening paragraph says a general thing about release number {i} today."
+             for i in range(3)] + ["Fuzzing is now part of the standard toolchain for tests."]
+    sentences = _sentences(texts)
+    vectors = np.array([[1.0, 0.3, 0.0], [1.0, -0.3, 0.0], [1.0, 0.0, 0.3], [0.3, 0.0, -1.0]])
+    q = np.array([1.0, 0.0, 0.0])
+    plain = [s.text for s, _, _ in central(sentences, vectors, q, 2, topic=False)]
+    assert texts[3] not in plain  # the opening's sentences win without the parts
+    parts = [None, None, None, "Fuzzing"]
+    picked = [s.text for s, _, _ in central(sentences, vectors, q, 2, topic=False, parts=parts)]
+    assert picked[1] == texts[3] and picked[0] in texts[:3]
+    every = central(sentences, vectors, q, 3, topic=False, parts=parts)
+    assert len(every) == 3  # once each part has spoken, the rest may follow
+
+
+def test_a_documents_parts_are_cut_below_the_title_every_section_shares():
+    from assistant.answering.overview import _parts
+
+    class Doc:
+        sections = ((0, "Guide"), (10, "Guide › Fees"), (20, "Guide › Fees › Children"),
+                    (30, "Guide › Hours"))
+
+        def section_at(self, offset):
+            return [p for start, p in self.sections if start <= offset][-1]
+
+    at = [Sentence("d", o, o + 1, "x", BODY, "c0") for o in (0, 12, 25, 31)]
+    assert _parts(Doc(), at) == ["Guide", "Guide › Fees", "Guide › Fees", "Guide › Hours"]

@@ -3,9 +3,11 @@ question's mark (`language.terms` says what counts as a term and as stating it).
 
 An ordinary question is checked against the document of its best evidence. A comparison or a
 history spans documents ("compare 4.2.0 with 4.2.1", "from 2018 to 2021"), so a term of one
-counts as stated when any of the documents of its best evidence (SECTION_VOTERS) states it, or
-any document of the corpus: every word of it in the corpus's words (`word_held`) or, for a
-year, a document dated that year."""
+counts as stated when any of the documents of its best evidence (SECTION_VOTERS) states it,
+or, for a year, when a document is dated that year; a comparison's also when every word of it
+is in the corpus's words (`word_held`): its sides may sit in documents its evidence missed. A
+history's names are not looked for in the whole corpus ("the history of the Golden Gate
+Bridge" beside a document on the Brooklyn Bridge stays a look-alike)."""
 
 from __future__ import annotations
 
@@ -33,4 +35,4 @@ def unstated_terms(question: str, kind: str | None, ranked: Sequence[ScoredSente
         return unstated_by_all(question, terms)
     years = {d[:4] for d in dates if d}
     return unstated_by_all(question, terms, lambda t: all(
-        w in years or word_held(w) for w in tokenize(t)))
+        w in years or (kind == COMPARE and word_held(w)) for w in tokenize(t)))

@@ -8,9 +8,7 @@ sentence the judge finds answering the question, in document and date order.
               documents of the best passages for the topic; from each, its most central
               sentences (cosine to the document's centroid over the sentence vectors the index
               holds, plus relevance to the question for a topic; the opening sentences weighted
-              up, LEAD), prose before table rows, without repeats (MMR), each from a part (top
-              heading) of the document not yet heard from while one is left (a release note's
-              features, a guide's sections; on tune: summaries' recall 0.500 -> 0.583)
+              up, LEAD), prose before table rows, without repeats (MMR)
     LIST,     the ranked evidence's sentences that clear half the judge's bar, near-duplicates
     COMPARE   left out, sources varied; for a list, the items of the marked list, table or
               section that holds most of that evidence instead, when it has a list's worth
@@ -18,6 +16,7 @@ sentence the judge finds answering the question, in document and date order.
               of its own); for a comparison, the section whose heading the question names;
               for a list whose subject is every word of one document's title ("What changed
               in Go 1.16?" of "New module changes in Go 1.16"), that document part by part
+              (its central sentences, each from a part not yet heard from while one is left)
     TIMELINE  when the best evidence is one document's: its sentences that state a date, time
               or version, the most relevant, in document order; when it is several dated
               sources' (news, a blog's posts): each dated document about the topic (relevance
@@ -40,6 +39,7 @@ from .. import text as T
 from ..language import facts as F
 from ..language.names import MONTH_RE, MONTHS
 from ..language.questions import COMPARE, SUMMARY, TIMELINE, asks_for_steps, search_text
+from ..readers.base import SECTION_SEP
 from ..types import BODY, DocumentMeta, Sentence
 from .evidence import Evidence, ScoredSentence
 from .judging import unanswered
@@ -56,8 +56,9 @@ LEAD, LEAD_SPAN = 0.3, 3.0  # the opening sentences' bonus, fading over about th
 MIN_WORDS = 6  # shorter sentences (labels, fragments) are not summary points
 # a history told by dated sources: the documents within SPREAD of the closest one's relevance
 # (chosen on the tune questions of dated posts: 0.1 / 0.15 / 0.2 gave them key-point recall
-# 0.217 / 0.261 / 0.261), of the first CANDIDATES documents of a search four times as wide
-SPREAD, CANDIDATES = 0.15, 12
+# 0.217 / 0.261 / 0.261), among the sentences of a search four times as wide
+SPREAD = 0.15
+Wider = Callable[[], tuple[list[Sentence], np.ndarray]]  # the sentences of a wider search
 
 _ALL = re.compile(r"\b(?:the|these|all|my|our|those) (?:documents|files|sources|articles|"
                   r"reports|texts|pages|notes|papers)\b|\beverything\b", re.I)
@@ -70,7 +71,7 @@ _MONTH_YEAR = re.compile(rf"\b({MONTH_RE})\s+(1[5-9]\d\d|20\d\d)\b", re.I)
 def plan(question: str, kind: str, count: int | None, evidence: Evidence,
          question_vector: np.ndarray, documents: Mapping[str, DocumentMeta],
          read_document: ReadDocument, bar: float, document_of: DocumentOf | None = None,
-         wider: Callable[[], list[str]] | None = None) -> Evidence:
+         wider: Wider | None = None) -> Evidence:
     """The evidence with its points chosen (none: nothing answers, decline as usual)."""
     # the judge's own verdict (`unanswered`), but not on steps nor on named documents' comparison
     if kind != SUMMARY and not asks_for_steps(question) and (why := unanswered(evidence)) \
@@ -86,23 +87,24 @@ def plan(question: str, kind: str, count: int | None, evidence: Evidence,
     named = _named(question, documents)  # tokenises every title
     if kind == SUMMARY or (kind == COMPARE and len(named) >= 2):  # compare named documents
         sources = target_sources(question, evidence, documents, named)
-        if sources and all(_misnumbered(question, documents[s].title) for s in sources):
+        if sources and all(_misnumbered(question, documents[s].title, documents[s].date)
+                           for s in sources):
             return replace(evidence, overview=kind, points=(), why=(  # not the one asked for
                 f"the documents closest to it are titled with other numbers than "
                 f"{', '.join(sorted(set(_NUMBERED.findall(question))))}: "
                 f"{', '.join(f'“{documents[s].title}”' for s in sources)}"))
         topic = not (named or _ALL.search(question))
         points, context = summary_points(sources, documents, read_document, question_vector,
-                                         count, topic=topic, document_of=document_of)
+                                         count, topic=topic)
         return replace(evidence, overview=kind, points=tuple(points),
                        context={**evidence.context, **context}, unstated=())
     if kind != COMPARE and not asks_for_steps(question) and (own := _of_itself(
             question, documents)):  # "What changed in Go 1.16?" of "Changes in Go 1.16"
         points, context = summary_points([own], documents, read_document, question_vector,
                                          count or MAX_POINTS, topic=True, document_of=document_of)
-        if len(points) >= 2:
+        if len(points) >= 2:  # its title states the subject: no look-alike of another's
             return replace(evidence, overview=kind, points=tuple(points),
-                           context={**evidence.context, **context})
+                           context={**evidence.context, **context}, unstated=())
     points = listed_points(evidence, count or MAX_POINTS, bar)
     if document_of is not None:
         # the sections the question names by their headings ("Changes in 4.2.1" for what
@@ -165,46 +167,40 @@ def timeline_points(evidence: Evidence, read_document: ReadDocument,
 
 def dated_points(evidence: Evidence, read_document: ReadDocument, question_vector: np.ndarray,
                  bar: float, count: int | None, documents: Mapping[str, DocumentMeta],
-                 wider: Callable[[], list[str]] | None = None
-                 ) -> tuple[list[ScoredSentence], dict]:
+                 wider: Wider | None = None) -> tuple[list[ScoredSentence], dict]:
     """What happened over time, told by dated sources (news, a blog's posts): each dated
-    document about the topic, its account of it, oldest first. The documents: the dated ones
-    among a wider search's (`wider`) and the evidence's, whose three sentences closest to the
-    question are, on average, within SPREAD of the closest document's. None unless the best
-    evidence answers (the bar) and the documents have two or more dates."""
+    document about the topic, its central sentences on it, oldest first. The documents: the
+    dated ones among the sentences of a wider search (`wider`) and of the evidence, whose
+    three sentences closest to the question are, on average, within SPREAD of the closest
+    document's (of any document, dated or not: a release note's own history is not news).
+    None unless the best evidence answers (the bar) and the points have two or more dates."""
     ranked = [s for s in evidence.ranked if s.fits_type is not False]
     if not ranked or ranked[0].score < bar:
         return [], {}
-    candidates = list(dict.fromkeys([s.source for s in ranked] + (wider() if wider else [])))
-    candidates = [c for c in candidates if c in documents and documents[c].date][:CANDIDATES]
+    found = list(evidence.context.values())
+    vectors = [evidence.vectors.get(x.id) for x in found]
+    if wider is not None:
+        more, more_vectors = wider()
+        found, vectors = found + list(more), vectors + list(more_vectors)
     q = _unit(question_vector.reshape(1, -1))[0]
-    read, relevance = {}, {}
-    for source in candidates:
-        sentences, vectors = read_document(source)
-        keep = [i for i, x in enumerate(sentences) if x.kind in KINDS]
-        if not keep:
-            continue
-        read[source] = (sentences, vectors)
-        cos = np.sort(_unit(vectors[keep]) @ q)[::-1]
-        relevance[source] = float(cos[:3].mean())
+    closeness: dict[str, list[float]] = {}
+    for x, v in zip(found, vectors):
+        if v is not None and x.source in documents and _point_like(x):
+            closeness.setdefault(x.source, []).append(float(_unit(v.reshape(1, -1))[0] @ q))
+    relevance = {src: float(np.mean(sorted(c, reverse=True)[:3])) for src, c in
+                 closeness.items()}
     if not relevance:
         return [], {}
     top = max(relevance.values())
-    sources = sorted((s for s in relevance if relevance[s] >= top - SPREAD),
-                     key=lambda s: -relevance[s])[:count or MAX_POINTS]
-    if len({documents[s].date for s in sources}) < 2:
+    sources = sorted((src for src in relevance if relevance[src] >= top - SPREAD
+                      and documents[src].date), key=lambda src: -relevance[src])
+    sources = sources[:count or MAX_POINTS]
+    if len({documents[src].date for src in sources}) < 2:
         return [], {}
-    each = max(1, min(2, (count or MAX_POINTS) // len(sources)))
-    points, context = [], {}
-    for source in sources:
-        sentences, vectors = read[source]
-        context.update({x.id: x for x in sentences})
-        meta = documents[source]
-        points.extend(ScoredSentence(x, c, r, 0.0, None, title=meta.title, date=meta.date)
-                      for x, c, r in central(sentences, vectors, question_vector, each,
-                                             topic=True))
-    points = sorted(points, key=lambda p: (p.date or "", p.source, p.sentence.start))
-    return points, context
+    each = max(1, min(PER_DOCUMENT, (count or MAX_POINTS) // len(sources)))
+    points, context = summary_points(sources, documents, read_document, question_vector, None,
+                                     topic=True, each=each)
+    return (points, context) if len({p.date for p in points}) >= 2 else ([], {})
 
 
 _VERSION = re.compile(r"\b(?:versions?|releases?|v)\s?\d+(?:\.\d+)+\b", re.I)
@@ -240,7 +236,7 @@ def _named(question: str, documents: Mapping[str, DocumentMeta]) -> list[str]:
     if 0 < len(dated) <= MAX_DOCUMENTS:
         return sorted(dated, key=lambda s: documents[s].date or "")
     scores = {s: x for s, x in _titled(question, documents).items() if not _misnumbered(
-        question, documents[s].title)}
+        question, documents[s].title, documents[s].date)}
     best = max(scores.values(), default=0.0)
     return [s for s in sorted(scores, key=lambda s: -scores[s]) if scores[s] >= best - 1e-9]
 
@@ -268,32 +264,40 @@ def _of_itself(question: str, documents: Mapping[str, DocumentMeta]) -> str | No
     return whole[0] if len(whole) == 1 else None
 
 
-_NUMBERED = re.compile(r"\b\d+(?:\.\d+)+\b|\b\d{2,}\b")  # a version, a year, a long number
+_NUMBERED = re.compile(r"\b\d+(?:\.\d+)+\b|\b(?:1[5-9]|20)\d\d\b")  # a version or a year
 
 
-def _misnumbered(question: str, title: str) -> bool:
-    """Whether a title the question's words match states numbers (versions, years) and none of
-    those the question names: "the Go 1.17 release announcement" is not "Go 1.18 is released!"."""
-    asked, own = set(_NUMBERED.findall(question)), set(_NUMBERED.findall(title))
-    return bool(asked and own and not asked & own)
+def _misnumbered(question: str, title: str, date: str | None = None) -> bool:
+    """Whether a document titled `title` (dated `date`) states versions or years and none of
+    those the question names: "the Go 1.17 release announcement" is not "Go 1.18 is
+    released!"; "1.17" is "1.17.0", and a year is the document's when it is dated that year."""
+    asked = set(_NUMBERED.findall(question))
+    own = set(_NUMBERED.findall(title)) | ({date[:4]} if date else set())
+    return bool(asked and set(_NUMBERED.findall(title)) and not any(
+        a == o or o.startswith(a + ".") or a.startswith(o + ".") for a in asked for o in own))
 
 
 def summary_points(sources: list[str], documents: Mapping[str, DocumentMeta],
                    read_document: ReadDocument, question_vector: np.ndarray,
-                   count: int | None, topic: bool, document_of: DocumentOf | None = None
-                   ) -> tuple[list[ScoredSentence], dict]:
-    """Each document's central sentences, in date then document order, and the sentences
-    read (the evidence's context, so quotes are checked against them)."""
-    each = count or (SUMMARY_POINTS if len(sources) == 1 else PER_DOCUMENT)
-    if count and len(sources) > 1:
-        each = max(1, -(-count // len(sources)))
+                   count: int | None, topic: bool, document_of: DocumentOf | None = None,
+                   each: int | None = None) -> tuple[list[ScoredSentence], dict]:
+    """Each document's central sentences (`each` from every one, else as the count asks), in
+    date then document order, and the sentences read (the evidence's context, so quotes are
+    checked against them). With `document_of`, part by part (`central`'s `parts`): for a list
+    that is a document itself. A summary is not: on the tune questions parts first won a
+    release note's later sections (+2 key points) and lost a module reference's central
+    sentences and a brief guide's opening (-4)."""
+    if each is None:
+        each = count or (SUMMARY_POINTS if len(sources) == 1 else PER_DOCUMENT)
+        if count and len(sources) > 1:
+            each = max(1, -(-count // len(sources)))
     points, context = [], {}
     for source in sources:
         sentences, vectors = read_document(source)
         context.update({s.id: s for s in sentences})
         meta = documents[source]
         document = document_of(source) if document_of else None
-        parts = [_top_section(document, s) for s in sentences] if document else None
+        parts = _parts(document, sentences) if document else None
         for s, centrality, relevance in central(sentences, vectors, question_vector, each, topic,
                                                 parts):
             points.append(ScoredSentence(s, centrality, relevance, 0.0, None, title=meta.title,
@@ -309,9 +313,7 @@ def central(sentences: list[Sentence], vectors: np.ndarray, question_vector: np.
     the cosine to the question), picked by maximal marginal relevance so no two say the same;
     with `parts` (each sentence's part of the document), from a part not yet picked from
     while one is left."""
-    keep = [i for i, s in enumerate(sentences)
-            if s.kind in KINDS and len(s.text.split()) >= MIN_WORDS
-            and not T.looks_like_instructions(s.text)]
+    keep = [i for i, s in enumerate(sentences) if _point_like(s)]
     prose = [i for i in keep if sentences[i].kind == BODY]
     if len(prose) >= n:  # a table's row, out of its table, summarises nothing
         keep = prose
@@ -342,10 +344,23 @@ def central(sentences: list[Sentence], vectors: np.ndarray, question_vector: np.
     return [(sentences[keep[i]], float(score[i]), float(relevance[i])) for i in chosen]
 
 
-def _top_section(document, s: Sentence) -> str | None:
-    """The top heading of the section a sentence sits in (None before the first)."""
-    path = document.section_at(s.start)
-    return path.split(" › ")[0] if path else None
+def _point_like(s: Sentence) -> bool:
+    """Whether a sentence can be a summary's point: prose or a row, not a label, a fragment
+    or a line addressed to the assistant."""
+    return s.kind in KINDS and len(s.text.split()) >= MIN_WORDS \
+        and not T.looks_like_instructions(s.text)
+
+
+def _parts(document, sentences: list[Sentence]) -> list[str | None]:
+    """Each sentence's part of the document: its section's path cut one level below the
+    levels every section shares (a Markdown title heads every path, and the opening under the
+    title alone is a part of its own); None before any heading."""
+    paths = [document.section_at(s.start) for s in sentences]
+    levels = [p.split(SECTION_SEP) for p in paths if p]
+    shared = 0
+    while levels and all(len(x) > shared and x[shared] == levels[0][shared] for x in levels):
+        shared += 1
+    return [p and SECTION_SEP.join(p.split(SECTION_SEP)[:shared + 1]) for p in paths]
 
 
 def listed_points(evidence: Evidence, n: int, bar: float) -> list[ScoredSentence]:

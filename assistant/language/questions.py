@@ -177,9 +177,9 @@ _OVERVIEW = (
         r"\bwhat (?:are|were) the (?:\w+ )?steps\b|\bwhat steps\b|"
         # what to bring, pack or wear: a kit list ("what should I bring on the walk?")
         r"^\s*what (?:should|must|do|does|will|would) (?:i|we|you|one) (?:need to |have to )?"
-        r"(?:bring|take|pack|wear)\b|"
+        r"(?:bring|pack|wear)\b|"
         # what a release or version changed: "what changed in 4.2?", "what's new in Go 1.16?"
-        r"^\s*what(?:['’]s|\s+is|\s+has|\s+have)?\s+(?:changed|new)\s+(?:in|for|with|since)\b|"
+        r"^\s*what(?:['’]s|\s+is|\s+has|\s+have)?\s+(?:changed|new)\s+(?:in|for|with)\b|"
         rf"^\s*(?:which|what) {_PLURAL_NOUN} (?:do|does|did|are|were|can|could|should|must|will|"
         r"would|have|has)\b|"
         # "what are the fees at ...?", "what are X's default limits?": the things themselves,
