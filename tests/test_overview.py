@@ -516,6 +516,9 @@ def test_a_dated_history_reads_the_documents_the_evidence_missed_when_they_are_o
     assert dated_points(evidence, docs.__getitem__, q, 0.45, None, meta) == ([], {})  # one date
     weak = replace(evidence, ranked=(replace(best, score=0.2),))
     assert dated_points(weak, docs.__getitem__, q, 0.45, None, meta, wider) == ([], {})
+    # how one kind of fact changed (a date, an amount): each source's value, not its story
+    valued = replace(evidence, expects="date")
+    assert dated_points(valued, docs.__getitem__, q, 0.45, None, meta, wider) == ([], {})
 
 
 ANNOUNCEMENTS = {

@@ -173,9 +173,11 @@ def dated_points(evidence: Evidence, read_document: ReadDocument, question_vecto
     dated ones among the sentences of a wider search (`wider`) and of the evidence, whose
     three sentences closest to the question are, on average, within SPREAD of the closest
     document's (of any document, dated or not: a release note's own history is not news).
-    None unless the best evidence answers (the bar) and the points have two or more dates."""
+    None unless the best evidence answers (the bar) and the points have two or more dates,
+    and for a question about how one kind of fact changed ("how did the launch date change?":
+    each source's dated value is the answer, `extractive.accounts`)."""
     ranked = [s for s in evidence.ranked if s.fits_type is not False]
-    if not ranked or ranked[0].score < bar:
+    if evidence.expects is not None or not ranked or ranked[0].score < bar:
         return [], {}
     found = list(evidence.context.values())
     vectors = [evidence.vectors.get(x.id) for x in found]
