@@ -8,7 +8,8 @@ sentence the judge finds answering the question, in document and date order.
               documents of the best passages for the topic; from each, its most central
               sentences (cosine to the document's centroid over the sentence vectors the index
               holds, plus relevance to the question for a topic; the opening sentences weighted
-              up, LEAD), prose before table rows, without repeats (MMR)
+              up, LEAD), prose before table rows, without repeats (MMR); declined when those
+              documents are all titled with other versions or years than the question names
     LIST,     the ranked evidence's sentences that clear half the judge's bar, near-duplicates
     COMPARE   left out, sources varied; for a list, the items of the marked list, table or
               section that holds most of that evidence instead, when it has a list's worth
@@ -18,10 +19,11 @@ sentence the judge finds answering the question, in document and date order.
               in Go 1.16?" of "New module changes in Go 1.16"), that document part by part
               (its central sentences, each from a part not yet heard from while one is left)
     TIMELINE  when the best evidence is one document's: its sentences that state a date, time
-              or version, the most relevant, in document order; when it is several dated
-              sources' (news, a blog's posts): each dated document about the topic (relevance
-              within SPREAD of the closest one's), its central sentences on the topic, oldest
-              first
+              or version, the most relevant, in document order; else, when the question asks
+              for no one kind of fact, over dated sources (news, a blog's posts): each dated
+              document about the topic (relevance within SPREAD of the closest one's), its
+              central sentences on the topic, oldest first; else each source's dated value
+              (`extractive.accounts`)
 
 A question's own count ("three reasons") sets how many points, within MAX_POINTS. The values
 below are set a priori, except LEAD and SPREAD, chosen on the multi-passage benchmark's
@@ -123,8 +125,8 @@ def timeline_points(evidence: Evidence, read_document: ReadDocument,
                     ) -> tuple[list[ScoredSentence], dict]:
     """What happened when, in one document: a release's notes, a season's letter, a lease.
     The document that holds most of the best evidence (SECTION_VOTERS, clearing half the
-    bar), unless that evidence comes from sources of two or more dates (news over time: each
-    source's account is the answer, `accounts`); from it, the sentences that state a date, a
+    bar), unless that evidence comes from sources of two or more dates (news over time:
+    `dated_points`); from it, the sentences that state a date, a
     time or a version, the most relevant to the question first (the judge's ranked ones, then
     by cosine), near-duplicates left out, given in document order; with fewer than two, its
     sentences that answer (`listed_points`). None when fewer than two of those either."""
