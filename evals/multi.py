@@ -12,10 +12,10 @@ happened to X over time?") at least as often as for one fact. evals/multi/questi
 such questions of four corpora, each question of one corpus only, answered by a bot on that
 corpus alone: `seeds` (five news articles, 2015-2018), `everyday` (evals/everyday/docs),
 `realdocs` (evals/realdocs/docs) and `goblog` (evals/multi/goblog: eight dated posts of the Go
-blog on two topics, 2018-2022, tune only: the dated sources the tune split otherwise lacks). Each question has 2-5 *key points*: a regular expression a
-good answer must match (on evals.everyday's `normalise`d text: lower case, quotes and dashes
-straightened, [n] markers dropped, whitespace collapsed) and the file(s) that state it (each
-pattern matches each of its sources, tests/test_multi_bench.py checks). A question's `split` is
+blog on two topics, 2018-2022, tune only: the dated sources the tune split otherwise lacks).
+Each question has 2-5 *key points*: a regular expression a good answer must match (on
+evals.everyday's `normalise`d text: lower case, quotes and dashes straightened, [n] markers
+dropped, whitespace collapsed) and the file(s) that state it (each pattern matches each of its sources, tests/test_multi_bench.py checks). A question's `split` is
 `tune` only when every source it names is a `tune` document of its corpus (seeds and everyday:
 evals.squad.split_of_document; real documents: their questions' split), else `report`.
 

@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from functools import lru_cache
 from typing import Callable, Mapping
 
 import numpy as np
@@ -251,7 +252,7 @@ def _titled(question: str, documents: Mapping[str, DocumentMeta]) -> dict[str, f
     asked = set(T.tokenize(question))
     scores = {}
     for source, meta in documents.items():
-        own = set(T.tokenize(f"{meta.title} {re.sub(r'[_.-]+', ' ', source.rsplit('.', 1)[0])}"))
+        own = _words(f"{meta.title} {re.sub(r'[_.-]+', ' ', source.rsplit('.', 1)[0])}")
         shared = asked & own
         if len(shared) >= 2 and len(shared) >= 0.5 * min(len(own), len(asked)):
             scores[source] = len(shared) / len(own)
@@ -264,8 +265,14 @@ def _of_itself(question: str, documents: Mapping[str, DocumentMeta]) -> str | No
     asked = set(T.tokenize(search_text(question, T.tokenize)))
     if len(asked) < 2:
         return None
-    whole = [s for s, m in documents.items() if asked <= set(T.tokenize(m.title))]
+    whole = [s for s, m in documents.items() if asked <= _words(m.title)]
     return whole[0] if len(whole) == 1 else None
+
+
+@lru_cache(maxsize=8192)
+def _words(title: str) -> frozenset[str]:
+    """A title's stemmed words: read for every set question, against every document."""
+    return frozenset(T.tokenize(title))
 
 
 _NUMBERED = re.compile(r"\b\d+(?:\.\d+)+\b|\b(?:1[5-9]|20)\d\d\b")  # a version or a year
@@ -275,9 +282,9 @@ def _misnumbered(question: str, title: str, date: str | None = None) -> bool:
     """Whether a document titled `title` (dated `date`) states versions or years and none of
     those the question names: "the Go 1.17 release announcement" is not "Go 1.18 is
     released!"; "1.17" is "1.17.0", and a year is the document's when it is dated that year."""
-    asked = set(_NUMBERED.findall(question))
-    own = set(_NUMBERED.findall(title)) | ({date[:4]} if date else set())
-    return bool(asked and set(_NUMBERED.findall(title)) and not any(
+    asked, titled = set(_NUMBERED.findall(question)), set(_NUMBERED.findall(title))
+    own = titled | ({date[:4]} if date else set())
+    return bool(asked and titled and not any(
         a == o or o.startswith(a + ".") or a.startswith(o + ".") for a in asked for o in own))
 
 
