@@ -15,7 +15,8 @@ corpus alone: `seeds` (five news articles, 2015-2018), `everyday` (evals/everyda
 blog on two topics, 2018-2022, tune only: the dated sources the tune split otherwise lacks).
 Each question has 2-5 *key points*: a regular expression a good answer must match (on
 evals.everyday's `normalise`d text: lower case, quotes and dashes straightened, [n] markers
-dropped, whitespace collapsed) and the file(s) that state it (each pattern matches each of its sources, tests/test_multi_bench.py checks). A question's `split` is
+dropped, whitespace collapsed) and the file(s) that state it (each pattern matches each of
+its sources, tests/test_multi_bench.py checks). A question's `split` is
 `tune` only when every source it names is a `tune` document of its corpus (seeds and everyday:
 evals.squad.split_of_document; real documents: their questions' split), else `report`.
 
