@@ -60,22 +60,28 @@ def _alternation(words) -> str:
     return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True) if w)
 
 
-@functools.lru_cache(maxsize=1)
-def _cldr() -> dict[str, list[str]]:
-    """Currency codes, names and symbols, unit names by kind, month and day names (English)."""
+# The CLDR locales whose words each language's facts are written in.
+LOCALES = {"en": ("en", "en_GB", "en_AU", "en_IN"), "pt": ("pt", "pt_PT"), "zh": ("zh", "zh_Hant")}
+
+
+@functools.lru_cache(maxsize=16)
+def _cldr(lang: str = "en") -> dict[str, list[str]]:
+    """Currency codes, names and symbols, unit names by kind, month and day names, in the
+    words of `lang` (English unless a question in another language asks)."""
     from babel import Locale
 
     out: dict[str, list[str]] = {"code": [], "currency": [], "symbol": [], QUANTITY: [],
                                  DURATION: [], PERCENT: [], "month": [], "day": []}
-    for tag in ("en", "en_GB", "en_AU", "en_IN"):
+    for tag in LOCALES.get(lang, (lang,)):
         loc = Locale.parse(tag)
         for code, name in loc.currencies.items():
             if "(" in name or not re.fullmatch(r"[A-Z]{3}", code):
                 continue  # historic currencies ("... (1927-2002)") and odd codes
             out["code"].append(code)
             plural = loc._data["currency_names_plural"].get(code, {})
-            for form in (name, *plural.values()):
-                out["currency"].append(form.split()[-1].lower())
+            for form in (name, *plural.values()):  # "US dollars"; "dólares estadounidenses"
+                words = form.lower().split()
+                out["currency"] += words[-1:] if lang == "en" else [words[0], words[-1]]
             symbol = loc.currency_symbols.get(code, code)
             if symbol != code:
                 out["symbol"].append(symbol)
@@ -86,12 +92,15 @@ def _cldr() -> dict[str, list[str]]:
             for width in ("long", "short", "narrow"):
                 for count, pattern in forms.get(width, {}).items():
                     unit = pattern.replace("{0}", "").strip()
-                    if count != "per" and "{0}" in pattern and (kind != DURATION or len(unit) > 1):
-                        out[kind].append(unit)  # "5m" is metres or minutes: not a duration
-        out["month"] += [*loc.months["format"]["wide"].values(),
-                         *loc.months["format"]["abbreviated"].values()]
-        out["day"] += [*loc.days["format"]["wide"].values(),
-                       *loc.days["format"]["abbreviated"].values()]
+                    if count != "per" and "{0}" in pattern and (kind != DURATION or len(unit) > 1
+                                                               or not unit.isascii()):
+                        out[kind].append(unit)  # "5m" is metres or minutes; "5年" is years
+        # other languages: wide names only ("mar." is Spanish for the sea), both grammatical
+        # forms (Russian dates say "марта", a heading "март")
+        forms = ("wide", "abbreviated") if lang == "en" else ("wide",)
+        contexts = ("format",) if lang == "en" else ("format", "stand-alone")
+        out["month"] += [m for c in contexts for f in forms for m in loc.months[c][f].values()]
+        out["day"] += [d for c in contexts for f in forms for d in loc.days[c][f].values()]
     out["symbol"] = [s for s in out["symbol"] if not s.isalpha() or len(s) <= 2]
     out[QUANTITY] = [u for u in out[QUANTITY] if u.lower() not in _NOT_UNITS]
     return out
@@ -114,8 +123,10 @@ def _unit_kind(key: str) -> str | None:
     return QUANTITY
 
 
-@functools.lru_cache(maxsize=1)
-def _patterns() -> list[tuple[str, re.Pattern]]:
+@functools.lru_cache(maxsize=16)
+def _patterns(lang: str = "en") -> list[tuple[str, re.Pattern]]:
+    if lang != "en":
+        return _patterns_in(lang)
     v = _cldr()
     codes, names = _alternation(v["code"]), _alternation(v["currency"])
     symbols = _alternation(v["symbol"])
@@ -161,13 +172,49 @@ def _patterns() -> list[tuple[str, re.Pattern]]:
     ]
 
 
-def facts(text: str) -> tuple[Fact, ...]:
+# Chinese and Japanese write a date's parts against their numbers: "1654年", "3月", "5日"
+# ("3年" is three years).
+_CJK_DATE = r"\d{3,4}\s?年|\d{1,2}\s?月|\d{1,2}\s?[日号號]|[一二三四五六七八九十]+世纪"
+
+
+def _patterns_in(lang: str) -> list[tuple[str, re.Pattern]]:
+    """The facts of text in another language: its CLDR words (currencies, units, months,
+    weekdays) around numbers written in digits, clock times, numeric dates and years. English
+    number words, "a.m." and "last year" are not looked for; a number is bounded by what is
+    not a digit, since Chinese writes it against its words."""
+    v = _cldr(lang)
+    names, symbols = _alternation(v["currency"]), _alternation(v["symbol"])
+    codes = _alternation(v["code"])
+    units, spans_of_time = _alternation(v[QUANTITY]), _alternation(v[DURATION])
+    percent = _alternation(v[PERCENT] + ["%", "٪"])
+    months, days = _alternation(v["month"]), _alternation(v["day"])
+    sc = r"[$£€¥₹₩₽₪₺₫₴₦₱฿₡₲₵₸]"
+    amount = r"(?<![\d.,])\d+(?:[.,\u00a0\u202f ]\d{3})*(?:[.,]\d+)?(?![\d])"
+    end = r"(?![^\W\d_])" if lang not in ("zh", "ja") else ""  # "km" is not "kmph"
+    cjk_date = [(DATE, re.compile(_CJK_DATE))] if lang in ("zh", "ja") else []
+    return [
+        (MONEY, re.compile(rf"(?:{symbols}|{sc})\s?{amount}|\b(?:{codes})\s?{amount}|"
+                           rf"{amount}\s?(?:{sc}|(?:{codes})\b|(?:{names}){end})", re.I)),
+        (PERCENT, re.compile(rf"{amount}\s?(?:{percent}){end}|百分之", re.I)),
+        (TIME, re.compile(r"(?<!\d)(?:[01]?\d|2[0-3])[:.h][0-5]\d(?!\d)")),
+        *cjk_date,
+        (DURATION, re.compile(rf"{amount}\s?(?:{spans_of_time}){end}", re.I)),
+        (QUANTITY, re.compile(rf"{amount}\s?(?:{units}){end}", re.I)),
+        (DATE, re.compile(rf"(?<![^\W\d_])(?:{months}|{days})(?![^\W\d_])|"
+                          r"(?<!\d)(?:\d{4}-\d\d-\d\d|\d{1,2}[/.]\d{1,2}[/.](?:\d\d){1,2}|"
+                          r"(?:1\d|20)\d\d)(?!\d)", re.I)),
+        (NUMBER, re.compile(amount)),
+    ]
+
+
+def facts(text: str, lang: str = "en") -> tuple[Fact, ...]:
     """Every fact span of `text`, by kind; an amount claims its number, so "SEK 2,400" is
-    money, not also a count (nor a year)."""
+    money, not also a count (nor a year). `lang`: the language whose words name the units,
+    currencies and months (an ISO 639-1 code; English by default)."""
     found: list[Fact] = []
     taken: list[tuple[int, int]] = []
     dated: list[tuple[int, int]] = []  # a date claims its numbers from counts only
-    for kind, pattern in _patterns():
+    for kind, pattern in _patterns(lang):
         for m in pattern.finditer(text):
             if m.end() <= m.start():
                 continue
@@ -184,10 +231,10 @@ def facts(text: str) -> tuple[Fact, ...]:
 
 
 @functools.lru_cache(maxsize=8192)
-def kinds(text: str) -> frozenset[str]:
+def kinds(text: str, lang: str = "en") -> frozenset[str]:
     """The kinds of fact `text` states (see `facts`). Cached: evidence selection asks about
     the same retrieved sentences question after question."""
-    return frozenset(f.kind for f in facts(text))
+    return frozenset(f.kind for f in facts(text, lang))
 
 
 def has_amount(text: str) -> bool:

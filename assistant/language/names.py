@@ -10,6 +10,7 @@ import re
 
 from ..text import CJK_LETTERS, STOPWORDS, stemmer, strip_accents
 from .facts import NUMBER_WORDS
+from .sentences import language_of
 
 MONTHS = ("january february march april may june july august september october november "
            "december").split()
@@ -57,11 +58,14 @@ def month_years(text: str) -> set[str]:
 def names(text: str) -> set[str]:
     """Capitalised words that are not sentence-initial, stopwords or month names, and acronyms
     (two or more capitals) wherever they stand: a cheap NER. Names come back as `name_key`s,
-    so GmbH and Gmbh, Kücükdeveci and Kucukdeveci are one."""
+    so GmbH and Gmbh, Kücükdeveci and Kucukdeveci are one. German capitalises every noun, so
+    in German text ("Die Pest traf Oslo im Jahr 1654.") only acronyms count: a capital says
+    nothing there about "Jahr" being a name."""
     found: set[str] = set()
+    german = language_of(text) == "de"
     for m in _WORD.finditer(text):
         word = m.group(0)
-        if not word[0].isupper():
+        if not word[0].isupper() or (german and not (len(word) > 1 and word.isupper())):
             continue
         low = word.lower()
         if low in STOPWORDS or low in MONTHS:

@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import re
 
+from . import asking
 from . import facts as F
+from .identify import ENGLISH, language_of
 from .names import name_key, names
 
 AMOUNT, COST, COUNT, SHARE, WHEN, CLOCK, LENGTH, SIZE, OFTEN, NAME, REASON = (
@@ -63,8 +65,10 @@ _EXPECTS = (
 
 
 def expected(question: str) -> str | None:
-    """The label of the kind of answer `question` asks for, or None (what, which, how...)."""
-    for label, pattern in _EXPECTS:
+    """The label of the kind of answer `question` asks for, or None (what, which, how...); a
+    question in another language by its own question words (`asking`)."""
+    lang = language_of(question)
+    for label, pattern in _EXPECTS if lang == ENGLISH else asking.EXPECTS.get(lang, ()):
         if pattern.search(question):
             return label
     return None
@@ -84,20 +88,23 @@ _CAUSAL = re.compile(r"\b(?:because|due to|owing to|as a result|result(?:ed|s)? 
                      r"in light of|in view of|in response to|amid)\b", re.I)
 
 
-def gives_cause(sentence: str) -> bool:
-    return bool(_CAUSAL.search(sentence))
+def gives_cause(sentence: str, lang: str = ENGLISH) -> bool:
+    causal = _CAUSAL if lang == ENGLISH else asking.CAUSAL.get(lang)
+    return bool(causal and causal.search(sentence))
 
 
 def fits(label: str | None, sentence: str, question: str) -> bool | None:
-    """Whether `sentence` states the kind of fact `label` asks for; None for no label."""
+    """Whether `sentence` states the kind of fact `label` asks for; None for no label. A
+    sentence is read in the question's language (its months, units, connectives)."""
     if label is None:
         return None
     if label == NAME:
         asked = names(question) | {name_key(w) for w in question.split() if w[:1].isupper()}
         return bool(names(sentence) - asked)
+    lang = language_of(question)
     if label == REASON:
-        return gives_cause(sentence)
-    return bool(F.kinds(sentence) & ACCEPTS[label])
+        return gives_cause(sentence, lang)
+    return bool(F.kinds(sentence, lang) & ACCEPTS[label])
 
 
 _TIMELINE = re.compile(r"\bover (?:time|the years)\b|\bhow (?:has|have|did) .{0,60}\bchang|"
