@@ -250,3 +250,34 @@ CAUSAL: dict[str, re.Pattern] = {lang: re.compile(pattern, re.I) for lang, patte
     "zh": r"因为|由于|所以|因此|导致|原因|造成|以致|鉴于|为了回应|出于",
     "ar": r"لأن|بسبب|نتيجة|لذلك|بفضل|سبب|أسباب|أدى|أدت|نظرا|بما أن|ردا على",
 }.items()}
+
+
+# The words of a question's form, as `terms._ASKING` in English ("much", "many", "number",
+# "time", "kind"): what an amount must be of is the question less these.
+ASKING_WORDS: dict[str, tuple[str, ...]] = {lang: tuple(sorted(words.split(), key=len, reverse=True))
+                                            for lang, words in {
+    "de": "wie viel viele vielen wieviel wieviele welche welcher welches welchen welchem was "
+          "prozent prozentsatz anteil anzahl zahl betrag menge zeit lange art",
+    "es": "cuánto cuánta cuántos cuántas qué cuál cuáles porcentaje proporción número "
+          "cantidad tiempo tipo clase",
+    "fr": "combien quel quelle quels quelles pourcentage proportion nombre quantité montant "
+          "temps type genre",
+    "it": "quanto quanta quanti quante quale quali che percentuale proporzione numero "
+          "quantità tempo tipo",
+    "pt": "quanto quanta quantos quantas qual quais que percentagem porcentagem proporção "
+          "número quantidade tempo tipo",
+    "nl": "hoeveel welk welke wat percentage aandeel aantal hoeveelheid tijd soort",
+    "ru": "сколько какой какая какое какие каков какова процент процентов доля число "
+          "количество время тип",
+    "zh": "多少 几 百分之几 百分比 比例 数量 数目 多大 多长 多久 什么 哪些 哪个",
+    "ar": "كم ما هو هي نسبة عدد مقدار كمية",
+}.items()}
+_UNSPACED = ("zh", "ja")
+
+
+def without_asking(question: str, lang: str) -> str:
+    """`question` less the words of its form in `lang` (Chinese: wherever they stand)."""
+    for word in ASKING_WORDS.get(lang, ()):
+        pattern = re.escape(word) if lang in _UNSPACED else rf"(?<!\w){re.escape(word)}(?!\w)"
+        question = re.sub(pattern, " ", question, flags=re.I)
+    return question

@@ -172,6 +172,9 @@ def _patterns(lang: str = "en") -> list[tuple[str, re.Pattern]]:
     ]
 
 
+# A number in Han numerals before a measure word ("三个", "两位", "一万人"): "一" alone is
+# also part of words ("统一"), so a numeral counts only before what it counts.
+_HAN_COUNT = r"[零〇一二两三四五六七八九十百千万亿]+(?=[个位名种次座所家人条部项支只匹本年岁天倍])"
 # Chinese and Japanese write a date's parts against their numbers: "1654年", "3月", "5日"
 # ("3年" is three years).
 _CJK_DATE = r"\d{3,4}\s?年|\d{1,2}\s?月|\d{1,2}\s?[日号號]|[一二三四五六七八九十]+世纪"
@@ -191,7 +194,8 @@ def _patterns_in(lang: str) -> list[tuple[str, re.Pattern]]:
     sc = r"[$£€¥₹₩₽₪₺₫₴₦₱฿₡₲₵₸]"
     amount = r"(?<![\d.,])\d+(?:[.,\u00a0\u202f ]\d{3})*(?:[.,]\d+)?(?![\d])"
     end = r"(?![^\W\d_])" if lang not in ("zh", "ja") else ""  # "km" is not "kmph"
-    cjk_date = [(DATE, re.compile(_CJK_DATE))] if lang in ("zh", "ja") else []
+    cjk = lang in ("zh", "ja")
+    cjk_date = [(DATE, re.compile(_CJK_DATE))] if cjk else []
     return [
         (MONEY, re.compile(rf"(?:{symbols}|{sc})\s?{amount}|\b(?:{codes})\s?{amount}|"
                            rf"{amount}\s?(?:{sc}|(?:{codes})\b|(?:{names}){end})", re.I)),
@@ -203,7 +207,7 @@ def _patterns_in(lang: str) -> list[tuple[str, re.Pattern]]:
         (DATE, re.compile(rf"(?<![^\W\d_])(?:{months}|{days})(?![^\W\d_])|"
                           r"(?<!\d)(?:\d{4}-\d\d-\d\d|\d{1,2}[/.]\d{1,2}[/.](?:\d\d){1,2}|"
                           r"(?:1\d|20)\d\d)(?!\d)", re.I)),
-        (NUMBER, re.compile(amount)),
+        (NUMBER, re.compile(f"{amount}|{_HAN_COUNT}" if cjk else amount)),
     ]
 
 

@@ -219,9 +219,14 @@ def premised_causes(question: str) -> list[str]:
 def subject_words(question: str) -> list[str]:
     """The stems of what `question` is about: its nouns, names, adjectives and numbers, less
     the words of its form (for "How much are the fees going up this year?": fee, year); for a
-    question the English tagger cannot read, its words less those of its form."""
+    question the English tagger cannot read, its words less those of its form in its own
+    language ("¿Cuántos equipos …?": equip)."""
     if not reads_as_english(question):
-        return [s for s in tokenize(question) if s not in _ASKING]
+        from .asking import without_asking  # identify reads this module: imported late
+        from .identify import language_of
+
+        return [s for s in tokenize(without_asking(question, language_of(question)))
+                if s not in _ASKING]
     return [s for tok in _tagged(question) if tok.pos_ in ("NOUN", "PROPN", "ADJ", "NUM")
             for s in tokenize(tok.text) if s not in _ASKING]
 
