@@ -122,3 +122,34 @@ def test_in_german_text_only_acronyms_are_names_since_every_noun_is_capitalised(
 
     assert names("Die Pest traf Oslo im Jahr 1654, und die EU half nicht.") == {"eu"}
     assert names("The plague hit Oslo in 1654, and the EU did not help.") == {"oslo", "eu"}
+
+
+@pytest.mark.parametrize("question, form", [
+    ("¿Cuántos equipos ganó el club?", "cuánt"),
+    ("Сколько жителей в городе?", "сколько"),
+    ("这个城市有多少居民？", "多少"),
+    ("كم عدد سكان المدينة؟", "عدد"),
+])
+def test_what_an_amount_must_be_of_leaves_out_the_words_that_ask_for_it(question, form):
+    from assistant.language.terms import subject_words
+    from assistant.text import strip_accents, tokenize
+
+    subject = subject_words(question)
+    assert subject and not set(tokenize(form)) & set(subject), subject
+    assert not any(strip_accents(form) in s for s in subject)
+
+
+def test_chinese_numerals_count_only_before_what_they_count():
+    assert F.NUMBER in F.kinds("他有三个孩子。", "zh")
+    assert F.NUMBER not in F.kinds("国家统一了。", "zh")
+
+
+@pytest.mark.parametrize("lang, text", [
+    ("de", "Die Stadt hat zwei Universitäten."), ("es", "Hubo dos equipos en la ciudad."),
+    ("fr", "La ville a deux universités."), ("ru", "У трёх городов есть порт."),
+    ("ar", "وثلاثة فرق لعبت هناك."),
+])
+def test_numbers_written_in_words_are_counts_in_their_language(lang, text):
+    assert F.NUMBER in F.kinds(text, lang), F.facts(text, lang)
+    assert F.NUMBER not in F.kinds("Er achtete darauf.", "de")  # "acht" inside a word
+    assert F.NUMBER not in F.kinds("Una casa con un jardín.", "es")  # articles are not "one"

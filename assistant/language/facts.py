@@ -172,6 +172,36 @@ def _patterns(lang: str = "en") -> list[tuple[str, re.Pattern]]:
     ]
 
 
+# Numbers in words, as `NUMBER_WORDS` in English ("zwei", "dos", "трёх"): one to twelve, the
+# teens and tens most written out, the scales. The article that is also "one" (ein, un, uno,
+# um, een) is left out, as English's "a" is.
+NUMBER_WORDS_IN = {lang: tuple(sorted(strip.split(), key=len, reverse=True)) for lang, strip in {
+    "de": "eins zwei drei vier fünf sechs sieben acht neun zehn elf zwölf dreizehn vierzehn "
+          "fünfzehn sechzehn siebzehn achtzehn neunzehn zwanzig dreißig vierzig fünfzig "
+          "sechzig siebzig achtzig neunzig hundert tausend million millionen milliarde "
+          "milliarden dutzend",
+    "es": "dos tres cuatro cinco seis siete ocho nueve diez once doce trece catorce quince "
+          "dieciséis diecisiete dieciocho diecinueve veinte treinta cuarenta cincuenta sesenta "
+          "setenta ochenta noventa cien ciento cientos mil millón millones docena",
+    "fr": "deux trois quatre cinq six sept huit neuf dix onze douze treize quatorze quinze "
+          "seize vingt trente quarante cinquante soixante cent cents mille million millions "
+          "milliard milliards douzaine",
+    "it": "due tre quattro cinque sei sette otto nove dieci undici dodici tredici venti trenta "
+          "quaranta cinquanta sessanta settanta ottanta novanta cento mille milione milioni "
+          "miliardo miliardi dozzina",
+    "pt": "dois duas três quatro cinco seis sete oito nove dez onze doze treze vinte trinta "
+          "quarenta cinquenta sessenta setenta oitenta noventa cem cento mil milhão milhões "
+          "dúzia",
+    "nl": "twee drie vier vijf zes zeven acht negen tien elf twaalf dertien twintig dertig "
+          "veertig vijftig zestig zeventig tachtig negentig honderd duizend miljoen miljard "
+          "dozijn",
+    "ru": "один одна два две двух три трёх трех четыре четырёх четырех пять пяти шесть шести "
+          "семь семи восемь восьми девять девяти десять десяти одиннадцать двенадцать "
+          "двадцать тридцать сорок пятьдесят сто тысяча тысячи тысяч миллион миллиона "
+          "миллионов миллиард",
+    "ar": "واحد اثنان اثنين اثنتان ثلاثة ثلاث أربعة أربع خمسة خمس ستة ست سبعة سبع ثمانية "
+          "ثماني تسعة تسع عشرة عشر عشرون عشرين مائة مئة ألف آلاف مليون ملايين مليار",
+}.items()}
 # A number in Han numerals before a measure word ("三个", "两位", "一万人"): "一" alone is
 # also part of words ("统一"), so a numeral counts only before what it counts.
 _HAN_COUNT = r"[零〇一二两三四五六七八九十百千万亿]+(?=[个位名种次座所家人条部项支只匹本年岁天倍])"
@@ -192,7 +222,12 @@ def _patterns_in(lang: str) -> list[tuple[str, re.Pattern]]:
     percent = _alternation(v[PERCENT] + ["%", "٪"])
     months, days = _alternation(v["month"]), _alternation(v["day"])
     sc = r"[$£€¥₹₩₽₪₺₫₴₦₱฿₡₲₵₸]"
-    amount = r"(?<![\d.,])\d+(?:[.,\u00a0\u202f ]\d{3})*(?:[.,]\d+)?(?![\d])"
+    digits = r"(?<![\d.,])\d+(?:[.,\u00a0\u202f ]\d{3})*(?:[.,]\d+)?(?![\d])"
+    spelt = NUMBER_WORDS_IN.get(lang)
+    # Arabic joins "and" and "with" to the word after them ("وثلاثة")
+    joined = r"(?<![^\W\d_])[وب]?" if lang == "ar" else r"(?<![^\W\d_])"
+    amount = (rf"(?:{digits}|{joined}(?:{_alternation(spelt)})(?![^\W\d_]))" if spelt
+              else digits)
     end = r"(?![^\W\d_])" if lang not in ("zh", "ja") else ""  # "km" is not "kmph"
     cjk = lang in ("zh", "ja")
     cjk_date = [(DATE, re.compile(_CJK_DATE))] if cjk else []
@@ -207,7 +242,7 @@ def _patterns_in(lang: str) -> list[tuple[str, re.Pattern]]:
         (DATE, re.compile(rf"(?<![^\W\d_])(?:{months}|{days})(?![^\W\d_])|"
                           r"(?<!\d)(?:\d{4}-\d\d-\d\d|\d{1,2}[/.]\d{1,2}[/.](?:\d\d){1,2}|"
                           r"(?:1\d|20)\d\d)(?!\d)", re.I)),
-        (NUMBER, re.compile(f"{amount}|{_HAN_COUNT}" if cjk else amount)),
+        (NUMBER, re.compile(f"{amount}|{_HAN_COUNT}" if cjk else amount, re.I)),
     ]
 
 
