@@ -281,7 +281,8 @@ def _kind_fit(expects: str | None, s: Sentence, question: str, subject: list[str
     if expects == Q.REASON:
         return _reason_fit(fit, s, in_title, weights)
     if fit and expects in Q.AMOUNT_LABELS and coverage(subject, focus, idf) < AMOUNT_FOCUS_MIN:
-        return False, 0.0  # an amount, but not of what was asked
+        # an amount, but not of what was asked
+        return (False if Q.misfit_counts(question) else None), 0.0
     return fit, 0.0
 
 
