@@ -120,11 +120,44 @@ def test_every_language_with_question_words_has_connectives_of_cause():
     assert not Q.gives_cause("It was cancelled because of its cost.", "xx")  # no rules: none
 
 
-def test_in_german_text_only_acronyms_are_names_since_every_noun_is_capitalised():
+def test_for_a_german_question_only_acronyms_are_names_since_every_noun_is_capitalised():
     from assistant.language.names import names
 
-    assert names("Die Pest traf Oslo im Jahr 1654, und die EU half nicht.") == {"eu"}
+    assert names("Die Pest traf Oslo im Jahr 1654, und die EU half nicht.", "de") == {"eu"}
     assert names("The plague hit Oslo in 1654, and the EU did not help.") == {"oslo", "eu"}
+    # English text with German particles keeps its names (the language is the question's)
+    assert names("Ludwig von Mises and Karl Popper met in Vienna.") >= {"popper", "vienna"}
+
+
+@pytest.mark.parametrize("question, label", [
+    ("¿Cuántos partidos ganó el equipo?", Q.COUNT),   # "ganó" is not a price
+    ("Combien de pays ont signé le traité ?", Q.COUNT),
+    ("Wie viele Preise hat der Film gewonnen?", Q.COUNT),
+    ("Сколько центров открыли?", Q.COUNT),
+    ("Wie viel kostet der Eintritt?", Q.COST),
+    ("Aus welchem Grund trat er zurück?", Q.REASON),
+    ("¿En cuánto tiempo se construyó el puente?", Q.LENGTH),
+    ("When is Día de los Muertos?", Q.WHEN),           # English words still read
+])
+def test_labels_in_their_order(question, label):
+    assert Q.expected(question) == label
+
+
+@pytest.mark.parametrize("lang, text, kind, present", [
+    ("de", "Im Jahr 1654 500 km entfernt", F.DATE, True),   # a space joins no numbers
+    ("de", "Er lief 100 m in 9.58 Sekunden.", F.TIME, False),
+    ("nl", "Ajax staat in de top 10.", F.MONEY, False),      # "top" is not Tonga's TOP
+    ("ar", "ولد عام ١٦٥٤", F.DATE, True),                    # Arabic-Indic digits
+    ("zh", "这是一个城市。", F.NUMBER, False),                 # 一个 is "a"
+    ("zh", "他有十一个孩子。", F.NUMBER, True),
+])
+def test_facts_in_other_languages_misread_nothing_the_review_found(lang, text, kind, present):
+    assert (kind in F.kinds(text, lang)) is present, F.facts(text, lang)
+
+
+def test_a_language_without_a_cldr_locale_reads_digits_only_and_does_not_fail():
+    assert F.kinds("x 1654 and 12 %", "grc") >= {F.DATE, F.PERCENT}
+    assert Q.fits(Q.WHEN, "x 1654", "Ἐν ἀρχῇ ἦν ὁ λόγος πότε;") in (True, None)
 
 
 @pytest.mark.parametrize("question, form", [

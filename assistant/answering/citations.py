@@ -17,6 +17,7 @@ import numpy as np
 
 from .. import text as T
 from ..language import names as N
+from ..language.identify import language_of
 from ..language.questions import asks_yes_no
 from ..language.sentences import sentences
 from ..types import COMMENT, SentenceSupport
@@ -89,8 +90,9 @@ def check_facts(sentence: str, items: list[EvidenceItem], question: str = "") ->
     # passage's "Bismarck"); a name found only there is as likely a look-alike ("TEU" for the
     # source's "TFEU"), and one the passage lacks is a premise the sources do not support.
     said = f"{cited} {' '.join(i.title for i in items)}"
-    known = N.mentions(said) | (N.names(question) & N.mentions(around))
-    for name in sorted(N.names(sentence) - known):
+    lang = language_of(question) if question else "en"
+    known = N.mentions(said) | (N.names(question, lang) & N.mentions(around))
+    for name in sorted(N.names(sentence, lang) - known):
         problems.append(f"name {name} is not in the cited source")
     return problems
 

@@ -26,6 +26,7 @@ import numpy as np
 from .. import text as T
 from ..language import names as N
 from ..language import questions as Q
+from ..language.identify import language_of
 from ..language.sentences import list_item
 from ..language.terms import subject_words
 from ..types import COMMENT, HEADLINE, Passage, Sentence
@@ -258,7 +259,7 @@ def _label(s: Sentence) -> bool:
 
 def question_entities(question: str) -> set[str]:
     """The names and numbers a question is specifically about."""
-    return N.names(question) | N.numbers(question)
+    return N.names(question, language_of(question)) | N.numbers(question)
 
 
 def missing_entities(entities: set[str], context: str) -> tuple[str, ...]:

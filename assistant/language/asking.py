@@ -7,7 +7,8 @@ The words are the closed class of each language's interrogatives and connectives
 translations of the English patterns in `questions` (no topic, no corpus). Where a question word
 is also a conjunction or a relative pronoun ("cuando", "quand", "quando", "wanneer", "когда"
 "when"; "qui", "chi", "wie" "who"), it counts at the question's start or before its mark
-only, as "when" does in English. A name is not asked for in German (every noun is capitalised,
+only, as "when" does in English; "how much" ("quanto", "wie viel") counts anywhere, so "per
+quanto riguarda" ("as regards") is misread. A name is not asked for in German (every noun is capitalised,
 so "a capitalised word the question lacks" says nothing), Chinese or Arabic (no capitals).
 Languages: German, Spanish, French, Italian, Portuguese, Dutch, Russian, Chinese, Arabic;
 any other asks for no particular kind of fact, as before."""
@@ -25,15 +26,21 @@ _START = r"^[\s¿¡\"'«„“]*"  # a question's start, past its opening marks
 _END = r"\s*[?？؟]"  # before its question mark
 
 
+# The order labels are tried in, the same for every language: a share before a count ("wie
+# viel Prozent"), a length of time before a count or an amount ("¿cuánto tiempo?" holds
+# "cuánto"), a count before a price ("¿cuántos partidos ganó?" is not about money; a count
+# accepts money too).
+ORDER = (REASON, CLOCK, OFTEN, SHARE, LENGTH, COUNT, COST, AMOUNT, SIZE, WHEN, NAME)
+
+
 def _rules(*pairs: tuple[str, str]) -> tuple[tuple[str, re.Pattern], ...]:
-    return tuple((label, re.compile(pattern, re.I)) for label, pattern in pairs)
+    return tuple((label, re.compile(pattern, re.I))
+                 for label, pattern in sorted(pairs, key=lambda p: ORDER.index(p[0])))
 
 
-# Order matters as in English: a share before a count ("wie viel Prozent"), a length of time
-# before an amount ("¿cuánto tiempo?" holds "cuánto").
 EXPECTS: dict[str, tuple[tuple[str, re.Pattern], ...]] = {
     "de": _rules(
-        (REASON, r"\b(?:warum|weshalb|wieso|weswegen)\b|\baus welchen? gr(?:u|ü)nde?n?\b|"
+        (REASON, r"\b(?:warum|weshalb|wieso|weswegen)\b|\baus welche[mn] gr(?:u|ü)nde?n?\b|"
                  r"\bwas (?:führte|veranlasste|verursachte|bewog|bewegte)\b|"
                  r"\b(?:was|welches) (?:war|ist|waren|sind) (?:der|die|das) (?:haupt)?"
                  r"(?:grund|gründe|ursache|ursachen|anlass)\b"),
@@ -60,7 +67,7 @@ EXPECTS: dict[str, tuple[tuple[str, re.Pattern], ...]] = {
         (CLOCK, r"\b(?:a )?qué hora\b"),
         (OFTEN, r"\bcon qué frecuencia\b|\bcada cuánto\b"),
         (SHARE, r"\bqué (?:porcentaje|proporción|parte|fracción)\b|\bqué tanto por ciento\b|"
-                r"\bcuál (?:es|era|fue) (?:el|la) (?:porcentaje|proporción)\b|\ben cuánto\b"),
+                r"\bcuál (?:es|era|fue) (?:el|la) (?:porcentaje|proporción)\b"),
         (LENGTH, r"\bcuánto (?:tiempo|duró|dura|durará)\b|\bdurante cuánto\b|"
                  r"\bcuál (?:es|era|fue) la duración\b"),
         (COST, r"\bcuánt[oa]s?\b.{0,60}\b(?:cuest|cost|pag|gast|cobr|precio|tarifa|alquiler|"
@@ -84,7 +91,7 @@ EXPECTS: dict[str, tuple[tuple[str, re.Pattern], ...]] = {
                  r"fut|furent) (?:la|les|le) (?:principale?s? )?(?:raisons?|causes?|motifs?)\b"),
         (CLOCK, r"\bà quelle heure\b|\bquelle heure\b"),
         (OFTEN, r"\bà quelle fréquence\b|\btous les combien\b"),
-        (SHARE, r"\bquel(?:le)? (?:pourcentage|proportion|part|fraction)\b|\bde combien\b"),
+        (SHARE, r"\bquel(?:le)? (?:pourcentage|proportion|part|fraction)\b"),
         (LENGTH, r"\bcombien de temps\b|\bpendant combien\b|\bquelle (?:est|était|fut) la "
                  r"durée\b"),
         (COST, r"\bcombien\b.{0,60}\b(?:co[uû]t|pay|dépens|factur|prix|tarif|loyer|gagn)\w*|"
@@ -177,7 +184,7 @@ EXPECTS: dict[str, tuple[tuple[str, re.Pattern], ...]] = {
         (CLOCK, r"\bв котором часу\b|\bво сколько\b|\bкоторый час\b"),
         (OFTEN, r"\bкак часто\b|\bсколько раз в\b"),
         (SHARE, r"\bкак(?:ой|ова) (?:процент|доля)\b|\bкакую (?:долю|часть)\b|\bсколько "
-                r"процент\w*|\bна сколько\b"),
+                r"процент\w*"),
         (LENGTH, r"\bсколько (?:времени|длил\w*|продолжал\w*)|\bкак долго\b|\bв течение "
                  r"какого\b|\bкаков\w* продолжительность\b"),
         (COST, r"\bсколько\b.{0,60}\b(?:стои|стоя|плат|заплат|потрат|цен|аренд|заработ)\w*|"
@@ -223,7 +230,7 @@ EXPECTS: dict[str, tuple[tuple[str, re.Pattern], ...]] = {
         (SIZE, r"ما (?:هو |هي )?(?:طول|ارتفاع|عمق|عرض|مساحة|وزن|حجم|مسافة|سرعة|درجة حرارة)|"
                r"إلى أي مدى"),
         (WHEN, r"(?<!\w)[وف]?متى(?!\w)|في أي (?:عام|سنة|شهر|يوم|قرن|تاريخ|فترة|وقت|عقد)|"
-               r"ما (?:هو )?تاريخ|(?:أي|اي) (?:عام|سنة)"),
+               r"(?:أي|اي) (?:عام|سنة)"),
     ),
 }
 
@@ -269,8 +276,8 @@ ASKING_WORDS: dict[str, tuple[str, ...]] = {lang: tuple(sorted(words.split(), ke
     "nl": "hoeveel welk welke wat percentage aandeel aantal hoeveelheid tijd soort",
     "ru": "сколько какой какая какое какие каков какова процент процентов доля число "
           "количество время тип",
-    "zh": "多少 几 百分之几 百分比 比例 数量 数目 多大 多长 多久 什么 哪些 哪个",
-    "ar": "كم ما هو هي نسبة عدد مقدار كمية",
+    "zh": "多少 百分之几 百分比 比例 数量 数目 多大 多长 多久 什么 哪些 哪个",
+    "ar": "كم ما هو هي نسبة النسبة عدد العدد مقدار المقدار كمية الكمية",
 }.items()}
 _UNSPACED = ("zh", "ja")
 

@@ -68,12 +68,15 @@ LOCALES = {"en": ("en", "en_GB", "en_AU", "en_IN"), "pt": ("pt", "pt_PT"), "zh":
 def _cldr(lang: str = "en") -> dict[str, list[str]]:
     """Currency codes, names and symbols, unit names by kind, month and day names, in the
     words of `lang` (English unless a question in another language asks)."""
-    from babel import Locale
+    from babel import Locale, UnknownLocaleError
 
     out: dict[str, list[str]] = {"code": [], "currency": [], "symbol": [], QUANTITY: [],
                                  DURATION: [], PERCENT: [], "month": [], "day": []}
     for tag in LOCALES.get(lang, (lang,)):
-        loc = Locale.parse(tag)
+        try:
+            loc = Locale.parse(tag)
+        except (UnknownLocaleError, ValueError):  # a language CLDR lacks: digits only
+            continue
         for code, name in loc.currencies.items():
             if "(" in name or not re.fullmatch(r"[A-Z]{3}", code):
                 continue  # historic currencies ("... (1927-2002)") and odd codes
@@ -204,7 +207,9 @@ NUMBER_WORDS_IN = {lang: tuple(sorted(strip.split(), key=len, reverse=True)) for
 }.items()}
 # A number in Han numerals before a measure word ("三个", "两位", "一万人"): "一" alone is
 # also part of words ("统一"), so a numeral counts only before what it counts.
-_HAN_COUNT = r"[零〇一二两三四五六七八九十百千万亿]+(?=[个位名种次座所家人条部项支只匹本年岁天倍])"
+# "一个", "一位" alone are the indefinite article ("a city"), as English's "a".
+_HAN_COUNT = (r"(?:[零〇二两三四五六七八九十百千万亿]|一(?=[零〇一二两三四五六七八九十百千万亿]))"
+              r"[零〇一二两三四五六七八九十百千万亿]*(?=[个位名种次座所家人条部项支只匹本年岁天倍])")
 # Chinese and Japanese write a date's parts against their numbers: "1654年", "3月", "5日"
 # ("3年" is three years).
 _CJK_DATE = r"\d{3,4}\s?年|\d{1,2}\s?月|\d{1,2}\s?[日号號]|[一二三四五六七八九十]+世纪"
@@ -216,14 +221,18 @@ def _patterns_in(lang: str) -> list[tuple[str, re.Pattern]]:
     number words, "a.m." and "last year" are not looked for; a number is bounded by what is
     not a digit, since Chinese writes it against its words."""
     v = _cldr(lang)
-    names, symbols = _alternation(v["currency"]), _alternation(v["symbol"])
-    codes = _alternation(v["code"])
-    units, spans_of_time = _alternation(v[QUANTITY]), _alternation(v[DURATION])
-    percent = _alternation(v[PERCENT] + ["%", "٪"])
-    months, days = _alternation(v["month"]), _alternation(v["day"])
+
+    def alt(words) -> str:  # an empty list matches nothing, not the empty string
+        return _alternation(words) or "(?!)"
+
+    names, symbols, codes = alt(v["currency"]), alt(v["symbol"]), alt(v["code"])
+    units, spans_of_time = alt(v[QUANTITY]), alt(v[DURATION])
+    percent = alt(v[PERCENT] + ["%", "٪"])
+    months, days = alt(v["month"]), alt(v["day"])
     sc = r"[$£€¥₹₩₽₪₺₫₴₦₱฿₡₲₵₸]"
-    digits = r"(?<![\d.,])\d+(?:[.,\u00a0\u202f ]\d{3})*(?:[.,]\d+)?(?![\d])"
+    digits = r"(?<![\d.,])\d+(?:[.,\u00a0\u202f]\d{3})*(?:[.,]\d+)?(?![\d])"
     spelt = NUMBER_WORDS_IN.get(lang)
+    codes = f"(?-i:{codes})"  # upper case: "top 10" is not Tonga's TOP
     # Arabic joins "and" and "with" to the word after them ("وثلاثة")
     joined = r"(?<![^\W\d_])[وب]?" if lang == "ar" else r"(?<![^\W\d_])"
     amount = (rf"(?:{digits}|{joined}(?:{_alternation(spelt)})(?![^\W\d_]))" if spelt
@@ -235,7 +244,7 @@ def _patterns_in(lang: str) -> list[tuple[str, re.Pattern]]:
         (MONEY, re.compile(rf"(?:{symbols}|{sc})\s?{amount}|\b(?:{codes})\s?{amount}|"
                            rf"{amount}\s?(?:{sc}|(?:{codes})\b|(?:{names}){end})", re.I)),
         (PERCENT, re.compile(rf"{amount}\s?(?:{percent}){end}|百分之", re.I)),
-        (TIME, re.compile(r"(?<!\d)(?:[01]?\d|2[0-3])[:.h][0-5]\d(?!\d)")),
+        (TIME, re.compile(r"(?<!\d)(?:[01]?\d|2[0-3])[:h][0-5]\d(?!\d)")),  # 9.58 s: no time
         *cjk_date,
         (DURATION, re.compile(rf"{amount}\s?(?:{spans_of_time}){end}", re.I)),
         (QUANTITY, re.compile(rf"{amount}\s?(?:{units}){end}", re.I)),
@@ -246,10 +255,15 @@ def _patterns_in(lang: str) -> list[tuple[str, re.Pattern]]:
     ]
 
 
+_NATIVE_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "0123456789" * 2)
+
+
 def facts(text: str, lang: str = "en") -> tuple[Fact, ...]:
     """Every fact span of `text`, by kind; an amount claims its number, so "SEK 2,400" is
     money, not also a count (nor a year). `lang`: the language whose words name the units,
     currencies and months (an ISO 639-1 code; English by default)."""
+    if lang != "en":  # Arabic-Indic and Persian digits read as digits (one for one: offsets hold)
+        text = text.translate(_NATIVE_DIGITS)
     found: list[Fact] = []
     taken: list[tuple[int, int]] = []
     dated: list[tuple[int, int]] = []  # a date claims its numbers from counts only

@@ -10,7 +10,6 @@ import re
 
 from ..text import CJK_LETTERS, STOPWORDS, stemmer, strip_accents
 from .facts import NUMBER_WORDS
-from .sentences import language_of
 
 MONTHS = ("january february march april may june july august september october november "
            "december").split()
@@ -55,14 +54,14 @@ def month_years(text: str) -> set[str]:
     return set(re.findall(rf"\b(?:{MONTH_RE})\s+(?:19|20)\d\d\b", text))
 
 
-def names(text: str) -> set[str]:
+def names(text: str, lang: str = "en") -> set[str]:
     """Capitalised words that are not sentence-initial, stopwords or month names, and acronyms
     (two or more capitals) wherever they stand: a cheap NER. Names come back as `name_key`s,
     so GmbH and Gmbh, Kücükdeveci and Kucukdeveci are one. German capitalises every noun, so
-    in German text ("Die Pest traf Oslo im Jahr 1654.") only acronyms count: a capital says
-    nothing there about "Jahr" being a name."""
+    when `lang` (the question's language) is German ("Die Pest traf Oslo im Jahr 1654.") only
+    acronyms count: a capital says nothing there about "Jahr" being a name."""
     found: set[str] = set()
-    german = language_of(text) == "de"
+    german = lang == "de"
     for m in _WORD.finditer(text):
         word = m.group(0)
         if not word[0].isupper() or (german and not (len(word) > 1 and word.isupper())):

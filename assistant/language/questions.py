@@ -66,9 +66,10 @@ _EXPECTS = (
 
 def expected(question: str) -> str | None:
     """The label of the kind of answer `question` asks for, or None (what, which, how...); a
-    question in another language by its own question words (`asking`)."""
+    question in another language by its own question words (`asking`) first, then, as
+    before they were read, by English ones ("When is Día de los Muertos?")."""
     lang = language_of(question)
-    for label, pattern in _EXPECTS if lang == ENGLISH else asking.EXPECTS.get(lang, ()):
+    for label, pattern in (*asking.EXPECTS.get(lang, ()), *_EXPECTS):
         if pattern.search(question):
             return label
     return None
@@ -94,8 +95,9 @@ def gives_cause(sentence: str, lang: str = ENGLISH) -> bool:
 
 
 def fits(label: str | None, sentence: str, question: str) -> bool | None:
-    """Whether `sentence` states the kind of fact `label` asks for; None for no label. A
-    sentence is read in the question's language (its months, units, connectives)."""
+    """Whether `sentence` states the kind of fact `label` asks for; None for no label, and
+    for a sentence without it in a question's other language (`misfit_counts`). A sentence is
+    read in the question's language (its months, units, connectives)."""
     if label is None:
         return None
     lang = language_of(question)
@@ -105,7 +107,8 @@ def fits(label: str | None, sentence: str, question: str) -> bool | None:
     elif label == REASON:
         found = gives_cause(sentence, lang)
     else:
-        found = bool(F.kinds(sentence, lang) & ACCEPTS[label])
+        found = bool((F.kinds(sentence) if lang == ENGLISH else F.kinds(sentence, lang))
+                     & ACCEPTS[label])
     return found or (False if misfit_counts(question) else None)
 
 
