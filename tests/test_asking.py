@@ -170,7 +170,9 @@ def test_what_an_amount_must_be_of_leaves_out_the_words_that_ask_for_it(question
     from assistant.language.terms import subject_words
     from assistant.text import strip_accents, tokenize
 
-    subject = subject_words(question)
+    from assistant.language.identify import language_of
+
+    subject = subject_words(question, language_of(question))
     assert subject and not set(tokenize(form)) & set(subject), subject
     assert not any(strip_accents(form) in s for s in subject)
 

@@ -334,7 +334,8 @@ def gather(question: str, passages: list[Passage], sentences: list[Sentence],
     cosines = vectors @ question_vector if len(sentences) else np.zeros(0)
     intro = _introduced(sentences)
     # what an amount must be of: the question's nouns and names, not its verbs ("go up")
-    subject = (subject_words(question) or q_tokens) if expects in Q.AMOUNT_LABELS else q_tokens
+    subject = ((subject_words(question, language_of(question)) or q_tokens)
+               if expects in Q.AMOUNT_LABELS else q_tokens)
     scored = []
     for s, cos in zip(sentences, cosines):
         p = passage_of.get(s.chunk_id)

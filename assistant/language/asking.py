@@ -61,75 +61,75 @@ EXPECTS: dict[str, tuple[tuple[str, re.Pattern], ...]] = {
     ),
     "es": _rules(
         (REASON, rf"\bpor ?qué\b|{_START}por ?que\b|\bpor qué (?:razón|motivo)\b|\bcuál(?:es)? "
-                 r"(?:fue|es|era|fueron|son|eran) (?:el|la|los|las) (?:principal(?:es)? )?"
+                 r"(?:fue|es|era|fueron|son|eran) (?:el|l[ao]s?) (?:principal(?:es)? )?"
                  r"(?:razón|razones|causa|causas|motivo|motivos)\b|\bqué (?:llevó|causó|"
                  r"provocó|motivó|impulsó)\b"),
         (CLOCK, r"\b(?:a )?qué hora\b"),
         (OFTEN, r"\bcon qué frecuencia\b|\bcada cuánto\b"),
         (SHARE, r"\bqué (?:porcentaje|proporción|parte|fracción)\b|\bqué tanto por ciento\b|"
-                r"\bcuál (?:es|era|fue) (?:el|la) (?:porcentaje|proporción)\b"),
+                r"\bcuál (?:es|era|fue) (?:el|l[ao]) (?:porcentaje|proporción)\b"),
         (LENGTH, r"\bcuánto (?:tiempo|duró|dura|durará)\b|\bdurante cuánto\b|"
-                 r"\bcuál (?:es|era|fue) la duración\b"),
+                 r"\bcuál (?:es|era|fue) l[ao] duración\b"),
         (COST, r"\bcuánt[oa]s?\b.{0,60}\b(?:cuest|cost|pag|gast|cobr|precio|tarifa|alquiler|"
                r"gan)\w*|\bcuál (?:es|era|fue) el (?:precio|costo|coste)\b|\bqué precio\b"),
         (COUNT, rf"\bcuánt[oa]s\b|{_START}cuant[oa]s\b|\bqué (?:número|cantidad) de\b|"
                 r"\bcuál (?:es|era|fue) el número\b"),
         (AMOUNT, rf"\bcuánt[oa]\b|{_START}cuant[oa]\b"),
         (SIZE, r"\bqué tan (?:lejos|grande|alto|alta|profundo|ancho|pesado|rápido)\b|\b(?:cuál "
-               r"(?:es|era|fue) |qué )(?:la |el )?(?:tamaño|altura|longitud|distancia|"
+               r"(?:es|era|fue) |qué )(?:l[ao] |el )?(?:tamaño|altura|longitud|distancia|"
                r"profundidad|superficie|extensión|peso|temperatura|velocidad)\b"),
         (WHEN, rf"\bcuándo\b|{_START}cuando\b|\b(?:en|desde|hasta) qué (?:año|fecha|mes|día|"
                r"siglo|estación|momento|época|década|periodo|período)\b|\bqué (?:año|fecha|"
                r"mes|día|siglo)\b"),
-        (NAME, rf"\bquién(?:es)?\b|{_START}quien(?:es)?\b|\bqué (?:organización|empresa|"
+        (NAME, rf"\bquién(?:es)?\b|{_START}quien(?:es)?\b|\bqué (?:organi[sz]ación|empresa|"
                r"compañía|persona|grupo|sindicato|equipo|club|escuela|partido)\b|\bcómo se "
                r"llama(?:ba|n|ban)?\b|\bcuál (?:es|era|fue) el nombre\b"),
     ),
     "fr": _rules(
         (REASON, r"\bpourquoi\b|\bpour quelles? raisons?\b|\bqu['’]est-ce qui a (?:conduit|"
                  r"causé|provoqué|poussé|motivé)\b|\bquel(?:le)?s? (?:est|était|sont|étaient|"
-                 r"fut|furent) (?:la|les|le) (?:principale?s? )?(?:raisons?|causes?|motifs?)\b"),
+                 r"fut|furent) (?:l[ae]s?) (?:principale?s? )?(?:raisons?|causes?|motifs?)\b"),
         (CLOCK, r"\bà quelle heure\b|\bquelle heure\b"),
         (OFTEN, r"\bà quelle fréquence\b|\btous les combien\b"),
         (SHARE, r"\bquel(?:le)? (?:pourcentage|proportion|part|fraction)\b"),
-        (LENGTH, r"\bcombien de temps\b|\bpendant combien\b|\bquelle (?:est|était|fut) la "
+        (LENGTH, r"\bcombien de temps\b|\bpendant combien\b|\bquelle (?:est|était|fut) l[ae] "
                  r"durée\b"),
         (COST, r"\bcombien\b.{0,60}\b(?:co[uû]t|pay|dépens|factur|prix|tarif|loyer|gagn)\w*|"
                r"\bquel (?:est|était|fut) le (?:prix|coût|tarif|loyer|montant)\b"),
         (COUNT, r"\bcombien d(?:e\b|['’])|\bquel (?:nombre|âge)\b|\bquel (?:est|était) le nombre\b"),
         (AMOUNT, r"\bcombien\b"),
         (SIZE, r"\bà quelle (?:distance|hauteur|profondeur|vitesse|température)\b|\bquelle "
-               r"(?:est |était |fut )?(?:la )?(?:taille|hauteur|longueur|distance|superficie|"
+               r"(?:est |était |fut )?(?:l[ae] )?(?:taille|hauteur|longueur|distance|superficie|"
                r"profondeur|largeur|température|vitesse)\b"),
         (WHEN, rf"{_START}quand\b|\b(?:depuis|jusqu['’]à|de) quand\b|\bquand{_END}|"
                r"\b(?:en|à|de) quelle (?:année|date|saison|période|époque)\b|\bquel(?:le)? "
                r"(?:année|date|mois|jour|siècle)\b"),
         (NAME, rf"{_START}qui\b|\b(?:par|à|de|avec|pour) qui\b|\bqui{_END}|\bquel(?:le)? "
-               r"(?:organisation|entreprise|société|personne|groupe|syndicat|équipe|club|"
+               r"(?:organi[sz]ation|entreprise|société|personne|groupe|syndicat|équipe|club|"
                r"école|parti)\b|\bcomment s['’]appel\w*|\bquel (?:est|était) le nom\b"),
     ),
     "it": _rules(
         (REASON, rf"{_START}perch[ée]\b|\bper quale (?:motivo|ragione)\b|\bper quali (?:motivi|"
                  r"ragioni)\b|\bcome mai\b|\bqual(?:e|i)? (?:è|era|sono|erano|fu|furono) "
-                 r"(?:il|la|i|le) (?:principal[ei] )?(?:motiv|ragion|caus)\w*"),
+                 r"(?:il|l[ae]|i) (?:principal[ei] )?(?:motiv|ragion|caus)\w*"),
         (CLOCK, r"\ba che ora\b|\bche or[ae]\b"),
         (OFTEN, r"\bogni quanto\b|\bcon quale frequenza\b|\bquanto spesso\b"),
         (SHARE, r"\b(?:quale|che) (?:percentuale|proporzione|parte|frazione|quota)\b|"
                 r"\bdi quanto\b"),
         (LENGTH, r"\b(?:per )?quanto tempo\b|\bquanto (?:è )?dur\w+|\bqual(?:e|') ?(?:è|era|"
-                 r"fu) la durata\b"),
+                 r"fu) l[ae] durata\b"),
         (COST, r"\bquant[oaie]\b.{0,60}\b(?:cost|pag|spes|spend|prezzo|tariffa|affitto|"
                r"guadagn)\w*|\bqual(?:e|') ?(?:è|era|fu) il (?:prezzo|costo)\b"),
         (COUNT, r"\bquant[ie]\b|\bche numero\b|\bqual(?:e|') ?(?:è|era|fu) il numero\b"),
         (AMOUNT, r"\bquant[oa]\b"),
         (SIZE, r"\bquanto (?:è |era )?(?:lontano|grande|alto|alta|profondo|largo|pesante|"
-               r"caldo|freddo|veloce)\b|\bqual(?:e|') ?(?:è|era|fu) (?:la |l['’])?(?:altezza|"
+               r"caldo|freddo|veloce)\b|\bqual(?:e|') ?(?:è|era|fu) (?:l[ae] |l['’])?(?:altezza|"
                r"lunghezza|distanza|superficie|profondità|larghezza|temperatura|dimensione|"
                r"velocità|estensione)\b"),
         (WHEN, rf"{_START}quando\b|\b(?:da|fino a|di) quando\b|\bquando{_END}|\b(?:in|nel) "
                r"(?:quale|che) (?:anno|data|mese|giorno|secolo|periodo|decennio)\b|\b(?:quale|"
                r"che) (?:anno|data|mese|giorno|secolo)\b"),
-        (NAME, rf"{_START}chi\b|\b(?:a|da|di|con|per) chi\b|\bchi{_END}|\bquale (?:organizzazione|"
+        (NAME, rf"{_START}chi\b|\b(?:a|da|di|con|per) chi\b|\bchi{_END}|\bquale (?:organi[sz]{1,2}azione|"
                r"azienda|società|persona|gruppo|sindacato|squadra|club|scuola|partito)\b|\bcome "
                r"si chiama\w*|\bqual(?:e|') ?(?:è|era) il nome\b"),
     ),
@@ -153,7 +153,7 @@ EXPECTS: dict[str, tuple[tuple[str, re.Pattern], ...]] = {
         (WHEN, rf"{_START}quando\b|\b(?:desde|até) quando\b|\bquando{_END}|\bem que (?:ano|data|"
                r"mês|dia|século|época|período|década)\b|\b(?:qual|que) (?:ano|data|mês|dia|"
                r"século)\b"),
-        (NAME, r"\bquem\b|\bqual (?:organização|empresa|companhia|pessoa|grupo|sindicato|"
+        (NAME, r"\bquem\b|\bqual (?:organi[sz]ação|empresa|companhia|pessoa|grupo|sindicato|"
                r"equipe|equipa|clube|escola|partido)\b|\bcomo se chama\w*|\bqual (?:é|era|foi) "
                r"o nome\b"),
     ),
@@ -174,7 +174,7 @@ EXPECTS: dict[str, tuple[tuple[str, re.Pattern], ...]] = {
                r"welke? (?:jaar|datum|dag|maand|eeuw|periode|seizoen|decennium)\b|\bwelke? "
                r"(?:jaar|datum)\b"),
         (NAME, rf"{_START}wie\b|\b(?:door|aan|met|van|voor|bij) wie\b|\bwie{_END}|\bwiens\b|"
-               r"\bwelke? (?:organisatie|firma|bedrijf|persoon|groep|vakbond|ploeg|club|school|"
+               r"\bwelke? (?:organi[sz]atie|firma|bedrijf|persoon|groep|vakbond|ploeg|club|school|"
                r"partij)\b|\bhoe heet\w*|\bwat (?:is|was) de naam\b"),
     ),
     "ru": _rules(

@@ -205,9 +205,9 @@ NUMBER_WORDS_IN = {lang: tuple(sorted(strip.split(), key=len, reverse=True)) for
     "ar": "واحد اثنان اثنين اثنتان ثلاثة ثلاث أربعة أربع خمسة خمس ستة ست سبعة سبع ثمانية "
           "ثماني تسعة تسع عشرة عشر عشرون عشرين مائة مئة ألف آلاف مليون ملايين مليار",
 }.items()}
-# A number in Han numerals before a measure word ("三个", "两位", "一万人"): "一" alone is
-# also part of words ("统一"), so a numeral counts only before what it counts.
-# "一个", "一位" alone are the indefinite article ("a city"), as English's "a".
+# A number in Han numerals before a measure word ("三个", "两位", "一万人"): Han numerals are
+# also parts of words ("统一"), so one counts only before what it counts, and "一个", "一位"
+# alone are the indefinite article ("a city"), as English's "a" is.
 _HAN_COUNT = (r"(?:[零〇二两三四五六七八九十百千万亿]|一(?=[零〇一二两三四五六七八九十百千万亿]))"
               r"[零〇一二两三四五六七八九十百千万亿]*(?=[个位名种次座所家人条部项支只匹本年岁天倍])")
 # Chinese and Japanese write a date's parts against their numbers: "1654年", "3月", "5日"

@@ -39,6 +39,7 @@ from typing import Callable
 from ..errors import ConfigError
 from ..text import tokenize
 from . import facts as F
+from .asking import without_asking
 from .names import numbers
 
 
@@ -216,17 +217,13 @@ def premised_causes(question: str) -> list[str]:
     return [c for c in found if any(t not in FORM for t in tokenize(c))]
 
 
-def subject_words(question: str) -> list[str]:
+def subject_words(question: str, lang: str = "en") -> list[str]:
     """The stems of what `question` is about: its nouns, names, adjectives and numbers, less
     the words of its form (for "How much are the fees going up this year?": fee, year); for a
     question the English tagger cannot read, its words less those of its form in its own
-    language ("¿Cuántos equipos …?": equip)."""
+    language, `lang` ("¿Cuántos equipos …?": equip)."""
     if not reads_as_english(question):
-        from .asking import without_asking  # identify reads this module: imported late
-        from .identify import language_of
-
-        return [s for s in tokenize(without_asking(question, language_of(question)))
-                if s not in _ASKING]
+        return [s for s in tokenize(without_asking(question, lang)) if s not in _ASKING]
     return [s for tok in _tagged(question) if tok.pos_ in ("NOUN", "PROPN", "ADJ", "NUM")
             for s in tokenize(tok.text) if s not in _ASKING]
 
