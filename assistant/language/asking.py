@@ -7,9 +7,10 @@ The words are the closed class of each language's interrogatives and connectives
 translations of the English patterns in `questions` (no topic, no corpus). Where a question word
 is also a conjunction or a relative pronoun ("cuando", "quand", "quando", "wanneer", "когда"
 "when"; "qui", "chi", "wie" "who"), it counts at the question's start or before its mark
-only, as "when" does in English; "how much" ("quanto", "wie viel") counts anywhere, so "per
-quanto riguarda" ("as regards") is misread. A name is not asked for in German (every noun is capitalised,
-so "a capitalised word the question lacks" says nothing), Chinese or Arabic (no capitals).
+only, as "when" does in English; "how much" ("quanto", "wie viel") counts anywhere, so
+"per quanto riguarda" ("as regards") is misread. A name is not asked for in German (every
+noun is capitalised, so "a capitalised word the question lacks" says nothing), Chinese or
+Arabic (no capitals).
 Languages: German, Spanish, French, Italian, Portuguese, Dutch, Russian, Chinese, Arabic;
 any other asks for no particular kind of fact, as before."""
 
@@ -96,7 +97,8 @@ EXPECTS: dict[str, tuple[tuple[str, re.Pattern], ...]] = {
                  r"durée\b"),
         (COST, r"\bcombien\b.{0,60}\b(?:co[uû]t|pay|dépens|factur|prix|tarif|loyer|gagn)\w*|"
                r"\bquel (?:est|était|fut) le (?:prix|coût|tarif|loyer|montant)\b"),
-        (COUNT, r"\bcombien d(?:e\b|['’])|\bquel (?:nombre|âge)\b|\bquel (?:est|était) le nombre\b"),
+        (COUNT, r"\bcombien d(?:e\b|['’])|\bquel (?:nombre|âge)\b|"
+                r"\bquel (?:est|était) le nombre\b"),
         (AMOUNT, r"\bcombien\b"),
         (SIZE, r"\bà quelle (?:distance|hauteur|profondeur|vitesse|température)\b|\bquelle "
                r"(?:est |était |fut )?(?:l[ae] )?(?:taille|hauteur|longueur|distance|superficie|"
@@ -129,7 +131,8 @@ EXPECTS: dict[str, tuple[tuple[str, re.Pattern], ...]] = {
         (WHEN, rf"{_START}quando\b|\b(?:da|fino a|di) quando\b|\bquando{_END}|\b(?:in|nel) "
                r"(?:quale|che) (?:anno|data|mese|giorno|secolo|periodo|decennio)\b|\b(?:quale|"
                r"che) (?:anno|data|mese|giorno|secolo)\b"),
-        (NAME, rf"{_START}chi\b|\b(?:a|da|di|con|per) chi\b|\bchi{_END}|\bquale (?:organi[sz]{1,2}azione|"
+        (NAME, rf"{_START}chi\b|\b(?:a|da|di|con|per) chi\b|\bchi{_END}|"
+               r"\bquale (?:organi[sz]{1,2}azione|"
                r"azienda|società|persona|gruppo|sindacato|squadra|club|scuola|partito)\b|\bcome "
                r"si chiama\w*|\bqual(?:e|') ?(?:è|era) il nome\b"),
     ),
@@ -261,8 +264,8 @@ CAUSAL: dict[str, re.Pattern] = {lang: re.compile(pattern, re.I) for lang, patte
 
 # The words of a question's form, as `terms._ASKING` in English ("much", "many", "number",
 # "time", "kind"): what an amount must be of is the question less these.
-ASKING_WORDS: dict[str, tuple[str, ...]] = {lang: tuple(sorted(words.split(), key=len, reverse=True))
-                                            for lang, words in {
+ASKING_WORDS: dict[str, tuple[str, ...]] = {
+    lang: tuple(sorted(words.split(), key=len, reverse=True)) for lang, words in {
     "de": "wie viel viele vielen wieviel wieviele welche welcher welches welchen welchem was "
           "prozent prozentsatz anteil anzahl zahl betrag menge zeit lange art",
     "es": "cuánto cuánta cuántos cuántas qué cuál cuáles porcentaje proporción número "
