@@ -90,7 +90,7 @@ def check_facts(sentence: str, items: list[EvidenceItem], question: str = "") ->
     # passage's "Bismarck"); a name found only there is as likely a look-alike ("TEU" for the
     # source's "TFEU"), and one the passage lacks is a premise the sources do not support.
     said = f"{cited} {' '.join(i.title for i in items)}"
-    lang = language_of(question) if question else "en"
+    lang = language_of(question)
     known = N.mentions(said) | (N.names(question, lang) & N.mentions(around))
     for name in sorted(N.names(sentence, lang) - known):
         problems.append(f"name {name} is not in the cited source")

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 
-# labels, as in `questions` (kept as strings there too)
+# The labels of what a question asks for, in any language (`questions` reads English by them)
 AMOUNT, COST, COUNT, SHARE, WHEN, CLOCK, LENGTH, SIZE, OFTEN, NAME, REASON = (
     "amount", "cost", "count", "share", "date", "time", "length", "size", "frequency", "name",
     "reason")

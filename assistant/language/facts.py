@@ -178,7 +178,7 @@ def _patterns(lang: str = "en") -> list[tuple[str, re.Pattern]]:
 # Numbers in words, as `NUMBER_WORDS` in English ("zwei", "dos", "трёх"): one to twelve, the
 # teens and tens most written out, the scales. The article that is also "one" (ein, un, uno,
 # um, een) is left out, as English's "a" is.
-NUMBER_WORDS_IN = {lang: tuple(sorted(strip.split(), key=len, reverse=True)) for lang, strip in {
+NUMBER_WORDS_IN = {lang: tuple(sorted(words.split(), key=len, reverse=True)) for lang, words in {
     "de": "eins zwei drei vier fünf sechs sieben acht neun zehn elf zwölf dreizehn vierzehn "
           "fünfzehn sechzehn siebzehn achtzehn neunzehn zwanzig dreißig vierzig fünfzig "
           "sechzig siebzig achtzig neunzig hundert tausend million millionen milliarde "
@@ -283,10 +283,14 @@ def facts(text: str, lang: str = "en") -> tuple[Fact, ...]:
     return tuple(sorted(found, key=lambda f: (f.start, f.end)))
 
 
-@functools.lru_cache(maxsize=8192)
 def kinds(text: str, lang: str = "en") -> frozenset[str]:
     """The kinds of fact `text` states (see `facts`). Cached: evidence selection asks about
     the same retrieved sentences question after question."""
+    return _kinds(text, lang)  # one cache entry however the language is given
+
+
+@functools.lru_cache(maxsize=8192)
+def _kinds(text: str, lang: str) -> frozenset[str]:
     return frozenset(f.kind for f in facts(text, lang))
 
 

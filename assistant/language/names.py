@@ -64,14 +64,15 @@ def names(text: str, lang: str = "en") -> set[str]:
     german = lang == "de"
     for m in _WORD.finditer(text):
         word = m.group(0)
-        if not word[0].isupper() or (german and not (len(word) > 1 and word.isupper())):
+        acronym = len(word) > 1 and word.isupper()
+        if not word[0].isupper() or (german and not acronym):
             continue
         low = word.lower()
         if low in STOPWORDS or low in MONTHS:
             continue
         before = text[max(0, m.start() - 40):m.start()].rstrip()
         initial = not before or before[-1] in ".!?:\"“‘'(\n"
-        if not initial or (len(word) > 1 and word.isupper()):
+        if not initial or acronym:
             found.add(name_key(word))
     return found
 

@@ -14,12 +14,10 @@ import re
 
 from . import asking
 from . import facts as F
+from .asking import AMOUNT, CLOCK, COST, COUNT, LENGTH, NAME, OFTEN, REASON, SHARE, SIZE, WHEN
 from .identify import ENGLISH, language_of
 from .names import name_key, names
 
-AMOUNT, COST, COUNT, SHARE, WHEN, CLOCK, LENGTH, SIZE, OFTEN, NAME, REASON = (
-    "amount", "cost", "count", "share", "date", "time", "length", "size", "frequency", "name",
-    "reason")
 
 ACCEPTS: dict[str, frozenset[str]] = {
     AMOUNT: frozenset({F.MONEY, F.PERCENT, F.QUANTITY, F.DURATION, F.NUMBER}),
@@ -107,8 +105,7 @@ def fits(label: str | None, sentence: str, question: str) -> bool | None:
     elif label == REASON:
         found = gives_cause(sentence, lang)
     else:
-        found = bool((F.kinds(sentence) if lang == ENGLISH else F.kinds(sentence, lang))
-                     & ACCEPTS[label])
+        found = bool(F.kinds(sentence, lang) & ACCEPTS[label])
     return found or (False if misfit_counts(question) else None)
 
 
