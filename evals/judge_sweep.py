@@ -130,12 +130,12 @@ class Weighted:
         return self.judge.score(question, candidates)
 
 
-def open_bot(corpus: Path, index: Path, embedder):
+def open_bot(corpus: Path, index: Path, embedder, judge_dir: Path | None = None):
     from assistant import Assistant
     from assistant.answering.judge import load_judge
 
     return Assistant.load(corpus=corpus, index=index, generator="extractive", embedder=embedder,
-                          judge=Weighted(load_judge()))
+                          judge=Weighted(load_judge(judge_dir)))
 
 
 def tune_arguments(argv, description: str, extra=None):
@@ -172,20 +172,24 @@ def tune_sets(args, embedder, open_bot):
 
 
 def main(argv=None) -> int:
-    args = tune_arguments(argv, __doc__.split("\n\n")[0])
+    args = tune_arguments(argv, __doc__.split("\n\n")[0], extra=lambda ap: ap.add_argument(
+        "--judge-dir", type=Path, default=None, help="a candidate judge's folder (from "
+        "python -m training.train_judge --out) instead of the shipped one"))
     from assistant.embeddings import LocalEmbedder
 
     embedder = LocalEmbedder()
     results = {}
     for name, bot, questions, score_row in tune_sets(
-            args, embedder, lambda corpus, index: open_bot(corpus, index, embedder)):
+            args, embedder,
+            lambda corpus, index: open_bot(corpus, index, embedder, args.judge_dir)):
         results[name] = sweep(judged_questions(bot, questions, lambda q: q.question), score_row)
     pooled = {v: {t: {k: sum(results[s][v][t][k] for s in results) / len(results)
                       for k in ("right", "declined", "precision")} for t in THRESHOLDS}
               for v in VARIANTS}
     results["pooled"] = pooled
     RESULTS.mkdir(exist_ok=True)
-    (RESULTS / "judge-sweep.json").write_text(json.dumps(results, indent=1))
+    name = f"judge-sweep-{args.judge_dir.name}.json" if args.judge_dir else "judge-sweep.json"
+    (RESULTS / name).write_text(json.dumps(results, indent=1))
     for v in VARIANTS:
         print(f"\n{v}\n threshold   " + "   ".join(f"{s:>24s}" for s in results))
         for t in THRESHOLDS:

@@ -348,13 +348,22 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--embedder", default="minilm", choices=("minilm", "multilingual"))
     ap.add_argument("--exclude", type=Path, default=TRAINING,
                     help="SQuAD-format file used for training: its paragraphs are dropped")
+    ap.add_argument("--judge-dir", type=Path, default=None,
+                    help="a judge's folder (meta.json, judge.onnx, SHA256SUMS) instead of the "
+                         "shipped one: a candidate from python -m training.train_judge --out")
     args = ap.parse_args(argv)
     if not args.exclude.is_file():
         raise SystemExit(f"the training file to exclude is missing: {args.exclude}")
     t0 = time.perf_counter()
     names = [n.strip() for n in args.rankers.split(",") if n.strip()]
     log = lambda m: print(m, file=sys.stderr, flush=True)  # noqa: E731
-    result = run(names, args.limit, training=args.exclude, log=log, embedder_name=args.embedder)
+    judge = None
+    if args.judge_dir and "judge" in names:
+        from assistant.answering.judge import load_judge
+
+        judge = load_judge(args.judge_dir)
+    result = run(names, args.limit, training=args.exclude, log=log, embedder_name=args.embedder,
+                 judge=judge)
     label = args.label or ("all" if not args.limit else f"n{args.limit}")
     result["meta"].update(label=label, when=time.strftime("%Y-%m-%d %H:%M"),
                           seconds=round(time.perf_counter() - t0, 1))

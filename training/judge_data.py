@@ -14,6 +14,11 @@ Sources (licences and counts in `assistant/answering/judge/model/MODEL_CARD.md`)
 - Hard negatives made here from the texts above: the question's own line as an FAQ or a heading
   writes it, the document's title as a heading, and the sentences of the same article's other
   paragraphs that share most of the question's words without holding its answer.
+- FAQs from software packages (`training/data/faq/`, gzip, unchanged; sources and licences in
+  `training/data/faq/SOURCES.md`), none from a package whose documents any benchmark uses:
+  read by the assistant's own readers, so an entry's question is a heading as at run time.
+  The first sentence under a question heading answers it; the question line itself and the
+  sentences of the same FAQ's other entries that share most of its words do not.
 """
 
 from __future__ import annotations
@@ -175,9 +180,119 @@ def faq_positives(pairs: list[Pair], rng: random.Random, share: float = 0.15) ->
                  p.group, "faq") for p in pairs if p.label == 1 and rng.random() < share]
 
 
+FAQ = DATA / "faq"
+MAX_FAQ_ENTRIES = 120  # a file's entries at most, so one long FAQ does not outweigh the rest
+_NUMBERING = re.compile(r"^\s*(?:\d+[.)]?)+(?:\d+)?\s+")
+_POD_CODE = re.compile(r"([A-Z])<+\s?([^<>]*?)\s?>+")
+
+
+def pod_to_markdown(pod: str) -> str:
+    """Perl's POD as Markdown the readers take: =head lines as headings, =item as list items,
+    the other commands dropped, inline codes unwrapped; verbatim (indented) blocks stay code."""
+    out, skip = [], False
+    for line in pod.splitlines():
+        if line.startswith("=begin"):
+            skip = True
+        elif line.startswith("=end"):
+            skip = False
+        elif skip:
+            continue
+        elif m := re.match(r"=head(\d)\s+(.*)", line):
+            out.append("#" * int(m.group(1)) + " " + m.group(2))
+        elif m := re.match(r"=item\s*(.*)", line):
+            out.append("- " + m.group(1) if m.group(1).strip() not in ("", "*") else "")
+        elif line.startswith("="):
+            out.append("")
+        else:
+            out.append(line)
+    text = "\n".join(out).replace("E<lt>", "<").replace("E<gt>", ">")
+    for _ in range(3):  # nested codes, innermost first
+        text = _POD_CODE.sub(lambda m: "" if m.group(1) in "XZ" else m.group(2).split("|")[0], text)
+    return text
+
+
+def _faq_document(path: Path):
+    """The FAQ file read as the assistant reads it (POD as Markdown, reST as plain text)."""
+    import tempfile
+
+    from assistant.readers import read_document
+
+    raw = gzip.decompress(path.read_bytes())
+    name = path.name[:-3]
+    if name.endswith(".pod"):
+        name, raw = name[:-4] + ".md", pod_to_markdown(raw.decode("utf-8")).encode("utf-8")
+    elif name.endswith(".rst"):
+        name = name[:-4] + ".txt"
+    with tempfile.TemporaryDirectory() as tmp:
+        target = Path(tmp) / name
+        target.write_bytes(raw)
+        return read_document(target)
+
+
+def _prose(text: str) -> bool:
+    words = text.split()
+    letters = sum(c.isalpha() or c.isspace() for c in text)
+    return len(words) >= 4 and letters >= 0.75 * len(text)
+
+
+def faq_entries(path: Path) -> list[tuple[str, str, str, list[str]]]:
+    """(question, heading path, the question's line as written, the sentences of its answer
+    in order) of each FAQ entry."""
+    from assistant.readers.base import HEADING, question_text
+
+    ex = _faq_document(path)
+    starts = [s for s, _ in ex.sections] + [len(ex.text)]
+    heading = {b.start: b for b in ex.blocks if b.kind == HEADING}
+    out = []
+    for k, (start, section) in enumerate(ex.sections):
+        q = question_text(section.split(" › ")[-1])
+        if q is None:
+            continue
+        line = heading.get(start)
+        body = line.end if line else start
+        sents = [ex.text[a:b].strip() for a, b in split_sentences(ex.text, body, starts[k + 1])]
+        written = ex.block_text(line) if line else section.split(" › ")[-1]
+        out.append((_NUMBERING.sub("", q), section, written, [s for s in sents if s]))
+    return out
+
+
+def faq_pairs(rng: random.Random) -> list[Pair]:
+    """Per FAQ entry: its answer's first sentence (positive, when it reads as prose), the
+    question's own line, and the two sentences of the file's other entries sharing most of
+    its words (negatives)."""
+    out: list[Pair] = []
+    for path in sorted(FAQ.glob("*.gz")):
+        entries = faq_entries(path)
+        title = path.name.split(".")[0].replace("-", " ")
+        rng.shuffle(entries)
+        entries = entries[:MAX_FAQ_ENTRIES]
+        for n, (q, section, written, sents) in enumerate(entries):
+            group = f"faq-{path.name}-{n}"
+            heading = f"{title}: {section}"
+            out.append(Pair(q, written, 0, "", heading, group, "faq-question-line"))
+            if sents and _prose(sents[0]):
+                out.append(Pair(q, sents[0], 1, written, heading, group, "faq"))
+            words = set(_norm(q).split())
+            scored = []
+            for m, (_, other, _, osents) in enumerate(entries):
+                if m == n:
+                    continue
+                for i, text in enumerate(osents):
+                    if _prose(text):
+                        overlap = len(words & set(_norm(text).split())) / (len(words) or 1)
+                        scored.append((overlap, rng.random(), text, osents[i - 1] if i else "",
+                                       f"{title}: {other}"))
+            scored.sort(reverse=True)
+            for overlap, _, text, before, where in scored[:2]:
+                if overlap >= 0.3:
+                    out.append(Pair(q, text, 0, before, where, group, "faq-other-entry"))
+    return out
+
+
 def training_pairs(seed: int = 0) -> list[Pair]:
     rng = random.Random(seed)
     pairs = squad_pairs("train", rng) + selqa_pairs(rng) + trecqa_pairs()
+    pairs += faq_pairs(random.Random(seed + 1))
     pairs += faq_positives(pairs, rng)
     rng.shuffle(pairs)
     return pairs
