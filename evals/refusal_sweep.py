@@ -31,6 +31,8 @@ from pathlib import Path
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
+from assistant.answering.generation import refusal_score  # noqa: E402
+
 from . import squad  # noqa: E402
 from .judge_sweep import _rates, choose, tune_arguments, tune_sets  # noqa: E402
 
@@ -54,10 +56,11 @@ def asked(bot, items, score_row) -> list[dict]:
     rows = []
     for item in items:
         answer = bot.ask(item.question)
-        chosen = gen.fallback.select(bot.evidence(item.question))
+        evidence = bot.evidence(item.question)
+        chosen = gen.fallback.select(evidence)
         row = score_row(item, answer)
         row["refused_quoted"] = QUOTED in (answer.fallback or "")
-        row["best"] = chosen[0].score if chosen else None
+        row["best"] = refusal_score(evidence, chosen[0]) if chosen else None
         rows.append(row)
     return rows
 

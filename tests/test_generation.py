@@ -508,3 +508,21 @@ def test_the_answer_check_uses_the_embedders_own_floor(monkeypatch, llm_bot, fak
                                     for n, t in sources_of(m[-1]["content"]).items() if "June" in t))
     llm_bot.ask("When will the library open?")
     assert floors and set(floors) == {0.123}
+
+
+def test_a_refusal_on_unjudged_evidence_is_weighed_on_the_priors_own_scale(
+        tiny_corpus, tmp_path, fake_embedder, fake_llm):
+    """The unjudged point is a value of the prior, so moving the judge's threshold (which
+    scales an unread question's prior) does not move which refusals are overruled."""
+    from assistant.answering.generation import refusal_score
+
+    judge = WordJudge("£4", sure=0.99)
+    judge.languages, judge.prior_threshold = ("xx",), 0.75  # the prior scaled by 0.5 / 0.75
+    bot = Assistant.load(corpus=tiny_corpus, index=tmp_path / "ix", generator="fake",
+                         embedder=fake_embedder, llm=fake_llm, judge=judge)
+    ev = bot.evidence("How much will the new library cost?")
+    bot.close()
+    assert ev.judge is None and ev.ranked
+    best = ev.ranked[0]
+    assert best.score == pytest.approx(best.prior * 0.5 / 0.75)
+    assert refusal_score(ev, best) == best.prior

@@ -32,10 +32,20 @@ from .reply import CheckedReply, hold_back_refusal, refused_whole
 from ..types import COMMENT, Answer
 
 QUOTE_ABOVE = 0.65  # the judged score a refusal does not overrule (see LLMGenerator)
-# The same for a question the judge does not read (its language): chosen by the same rule on
-# the same tune documents with every question left unjudged (python -m evals.refusal_sweep
-# --unjudged: pooled right 0.658, declined 0.715; at 0.45, 0.681 / 0.665), the same value.
-UNJUDGED_QUOTE_ABOVE = 0.65
+# The same for a question the judge does not read (its language), on the prior's own scale:
+# chosen by the same rule on the same tune documents with every question left unjudged
+# (python -m evals.refusal_sweep --unjudged: pooled right 0.658, declined 0.715; at 0.45,
+# 0.681 / 0.665) as 0.65 of the prior scaled by 0.45 / 0.50 (the judge's threshold over the
+# prior's then), that is 0.7222 of the prior itself: the scale moves with the judge's threshold.
+UNJUDGED_QUOTE_ABOVE = 0.7222
+
+
+def refusal_score(evidence: Evidence, sentence: ScoredSentence) -> float:
+    """What a refusal is weighed against: the judged score, or, for a question the judge did
+    not read, the sentence's prior (its score is the prior scaled to the judge's threshold)."""
+    if evidence.judge is None and sentence.prior is not None:
+        return sentence.prior
+    return sentence.score
 
 
 class LLMGenerator:
@@ -192,7 +202,7 @@ class LLMGenerator:
                       else "no sentence of the model's answer was supported by its sources")
         chosen = self.fallback.select(evidence)
         bar = self.quote_above if evidence.judge is not None else self.unjudged_quote_above
-        if chosen and (not refused or chosen[0].score >= bar):
+        if chosen and (not refused or refusal_score(evidence, chosen[0]) >= bar):
             from .extractive import compose as quote
 
             answer = quote(question, evidence, chosen, generator=self.name,
