@@ -526,3 +526,23 @@ def test_a_refusal_on_unjudged_evidence_is_weighed_on_the_priors_own_scale(
     best = ev.ranked[0]
     assert best.score == pytest.approx(best.prior * 0.5 / 0.75)
     assert refusal_score(ev, best) == best.prior
+
+
+def test_a_refusal_is_overruled_when_the_prior_itself_reaches_the_unjudged_point(
+        tiny_corpus, tmp_path, fake_embedder, fake_llm):
+    """The point lies between the scaled score and the prior of the sentence quoting would
+    choose: weighed on the prior's own scale, the refusal is overruled and the quote stands."""
+    judge = WordJudge("£4", sure=0.99)
+    judge.languages, judge.prior_threshold = ("xx",), 0.55  # scaled by 0.5 / 0.55: still answers
+    fake_llm.enqueue("NOT_IN_SOURCES")
+    bot = Assistant.load(corpus=tiny_corpus, index=tmp_path / "ix", generator="fake",
+                         embedder=fake_embedder, llm=fake_llm, judge=judge)
+    question = "How much will the new library cost?"
+    chosen = bot.generator.fallback.select(bot.evidence(question))
+    assert chosen and chosen[0].score < chosen[0].prior
+    bot.generator.quote_above = 1.0
+    bot.generator.unjudged_quote_above = (chosen[0].score + chosen[0].prior) / 2
+    ans = bot.ask(question)
+    bot.close()
+    assert len(fake_llm.history) == 1  # asked, and refused
+    assert not ans.abstained and "£4 million" in ans.text, ans.fallback

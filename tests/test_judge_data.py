@@ -63,16 +63,23 @@ def test_numbered_plain_text_questions_lose_their_numbers(tmp_path):
 
 def test_pairs_label_the_first_answer_sentence_and_never_the_question_line(tmp_path, monkeypatch):
     monkeypatch.setattr(judge_data, "FAQ", tmp_path)
-    _write(tmp_path, "things.pod", POD)
+    _write(tmp_path, "things.pod", POD.replace("=cut", (
+        "=head2 How do I read a file one line at a time?\n\n"
+        "Open the file and call readline; the lines of a file come one at a time.\n\n=cut")))
     pairs = faq_pairs(random.Random(0))
     positives = [p for p in pairs if p.label == 1]
-    assert {p.text.split()[0] for p in positives} == {"Read", "Because"}
+    assert {p.text.split()[0] for p in positives} == {"Read", "Because", "Open"}
     for p in positives:  # read under its heading, with the question line before it
         assert p.question in p.title and p.question in p.before
     lines = [p for p in pairs if p.origin == "faq-question-line"]
-    assert len(lines) == 2 and all(p.label == 0 and p.question in p.text for p in lines)
-    # the other entry's answer, sharing the question's words, is a negative
-    assert all(p.label == 0 for p in pairs if p.origin == "faq-other-entry")
+    assert len(lines) == 3 and all(p.label == 0 and p.question in p.text for p in lines)
+    # another entry's answer sharing the question's words is a negative, read under its own
+    # heading
+    count = "How do I count the lines of a file?"
+    others = [p for p in pairs if p.origin == "faq-other-entry" and p.question == count]
+    assert others and all(p.label == 0 for p in others)
+    assert any(p.text.startswith("Open the file") and "one line at a time" in p.title
+               for p in others)
 
 
 def test_the_shipped_faq_files_give_pairs_from_every_file():

@@ -66,7 +66,7 @@ class LLMGenerator:
         self.gate = fallback.abstain_below if gate is None else gate
         # Evidence after the first is read by the model from this score (the first must pass the
         # gate): context for a multi-part answer, a comment, a cause (the prior's floor before
-        # the judge; the judged score is three quarters prior)
+        # the judge; capped at the gate, so with the judge's threshold at 0.3 it is 0.3)
         self.item_floor = min(item_floor, self.gate)
         # When the model says the sources do not answer, the evidence is quoted anyway when
         # the judge scores it this high: a 1.5B model's refusal does not overrule a sentence
