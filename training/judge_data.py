@@ -65,6 +65,14 @@ def _norm(text: str) -> str:
     return " ".join(re.findall(r"\w+", text.lower()))
 
 
+LOOKALIKE_OVERLAP = 0.3  # the least share of a question's words a look-alike negative holds
+
+
+def _overlap(words: set[str], text: str) -> float:
+    """The share of a question's words (`words`, normalised) that `text` holds."""
+    return len(words & set(_norm(text).split())) / (len(words) or 1)
+
+
 def squad_pairs(split: str, rng: random.Random, hard: bool = True) -> list[Pair]:
     """Pairs from the SQuAD articles of one split (see ARTICLES)."""
     data = json.loads(squad_path().read_text())["data"]
@@ -118,11 +126,10 @@ def _hard_negatives(qa: dict, title: str, paras: list, pi: int, rng: random.Rand
             norm = _norm(text)
             if any(a and a in norm for a in answers):
                 continue
-            overlap = len(words & set(norm.split())) / (len(words) or 1)
-            scored.append((overlap, j, i, text))
+            scored.append((_overlap(words, text), j, i, text))
     scored.sort(reverse=True)
     for overlap, j, i, text in scored[:2]:
-        if overlap >= 0.3:
+        if overlap >= LOOKALIKE_OVERLAP:
             out.append(Pair(q, text, 0, paras[j][i - 1][2] if i else "", title, qa["id"],
                             "same-document"))
     return out
@@ -213,8 +220,6 @@ def pod_to_markdown(pod: str) -> str:
 
 def _faq_document(path: Path):
     """The FAQ file read as the assistant reads it (POD as Markdown, reST as plain text)."""
-    import tempfile
-
     from assistant.readers import read_document
 
     raw = gzip.decompress(path.read_bytes())
@@ -223,10 +228,7 @@ def _faq_document(path: Path):
         name, raw = name[:-4] + ".md", pod_to_markdown(raw.decode("utf-8")).encode("utf-8")
     elif name.endswith(".rst"):
         name = name[:-4] + ".txt"
-    with tempfile.TemporaryDirectory() as tmp:
-        target = Path(tmp) / name
-        target.write_bytes(raw)
-        return read_document(target)
+    return read_document(Path(name), raw)  # the bytes as given: no file is written
 
 
 def _prose(text: str) -> bool:
@@ -279,12 +281,11 @@ def faq_pairs(rng: random.Random) -> list[Pair]:
                     continue
                 for i, text in enumerate(osents):
                     if _prose(text):
-                        overlap = len(words & set(_norm(text).split())) / (len(words) or 1)
-                        scored.append((overlap, rng.random(), text, osents[i - 1] if i else "",
-                                       f"{title}: {other}"))
+                        scored.append((_overlap(words, text), rng.random(), text,
+                                       osents[i - 1] if i else "", f"{title}: {other}"))
             scored.sort(reverse=True)
             for overlap, _, text, before, where in scored[:2]:
-                if overlap >= 0.3:
+                if overlap >= LOOKALIKE_OVERLAP:
                     out.append(Pair(q, text, 0, before, where, group, "faq-other-entry"))
     return out
 
