@@ -87,3 +87,72 @@ def test_the_shipped_faq_files_give_pairs_from_every_file():
     files = {p.group.split("-", 1)[1].rsplit("-", 1)[0] for p in pairs}
     assert files == {p.name for p in judge_data.FAQ.glob("*.gz")}
     assert sum(p.label for p in pairs) > 400
+
+
+def test_a_credit_line_is_passed_over_and_a_contents_list_is_not_an_entry(tmp_path, monkeypatch):
+    monkeypatch.setattr(judge_data, "FAQ", tmp_path)
+    _write(tmp_path, "credits.pod", """=head1 NAME
+
+perlfaqY - More things
+
+=head2 How do I sort a hash by value?
+
+(contributed by A. Writer)
+
+Sort its keys by the values they point to, then read the hash in that order.
+
+=head2 Why does my sort ignore case?
+
+Because the default comparison is by code point, upper case sorts first.
+
+=cut
+""")
+    pairs = faq_pairs(random.Random(0))
+    positive = {p.question: p.text for p in pairs if p.label == 1}
+    assert positive["How do I sort a hash by value?"].startswith("Sort its keys")
+    assert not any("contributed" in p.text for p in pairs if p.label == 1)
+    # a look-alike that opens its own entry is read after its own question line, as a
+    # positive is after its own: the line before says nothing about the label
+    for p in pairs:
+        if p.origin == "faq-other-entry" and p.text.startswith("Because the default"):
+            assert p.before == "Why does my sort ignore case?"
+    contents = ("Questions\n\n 1. Can the tool read archives?\n\n 2. Is the tool thread safe?\n\n"
+                "Answers\n\n 1. Can the tool read archives?\n\n    Yes, it reads zip and tar "
+                "archives of any size.\n\n 2. Is the tool thread safe?\n\n    It is safe when "
+                "each thread has its own handle and nothing is shared.\n")
+    assert judge_data._contents_line(["Is the tool thread safe?"])
+    assert not judge_data._contents_line(["Yes, it reads zip and tar archives of any size."])
+    monkeypatch.setattr(judge_data, "FAQ", tmp_path / "tool")
+    (tmp_path / "tool").mkdir()
+    _write(tmp_path / "tool", "tool-faq.txt", contents)
+    pairs = faq_pairs(random.Random(0))
+    for p in pairs:  # no contents line is taken for an answer, nor paired twice
+        assert not (p.label == 1 and p.text.endswith("?"))
+    lines = [p.question for p in pairs if p.origin == "faq-question-line"]
+    # the first contents line, followed by another question, is no entry; the last one is
+    # followed by the next heading's text and stays (MODEL_CARD.md, Limits)
+    assert lines.count("Can the tool read archives?") == 1
+
+
+def test_overlap_weights_favour_what_word_overlap_gets_wrong():
+    from training.train_judge import overlap_weights, word_overlap
+
+    Pair = judge_data.Pair
+    q = "When did the bridge over the river open?"
+    pairs = ([Pair(q, "The bridge over the river opened in 1890.", 1)] * 3
+             + [Pair(q, "Traffic first crossed it in 1890.", 1)]
+             + [Pair(q, "The bridge over the river is painted red.", 0)]
+             + [Pair(q, "The river bridge was finished in 1890.", 1)]
+             + [Pair(q, "Sheep graze on the hills nearby.", 0)] * 6)
+    assert word_overlap(q, "The bridge over the river opened in 1890.") == 1.0
+    assert word_overlap(q, "Sheep graze on the hills nearby.") == 0.0
+    weights, bias = overlap_weights(pairs)
+    for label in (0, 1):  # the balance of positives and negatives is left as it was
+        mine = [w for w, p in zip(weights, pairs) if p.label == label]
+        assert abs(sum(mine) / len(mine) - 1.0) < 1e-9
+    # a paraphrased positive outweighs a copied one; a look-alike negative outweighs an
+    # unrelated one, which keeps at least the floor
+    assert weights[3] > weights[0]
+    assert weights[4] > weights[6] > 0
+    assert bias["pairs_by_overlap_bin"][9] == 3 and bias["pairs_by_overlap_bin"][6] == 2
+    assert bias["pairs_by_overlap_bin"][0] == 7
