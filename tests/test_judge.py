@@ -122,6 +122,14 @@ def test_the_judge_is_read_the_sentence_before_as_context():
     assert all(c.title == "Notes" for c in seen)
 
 
+def test_the_judge_reads_title_and_heading_and_no_stray_colon_without_a_title():
+    from assistant.answering.judging import _heading
+
+    assert _heading("Manual", "Install › Linux") == "Manual: Install › Linux"
+    assert _heading("Manual", None) == "Manual" and _heading("Manual", "Manual") == "Manual"
+    assert _heading("", "Install") == "Install"
+
+
 class EnglishJudge(FakeJudge):
     """A judge trained on English only: the prior's threshold (0.5) sits above its own (0.4)."""
 

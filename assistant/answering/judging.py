@@ -75,8 +75,11 @@ def reads(judge: Judge, question: str) -> bool:
 
 
 def _heading(title: str, section: str | None) -> str:
-    """"Title: section" (as the judge was trained to read "article: section")."""
-    return f"{title}: {section}" if section and section != title else title
+    """"Title: section" (as the judge was trained to read "article: section"); the section
+    alone for a document without a title."""
+    if not section or section == title:
+        return title
+    return f"{title}: {section}" if title else section
 
 
 def _before(evidence: Evidence, s: Sentence) -> str:
