@@ -16,10 +16,7 @@ evals/results/multi-gate-sweep.json.
 At 2026-12-06 (the judge of assistant/answering/judge/model, questions asking for steps left
 to the other rules since the judge reads a step as not answering "what are the steps"): the
 rule chose 0.5, where 3 of the 20 answerable tune questions were declined (recall 0.733 ->
-0.611) for 3 more of the 11 look-alikes (0.364 -> 0.636); the gate ships off (0.0). At
-2026-12-07, for the judge trained against word overlap: the rule chose 0.3, where 8 of the 27
-answerable tune questions were declined (recall 0.699 -> 0.522) for 2 more of the 15
-look-alikes (0.467 -> 0.600); the gate stays off.
+0.611) for 3 more of the 11 look-alikes (0.364 -> 0.636); the gate ships off (0.0).
 """
 
 from __future__ import annotations
