@@ -17,10 +17,8 @@ Sources (licences and counts in `assistant/answering/judge/model/MODEL_CARD.md`)
 - FAQs from software packages (`training/data/faq/`, gzip, unchanged; sources and licences in
   `training/data/faq/SOURCES.md`), none from a package whose documents any benchmark uses:
   read by the assistant's own readers, so an entry's question is a heading as at run time.
-  The first sentence under a question heading answers it (past a credit line in brackets);
-  the question line itself and the sentences of the same FAQ's other entries that share most
-  of its words do not (each read after the sentence, or the question line, before it). An
-  entry whose text is another question is a contents list's line and gives no pairs.
+  The first sentence under a question heading answers it; the question line itself and the
+  sentences of the same FAQ's other entries that share most of its words do not.
 """
 
 from __future__ import annotations
@@ -239,24 +237,6 @@ def _prose(text: str) -> bool:
     return len(words) >= 4 and letters >= 0.75 * len(text)
 
 
-def _aside(text: str) -> bool:
-    """A sentence wholly in brackets: a credit line ("(contributed by …)") or a remark."""
-    return text.startswith("(") and text.rstrip(".").endswith(")")
-
-
-def _answer_sentence(sents: list[str]) -> str | None:
-    """The sentence that answers an FAQ entry: its first sentence past the asides, when it
-    reads as prose and is not itself a question."""
-    first = next((t for t in sents if not _aside(t)), None)
-    return first if first and _prose(first) and not first.rstrip().endswith("?") else None
-
-
-def _contents_line(sents: list[str]) -> bool:
-    """An entry whose text opens with another question: a contents list repeating the
-    questions one under another, not an entry with an answer."""
-    return bool(sents) and sents[0].rstrip().endswith("?")
-
-
 def faq_entries(path: Path) -> list[tuple[str, str, str, list[str]]]:
     """(question, heading path, the question's line as written, the sentences of its answer
     in order) of each FAQ entry."""
@@ -279,7 +259,7 @@ def faq_entries(path: Path) -> list[tuple[str, str, str, list[str]]]:
 
 
 def faq_pairs(rng: random.Random) -> list[Pair]:
-    """Per FAQ entry: its answer's sentence (positive, `_answer_sentence`), the
+    """Per FAQ entry: its answer's first sentence (positive, when it reads as prose), the
     question's own line, and the two sentences of the file's other entries sharing most of
     its words (negatives)."""
     out: list[Pair] = []
@@ -289,23 +269,20 @@ def faq_pairs(rng: random.Random) -> list[Pair]:
         rng.shuffle(entries)
         entries = entries[:MAX_FAQ_ENTRIES]
         for n, (q, section, written, sents) in enumerate(entries):
-            if _contents_line(sents):
-                continue
-            answer = _answer_sentence(sents)
             group = f"faq-{path.name}-{n}"
             heading = f"{title}: {section}"
             out.append(Pair(q, written, 0, "", heading, group, "faq-question-line"))
-            if answer is not None:
-                out.append(Pair(q, answer, 1, written, heading, group, "faq"))
+            if sents and _prose(sents[0]):
+                out.append(Pair(q, sents[0], 1, written, heading, group, "faq"))
             words = set(_norm(q).split())
             scored = []
-            for m, (_, other, owritten, osents) in enumerate(entries):
+            for m, (_, other, _, osents) in enumerate(entries):
                 if m == n:
                     continue
                 for i, text in enumerate(osents):
-                    if _prose(text):  # read, as a positive is, after its own question line
+                    if _prose(text):
                         scored.append((_overlap(words, text), rng.random(), text,
-                                       osents[i - 1] if i else owritten, f"{title}: {other}"))
+                                       osents[i - 1] if i else "", f"{title}: {other}"))
             scored.sort(reverse=True)
             for overlap, _, text, before, where in scored[:2]:
                 if overlap >= LOOKALIKE_OVERLAP:

@@ -4,8 +4,7 @@
     python -m training.train_judge --limit 2000 --out artifacts/judge-smoke   # a quick check
 
 Reads the pairs of `training/judge_data.py`, trains one pass (AdamW, linear warm-up and decay,
-binary cross-entropy, each pair weighted against the word-overlap bias: `overlap_weights`),
-chooses the answer threshold on SQuAD's `tune` articles, reports on
+binary cross-entropy), chooses the answer threshold on SQuAD's `tune` articles, reports on
 its `report` articles (never trained or tuned on), exports int8 ONNX, a
 meta.json and SHA256SUMS into `assistant/answering/judge/model/` (or --out), and writes its figures to
 `evals/results/judge-train.json`. Needs the `train` extra (onnx). Runs on CPU; a GPU is used
@@ -84,50 +83,6 @@ def collate(enc, idx, labels=None):
     return feats
 
 
-OVERLAP_BINS = 10  # the bias model's bins of word overlap: 0-0.1, …, 0.9-1
-WEIGHT_FLOOR = 0.25  # an example the overlap alone gets right still counts this much
-
-
-def word_overlap(question: str, text: str) -> float:
-    """The share of the question's content words (stemmed, `assistant.text.tokenize`, the
-    tokeniser the retrieval's overlap uses) that the candidate sentence holds."""
-    from assistant.text import tokenize
-
-    words = set(tokenize(question))
-    return len(words & set(tokenize(text))) / len(words) if words else 0.0
-
-
-def overlap_weights(pairs: list[Pair], floor: float = WEIGHT_FLOOR) -> tuple[list[float], dict]:
-    """Each pair's weight in the loss, so that the judge learns what word overlap does not
-    already tell. In the training pairs the share of positives rises from 0.03 among the
-    pairs sharing under a tenth of the question's content words to 0.70 among those sharing
-    eight or nine tenths (`info["overlap_weights"]`), so a judge fit to them leans on
-    overlap and turns down an answer worded otherwise ("put on hold" for "shelved"). The
-    bias model is that share of positives in each bin of overlap (`word_overlap`); a pair
-    weighs 1 - the model's probability of its own label, at least `floor`: positives that
-    share few words, and negatives that share many (look-alikes), count most, and most
-    negatives (which the bias already gets right) weigh the floor. Weights are scaled to a
-    mean of 1 within each label, so the balance of positives and negatives (`--pos-weight`)
-    is unchanged. The technique is example reweighting against a bias (Utama et al. 2020,
-    "Towards debiasing NLU models from unknown biases"), here a known one."""
-    bins = [min(OVERLAP_BINS - 1, int(word_overlap(p.question, p.text) * OVERLAP_BINS))
-            for p in pairs]
-    pos, tot = [0] * OVERLAP_BINS, [0] * OVERLAP_BINS
-    for p, b in zip(pairs, bins):
-        pos[b] += p.label
-        tot[b] += 1
-    share = [pos[b] / tot[b] if tot[b] else 0.0 for b in range(OVERLAP_BINS)]
-    raw = [max(floor, 1 - share[b] if p.label else share[b]) for p, b in zip(pairs, bins)]
-    out = list(raw)
-    for label in (0, 1):
-        idx = [i for i, p in enumerate(pairs) if p.label == label]
-        mean = sum(raw[i] for i in idx) / len(idx) if idx else 1.0
-        for i in idx:
-            out[i] = raw[i] / mean
-    return out, {"positive_share_by_overlap_bin": [round(x, 3) for x in share],
-                 "pairs_by_overlap_bin": tot, "floor": floor}
-
-
 def train(args) -> tuple[object, object, dict]:
     import torch
     from transformers import AutoModelForSequenceClassification, AutoTokenizer
@@ -144,22 +99,18 @@ def train(args) -> tuple[object, object, dict]:
     model.to(device)
     enc = encode(tokenizer, pairs, args.context_dropout, rng)
     labels = [p.label for p in pairs]
-    weights, bias = (overlap_weights(pairs) if args.debias
-                     else ([1.0] * len(pairs), {"off": True}))
     plan = batches(enc, labels, args.batch, rng) * args.epochs
     opt = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=0.01)
     warm = max(1, int(0.06 * len(plan)))
     sched = torch.optim.lr_scheduler.LambdaLR(
         opt, lambda s: min((s + 1) / warm, max(0.0, (len(plan) - s) / (len(plan) - warm))))
-    loss_fn = torch.nn.BCEWithLogitsLoss(pos_weight=torch.tensor(args.pos_weight, device=device),
-                                         reduction="none")
+    loss_fn = torch.nn.BCEWithLogitsLoss(pos_weight=torch.tensor(args.pos_weight, device=device))
     model.train()
     start, seen = time.time(), 0
     for step, idx in enumerate(plan):
         feats, y = collate(enc, idx, labels)
         feats = {k: v.to(device) for k, v in feats.items()}
-        w = torch.tensor([weights[i] for i in idx], dtype=torch.float32, device=device)
-        loss = (loss_fn(model(**feats).logits.view(-1), y.to(device)) * w).mean()
+        loss = loss_fn(model(**feats).logits.view(-1), y.to(device))
         loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
         opt.step()
@@ -171,8 +122,7 @@ def train(args) -> tuple[object, object, dict]:
             print(f"step {step + 1}/{len(plan)}  loss {loss.item():.4f}  {rate:.1f} pairs/s",
                   flush=True)
     model.eval()
-    info = {"pairs": len(pairs), "sources": counts(pairs), "overlap_weights": bias,
-            "seconds": round(time.time() - start),
+    info = {"pairs": len(pairs), "sources": counts(pairs), "seconds": round(time.time() - start),
             "pairs_per_second": round(seen / (time.time() - start), 1)}
     return model.to("cpu"), tokenizer, info
 
@@ -298,9 +248,6 @@ def main(argv=None) -> int:
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--device", default="cpu")
     ap.add_argument("--limit", type=int, default=0, help="train on the first N pairs only")
-    ap.add_argument("--no-debias", dest="debias", action="store_false",
-                    help="every pair weighs 1 (as the judge shipped before this option was), not "
-                         "`overlap_weights`")
     ap.add_argument("--out", type=Path, default=MODEL_OUT)
     ap.add_argument("--results", type=Path, default=RESULTS / "judge-train.json")
     args = ap.parse_args(argv)
