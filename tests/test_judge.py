@@ -188,6 +188,49 @@ def test_a_sentence_past_its_passages_edge_is_quoted_alone_not_as_nothing():
     assert quote_unit(whole, second).text == text  # inside one passage, it leans on its neighbour
 
 
+def _one_passage(text: str, source: str = "ref.html") -> tuple[Evidence, list[Sentence]]:
+    from assistant.language.sentences import paragraphs, sentences
+
+    chunk = f"{source}#0"
+    sents = [Sentence(source, a, b, text[a:b], "body", chunk)
+             for pa, pb in paragraphs(text) for a, b in sentences(text, pa, pb)]
+    ev = Evidence("q?", None, (Passage(source, text, 0, len(text), 1.0, chunk_id=chunk),),
+                  tuple(ScoredSentence(s, 0.5, 0.5, 0.5, None) for s in sents),
+                  {s.id: s for s in sents})
+    return ev, sents
+
+
+def test_a_term_line_and_its_description_are_quoted_together():
+    """A reference page's entry ("exception gzip.BadGzipFile") above its description, and a
+    licence's defined term above its "means …": a quote of either holds both, verbatim."""
+    from assistant.answering.evidence import quote_unit
+
+    text = ("Functions and classes\n\nexception zipper.BadArchive\n\nAn exception raised for "
+            "invalid archives. Raised by open() too.\n\n1.7. \"Larger Work\"\n    means a work "
+            "that combines the software with other material.\n")
+    ev, sents = _one_passage(text)
+    by_text = {s.text: s for s in sents}
+    described = quote_unit(ev, by_text["An exception raised for invalid archives."])
+    assert described.text == "exception zipper.BadArchive\n\nAn exception raised for invalid archives."
+    assert text[described.start:described.end] == described.text
+    term = quote_unit(ev, by_text["exception zipper.BadArchive"])
+    assert term.text == described.text  # the term chosen: its description comes with it
+    defined = quote_unit(ev, by_text['1.7. "Larger Work"'])
+    assert defined.text.endswith("means a work that combines the software with other material.")
+    # a sentence that ends with a stop is no term, and neither is the end of a paragraph
+    assert quote_unit(ev, by_text["Raised by open() too."]).text == "Raised by open() too."
+
+
+def test_a_line_inside_prose_or_a_long_line_is_no_term():
+    from assistant.answering.evidence import quote_unit
+
+    text = ("The service opens at nine and closes at six on weekdays without a break at noon "
+            "for lunch or anything\n\nIt is closed on Sundays.\n")
+    ev, sents = _one_passage(text)
+    last = next(s for s in sents if s.text.startswith("It is closed"))
+    assert quote_unit(ev, last).text == "It is closed on Sundays."  # 19 words: not a term
+
+
 def test_a_decline_names_the_best_candidate_and_its_score():
     ev = judged(_evidence("What is the capital of the moon?",
                           ["The garden has roses.", "Tea is served at four."]), FakeJudge())

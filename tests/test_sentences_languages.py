@@ -68,3 +68,13 @@ def test_english_is_still_syntok_s():
     text = "Dr. Smith paid £22 million a year. It rose 3.5% in 2018. Why? The U.S. office said so."
     assert cut(text) == ["Dr. Smith paid £22 million a year.", "It rose 3.5% in 2018.", "Why?",
                          "The U.S. office said so."]
+
+
+def test_a_stop_with_no_space_after_it_ends_no_sentence():
+    """A dotted name before a capital ("gzip.GzipFile", "os.Path") is one word, not a
+    sentence's end and the next one's start."""
+    from assistant.language.sentences import sentences
+
+    text = "class gzip.GzipFile(filename=None)\n\nSee os.Path for more. It is new."
+    assert [text[a:b] for a, b in sentences(text)] == [
+        "class gzip.GzipFile(filename=None)", "See os.Path for more.", "It is new."]

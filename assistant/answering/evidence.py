@@ -29,7 +29,7 @@ from ..language import questions as Q
 from ..language.identify import language_of
 from ..language.sentences import list_item
 from ..language.terms import subject_words
-from ..types import COMMENT, HEADLINE, Passage, Sentence
+from ..types import BODY, COMMENT, HEADLINE, Passage, Sentence
 
 
 def stated_values(kind: str | None, text: str) -> frozenset[str]:
@@ -171,9 +171,11 @@ class QuoteUnit:
 def quote_unit(evidence: Evidence, s: Sentence) -> QuoteUnit:
     before, after = evidence.neighbours(s)
     parts = [s]
-    if _joinable(evidence, before, s) and _LEANS_BACK.match(s.text):
+    if (_joinable(evidence, before, s) and _LEANS_BACK.match(s.text)
+            or _term_of(evidence, before, s)):
         parts.insert(0, before)
-    if _joinable(evidence, s, after) and s.text.rstrip().endswith(":"):
+    if (_joinable(evidence, s, after) and s.text.rstrip().endswith(":")
+            or _term_of(evidence, s, after)):
         parts.append(after)
     start, end = parts[0].start, parts[-1].end
     # the joined text must lie in one retrieved passage (a sentence past a passage's edge, with
@@ -197,6 +199,43 @@ def _joinable(evidence: Evidence, first: Sentence | None, second: Sentence | Non
 
 
 _BLANK_LINE = re.compile(r"\n[ \t\r]*\n")
+TERM_WORDS = 12  # a line this short, standing alone without a stop, names what follows it
+_STOP = re.compile(r"[.!?:;…][\"'”’)\]]*$")
+
+
+def _term_like(text: str) -> bool:
+    text = text.strip()
+    return bool(text) and "\n" not in text and not _STOP.search(text) and len(text.split()) <= TERM_WORDS
+
+
+def _term_of(evidence: Evidence, term: Sentence | None, described: Sentence | None) -> bool:
+    """Whether `term` is a line that names what the paragraph after it describes: a reference
+    page's entry ("exception gzip.BadGzipFile", "secrets.compare_digest(a, b)") above its
+    description, a licence's defined term ('1.7. "Larger Work"') above "means ...", a manual's
+    numbered heading that its reader gave as body text. A line of its own (a line break on
+    each side), of at most TERM_WORDS words and without a stop, in body text, followed in the
+    same passage by the next paragraph (one blank line at most between them), which is no
+    such line itself. Quoted alone,
+    the term does not say what it is, and its description does not say what it describes: a
+    quote of either holds both."""
+    if term is None or described is None or term.kind != BODY or described.kind != BODY:
+        return False
+    if T.looks_like_instructions(term.text) or T.looks_like_instructions(described.text):
+        return False
+    if not _term_like(term.text) or _term_like(described.text) or _label(term):
+        return False  # a heading over a term heads the term's entry, not the term
+    if list_item(term.text) or list_item(described.text):
+        return False  # a list's items, each a line without a stop, are items, not terms
+    gap = _verbatim(evidence, term.source, term.end, described.start)
+    if gap is None or "\n" not in gap or gap.count("\n") > 2 or gap.strip():
+        return False
+    passage = next((p for p in evidence.passages
+                    if p.source == term.source and p.start <= term.start and term.end <= p.end),
+                   None)
+    if passage is None:
+        return False
+    line_start = passage.text[:term.start - passage.start].rsplit("\n", 1)[-1]
+    return not line_start.strip()  # nothing before it on its line
 
 
 def _verbatim(evidence: Evidence, source: str, start: int, end: int) -> str | None:

@@ -190,13 +190,30 @@ def sentences(text: str, start: int = 0, end: int | None = None) -> list[tuple[i
             for a, b in _by_rules(lang, part):
                 out.extend(bounded(text, at + a, at + b))
         elif part.strip():
+            cut: list[tuple[int, int]] = []
             for para in segmenter.analyze(part):
                 for sent in para:
                     a = sent[0].offset
                     b = sent[-1].offset + len(sent[-1].value)
                     if b > a:
-                        out.extend(bounded(text, at + a, at + b))
+                        cut.append((a, b))
+            for a, b in _touching_joined(cut):
+                out.extend(bounded(text, at + a, at + b))
         at = brk.end() if brk else end
+    return out
+
+
+def _touching_joined(cut: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """syntok's sentences, with those that touch joined: a stop with no space after it ends
+    no sentence in Latin script. syntok cut a dotted name before a capital ("class gzip." /
+    "GzipFile(filename=None)", "See os." / "Path for more."), which left the name's halves in
+    two quotes."""
+    out: list[tuple[int, int]] = []
+    for a, b in cut:
+        if out and out[-1][1] == a:
+            out[-1] = (out[-1][0], b)
+        else:
+            out.append((a, b))
     return out
 
 
