@@ -31,7 +31,8 @@ _BY = re.compile(r"^by\s+(.{2,60})$", re.I)
 _PERSON = re.compile(r"^[A-Z][\w'’.-]+(?:\s+[A-Z][\w'’.-]+){1,3}$")
 
 
-def classify(text: str, paras: list[tuple[int, int]], preset: list[str | None]) -> list[str]:
+def classify(text: str, paras: list[tuple[int, int]], preset: list[str | None],
+             headline: bool = True) -> list[str]:
     strings = [text[a:b] for a, b in paras]
     kinds = [BODY] * len(paras)
     dated = [i < HEADER_LINES and _is_dateline(s) for i, s in enumerate(strings)]
@@ -56,7 +57,7 @@ def classify(text: str, paras: list[tuple[int, int]], preset: list[str | None]) 
         if kind is not None:
             kinds[i] = kind
     _spread_furniture(strings, kinds)
-    if HEADLINE not in kinds:
+    if headline and HEADLINE not in kinds:  # a file known to have no title has no headline
         _mark_headline(strings, kinds)
     _mark_comments(strings, kinds)
     return kinds

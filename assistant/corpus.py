@@ -145,10 +145,12 @@ def markdown_document(source: str, ex, sha256: str) -> Document:
     saved as text or Markdown still has its byline, dateline and reader comments told apart),
     with the reader's structure on top: headings (an FAQ's questions too) are headlines that
     open sections, front matter is furniture."""
-    doc = parse_document(source, ex.text, sha256, ex.encoding or "utf-8",
-                         blocks=[(b.start, b.end, READER_KINDS.get(b.kind)) for b in ex.blocks])
     # A reader's "" says the file has no title (Markdown whose headings are all sections, a
-    # text file that opens with a copyright line): no headline is taken for one then.
+    # text file that opens with a copyright line): no headline is taken for one then, so its
+    # first line stays a sentence that can be quoted ("Copyright 2014 Pallets").
+    doc = parse_document(source, ex.text, sha256, ex.encoding or "utf-8",
+                         blocks=[(b.start, b.end, READER_KINDS.get(b.kind)) for b in ex.blocks],
+                         headline=ex.title != "")
     title = ex.title if ex.title is not None else doc.meta.title
     meta = replace(doc.meta, title=title, date=ex.date or doc.meta.date,
                    author=ex.author or doc.meta.author, format=ex.format)
@@ -202,15 +204,17 @@ def _store(cache: Path | None, sha: str, ex) -> None:
 
 
 def parse_document(source: str, text: str, sha256: str = "", encoding: str = "utf-8",
-                   blocks: list[tuple[int, int, str | None]] | None = None) -> Document:
+                   blocks: list[tuple[int, int, str | None]] | None = None,
+                   headline: bool = True) -> Document:
     """A plain-text document: its paragraphs (hard-wrapped lines joined, see
     `language.sentences.paragraphs`), each classified (headline, byline, body, comment...).
     `blocks`: the paragraphs a reader found instead (Markdown), each with its kind when the
-    reader knows it (a heading, furniture) or None."""
+    reader knows it (a heading, furniture) or None. `headline`: False when the file is known
+    to have no title, so no opening line is taken for its headline."""
     if blocks is None:
         blocks = [(a, b, None) for a, b in paragraphs(text)]
     paras = [(a, b) for a, b, _ in blocks]
-    kinds = article.classify(text, paras, [k for _, _, k in blocks])
+    kinds = article.classify(text, paras, [k for _, _, k in blocks], headline)
     spans = tuple(Span(a, b, k) for (a, b), k in zip(paras, kinds))
     meta = DocumentMeta(source=source, title=article.title(text, spans),
                         date=article.date(text, spans), author=article.author(text, spans),

@@ -11,11 +11,13 @@ from pathlib import Path
 from ..errors import IndexUnusable
 from .faults import storage_fault
 
-SCHEMA = "8"  # bump when what is stored or embedded changes: old indexes are rebuilt
+SCHEMA = "9"  # bump when what is stored or embedded changes: old indexes are rebuilt
 # 6: paragraphs of wrapped text joined and sentences cut by syntok (assistant/language)
 # 7: sentences bounded (MAX_SENTENCE_CHARS): an index holding a 5 MB "sentence" is rebuilt
 # 8: the readers read PDFs, web pages and text files anew (FAQ questions as headings, running
 #    heads out, paragraphs joined over page breaks): chunks of unchanged files change too
+# 9: a stop with no space after it ends no sentence ("gzip.GzipFile"), and a text file that
+#    opens with a copyright line has no headline: sentences of unchanged files change
 PAGE = 5000  # records per read or delete: far below SQLite's 32,766 query variables
 # Records per read that returns texts and metadata: the store's memory for such a read follows
 # its page (a read of every chunk of a 20 MB file: +154 MB of RSS in pages of 5,000, +40 MB in
