@@ -204,6 +204,7 @@ _STOP = re.compile(r"[.!?:;…][\"'”’)\]]*$")
 
 
 def _term_like(text: str) -> bool:
+    """One line, of at most TERM_WORDS words, that ends without a stop."""
     text = text.strip()
     return bool(text) and "\n" not in text and not _STOP.search(text) and len(text.split()) <= TERM_WORDS
 
@@ -215,14 +216,15 @@ def _term_of(evidence: Evidence, term: Sentence | None, described: Sentence | No
     numbered heading that its reader gave as body text. A line of its own (a line break on
     each side), of at most TERM_WORDS words and without a stop, in body text, followed in the
     same passage by the next paragraph (one blank line at most between them), which is no
-    such line itself. Quoted alone,
-    the term does not say what it is, and its description does not say what it describes: a
-    quote of either holds both."""
+    such line itself. Quoted alone, the term does not say what it is, and its description
+    does not say what it describes: a quote of either holds both."""
     if term is None or described is None or term.kind != BODY or described.kind != BODY:
         return False
     if T.looks_like_instructions(term.text) or T.looks_like_instructions(described.text):
         return False
-    if not _term_like(term.text) or _term_like(described.text) or _label(term):
+    if not _term_like(term.text) or _label(term):
+        return False  # a sentence, or a heading that names a section ("OPENING HOURS")
+    if _term_like(described.text):
         return False  # a heading over a term heads the term's entry, not the term
     if list_item(term.text) or list_item(described.text):
         return False  # a list's items, each a line without a stop, are items, not terms
