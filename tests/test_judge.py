@@ -228,7 +228,7 @@ def test_a_line_inside_prose_or_a_long_line_is_no_term():
             "for lunch or anything\n\nIt is closed on Sundays.\n")
     ev, sents = _one_passage(text)
     last = next(s for s in sents if s.text.startswith("It is closed"))
-    assert quote_unit(ev, last).text == "It is closed on Sundays."  # 19 words: not a term
+    assert quote_unit(ev, last).text == "It is closed on Sundays."  # 20 words: no term
 
 
 def test_a_decline_names_the_best_candidate_and_its_score():

@@ -10,8 +10,9 @@ import datetime
 import pytest
 
 from assistant.corpus import read_file
-from assistant.readers import BODY, HEADING, read_document, section_of
+from assistant.readers import HEADING, read_document, section_of
 from assistant.readers.base import question_text
+from assistant.types import BODY
 
 
 def blocks(x, kind=None):
@@ -323,7 +324,7 @@ def test_text_opening_with_a_copyright_line_has_no_title(tmp_path):
     # copyright?", not a headline (a short headline names a section and is never quoted)
     first = doc.spans[0]
     assert doc.text[first.start:first.end] == "Copyright 2014 Pallets"
-    assert first.kind == "body"
+    assert first.kind == BODY
 
 
 # ---------------------------------------------------------------- the real documents
