@@ -228,24 +228,26 @@ def _term_of(evidence: Evidence, term: Sentence | None, described: Sentence | No
         return False  # a heading over a term heads the term's entry, not the term
     if list_item(term.text) or list_item(described.text):
         return False  # a list's items, each a line without a stop, are items, not terms
-    gap = _verbatim(evidence, term.source, term.end, described.start)
-    if gap is None or "\n" not in gap or gap.count("\n") > 2 or gap.strip():
-        return False
-    passage = next((p for p in evidence.passages
-                    if p.source == term.source and p.start <= term.start and term.end <= p.end),
-                   None)
+    passage = _holding(evidence, term.source, term.start, described.start)
     if passage is None:
+        return False  # the two are not quoted together unless one passage holds both
+    gap = passage.text[term.end - passage.start:described.start - passage.start]
+    if "\n" not in gap or gap.count("\n") > 2 or gap.strip():
         return False
     line_start = passage.text[:term.start - passage.start].rsplit("\n", 1)[-1]
     return not line_start.strip()  # nothing before it on its line
 
 
+def _holding(evidence: Evidence, source: str, start: int, end: int) -> Passage | None:
+    """A retrieved passage that holds the document's text[start:end]."""
+    return next((p for p in evidence.passages
+                 if p.source == source and p.start <= start and end <= p.end), None)
+
+
 def _verbatim(evidence: Evidence, source: str, start: int, end: int) -> str | None:
     """The document's own text[start:end], from a retrieved passage that holds it."""
-    for p in evidence.passages:
-        if p.source == source and p.start <= start and end <= p.end:
-            return p.text[start - p.start:end - p.start]
-    return None
+    p = _holding(evidence, source, start, end)
+    return None if p is None else p.text[start - p.start:end - p.start]
 
 
 def _introduced(sentences: list[Sentence]) -> dict[str, str]:
