@@ -173,7 +173,7 @@ def test_a_sentence_past_its_passages_edge_is_quoted_alone_not_as_nothing():
     """A retrieved passage ends where a sentence leaning on the one before ("It …") begins:
     the two are not joined (their text is in no one passage), and the sentence is its own
     quote. (Joined, the quote's text was None, and the local backend failed on it.)"""
-    from assistant.answering.evidence import quote_unit
+    from assistant.answering.quoting import quote_unit
 
     text = "The dam was built in 1931. It holds back the river."
     first, second = Sentence("d.txt", 0, 26, text[:26], "body", "d.txt#0-26"), \
@@ -203,7 +203,7 @@ def _one_passage(text: str, source: str = "ref.html") -> tuple[Evidence, list[Se
 def test_a_term_line_and_its_description_are_quoted_together():
     """A reference page's entry ("exception gzip.BadGzipFile") above its description, and a
     licence's defined term above its "means …": a quote of either holds both, verbatim."""
-    from assistant.answering.evidence import quote_unit
+    from assistant.answering.quoting import quote_unit
 
     text = ("Functions and classes\n\nexception zipper.BadArchive\n\nAn exception raised for "
             "invalid archives. Raised by open() too.\n\n1.7. \"Larger Work\"\n    means a work "
@@ -222,7 +222,7 @@ def test_a_term_line_and_its_description_are_quoted_together():
 
 
 def test_a_line_inside_prose_or_a_long_line_is_no_term():
-    from assistant.answering.evidence import quote_unit
+    from assistant.answering.quoting import quote_unit
 
     text = ("The service opens at nine and closes at six on weekdays without a break at noon "
             "for lunch or anything\n\nIt is closed on Sundays.\n")

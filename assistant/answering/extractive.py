@@ -8,7 +8,8 @@ import re
 from typing import Iterator
 
 from .. import text as T
-from .evidence import Evidence, QuoteUnit, ScoredSentence, accounts, quote_unit
+from .evidence import Evidence, ScoredSentence, accounts
+from .quoting import QuoteUnit, quote_unit
 from ..language.identify import DECLINES, ENGLISH, not_in_documents
 from ..language.questions import REASON, asks_for_timeline
 from ..types import COMMENT, Answer, Citation, SentenceSupport

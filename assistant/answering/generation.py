@@ -22,7 +22,8 @@ from .. import text as T
 from .citations import NEGATION_PROBLEM, EvidenceItem
 from ..embeddings import Embedder
 from ..errors import ConfigError
-from .evidence import Evidence, ScoredSentence, accounts, quote_unit, stated_values
+from .evidence import Evidence, ScoredSentence, accounts, stated_values
+from .quoting import quote_unit
 from ..language.names import negated
 from ..language.terms import reads_as_english
 from ..language.questions import AMOUNT_LABELS, REASON, asks_for_timeline

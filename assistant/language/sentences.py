@@ -60,7 +60,7 @@ MID_SENTENCE = 0.5  # wrapped text: at least this share of its full lines stop m
 # The longest sentence: a longer one (a 5,000,000-character line without a stop was one
 # sentence, quoted whole) is cut into pieces of at most this many characters, at a clause
 # break or a space. A quote joins at most three neighbouring sentences of one passage
-# (evidence.quote_unit), and a passage never spans more than chunking.MAX_GAP characters
+# (quoting.quote_unit), and a passage never spans more than chunking.MAX_GAP characters
 # between two sentences, so no quote exceeds 3 * 600 + 2 * 100 = 2,000 characters. Real
 # sentences rarely reach it: 600 characters is about 100 words.
 MAX_SENTENCE_CHARS = 600
