@@ -296,3 +296,67 @@ def test_a_set_answer_needs_one_sentence_the_judge_itself_finds_answering():
     assert why and "as asked" in why and f"{SET_GATE - 0.05:.2f}" in why
     assert unanswered(replace(unsure, judge=None), SET_GATE) is None  # no judge read it
     assert unanswered(unsure) is None  # the shipped gate is off
+
+
+class _SureOf(FakeJudge):
+    """Sure (0.95) of the sentences that hold `marker`, or as sure as `level` says."""
+
+    def __init__(self, marker: str, level: float = 0.95):
+        self.marker, self.level = marker, level
+
+    def score(self, question, candidates):
+        return np.array([self.level if self.marker in c.text else 0.02 for c in candidates],
+                        dtype=np.float32)
+
+
+def _tenancy_bot(tmp_path, fake_embedder, judge):
+    from assistant import Assistant
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "tenancy.md").write_text(
+        "# Tenancy agreement\n\n"
+        "The rent is 900 euros a month, payable on the first day of each month.\n\n"
+        "At a review, the rent may not go up by more than two per cent.\n\n"
+        "The tenant may keep one cat, but no dog.\n\n"
+        "Parking in the courtyard costs 30 euros a month.\n", encoding="utf-8")
+    return Assistant.load(corpus=corpus, index=tmp_path / "ix", generator="extractive",
+                          embedder=fake_embedder, judge=judge)
+
+
+def test_a_fact_the_kind_patterns_miss_is_quoted_when_the_judge_is_sure_it_answers(
+        tmp_path, fake_embedder):
+    question = "How much can the rent go up at a review?"
+    bot = _tenancy_bot(tmp_path, fake_embedder, _SureOf("two per cent"))
+    try:
+        ev = bot.evidence(question)
+        rise = next(s for s in ev.ranked if "two per cent" in s.sentence.text)
+        assert rise.fits_type is False and not rise.of_other  # no amount read in it
+        ans = bot.ask(question)
+    finally:
+        bot.close()
+    assert not ans.abstained
+    assert "two per cent" in ans.citations[0].quote
+
+
+def test_a_misfit_the_judge_is_unsure_of_is_not_quoted(tmp_path, fake_embedder):
+    bot = _tenancy_bot(tmp_path, fake_embedder, _SureOf("two per cent", level=0.4))
+    try:
+        ans = bot.ask("How much can the rent go up at a review?")
+    finally:
+        bot.close()
+    assert ans.abstained or all("two per cent" not in c.quote for c in ans.citations)
+
+
+def test_an_amount_of_something_else_is_not_quoted_however_sure_the_judge(tmp_path,
+                                                                        fake_embedder):
+    question = "How much does it cost to charge an electric car?"
+    bot = _tenancy_bot(tmp_path, fake_embedder, _SureOf("costs 30 euros"))
+    try:
+        ev = bot.evidence(question)
+        parking = next(s for s in ev.ranked if "costs 30 euros" in s.sentence.text)
+        assert parking.of_other and parking.answers == pytest.approx(0.95)
+        ans = bot.ask(question)
+    finally:
+        bot.close()
+    assert ans.abstained

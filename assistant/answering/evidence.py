@@ -101,6 +101,10 @@ class ScoredSentence:
     date: str | None = None
     prior: float | None = None  # the cheap score `gather` gave, once the judge has scored it
     answers: float | None = None  # the judge's own probability that it answers, if it read it
+    # states an amount of the asked kind, but of something else than the question asks about
+    # (`_kind_fit`): a misfit the judge, which reads "costs NOK 100" as answering any "how
+    # much does it cost", does not see
+    of_other: bool = False
 
     @property
     def source(self) -> str:
@@ -221,17 +225,18 @@ CAUSE_TITLE_MIN = 0.4  # share of the question's words a title must hold to stat
 
 def _kind_fit(expects: str | None, s: Sentence, question: str, subject: list[str],
               idf: Callable[[str], float], focus: str, in_title: float,
-              weights: Weights) -> tuple[bool | None, float]:
+              weights: Weights) -> tuple[bool | None, float, bool]:
     """Whether the sentence states the kind of fact asked for (None: no kind asked, or no
-    judgement), and any bonus on top of the type credit. `focus`: the sentence with the line
-    that introduces it."""
+    judgement), any bonus on top of the type credit, and whether it states an amount of the
+    asked kind of something else (`ScoredSentence.of_other`). `focus`: the sentence with the
+    line that introduces it."""
     fit = Q.fits(expects, s.text, question)
     if expects == Q.REASON:
-        return _reason_fit(fit, s, in_title, weights)
+        return (*_reason_fit(fit, s, in_title, weights), False)
     if fit and expects in Q.AMOUNT_LABELS and coverage(subject, focus, idf) < AMOUNT_FOCUS_MIN:
         # an amount, but not of what was asked
-        return (False if Q.misfit_counts(question) else None), 0.0
-    return fit, 0.0
+        return (False, 0.0, True) if Q.misfit_counts(question) else (None, 0.0, False)
+    return fit, 0.0, False
 
 
 def _reason_fit(fit: bool | None, s: Sentence, in_title: float,
@@ -292,15 +297,16 @@ def gather(question: str, passages: list[Passage], sentences: list[Sentence],
         context = f"{p.text}\n{p.title} {p.date or ''}"
         cov = coverage(q_tokens, label + s.text, idf, context)
         in_title = title_coverage(q_tokens, p.title, idf)
-        fit, bonus = _kind_fit(expects, s, question, subject, idf, f"{intro.get(s.id, '')} "
-                               f"{s.text}", in_title, weights)
+        fit, bonus, of_other = _kind_fit(expects, s, question, subject, idf,
+                                         f"{intro.get(s.id, '')} {s.text}", in_title, weights)
         missing = missing_entities(entities, context)
         prior = (p.dense_score or 0.0) * (1.0 / (1 + 0.15 * rank_of[s.chunk_id]))
         score = (weights.dense * float(cos) + weights.coverage * cov + weights.passage * prior
                  + (weights.type_match if fit else -weights.type_miss if fit is False else 0.0)
                  - (weights.ungrounded * len(missing) / len(entities) if entities else 0.0)
                  + weights.title * in_title + bonus)
-        scored.append(ScoredSentence(s, score, float(cos), cov, fit, missing, p.title, p.date))
+        scored.append(ScoredSentence(s, score, float(cos), cov, fit, missing, p.title, p.date,
+                                     of_other=of_other))
     scored.sort(key=lambda x: (-x.score, x.sentence.source, x.sentence.start))
     return Evidence(question, expects, tuple(passages), tuple(scored),
                     {s.id: s for s in sentences}, {s.id: v for s, v in zip(sentences, vectors)})
