@@ -27,7 +27,7 @@ from .answering.judging import judged
 from .answering.judge import Judge, load_judge
 from .index import ChromaIndex, StoreConfig, SyncProgress, SyncReport
 from .answering.overview import plan
-from .answering.lookalike import unstated_terms
+from .answering.lookalike import marked
 from .language.questions import TIMELINE, asks_for_timeline, overview_kind, search_text
 from .language.terms import DocumentTerms, warm_up as warm_up_language
 from .retrieval import HybridRetriever
@@ -242,10 +242,10 @@ class Assistant:
         asked = topic if wants and wants[0] != TIMELINE else q  # a summary or list: its subject
         evidence = judged(gather(asked, passages, sentences, vectors, vector, self.retriever.idf),
                           self.judge, section_of=self._section_of, asked=q)
-        evidence = replace(evidence, unstated=unstated_terms(  # a look-alike's mark
-            q, wants[0] if wants else None, evidence.ranked, self._terms_of,
-            lambda w: bool(self.retriever.lexical.scores([w], 1, sources)),
-            (m.date for s, m in self.retriever.documents.items() if not sources or s in sources)))
+        evidence = marked(evidence, q, wants[0] if wants else None, self._terms_of,  # look-alike
+                          lambda w: bool(self.retriever.lexical.scores([w], 1, sources)),
+                          (m.date for s, m in self.retriever.documents.items()
+                           if not sources or s in sources))
         if not wants:
             return evidence
         bar = (self.config.abstain_below if self.config.abstain_below is not None  # coverage:

@@ -360,3 +360,29 @@ def test_an_amount_of_something_else_is_not_quoted_however_sure_the_judge(tmp_pa
     finally:
         bot.close()
     assert ans.abstained
+
+
+def test_a_look_alike_decline_says_where_the_term_is_missing_when_another_document_has_it(
+        tmp_path, fake_embedder):
+    from assistant import Assistant
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "compressor-licence.txt").write_text(
+        "This licence gives no warranty of any kind for the compressor.\n\n"
+        "Redistribution of the compressor is permitted.\n", encoding="utf-8")
+    (corpus / "framework-licence.txt").write_text(
+        "Copyright 2010 Pallets.\n\nThe framework may be used in any project.\n",
+        encoding="utf-8")
+    bot = Assistant.load(corpus=corpus, index=tmp_path / "ix", generator="extractive",
+                         embedder=fake_embedder, judge=FakeJudge())
+    try:
+        held = bot.ask("Does the Pallets licence give any warranty for the compressor?")
+        nowhere = bot.ask("Does the Zephyr licence give any warranty for the compressor?")
+    finally:
+        bot.close()
+    assert held.abstained and nowhere.abstained
+    # "Pallets" is in the corpus, only not in the document of the closest evidence
+    assert held.fallback == ("the document of the closest evidence, compressor-licence.txt, "
+                             "never mentions “Pallets”, which the question asks about")
+    assert nowhere.fallback == "the documents never mention “Zephyr”, which the question asks about"

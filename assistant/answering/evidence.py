@@ -123,6 +123,9 @@ class Evidence:
     # document never states (a comparison's: none of its best evidence's documents, nor any
     # other): a look-alike question, which both backends decline.
     unstated: tuple[str, ...] = ()
+    # the documents checked for them, when another document of the corpus does mention one
+    # (empty: no document does)
+    unstated_in: tuple[str, ...] = ()
     judge: str | None = None  # the judge that scored `ranked`, if one did
     judge_s: float = 0.0  # seconds the judge took
     # A question that wants a set of passages (`overview`): its kind (summary, list, compare)
@@ -135,7 +138,14 @@ class Evidence:
         if not self.unstated:
             return None
         terms = ", ".join(f"“{t}”" for t in self.unstated)
-        return f"the documents never mention {terms}, which the question asks about"
+        if not self.unstated_in:
+            return f"the documents never mention {terms}, which the question asks about"
+        if len(self.unstated_in) == 1:
+            where = f"the document of the closest evidence, {self.unstated_in[0]}, never mentions"
+        else:
+            where = (f"the documents of the closest evidence ({', '.join(self.unstated_in)}) "
+                     f"never mention")
+        return f"{where} {terms}, which the question asks about"
 
     def weak_reason(self, threshold: float) -> str:
         """Why no sentence answers: the closest candidate and its score against the bar."""
