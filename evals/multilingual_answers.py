@@ -1,6 +1,6 @@
 """XQuAD answers per language, extractive backend: right and grounded against English.
 
-    python -m evals.multilingual --answers                    # 40 questions, en de es ru zh ar
+    python -m evals.multilingual --answers                    # 40 questions, en de es ru zh ar it
     python -m evals.multilingual --answers --questions 10 --langs en,de --judges shipped
     python -m evals.multilingual --answers --generator local    # the default backend
 
@@ -10,6 +10,11 @@ paragraph, `p000.md` …, its article's title as a heading: XQuAD's titles are E
 language). The same seeded sample of question ids is asked in every language through the
 public API (`Library(generator="extractive").open(name).ask(question)`), drawn only from the
 paragraphs evals/xquad.py keeps (those the judge's training file does not hold).
+
+Italian is not in XQuAD: its file (`xquad.it.json`, evals/xquad_it.py) holds the 212 XQuAD
+paragraphs and 778 questions that SQuAD-it translated, in XQuAD's places. A language asks only
+the sampled questions its file holds, and its rate relative to English is against English's on
+those same questions (`relative`).
 
 An answer is
   right     when its first quote (citation [1]) holds the gold answer text, both normalised
@@ -49,6 +54,8 @@ WORKDIR = Path(__file__).resolve().parents[1] / "artifacts" / "xquad-collections
 QUESTIONS = 40
 JUDGES = ("shipped", "everywhere", "prior")
 GENERATORS = ("extractive", "local")
+LANGS = ml.LANGS + ("it",)  # it: from SQuAD-it (evals/xquad_it.py)
+NOT_MEASURED = tuple(lg for lg in ml.NOT_IN_XQUAD if lg not in LANGS)
 
 
 # ---------------------------------------------------------------- the data
@@ -62,7 +69,8 @@ class Question:
 
 
 def paragraphs_of(lang: str) -> list[tuple[str, str]]:
-    """The language's 240 (title, context), in file order (titles with spaces)."""
+    """The language's 240 (title, context), in file order (titles with spaces); a paragraph
+    the language's file lacks has an empty context."""
     data = json.loads((ml.HERE / f"xquad.{lang}.json").read_text(encoding="utf-8"))
     return [(a["title"].replace("_", " "), p["context"]) for a in data["data"]
             for p in a["paragraphs"]]
@@ -167,10 +175,16 @@ def summary(rows: list[dict]) -> dict[str, Any]:
             "p50_s": round(sorted(r["seconds"] for r in rows)[n // 2], 3) if n else None}
 
 
-def relative(by_lang: dict[str, dict], base: str = "en") -> dict[str, float | None]:
-    """Each language's right rate over the base language's (None when the base's is 0)."""
-    ref = by_lang.get(base, {}).get("right")
-    return {lang: (round(s["right"] / ref, 3) if ref else None) for lang, s in by_lang.items()}
+def relative(rows: list[dict], base: str = "en") -> dict[str, float | None]:
+    """Each language's right rate over the base language's on the same questions (a language
+    whose file lacks some asked it only those); None when the base's is 0 or was not asked."""
+    base_right = {r["id"]: r["right"] for r in rows if r["lang"] == base}
+    out: dict[str, float | None] = {}
+    for lang in dict.fromkeys(r["lang"] for r in rows):
+        own = [r for r in rows if r["lang"] == lang and r["id"] in base_right]
+        ref = sum(base_right[r["id"]] for r in own)
+        out[lang] = round(sum(r["right"] for r in own) / ref, 3) if ref else None
+    return out
 
 
 # ---------------------------------------------------------------- running it
@@ -222,7 +236,9 @@ def collection(lib, lang: str) -> str:
     if name not in lib.names():
         info = lib.create(name, embedder="multilingual")
         for n, (title, context) in enumerate(paragraphs_of(lang)):
-            (info.corpus / file_name(n)).write_text(f"# {title}\n\n{context}\n", encoding="utf-8")
+            if context:  # a paragraph the language's file lacks is no document
+                (info.corpus / file_name(n)).write_text(f"# {title}\n\n{context}\n",
+                                                        encoding="utf-8")
     return name
 
 
@@ -230,7 +246,7 @@ def ask_all(bot, lang: str, ids: list[str], mode: str) -> list[dict]:
     contexts = [c for _, c in paragraphs_of(lang)]
     questions = questions_of(lang)
     rows = []
-    for qid in ids:
+    for qid in (i for i in ids if i in questions):  # the asked questions the language holds
         q = questions[qid]
         t = time.perf_counter()
         answer = bot.ask(q.question)
@@ -269,7 +285,7 @@ def run(langs: list[str], n: int, seed: int, judges: list[str], workdir: Path,
         "benchmark": f"XQuAD answers per language ({generator} backend, multilingual embedder)",
         "generator": generator, "questions": len(ids), "seed": seed, "langs": langs, "date": time.strftime("%Y-%m-%d"),
         "paragraphs_kept": len(kept) if kept is not None else None,
-        "not_in_xquad": list(ml.NOT_IN_XQUAD), "index_s": {}, "judges": {}}
+        "not_measured": list(NOT_MEASURED), "index_s": {}, "judges": {}}
     root = dict(collections=workdir / "collections", corpus=workdir / "default",
                 index=workdir / "default-index")
     (workdir / "default").mkdir(parents=True, exist_ok=True)
@@ -291,7 +307,7 @@ def run(langs: list[str], n: int, seed: int, judges: list[str], workdir: Path,
                 f"declined {s['declined']:.3f} {s['declines']}  p50 {s['p50_s']} s", flush=True)
         result["judges"][mode] = {"judge": {"name": judge.name, "weight": judge.weight,
                                             "threshold": judge.threshold},
-                                  "languages": by_lang, "relative_to_en": relative(by_lang),
+                                  "languages": by_lang, "relative_to_en": relative(rows),
                                   "rows": rows}
     result["paired"] = paired(result)
     return result
@@ -318,7 +334,8 @@ def table(result: dict) -> str:
     langs = result["langs"]
     lines = [f"XQuAD answers, {result.get('generator', 'extractive')} backend, multilingual embedder: {result['questions']} "
              f"questions per language (seed {result['seed']}, the same in every language), "
-             f"240 paragraphs each", "",
+             f"240 paragraphs each (it: those of them SQuAD-it holds; relative to en: on the "
+             f"same questions)", "",
              "| judge | " + " | ".join(langs) + " |", "|---|" + "---|" * len(langs)]
     for mode, block in result["judges"].items():
         j = block["judge"]
@@ -338,9 +355,10 @@ def table(result: dict) -> str:
                      + "; ".join(f"{lg} {c['judge_only']} / {c['prior_only']}"
                                  for lg, c in pairs.items()))
     if result["index_s"]:
-        lines.append("\nIndexing 240 paragraphs (s): " + ", ".join(
+        lines.append("\nIndexing the paragraphs (s): " + ", ".join(
             f"{lg} {s}" for lg, s in result["index_s"].items()))
-    lines.append(f"Not in XQuAD (not measured): {', '.join(result['not_in_xquad'])}")
+    missing = result.get("not_measured", result.get("not_in_xquad", []))
+    lines.append(f"Not measured (in neither XQuAD nor SQuAD-it): {', '.join(missing)}")
     return "\n".join(lines)
 
 

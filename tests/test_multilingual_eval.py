@@ -4,6 +4,7 @@ the shared sample; the run itself is `python -m evals.multilingual`)."""
 from __future__ import annotations
 
 import hashlib
+import json
 
 import numpy as np
 
@@ -86,9 +87,17 @@ def test_declines_are_counted_by_kind_and_rates_against_english():
         0.5, 0.75, 0.25, {"weak": 1})
     lo, hi = got["right_ci"]
     assert lo < 0.5 < hi
-    assert xa.relative({"en": {"right": 0.8}, "de": {"right": 0.6}, "zh": {"right": 0.0}}) == {
-        "en": 1.0, "de": 0.75, "zh": 0.0}
-    assert xa.relative({"en": {"right": 0.0}, "de": {"right": 0.5}})["de"] is None
+
+
+def test_a_language_is_compared_with_english_on_the_questions_it_was_asked():
+    def rows(lang, rights):
+        return [{"lang": lang, "id": qid, "right": r} for qid, r in rights.items()]
+    en = rows("en", {"a": True, "b": True, "c": False, "d": True})
+    # Italian holds only a, b and c: English has 2 of those 3 right, Italian 1
+    got = xa.relative(en + rows("it", {"a": True, "b": False, "c": False})
+                      + rows("de", {"a": True, "b": True, "c": False, "d": False}))
+    assert got == {"en": 1.0, "it": 0.5, "de": 0.667}
+    assert xa.relative(rows("en", {"a": False}) + rows("de", {"a": True}))["de"] is None
 
 
 def test_the_answer_questions_are_the_same_in_every_language_and_from_kept_paragraphs():
@@ -97,12 +106,43 @@ def test_the_answer_questions_are_the_same_in_every_language_and_from_kept_parag
     assert ids == xa.sample(40, kept=kept) and len(ids) == 40
     en = xa.questions_of("en")
     assert all(en[i].paragraph in kept for i in ids)
-    for lang in ml.LANGS:
+    for lang in xa.LANGS:
         questions = xa.questions_of(lang)
         paragraphs = xa.paragraphs_of(lang)
-        for i in ids:
+        assert len(paragraphs) == 240
+        held = [i for i in ids if i in questions]
+        assert len(held) == len(ids) if lang in ml.LANGS else len(held) > len(ids) / 2
+        for i in held:
             q = questions[i]
             assert q.paragraph == en[i].paragraph and q.answer in paragraphs[q.paragraph][1]
+
+
+def test_the_italian_file_is_xquads_paragraphs_that_squad_it_holds():
+    from evals import xquad_it
+
+    def squad(paragraphs):  # [(context, [(id, question, answer)])] as one article
+        return {"data": [{"title": "Harbour", "paragraphs": [
+            {"context": c, "qas": [{"id": i, "question": q, "answers": [
+                {"text": a, "answer_start": c.find(a)}]} for i, q, a in qas]}
+            for c, qas in paragraphs]}]}
+    english = squad([("The ferry sails at noon.", [("q1", "When?", "noon")]),
+                     ("The pier is 90 m long.", [("q2", "How long?", "90 m"),
+                                                 ("q3", "What?", "pier")]),
+                     ("Tea is served.", [("q4", "What is served?", "Tea")])])
+    italian = squad([("Il molo è lungo 90 m.", [("q2", "Quanto?", "90 m"),
+                                                ("q3", "Cosa?", "pontile")]),  # not in it
+                     ("Il traghetto parte a mezzogiorno.", [("q1", "Quando?", "mezzogiorno")])])
+    out, counts = xquad_it.build(english, italian)
+    paragraphs = out["data"][0]["paragraphs"]
+    assert [p["context"] for p in paragraphs] == [  # XQuAD's order, a gap where it lacks one
+        "Il traghetto parte a mezzogiorno.", "Il molo è lungo 90 m.", ""]
+    assert [[qa["id"] for qa in p["qas"]] for p in paragraphs] == [["q1"], ["q2"], []]
+    assert counts == {"paragraphs": 3, "found": 2, "questions": 2, "english_questions": 4}
+    assert hashlib.sha256(xquad_it.OUT.read_bytes()).hexdigest() == (  # evals/xquad/README.md
+        "b0bfecde88d5faf89951b2ebbb57c55d24ad631279839657a9211ef11e51b63e")
+    committed = json.loads(xquad_it.OUT.read_text(encoding="utf-8"))
+    assert sum(bool(p["context"]) for a in committed["data"] for p in a["paragraphs"]) == 212
+    assert sum(len(p["qas"]) for a in committed["data"] for p in a["paragraphs"]) == 778
 
 
 def test_the_prior_only_judge_leaves_the_prior_alone():
