@@ -250,17 +250,25 @@ def test_the_answer_bar_is_a_probability():
         Config.load(env={"ASSISTANT_ABSTAIN_BELOW": "1.5"})
 
 
+class _SureOf(FakeJudge):
+    """A scripted judge: sure (`level`) of the sentences that hold `marker`, and gives every
+    other sentence `other`."""
+
+    def __init__(self, marker: str, level: float = 0.95, other: float = 0.02):
+        self.marker, self.level, self.other = marker, level, other
+
+    def score(self, question, candidates):
+        return np.array([self.level if self.marker in c.text else self.other
+                         for c in candidates], dtype=np.float32)
+
+
 def test_the_extractive_backend_quotes_the_sentence_the_judge_chose(tiny_corpus, tmp_path,
                                                                     fake_embedder):
     from assistant import Assistant
 
-    class June(FakeJudge):  # sure only of the sentences that say "June"
-        def score(self, question, candidates):
-            return np.array([0.9 if "June" in c.text else 0.05 for c in candidates],
-                            dtype=np.float32)
-
+    june = _SureOf("June", level=0.9, other=0.05)  # sure only of the sentences that say "June"
     bot = Assistant.load(corpus=tiny_corpus, index=tmp_path / "ix", generator="extractive",
-                         embedder=fake_embedder, judge=June())
+                         embedder=fake_embedder, judge=june)
     ans = bot.ask("What did the council say about the new library?")
     bot.close()
     assert not ans.abstained
@@ -296,17 +304,6 @@ def test_a_set_answer_needs_one_sentence_the_judge_itself_finds_answering():
     assert why and "as asked" in why and f"{SET_GATE - 0.05:.2f}" in why
     assert unanswered(replace(unsure, judge=None), SET_GATE) is None  # no judge read it
     assert unanswered(unsure) is None  # the shipped gate is off
-
-
-class _SureOf(FakeJudge):
-    """Sure (0.95) of the sentences that hold `marker`, or as sure as `level` says."""
-
-    def __init__(self, marker: str, level: float = 0.95):
-        self.marker, self.level = marker, level
-
-    def score(self, question, candidates):
-        return np.array([self.level if self.marker in c.text else 0.02 for c in candidates],
-                        dtype=np.float32)
 
 
 def _tenancy_bot(tmp_path, fake_embedder, judge):

@@ -19,11 +19,13 @@ from .evidence import Evidence, _label
 _LEANS_BACK = re.compile(r"^[\"“‘']?(?:she|he|it|they|this|these|those|its|their|her|his|"
                          r"however|but|therefore|indeed|also)\b|^[\"“]", re.I)  # or continues a quote
 
+
 @dataclass(frozen=True)
 class QuoteUnit:
     """The text to quote for a sentence: the sentence itself, plus the sentence before when it
-    leans on it ("She added...") or the one after when it only introduces it ("He said:").
-    Only whitespace separates neighbouring sentences, so the joined text stays verbatim."""
+    leans on it ("She added...") or the one after when it only introduces it ("He said:"), or
+    the term line above it, or the description below it (`_term_of`). Only whitespace
+    separates neighbouring sentences, so the joined text stays verbatim."""
 
     start: int
     end: int
