@@ -684,3 +684,30 @@ def test_a_documents_parts_are_cut_below_the_title_every_section_shares():
 
     at = [Sentence("d", o, o + 1, "x", BODY, "c0") for o in (0, 12, 25, 31)]
     assert _parts(Doc(), at) == ["Guide", "Guide › Fees", "Guide › Fees", "Guide › Hours"]
+
+
+def test_a_list_takes_a_misfit_only_when_the_judge_is_sure_it_answers():
+    """A list's points follow the single answer's rule (`ScoredSentence.may_answer`): a
+    sentence without the asked kind of fact is a point when the judge's own probability is at
+    least SURE, and never when it states an amount of something else."""
+    from assistant.answering.evidence import SURE, Evidence, ScoredSentence
+    from assistant.answering.overview import listed_points
+
+    texts = ["The fee for a boat is 40 euros a season.",
+             "Members also pay two per cent of the club's repair costs.",
+             "Rowing on the lake is allowed from dawn to dusk.",
+             "Parking a trailer costs 10 euros a day."]
+    s = _sentences(texts)
+
+    def scored(i, fits, answers, of_other=False):
+        return ScoredSentence(s[i], 0.8 - 0.05 * i, 0.5, 0.5, fits, answers=answers,
+                              of_other=of_other)
+
+    ranked = (scored(0, True, 0.9), scored(1, False, SURE + 0.2), scored(2, False, SURE - 0.3),
+              scored(3, False, 0.95, of_other=True))
+    evidence = Evidence("What fees do members pay?", "money", (), ranked,
+                        {x.id: x for x in s})
+    points = [p.sentence.text for p in listed_points(evidence, 6, bar=0.3)]
+    assert points == texts[:2]
+    # and the rule is the one the extractive backend quotes by
+    assert [r.may_answer for r in ranked] == [True, True, False, False]

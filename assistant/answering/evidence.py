@@ -89,6 +89,9 @@ def shortened(text: str, width: int = 90) -> str:
     return text if len(text) <= width else text[:width - 3].rsplit(" ", 1)[0] + " …"
 
 
+SURE = 0.5  # the judge's own probability above which a sentence answers whatever its kind
+
+
 @dataclass(frozen=True)
 class ScoredSentence:
     sentence: Sentence
@@ -109,6 +112,18 @@ class ScoredSentence:
     @property
     def source(self) -> str:
         return self.sentence.source
+
+    @property
+    def may_answer(self) -> bool:
+        """Whether it may be given as an answer: it states the asked kind of fact, or the
+        question asks for none; or the judge is sure it answers (its own probability at least
+        SURE), unless it states an amount of something else. The judge reads a fact in a form
+        the kind patterns do not ("two per cent", a filter called "x86", who a named person
+        is); an amount of something else it takes for the asked one ("costs NOK 100" for any
+        "how much")."""
+        if self.fits_type is not False:
+            return True
+        return self.answers is not None and self.answers >= SURE and not self.of_other
 
 
 @dataclass(frozen=True)

@@ -54,7 +54,7 @@ class ExtractiveGenerator:
 
     def select(self, evidence: Evidence) -> list[ScoredSentence]:
         """The best evidence sentences, or [] when the evidence is too weak to answer from."""
-        candidates = [s for s in evidence.ranked if _may_answer(s)]
+        candidates = [s for s in evidence.ranked if s.may_answer]
         if not candidates or candidates[0].score < self.abstain_below:
             return []
         if asks_for_timeline(evidence.question):
@@ -95,20 +95,6 @@ class ExtractiveGenerator:
                   if i == 0 or s.score >= (self.abstain_below / 2 if s.fits_type
                                            else self.abstain_below)]
         return sorted(chosen[:self.max_accounts], key=lambda s: s.date or "9999")
-
-
-SURE = 0.5  # the judge's own probability above which a sentence answers whatever its kind
-
-
-def _may_answer(s: ScoredSentence) -> bool:
-    """Whether a sentence may be quoted as the answer: one that states the asked kind of fact,
-    or asks for none; or one the judge is sure answers (its own probability at least SURE),
-    unless it states an amount of something else. The judge reads a fact in a form the kind
-    patterns do not ("two per cent", a filter called "x86", who a named person is); an amount
-    of something else it takes for the asked one ("costs NOK 100" for any "how much")."""
-    if s.fits_type is not False:
-        return True
-    return s.answers is not None and s.answers >= SURE and not s.of_other
 
 
 def human_date(iso: str) -> str:

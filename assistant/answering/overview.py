@@ -131,7 +131,7 @@ def timeline_points(evidence: Evidence, read_document: ReadDocument,
     time or a version, the most relevant to the question first (the judge's ranked ones, then
     by cosine), near-duplicates left out, given in document order; with fewer than two, its
     sentences that answer (`listed_points`). None when fewer than two of those either."""
-    ranked = [s for s in evidence.ranked if s.fits_type is not False]
+    ranked = [s for s in evidence.ranked if s.may_answer]
     if not ranked or ranked[0].score < LIST_GATE * bar:
         return [], {}
     voters = [s for s in evidence.ranked[:SECTION_VOTERS]
@@ -179,7 +179,7 @@ def dated_points(evidence: Evidence, read_document: ReadDocument, question_vecto
     None unless the best evidence answers (the bar) and the points have two or more dates,
     and for a question about how one kind of fact changed ("how did the launch date change?":
     each source's dated value is the answer, `extractive.accounts`)."""
-    ranked = [s for s in evidence.ranked if s.fits_type is not False]
+    ranked = [s for s in evidence.ranked if s.may_answer]
     if evidence.expects is not None or not ranked or ranked[0].score < bar:
         return [], {}
     found = list(evidence.context.values())
@@ -377,7 +377,7 @@ def _parts(document, sentences: list[Sentence]) -> list[str | None]:
 def listed_points(evidence: Evidence, n: int, bar: float) -> list[ScoredSentence]:
     """Every ranked sentence that clears half the bar, once the best clears LIST_GATE of it,
     near-duplicates left out, in date then document order."""
-    ranked = [s for s in evidence.ranked if s.fits_type is not False]
+    ranked = [s for s in evidence.ranked if s.may_answer]
     if not ranked or ranked[0].score < LIST_GATE * bar:
         return []
     picked: list[ScoredSentence] = []
