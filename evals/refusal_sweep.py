@@ -37,7 +37,7 @@ from . import squad  # noqa: E402
 from .judge_sweep import _rates, choose, tune_arguments, tune_sets  # noqa: E402
 
 RESULTS = Path(__file__).with_name("results")
-VALUES = [round(0.45 + 0.05 * i, 2) for i in range(0, 9)]  # 0.45 (the bar) .. 0.85
+VALUES = [round(0.30 + 0.05 * i, 2) for i in range(0, 12)]  # 0.30 (the judge's bar) .. 0.85
 QUOTED = "the model found no answer in the sources; quoting"
 
 
@@ -61,6 +61,13 @@ def asked(bot, items, score_row) -> list[dict]:
         row = score_row(item, answer)
         row["refused_quoted"] = QUOTED in (answer.fallback or "")
         row["best"] = refusal_score(evidence, chosen[0]) if chosen else None
+        # what quoting would have answered, and whether the model's answer cites its first
+        # sentence: for measuring when the judge's choice should stand over the model's
+        quote = score_row(item, gen.fallback.answer(item.question, evidence))
+        row["quote_right"], row["quote_abstained"] = quote["right"], quote["abstained"]
+        row["cites_chosen"] = bool(chosen) and any(
+            chosen[0].sentence.text.strip() in c.quote or c.quote in chosen[0].sentence.text
+            for c in answer.citations)
         rows.append(row)
     return rows
 

@@ -447,14 +447,14 @@ def test_a_refusal_does_not_overrule_a_sentence_the_judge_is_sure_answers(
     assert "quoting the best evidence" in ans.fallback
 
 
-@pytest.mark.parametrize("sure, quoted", [(0.7, True), (0.6, False)])
+@pytest.mark.parametrize("sure, quoted", [(0.65, True), (0.55, False)])
 def test_a_refusal_overrules_only_evidence_under_quote_above(
         sure, quoted, tiny_corpus, tmp_path, fake_embedder, fake_llm):
-    """QUOTE_ABOVE (0.65, chosen by evals.refusal_sweep on tune documents): evidence the judge
-    scores 0.7 is quoted after a refusal; 0.6, over the bar but under it, is not."""
+    """QUOTE_ABOVE (0.60, chosen by evals.refusal_sweep on tune documents): evidence the judge
+    scores 0.65 is quoted after a refusal; 0.55, over the bar but under it, is not."""
     from assistant.answering.generation import QUOTE_ABOVE
 
-    assert 0.6 < QUOTE_ABOVE < 0.7
+    assert 0.55 < QUOTE_ABOVE < 0.65
     fake_llm.enqueue("NOT_IN_SOURCES")
     bot = Assistant.load(corpus=tiny_corpus, index=tmp_path / "ix", generator="fake",
                          embedder=fake_embedder, llm=fake_llm, judge=WordJudge("£4", sure=sure))

@@ -32,7 +32,7 @@ from ..prompts import render
 from .reply import CheckedReply, hold_back_refusal, refused_whole
 from ..types import COMMENT, Answer
 
-QUOTE_ABOVE = 0.65  # the judged score a refusal does not overrule (see LLMGenerator)
+QUOTE_ABOVE = 0.60  # the judged score a refusal does not overrule (see LLMGenerator)
 # The same for a question the judge does not read (its language), on the prior's own scale:
 # chosen by the same rule on the same tune documents with every question left unjudged
 # (python -m evals.refusal_sweep --unjudged: pooled right 0.658, declined 0.715; at 0.45,
@@ -72,8 +72,9 @@ class LLMGenerator:
         # When the model says the sources do not answer, the evidence is quoted anyway when
         # the judge scores it this high: a 1.5B model's refusal does not overrule a sentence
         # the judge is sure of. Chosen on tune documents (python -m evals.refusal_sweep: the
-        # most right plus declined, pooled; against the 0.8 it replaced, right 0.692 -> 0.716,
-        # declined 0.766 -> 0.755, precision 0.755 -> 0.757).
+        # most right plus declined, pooled), again for today's judge and its sure misfits:
+        # 0.60, pooled right 0.755, declined 0.714, precision 0.759; the 0.65 chosen for the
+        # judge before its FAQ pairs gives 0.748 / 0.714 / 0.761 now.
         self.quote_above = QUOTE_ABOVE if quote_above is None else quote_above
         # The same point for a question the judge does not read (a language it was not trained
         # on): its evidence keeps the prior, on the prior's scale (`judging.judged`), so its
