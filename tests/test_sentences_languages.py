@@ -78,3 +78,18 @@ def test_a_stop_with_no_space_after_it_ends_no_sentence():
     text = "class gzip.GzipFile(filename=None)\n\nSee os.Path for more. It is new."
     assert [text[a:b] for a, b in sentences(text)] == [
         "class gzip.GzipFile(filename=None)", "See os.Path for more.", "It is new."]
+
+
+def test_a_bracket_after_no_stop_stays_in_its_sentence():
+    """syntok cut before a bracket whose figure ends in " %)": the figure, the answer to "how
+    much do you lose", was a sentence of its own. An enumerated clause after a semicolon, and
+    a bracket after a stop, still start sentences."""
+    text = ("Often the difference\n    is not too big (maybe 1-2 %) but sometimes it can be too"
+            " big. It rose (about 5 %) last year.")
+    assert cut(text) == ["Often the difference\n    is not too big (maybe 1-2 %) but sometimes"
+                         " it can be too big.", "It rose (about 5 %) last year."]
+    clauses = "It may build plants;; (B) enter into contracts;; (C) make grants."
+    assert cut(clauses) == ["It may build plants;;", "(B) enter into contracts;;",
+                            "(C) make grants."]
+    assert cut("Tap the hole. (See Fig. 7.) Put a screw in.") == [
+        "Tap the hole.", "(See Fig. 7.)", "Put a screw in."]

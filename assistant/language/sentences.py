@@ -50,6 +50,10 @@ _LIST_BULLET = re.compile(rf"^\s*{_BULLET}")
 # elsewhere it may be a wrapped line that happens to start so ("O(n log" / "n) time").
 _ENUMERATED = re.compile(r"^\s*\(?(?:\d{1,3}|[a-zA-Z])[.)]\s")
 _SENTENCE_END = re.compile(r"[.!?:…][\"'”’)\]]*$")
+# how a sentence ends in Latin script: a stop, then maybe closing quotes or brackets
+_ENDS = re.compile(r"[.!?…][\"'”’»)\]]*\s*$")
+_OPENING = ("(", "[")
+_MARKER = re.compile(r"[(\[](?:\d{1,3}|[a-zA-Z]|[ivxlcIVXLC]{1,5})[)\]]")  # "(B)", "(12)", "(iv)"
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t\r\f\v]*\n\s*")
 MIN_WRAP, MAX_WRAP = 40, 140  # the widths text is wrapped at (columns)
 FILLED = 0.75  # wrapped text: most lines followed by another are at least this full...
@@ -197,20 +201,28 @@ def sentences(text: str, start: int = 0, end: int | None = None) -> list[tuple[i
                     b = sent[-1].offset + len(sent[-1].value)
                     if b > a:
                         cut.append((a, b))
-            for a, b in _touching_joined(cut):
+            for a, b in _touching_joined(cut, part):
                 out.extend(bounded(text, at + a, at + b))
         at = brk.end() if brk else end
     return out
 
 
-def _touching_joined(cut: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """syntok's sentences, with those that touch joined: a stop with no space after it ends
-    no sentence in Latin script. syntok cut a dotted name before a capital ("class gzip." /
-    "GzipFile(filename=None)", "See os." / "Path for more."), which left the name's halves in
-    two quotes."""
+def _touching_joined(cut: list[tuple[int, int]], part: str) -> list[tuple[int, int]]:
+    """syntok's sentences, with two kinds of cut undone. Sentences that touch are joined: a
+    stop with no space after it ends no sentence in Latin script (syntok cut a dotted name
+    before a capital, "class gzip." / "GzipFile(filename=None)", "See os." / "Path for
+    more.", which left the name's halves in two quotes). And a bracket is joined to the
+    sentence before it when that one ends without a stop: syntok cut before a bracket whose
+    figure ends in " %)" ("is not too big" / "(maybe 1-2 %) but sometimes it can be too
+    big."), which left the figure quoted without the sentence it belongs to. An enumerated
+    clause, "(B) enter into contracts", still starts a sentence of its own. On the Brown
+    paragraphs (`python -m evals.segmentation`) that undoes 3 false cuts (29 -> 26, wrapped)
+    and loses no true one."""
     out: list[tuple[int, int]] = []
     for a, b in cut:
-        if out and out[-1][1] == a:
+        if out and (out[-1][1] == a or (
+                part.startswith(_OPENING, a) and not _MARKER.match(part, a)
+                and not _ENDS.search(part, 0, out[-1][1]))):
             out[-1] = (out[-1][0], b)
         else:
             out.append((a, b))

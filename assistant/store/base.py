@@ -11,7 +11,7 @@ from pathlib import Path
 from ..errors import IndexUnusable
 from .faults import storage_fault
 
-SCHEMA = "9"  # bump when what is stored or embedded changes: old indexes are rebuilt
+SCHEMA = "10"  # bump when what is stored or embedded changes: old indexes are rebuilt
 # 6: paragraphs of wrapped text joined and sentences cut by syntok (assistant/language)
 # 7: sentences bounded (MAX_SENTENCE_CHARS): an index holding a 5 MB "sentence" is rebuilt
 # 8: the readers read PDFs, web pages and text files anew (FAQ questions as headings, running
