@@ -82,12 +82,19 @@ def test_a_stop_with_no_space_after_it_ends_no_sentence():
 
 def test_a_bracket_after_no_stop_stays_in_its_sentence():
     """syntok cut before a bracket whose figure ends in " %)": the figure, the answer to "how
-    much do you lose", was a sentence of its own. An enumerated clause after a semicolon, and
-    a bracket after a stop, still start sentences."""
+    much do you lose", was a sentence of its own; and it read " %." as no stop. An enumerated
+    clause after a semicolon, and a bracket after a stop, still start sentences."""
     text = ("Often the difference\n    is not too big (maybe 1-2 %) but sometimes it can be too"
             " big. It rose (about 5 %) last year.")
     assert cut(text) == ["Often the difference\n    is not too big (maybe 1-2 %) but sometimes"
                          " it can be too big.", "It rose (about 5 %) last year."]
+    # a space before the per cent sign is how Spanish, Italian, French and German write it
+    spanish = ("En 1909 habían 281 754 judíos (36,9 %), 18 189 protestantes (2,4 %) y 2818"
+               " mariavitas (0,4 %).")
+    assert cut(spanish + " Esto supuso un cambio.") == [spanish, "Esto supuso un cambio."]
+    # and syntok read " %." as no stop at all
+    assert cut("Prices rose by 5 %. Then they fell.") == ["Prices rose by 5 %.", "Then they fell."]
+    assert cut("It rose 5 %. and more") == ["It rose 5 %. and more"]
     clauses = "It may build plants;; (B) enter into contracts;; (C) make grants."
     assert cut(clauses) == ["It may build plants;;", "(B) enter into contracts;;",
                             "(C) make grants."]

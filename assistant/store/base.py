@@ -18,7 +18,8 @@ SCHEMA = "10"  # bump when what is stored or embedded changes: old indexes are r
 #    heads out, paragraphs joined over page breaks): chunks of unchanged files change too
 # 9: a stop with no space after it ends no sentence ("gzip.GzipFile"), and a text file that
 #    opens with a copyright line has no headline: sentences of unchanged files change
-# 10: a bracket after a sentence without a stop stays in it ("too big (maybe 1-2 %) but")
+# 10: a bracket after a sentence without a stop stays in it ("too big (maybe 1-2 %) but"),
+#     and a stop right after " %" ends a sentence ("by 5 %. Then")
 PAGE = 5000  # records per read or delete: far below SQLite's 32,766 query variables
 # Records per read that returns texts and metadata: the store's memory for such a read follows
 # its page (a read of every chunk of a 20 MB file: +154 MB of RSS in pages of 5,000, +40 MB in
