@@ -49,8 +49,11 @@ _LIST_BULLET = re.compile(rf"^\s*{_BULLET}")
 # An enumerated item ("2. ", "b) "): a block of its own after a list item or a sentence's end;
 # elsewhere it may be a wrapped line that happens to start so ("O(n log" / "n) time").
 _ENUMERATED = re.compile(r"^\s*\(?(?:\d{1,3}|[a-zA-Z])[.)]\s")
+# a line that stops where a sentence or a list's introduction ("… you need:") does: the
+# checks of wrapped text read it as a line no wrapper cut
 _SENTENCE_END = re.compile(r"[.!?:…][\"'”’)\]]*$")
-# how a sentence ends in Latin script: a stop, then maybe closing quotes or brackets
+# how a sentence itself ends in Latin script: a stop, then maybe closing quotes or brackets
+# (not a colon, unlike a line above: a bracket after "Note:" belongs to the same sentence)
 _ENDS = re.compile(r"[.!?…][\"'”’»)\]]*\s*$")
 _OPENING = ("(", "[")
 # a stop right after a per cent sign (and its brackets), then a capital: a sentence's end
