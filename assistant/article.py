@@ -140,10 +140,16 @@ def _mark_comments(strings: list[str], kinds: list[str]) -> None:
 
 # ---------------------------------------------------------------- metadata
 
+# A line that only underlines or overlines a heading (reStructuredText, setext Markdown).
+_RULE_LINE = re.compile(r"^\s*([=\-~^*#+_`:.'\"])\1{2,}\s*$")
+
+
 def title(text: str, spans: tuple[Span, ...]) -> str:
     for span in spans:
         if span.kind == HEADLINE:
-            return text[span.start:span.end].strip("\"“”'‘’ ")
+            lines = text[span.start:span.end].splitlines()
+            words = " ".join(x.strip() for x in lines if not _RULE_LINE.match(x))
+            return words.strip("\"“”'‘’ ")
     for span in spans:
         if span.kind == BODY:
             first = sentences(text, span.start, span.end)[0]

@@ -313,6 +313,17 @@ def test_text_title_is_a_short_first_line_not_three_lines_with_an_address(tmp_pa
     assert doc.meta.title == "Tree Licence"
 
 
+def test_text_title_underlined_below_a_directive_is_the_words_alone(tmp_path):
+    # reStructuredText read as text: a target line before the heading, so the reader takes no
+    # title and the headline is the title, underline and all
+    (tmp_path / "faq.txt").write_text(
+        ".. _faq:\n\nFrequently Asked Questions\n==========================\n\n"
+        "This part of the documentation answers common questions about the library.\n",
+        encoding="utf-8")
+    doc, _ = read_file(tmp_path / "faq.txt", "faq.txt")
+    assert doc.meta.title == "Frequently Asked Questions"
+
+
 def test_text_opening_with_a_copyright_line_has_no_title(tmp_path):
     (tmp_path / "LICENSE.txt").write_text(
         "Copyright 2014 Pallets\n\nRedistribution and use in source and binary forms, with or "
