@@ -34,7 +34,6 @@ def test_pod_becomes_markdown_headings_with_inline_codes_unwrapped():
     assert "lines, count" not in md  # an index entry is not text
     assert "add one for each readline; see perlfunc/eof." in md
     assert "<STDOUT>" in md and "=cut" not in md
-    assert md.lstrip().startswith("# perlfaqX - Things") and "NAME" not in md
 
 
 def _write(tmp_path: Path, name: str, text: str) -> Path:
@@ -44,8 +43,7 @@ def _write(tmp_path: Path, name: str, text: str) -> Path:
 
 
 def test_an_entry_is_its_question_heading_and_the_sentences_under_it(tmp_path):
-    title, entries = faq_entries(_write(tmp_path, "things.pod", POD))
-    assert title == "perlfaqX - Things"  # the NAME section's line, as a man page's title
+    entries = faq_entries(_write(tmp_path, "things.pod", POD))
     questions = [q for q, *_ in entries]
     assert questions == ["How do I count the lines of a file?", "Why is my output buffered?"]
     q, section, written, sents = entries[1]
@@ -58,7 +56,7 @@ def test_numbered_plain_text_questions_lose_their_numbers(tmp_path):
             "    Yes, it reads zip and tar archives of any size.\n\n"
             " 2. Is the library thread safe?\n\n    It is safe when each thread has its own "
             "handle and nothing is shared.\n")
-    _, entries = faq_entries(_write(tmp_path, "lib-faq.txt", text))
+    entries = faq_entries(_write(tmp_path, "lib-faq.txt", text))
     assert [q for q, *_ in entries] == ["Can the library read archives?",
                                         "Is the library thread safe?"]
 
@@ -73,7 +71,6 @@ def test_pairs_label_the_first_answer_sentence_and_never_the_question_line(tmp_p
     assert {p.text.split()[0] for p in positives} == {"Read", "Because", "Open"}
     for p in positives:  # read under its heading, with the question line before it
         assert p.question in p.title and p.question in p.before
-        assert p.title.startswith("perlfaqX - Things: ")  # the title the assistant gives
     lines = [p for p in pairs if p.origin == "faq-question-line"]
     assert len(lines) == 3 and all(p.label == 0 and p.question in p.text for p in lines)
     # another entry's answer sharing the question's words is a negative, read under its own
@@ -90,16 +87,3 @@ def test_the_shipped_faq_files_give_pairs_from_every_file():
     files = {p.group.split("-", 1)[1].rsplit("-", 1)[0] for p in pairs}
     assert files == {p.name for p in judge_data.FAQ.glob("*.gz")}
     assert sum(p.label for p in pairs) > 400
-
-
-def test_credit_lines_and_contents_lists_give_no_positive(tmp_path):
-    text = ("Library FAQ\n===========\n\nContents\n\n1.1\tCan it read archives?\n"
-            "1.2\tIs it thread safe?\n\n1.1\tCan it read archives?\n\n"
-            "\t(contributed by A. Person)\n\n\tYes, it reads zip and tar archives of any size.\n\n"
-            "1.2\tIs it thread safe?\n\n\tIt is safe when each thread has its own handle.\n")
-    title, entries = faq_entries(_write(tmp_path, "lib-faq.txt", text))
-    assert title == "Library FAQ"  # without its underline
-    # each question once, where it is answered; the contents list's lines are no answers
-    assert [(q, sents[0]) for q, _, _, sents in entries] == [
-        ("Can it read archives?", "Yes, it reads zip and tar archives of any size."),
-        ("Is it thread safe?", "It is safe when each thread has its own handle.")]

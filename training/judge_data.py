@@ -32,7 +32,6 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from assistant.answering.judging import context_heading
 from assistant.language.sentences import sentences as split_sentences
 from evals.squad import ARTICLES  # the articles' uses: train, tune (threshold), report
 
@@ -195,11 +194,9 @@ _POD_CODE = re.compile(r"([A-Z])<+\s?([^<>]*?)\s?>+")
 
 
 def pod_to_markdown(pod: str) -> str:
-    """Perl's POD as Markdown the readers take: =head lines as headings (the NAME section's
-    line, "perlfaq4 - Data Manipulation", as the page's title, as a man page shows it), =item as
-    list items, the other commands dropped, inline codes unwrapped; verbatim (indented) blocks
-    stay code."""
-    out, skip, name = [], False, False
+    """Perl's POD as Markdown the readers take: =head lines as headings, =item as list items,
+    the other commands dropped, inline codes unwrapped; verbatim (indented) blocks stay code."""
+    out, skip = [], False
     for line in pod.splitlines():
         if line.startswith("=begin"):
             skip = True
@@ -208,14 +205,7 @@ def pod_to_markdown(pod: str) -> str:
         elif skip:
             continue
         elif m := re.match(r"=head(\d)\s+(.*)", line):
-            if m.group(2).strip() == "NAME" and not any(x.strip() for x in out):
-                name = True  # the page's name is its title: its paragraph becomes the heading
-                continue
             out.append("#" * int(m.group(1)) + " " + m.group(2))
-        elif name:
-            if line.strip():
-                out.append("# " + line.strip())
-                name = False
         elif m := re.match(r"=item\s*(.*)", line):
             out.append("- " + m.group(1) if m.group(1).strip() not in ("", "*") else "")
         elif line.startswith("="):
@@ -229,9 +219,7 @@ def pod_to_markdown(pod: str) -> str:
 
 
 def _faq_document(path: Path):
-    """The FAQ file read as the assistant reads it (POD as Markdown, reST as plain text), and
-    the title the assistant gives the document."""
-    from assistant.corpus import from_extracted, markdown_document
+    """The FAQ file read as the assistant reads it (POD as Markdown, reST as plain text)."""
     from assistant.readers import read_document
 
     raw = gzip.decompress(path.read_bytes())
@@ -240,9 +228,7 @@ def _faq_document(path: Path):
         name, raw = name[:-4] + ".md", pod_to_markdown(raw.decode("utf-8")).encode("utf-8")
     elif name.endswith(".rst"):
         name = name[:-4] + ".txt"
-    ex = read_document(Path(name), raw)  # the bytes as given: no file is written
-    doc = (markdown_document if ex.format in ("markdown", "text") else from_extracted)(name, ex, "")
-    return ex, doc.meta.title
+    return read_document(Path(name), raw)  # the bytes as given: no file is written
 
 
 def _prose(text: str) -> bool:
@@ -251,29 +237,12 @@ def _prose(text: str) -> bool:
     return len(words) >= 4 and letters >= 0.75 * len(text)
 
 
-# A line that only credits or points elsewhere: "(contributed by brian d foy)", "(See the … example.)"
-_ASIDE = re.compile(r"^\([^()]*\)$", re.S)
-# A contents list's line: "1.10<tab>Language locale support", "3.43.1.1 Why do tests …"
-_CONTENTS = re.compile(r"^\d+(?:\.\d+)*\.?[\t ]+\S")
-
-
-def answer_sentences(sents: list[str]) -> list[str]:
-    """An entry's sentences without a leading credit or pointer in brackets; none when the
-    entry is a line of a contents list (its "answer" is the next contents line)."""
-    if sents and _CONTENTS.match(sents[0]):
-        return []
-    while sents and _ASIDE.match(sents[0].strip()):
-        sents = sents[1:]
-    return sents
-
-
-def faq_entries(path: Path) -> tuple[str, list[tuple[str, str, str, list[str]]]]:
-    """The document's title, and (question, heading path, the question's line as written, the
-    sentences of its answer in order) of each FAQ entry. A question the file asks twice (its
-    contents list, then its body) is kept once, where it is answered."""
+def faq_entries(path: Path) -> list[tuple[str, str, str, list[str]]]:
+    """(question, heading path, the question's line as written, the sentences of its answer
+    in order) of each FAQ entry."""
     from assistant.readers.base import HEADING, question_text
 
-    ex, title = _faq_document(path)
+    ex = _faq_document(path)
     starts = [s for s, _ in ex.sections] + [len(ex.text)]
     heading = {b.start: b for b in ex.blocks if b.kind == HEADING}
     out = []
@@ -285,10 +254,8 @@ def faq_entries(path: Path) -> tuple[str, list[tuple[str, str, str, list[str]]]]
         body = line.end if line else start
         sents = [ex.text[a:b].strip() for a, b in split_sentences(ex.text, body, starts[k + 1])]
         written = ex.block_text(line) if line else section.split(" › ")[-1]
-        out.append((_NUMBERING.sub("", q), section, written,
-                    answer_sentences([s for s in sents if s])))
-    last = {q: k for k, (q, *_) in enumerate(out)}
-    return title, [e for k, e in enumerate(out) if last[e[0]] == k and e[3]]
+        out.append((_NUMBERING.sub("", q), section, written, [s for s in sents if s]))
+    return out
 
 
 def faq_pairs(rng: random.Random) -> list[Pair]:
@@ -297,12 +264,13 @@ def faq_pairs(rng: random.Random) -> list[Pair]:
     its words (negatives)."""
     out: list[Pair] = []
     for path in sorted(FAQ.glob("*.gz")):
-        title, entries = faq_entries(path)
+        entries = faq_entries(path)
+        title = path.name.split(".")[0].replace("-", " ")
         rng.shuffle(entries)
         entries = entries[:MAX_FAQ_ENTRIES]
         for n, (q, section, written, sents) in enumerate(entries):
             group = f"faq-{path.name}-{n}"
-            heading = context_heading(title, section)
+            heading = f"{title}: {section}"
             out.append(Pair(q, written, 0, "", heading, group, "faq-question-line"))
             if sents and _prose(sents[0]):
                 out.append(Pair(q, sents[0], 1, written, heading, group, "faq"))
@@ -314,7 +282,7 @@ def faq_pairs(rng: random.Random) -> list[Pair]:
                 for i, text in enumerate(osents):
                     if _prose(text):
                         scored.append((_overlap(words, text), rng.random(), text,
-                                       osents[i - 1] if i else "", context_heading(title, other)))
+                                       osents[i - 1] if i else "", f"{title}: {other}"))
             scored.sort(reverse=True)
             for overlap, _, text, before, where in scored[:2]:
                 if overlap >= LOOKALIKE_OVERLAP:

@@ -58,7 +58,7 @@ def judged(evidence: Evidence, judge: Judge, top: int = JUDGED,
     head = list(evidence.ranked[:top])
     probs = judge.score(asked or evidence.question, [
         Candidate(s.sentence.text, _before(evidence, s.sentence),
-                  context_heading(s.title, section_of(s.sentence))) for s in head])
+                  _heading(s.title, section_of(s.sentence))) for s in head])
     w = getattr(judge, "weight", 1.0)
     rescored = [replace(s, score=w * float(p) + (1 - w) * s.score, prior=s.score,
                         answers=float(p)) for s, p in zip(head, probs)]
@@ -74,13 +74,11 @@ def reads(judge: Judge, question: str) -> bool:
     return not languages or language_of(question) in languages
 
 
-def context_heading(title: str, section: str | None) -> str:
+def _heading(title: str, section: str | None) -> str:
     """"Title: section" (as the judge was trained to read "article: section"); the section
-    alone for a document without a title, and once where the section path starts with it."""
+    alone for a document without a title."""
     if not section or section == title:
         return title
-    if title and section.startswith(title + " › "):
-        section = section[len(title) + 3:]
     return f"{title}: {section}" if title else section
 
 
