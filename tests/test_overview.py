@@ -711,3 +711,30 @@ def test_a_list_takes_a_misfit_only_when_the_judge_is_sure_it_answers():
     assert points == texts[:2]
     # and the rule is the one the extractive backend quotes by
     assert [r.may_answer for r in ranked] == [True, True, False, False]
+
+
+def test_a_one_document_summary_gives_six_points_in_the_documents_order(tmp_path, fake_embedder):
+    """A summary of one document quotes SUMMARY_POINTS (6) of its sentences, chosen on the
+    tune summaries, where 4 had missed key points, in the order the document gives them."""
+    from assistant import Assistant
+    from conftest import write_corpus
+
+    text = ("Ferry timetable changes for the winter\n\n2 November 2023\n\n"
+            "The island ferry will sail four times a day from the first of December. "
+            "Tickets for cars will cost twelve pounds each way during the winter months. "
+            "The morning sailing leaves the mainland pier at seven o'clock sharp. "
+            "Passengers on foot can buy tickets on board with cash or a card. "
+            "The cafe on the upper deck stays closed until the spring season begins. "
+            "Bicycles travel free of charge on every sailing through the winter. "
+            "Storm warnings may cancel crossings at short notice on any day. "
+            "The summer timetable returns at the start of April next year.\n")
+    bot = Assistant.load(corpus=write_corpus(tmp_path / "docs", {"ferry.txt": text}),
+                         index=tmp_path / "ix", generator="extractive", embedder=fake_embedder)
+    try:
+        ans = bot.ask("Summarise the article about the ferry timetable")
+        assert len(ans.citations) == 6 and len(ans.text.splitlines()) == 6, ans.text
+        starts = [c.start for c in ans.citations]
+        assert starts == sorted(starts)
+        assert len(bot.ask("Briefly summarise the ferry timetable article").citations) < 6
+    finally:
+        bot.close()
