@@ -383,3 +383,27 @@ def test_a_look_alike_decline_says_where_the_term_is_missing_when_another_docume
     assert held.fallback == ("the document of the closest evidence, compressor-licence.txt, "
                              "never mentions “Pallets”, which the question asks about")
     assert nowhere.fallback == "the documents never mention “Zephyr”, which the question asks about"
+
+
+def test_an_amount_is_of_what_its_documents_title_names(tmp_path, fake_embedder):
+    """"What are the fees at the clinic?": the fees are what is asked, the clinic what they
+    are of, and a handbook titled with the clinic's name states its fees without naming it
+    again; an amount of something the question does not ask about stays a misfit."""
+    from assistant import Assistant
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "handbook.md").write_text(
+        "# Harbourside Clinic: patient handbook\n\n"
+        "The first appointment costs 90 euros and each follow-up appointment costs 60 euros.\n\n"
+        "Please arrive ten minutes before your first appointment.\n", encoding="utf-8")
+    bot = Assistant.load(corpus=corpus, index=tmp_path / "ix", generator="extractive",
+                         embedder=fake_embedder, judge=_SureOf("costs 90 euros"))
+    try:
+        ev = bot.evidence("What are the fees at Harbourside Clinic?")
+        fees = next(s for s in ev.ranked if "costs 90 euros" in s.sentence.text)
+        assert fees.fits_type is True and not fees.of_other
+        other = bot.evidence("How much does parking at Harbourside Clinic cost?")
+        assert next(s for s in other.ranked if "costs 90 euros" in s.sentence.text).of_other
+    finally:
+        bot.close()

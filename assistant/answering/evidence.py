@@ -250,15 +250,18 @@ CAUSE_TITLE_MIN = 0.4  # share of the question's words a title must hold to stat
 
 def _kind_fit(expects: str | None, s: Sentence, question: str, subject: list[str],
               idf: Callable[[str], float], focus: str, in_title: float,
-              weights: Weights) -> tuple[bool | None, float, bool]:
+              weights: Weights, title: str = "") -> tuple[bool | None, float, bool]:
     """Whether the sentence states the kind of fact asked for (None: no kind asked, or no
     judgement), any bonus on top of the type credit, and whether it states an amount of the
     asked kind of something else (`ScoredSentence.of_other`). `focus`: the sentence with the
-    line that introduces it."""
+    line that introduces it; its document's `title` counts half (`coverage`'s context): in
+    "Harbourside Clinic: patient handbook", "The first appointment costs 90 euros" is a fee of
+    the clinic the title names."""
     fit = Q.fits(expects, s.text, question)
     if expects == Q.REASON:
         return (*_reason_fit(fit, s, in_title, weights), False)
-    if fit and expects in Q.AMOUNT_LABELS and coverage(subject, focus, idf) < AMOUNT_FOCUS_MIN:
+    if (fit and expects in Q.AMOUNT_LABELS
+            and coverage(subject, focus, idf, title) < AMOUNT_FOCUS_MIN):
         # an amount, but not of what was asked
         return (False, 0.0, True) if Q.misfit_counts(question) else (None, 0.0, False)
     return fit, 0.0, False
@@ -310,9 +313,13 @@ def gather(question: str, passages: list[Passage], sentences: list[Sentence],
     passage_of = {p.chunk_id: p for p in passages}
     cosines = vectors @ question_vector if len(sentences) else np.zeros(0)
     intro = _introduced(sentences)
-    # what an amount must be of: the question's nouns and names, not its verbs ("go up")
+    # what an amount must be of: the question's nouns and names, not its verbs ("go up"), nor
+    # the nouns that name the amount asked for ("What are the fees at the clinic?": clinic)
     subject = ((subject_words(question, language_of(question)) or q_tokens)
                if expects in Q.AMOUNT_LABELS else q_tokens)
+    if expects in Q.AMOUNT_LABELS:
+        asked = set(T.tokenize(" ".join(Q.amount_nouns(question, expects))))
+        subject = [w for w in subject if w not in asked] or subject
     scored = []
     for s, cos in zip(sentences, cosines):
         p = passage_of.get(s.chunk_id)
@@ -323,7 +330,8 @@ def gather(question: str, passages: list[Passage], sentences: list[Sentence],
         cov = coverage(q_tokens, label + s.text, idf, context)
         in_title = title_coverage(q_tokens, p.title, idf)
         fit, bonus, of_other = _kind_fit(expects, s, question, subject, idf,
-                                         f"{intro.get(s.id, '')} {s.text}", in_title, weights)
+                                         f"{intro.get(s.id, '')} {s.text}", in_title, weights,
+                                         p.title)
         missing = missing_entities(entities, context)
         prior = (p.dense_score or 0.0) * (1.0 / (1 + 0.15 * rank_of[s.chunk_id]))
         score = (weights.dense * float(cos) + weights.coverage * cov + weights.passage * prior

@@ -73,6 +73,21 @@ def expected(question: str) -> str | None:
     return None
 
 
+# The nouns that name an amount asked for ("the fees", "the price"), in the words that ask
+_AMOUNT_NOUNS = re.compile(r"\b(?:price|fee|fare|rent|cost|charge|deposit|salary|budget|fine|"
+                           r"revenue|profit|turnover)s?\b", re.I)
+
+
+def amount_nouns(question: str, label: str | None) -> list[str]:
+    """The nouns in the words that ask for an amount (`expected`'s English match) that name the
+    amount itself: "fees" of "What are the fees at the clinic?" is what is asked, not what it
+    is the fee of; "licence" of "How much does a licence cost?" is kept."""
+    for lab, pattern in _EXPECTS:
+        if lab == label and (m := pattern.search(question)):
+            return _AMOUNT_NOUNS.findall(m.group(0))
+    return []
+
+
 # Connectives that state a cause or reason in English (a closed class of the language, not a
 # topic): a sentence with one is a candidate answer to "why". Purpose ("to help launch ...")
 # and time ("after", "following") are left out: they tie a sentence to its own event, not to
