@@ -315,11 +315,10 @@ def gather(question: str, passages: list[Passage], sentences: list[Sentence],
     intro = _introduced(sentences)
     # what an amount must be of: the question's nouns and names, not its verbs ("go up"), nor
     # the nouns that name the amount asked for ("What are the fees at the clinic?": clinic)
-    subject = ((subject_words(question, language_of(question)) or q_tokens)
-               if expects in Q.AMOUNT_LABELS else q_tokens)
-    if expects in Q.AMOUNT_LABELS:
+    subject = q_tokens
+    if expects in Q.AMOUNT_LABELS and (nouns := subject_words(question, language_of(question))):
         asked = set(T.tokenize(" ".join(Q.amount_nouns(question, expects))))
-        subject = [w for w in subject if w not in asked] or subject
+        subject = [w for w in nouns if w not in asked] or nouns
     scored = []
     for s, cos in zip(sentences, cosines):
         p = passage_of.get(s.chunk_id)
