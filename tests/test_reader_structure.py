@@ -303,36 +303,35 @@ def test_docx_placeholder_titles_are_no_title(tmp_path, title):
 # ---------------------------------------------------------------- text titles
 
 
-def test_text_title_is_a_short_first_line_not_three_lines_with_an_address(tmp_path):
-    (tmp_path / "licence.txt").write_text(
-        "\n                                 Tree Licence\n"
-        "                           Version 2.0, January 2004\n"
-        "                        http://www.example.org/licences/\n\n"
-        "   TERMS AND CONDITIONS FOR USE\n\n   1. Definitions.\n", encoding="utf-8")
-    doc, _ = read_file(tmp_path / "licence.txt", "licence.txt")
-    assert doc.meta.title == "Tree Licence"
+COPYRIGHT_FIRST = ("Copyright 2014 Pallets\n\nRedistribution and use in source and binary forms, "
+                   "with or without\nmodification, are permitted provided that the following "
+                   "conditions are\nmet:\n")
 
 
-def test_text_title_underlined_below_a_directive_is_the_words_alone(tmp_path):
+@pytest.mark.parametrize("text, title", [
+    # a short first line, not three lines with an address
+    ("\n                                 Tree Licence\n"
+     "                           Version 2.0, January 2004\n"
+     "                        http://www.example.org/licences/\n\n"
+     "   TERMS AND CONDITIONS FOR USE\n\n   1. Definitions.\n", "Tree Licence"),
     # reStructuredText read as text: a target line before the heading, so the reader takes no
-    # title and the headline is the title, underline and all
-    (tmp_path / "faq.txt").write_text(
-        ".. _faq:\n\nFrequently Asked Questions\n==========================\n\n"
-        "This part of the documentation answers common questions about the library.\n",
-        encoding="utf-8")
-    doc, _ = read_file(tmp_path / "faq.txt", "faq.txt")
-    assert doc.meta.title == "Frequently Asked Questions"
+    # title and the headline is the title, without its underline
+    (".. _faq:\n\nFrequently Asked Questions\n==========================\n\n"
+     "This part of the documentation answers common questions about the library.\n",
+     "Frequently Asked Questions"),
+    (COPYRIGHT_FIRST, ""),  # a text that opens with a copyright line has no title
+])
+def test_a_text_files_title(tmp_path, text, title):
+    (tmp_path / "doc.txt").write_text(text, encoding="utf-8")
+    doc, _ = read_file(tmp_path / "doc.txt", "doc.txt")
+    assert doc.meta.title == title
 
 
-def test_text_opening_with_a_copyright_line_has_no_title(tmp_path):
-    (tmp_path / "LICENSE.txt").write_text(
-        "Copyright 2014 Pallets\n\nRedistribution and use in source and binary forms, with or "
-        "without\nmodification, are permitted provided that the following conditions are\nmet:\n",
-        encoding="utf-8")
+def test_a_copyright_line_that_opens_a_text_is_a_sentence_not_a_headline(tmp_path):
+    # it answers "who holds the copyright?"; a short headline names a section and is never
+    # quoted
+    (tmp_path / "LICENSE.txt").write_text(COPYRIGHT_FIRST, encoding="utf-8")
     doc, _ = read_file(tmp_path / "LICENSE.txt", "LICENSE.txt")
-    assert doc.meta.title == ""
-    # the copyright line itself is body text, a sentence that answers "who holds the
-    # copyright?", not a headline (a short headline names a section and is never quoted)
     first = doc.spans[0]
     assert doc.text[first.start:first.end] == "Copyright 2014 Pallets"
     assert first.kind == BODY
