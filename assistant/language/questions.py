@@ -33,6 +33,10 @@ ACCEPTS: dict[str, frozenset[str]] = {
 # Labels whose answer is an amount: its sentence must be about the question's subject itself.
 AMOUNT_LABELS = frozenset({AMOUNT, COST, COUNT, SHARE})
 
+# The nouns that name an amount asked for: a price ("What is the fee"), a result ("the profit")
+_PRICE_NOUNS = "price|fee|fare|rent|cost|charge|deposit|salary|budget|fine"
+_RESULT_NOUNS = "revenue|profit|turnover"
+
 _EXPECTS = (
     (REASON, re.compile(r"^\s*why\b|\bhow come\b|\bfor what reasons?\b|\bwhat (?:led|caused|"
                         r"prompted|made|makes|drove|forced)\b|\bwhat (?:was|were|is|are) the "
@@ -47,10 +51,9 @@ _EXPECTS = (
     (COST, re.compile(r"\bhow much\b.{0,60}\b(?:cost|costs|pay|paid|spend|spent|charge[sd]?|"
                       r"earn|earned|money|price|fee|fare|rent)\b|\bwhat (?:did|does|do|will|"
                       r"would|is|was) .{0,40}\bcost\b|\bwhat (?:is|was|are|were) the (?:\w+ )?"
-                      r"(?:price|fee|fare|rent|cost|charge|deposit|salary|budget|fine)s?\b",
-                      re.I)),
-    (AMOUNT, re.compile(r"\bhow much\b|\bwhat (?:is|was|are|were) the (?:\w+ )?(?:revenue|"
-                        r"profit|turnover)s?\b", re.I)),
+                      rf"(?:{_PRICE_NOUNS})s?\b", re.I)),
+    (AMOUNT, re.compile(rf"\bhow much\b|\bwhat (?:is|was|are|were) the (?:\w+ )?"
+                        rf"(?:{_RESULT_NOUNS})s?\b", re.I)),
     (LENGTH, re.compile(r"\bhow long\b|\bfor how long\b|\bwhat (?:is|was) the duration\b", re.I)),
     (SIZE, re.compile(r"\bhow (?:far|big|large|tall|high|deep|wide|heavy|long is|hot|cold|warm|"
                       r"fast|small|steep|much space)\b", re.I)),
@@ -73,9 +76,7 @@ def expected(question: str) -> str | None:
     return None
 
 
-# The nouns that name an amount asked for ("the fees", "the price"), in the words that ask
-_AMOUNT_NOUNS = re.compile(r"\b(?:price|fee|fare|rent|cost|charge|deposit|salary|budget|fine|"
-                           r"revenue|profit|turnover)s?\b", re.I)
+_AMOUNT_NOUNS = re.compile(rf"\b(?:{_PRICE_NOUNS}|{_RESULT_NOUNS})s?\b", re.I)
 
 
 def amount_nouns(question: str, label: str | None) -> list[str]:
