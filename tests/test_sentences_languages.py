@@ -100,3 +100,18 @@ def test_a_bracket_after_no_stop_stays_in_its_sentence():
                             "(C) make grants."]
     assert cut("Tap the hole. (See Fig. 7.) Put a screw in.") == [
         "Tap the hole.", "(See Fig. 7.)", "Put a screw in."]
+
+
+def test_a_stop_after_a_markdown_links_target_ends_a_sentence():
+    """syntok read a link's target and the stop after it as one token, so the sentence after
+    a Markdown link ran on into the next ("… a [formal proposal](/s/proposal). To set
+    expectations, …" was one quote and one candidate for the judge). A link inside a sentence,
+    or a stop before a small letter, still ends none."""
+    assert cut("The next step would be a [formal\nproposal](/s/proposal).\nTo set expectations,"
+               " the earliest release is 1.17.") == [
+        "The next step would be a [formal\nproposal](/s/proposal).",
+        "To set expectations, the earliest release is 1.17."]
+    assert cut("See [the notes](https://example.org/notes) for more. It is new.") == [
+        "See [the notes](https://example.org/notes) for more.", "It is new."]
+    assert cut("Read [the guide](guide.md). and then stop.") == [
+        "Read [the guide](guide.md). and then stop."]

@@ -58,6 +58,9 @@ _ENDS = re.compile(r"[.!?…][\"'”’»)\]]*\s*$")
 _OPENING = ("(", "[")
 # a stop right after a per cent sign (and its brackets), then a capital: a sentence's end
 _PERCENT_STOP = re.compile(r"(\s%[)\]]*[.!?])\s+(?=[A-ZÀ-ÞА-Я])")
+# a stop after a Markdown link's target, "[the proposal](/s/proposal). To set ...": syntok
+# reads the target as one token and the stop after its bracket as none
+_LINK_STOP = re.compile(r"(\]\([^()\s]*\)[.!?])\s+(?=[A-ZÀ-ÞА-Я])")
 _MARKER = re.compile(r"[(\[](?:\d{1,3}|[a-zA-Z]|[ivxlcIVXLC]{1,5})[)\]]")  # "(B)", "(12)", "(iv)"
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t\r\f\v]*\n\s*")
 MIN_WRAP, MAX_WRAP = 40, 140  # the widths text is wrapped at (columns)
@@ -206,7 +209,7 @@ def sentences(text: str, start: int = 0, end: int | None = None) -> list[tuple[i
                     b = sent[-1].offset + len(sent[-1].value)
                     if b > a:
                         cut.append((a, b))
-            for a, b in _percent_stops_cut(_touching_joined(cut, part), part):
+            for a, b in _stops_cut(_touching_joined(cut, part), part):
                 out.extend(bounded(text, at + a, at + b))
         at = brk.end() if brk else end
     return out
@@ -234,14 +237,18 @@ def _touching_joined(cut: list[tuple[int, int]], part: str) -> list[tuple[int, i
     return out
 
 
-def _percent_stops_cut(cut: list[tuple[int, int]], part: str) -> list[tuple[int, int]]:
-    """syntok's sentences, cut again where a stop right after a per cent sign ends one: syntok
-    reads " %." as no stop ("Prices rose by 5 %. Then they fell." was one sentence), and a
-    space before "%" is how Spanish, Italian, French and German write it. Brown's paragraphs
-    (`python -m evals.segmentation`) are cut the same with it and without it."""
+def _stops_cut(cut: list[tuple[int, int]], part: str) -> list[tuple[int, int]]:
+    """syntok's sentences, cut again where a stop it does not see ends one: right after a per
+    cent sign (syntok reads " %." as no stop: "Prices rose by 5 %. Then they fell." was one
+    sentence, and a space before "%" is how Spanish, Italian, French and German write it), and
+    right after a Markdown link's target ("… change [proposal](/s/proposal). To set
+    expectations …" was one sentence: syntok reads "/s/proposal)." as one token). Brown's
+    paragraphs (`python -m evals.segmentation`) are cut the same with it and without it."""
     out: list[tuple[int, int]] = []
     for a, b in cut:
-        for m in _PERCENT_STOP.finditer(part, a, b):
+        stops = sorted([*_PERCENT_STOP.finditer(part, a, b), *_LINK_STOP.finditer(part, a, b)],
+                       key=lambda m: m.start())
+        for m in stops:
             out.append((a, m.end(1)))
             a = m.end()
         out.append((a, b))

@@ -11,7 +11,7 @@ from pathlib import Path
 from ..errors import IndexUnusable
 from .faults import storage_fault
 
-SCHEMA = "11"  # bump when what is stored or embedded changes: old indexes are rebuilt
+SCHEMA = "12"  # bump when what is stored or embedded changes: old indexes are rebuilt
 # 6: paragraphs of wrapped text joined and sentences cut by syntok (assistant/language)
 # 7: sentences bounded (MAX_SENTENCE_CHARS): an index holding a 5 MB "sentence" is rebuilt
 # 8: the readers read PDFs, web pages and text files anew (FAQ questions as headings, running
@@ -21,6 +21,7 @@ SCHEMA = "11"  # bump when what is stored or embedded changes: old indexes are r
 # 10: a bracket after a sentence without a stop stays in it ("too big (maybe 1-2 %) but"),
 #     and a stop right after " %" ends a sentence ("by 5 %. Then")
 # 11: a headline taken for a text file's title loses its underline ("FAQ\n===" is "FAQ")
+# 12: a stop after a Markdown link's target ends a sentence ("[proposal](/s/p). To set")
 PAGE = 5000  # records per read or delete: far below SQLite's 32,766 query variables
 # Records per read that returns texts and metadata: the store's memory for such a read follows
 # its page (a read of every chunk of a 20 MB file: +154 MB of RSS in pages of 5,000, +40 MB in
