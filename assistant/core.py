@@ -28,7 +28,8 @@ from .answering.judge import Judge, load_judge
 from .index import ChromaIndex, StoreConfig, SyncProgress, SyncReport
 from .answering.overview import plan
 from .answering.lookalike import marked
-from .language.questions import TIMELINE, asks_for_timeline, overview_kind, search_text
+from .language.questions import (TIMELINE, asks_for_timeline, compared_on, overview_kind,
+                                 search_text)
 from .language.terms import DocumentTerms, warm_up as warm_up_language
 from .retrieval import HybridRetriever
 from .text import tokenize
@@ -232,13 +233,17 @@ class Assistant:
                                   f"documents are: {listed or '(none yet)'}")
         return frozenset(documents)
 
-    def _evidence(self, q: str, sources: frozenset[str] | None = None) -> Evidence:
+    def _evidence(self, q: str, sources: frozenset[str] | None = None,
+                  overview: bool = True) -> Evidence:
+        """The evidence for `q` (within `sources`); with `overview`, for a question that wants
+        a set of passages, its points chosen (`overview.plan`)."""
         topic = search_text(q, tokenize)
         vector = embed_query(self.embedder, [topic])[0]
         passages = self.retriever.search(topic, k=self.config.passages, vector=vector,
                                          sources=sources)
         sentences, vectors = self.index.sentences_of([p.chunk_id for p in passages], edges=True)
-        wants = overview_kind(q) or ((TIMELINE, None) if asks_for_timeline(q) else None)
+        wants = overview and (overview_kind(q) or (
+            (TIMELINE, None) if asks_for_timeline(q) else None))
         asked = topic if wants and wants[0] != TIMELINE else q  # a summary or list: its subject
         evidence = judged(gather(asked, passages, sentences, vectors, vector, self.retriever.idf),
                           self.judge, section_of=self._section_of, asked=q)
@@ -255,8 +260,11 @@ class Assistant:
         def wider():  # the sentences of a search four times as wide (a history's sources)
             return self.index.sentences_of([p.chunk_id for p in self.retriever.search(
                 topic, k=4 * self.config.passages, vector=vector, sources=sources)])
+        on = compared_on(q, tokenize)  # what a comparison asks each document it names
+        def ask_in(source):  # that, asked of one of them alone as a question of one fact
+            return self._evidence(on, frozenset({source}), overview=False) if on != q else None
         return plan(q, *wants, evidence, vector, documents, self.index.document_sentences, bar,
-                    document_of=self._document_of, wider=wider)
+                    document_of=self._document_of, wider=wider, ask_in=ask_in)
 
     def _document_of(self, source: str) -> Document | None:
         """The corpus's document of this name, or None."""

@@ -738,3 +738,51 @@ def test_a_one_document_summary_gives_six_points_in_the_documents_order(tmp_path
         assert len(bot.ask("Briefly summarise the ferry timetable article").citations) < 6
     finally:
         bot.close()
+
+
+BRIDGE = {
+    "footbridge-plan.txt": """12 March 2019
+
+Council approves a footbridge over the Wenn
+
+The council has approved plans for a footbridge across the River Wenn near the station.
+It will cost £4 million, most of it from a regional transport grant.
+Residents asked for a crossing after the old ferry stopped running in 2017.
+The design has a single steel arch and a ramp on each bank.
+Councillors said the bridge would link the new housing to the town centre.
+The footbridge is expected to open to walkers and cyclists in spring 2021.
+""",
+    "footbridge-delay.txt": """3 May 2022
+
+Footbridge over the Wenn delayed again
+
+Work on the footbridge across the River Wenn has stopped after the winter floods.
+The cost has risen to £6.5 million because the foundations must go deeper.
+Local cycling groups said the delay was disappointing but expected.
+Contractors will return to the site in June, once the river level has fallen.
+The council now says the footbridge will open in autumn 2023 at the earliest.
+""",
+}
+
+
+def test_a_comparison_of_what_named_sources_say_about_one_thing(tmp_path, real_embedder):
+    """"Compare what the 2019 and 2022 articles say about when the footbridge would open": the
+    question of one fact (when does it open?) asked of each dated article, each answered from
+    its own sentences, not the articles' openings; a thing neither article mentions is
+    declined with the reason."""
+    from assistant.language.questions import compared_on
+
+    asked = "Compare what the 2019 and 2022 articles say about when the footbridge would open."
+    assert compared_on(asked, tokenize) == "When the footbridge would open?"
+    assert compared_on("Compare the 2019 and 2022 articles.", tokenize) == (
+        "Compare the 2019 and 2022 articles.")  # nothing in particular: their summaries
+    ans = _asked(tmp_path, real_embedder, BRIDGE, asked)
+    quotes = {c.source: c.quote for c in ans.citations}
+    assert not ans.abstained and set(quotes) == set(BRIDGE), ans.text
+    assert "spring 2021" in " ".join(c.quote for c in ans.citations
+                                     if c.source == "footbridge-plan.txt"), ans.text
+    assert "autumn 2023" in " ".join(c.quote for c in ans.citations
+                                     if c.source == "footbridge-delay.txt"), ans.text
+    other = _asked(tmp_path, real_embedder, BRIDGE,
+                   "Compare what the 2019 and 2022 articles say about the ferry timetable.")
+    assert other.abstained, other.text

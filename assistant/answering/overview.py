@@ -44,7 +44,7 @@ from ..language.names import MONTH_RE, MONTHS
 from ..language.questions import COMPARE, SUMMARY, TIMELINE, asks_for_steps, search_text
 from ..readers.base import SECTION_SEP
 from ..types import BODY, DocumentMeta, Sentence
-from .evidence import Evidence, ScoredSentence
+from .evidence import Evidence, ScoredSentence, shortened
 from .judging import unanswered
 from .sections import KINDS, SECTION_VOTERS, DocumentOf, ReadDocument, section_points
 
@@ -63,6 +63,9 @@ MIN_WORDS = 6  # shorter sentences (labels, fragments) are not summary points
 # 0.217 / 0.261 / 0.261), among the sentences of a search four times as wide
 SPREAD = 0.15
 Wider = Callable[[], tuple[list[Sentence], np.ndarray]]  # the sentences of a wider search
+# the evidence for what a comparison asks each named document of ("say about the launch
+# date"), gathered and judged within that document alone; None when it asks of them nothing
+AskIn = Callable[[str], "Evidence | None"]
 
 _ALL = re.compile(r"\b(?:the|these|all|my|our|those) (?:documents|files|sources|articles|"
                   r"reports|texts|pages|notes|papers)\b|\beverything\b", re.I)
@@ -75,7 +78,7 @@ _MONTH_YEAR = re.compile(rf"\b({MONTH_RE})\s+(1[5-9]\d\d|20\d\d)\b", re.I)
 def plan(question: str, kind: str, count: int | None, evidence: Evidence,
          question_vector: np.ndarray, documents: Mapping[str, DocumentMeta],
          read_document: ReadDocument, bar: float, document_of: DocumentOf | None = None,
-         wider: Wider | None = None) -> Evidence:
+         wider: Wider | None = None, ask_in: AskIn | None = None) -> Evidence:
     """The evidence with its points chosen (none: nothing answers, decline as usual)."""
     # the judge's own verdict (`unanswered`), but not on steps nor on named documents' comparison
     if kind != SUMMARY and not asks_for_steps(question) and (why := unanswered(evidence)) \
@@ -98,6 +101,13 @@ def plan(question: str, kind: str, count: int | None, evidence: Evidence,
                 f"{', '.join(sorted(set(_NUMBERED.findall(question))))}: "
                 f"{', '.join(f'“{documents[s].title}”' for s in sources)}"))
         topic = not (named or _ALL.search(question))
+        if kind == COMPARE and ask_in is not None:  # what each named document says of it
+            points, context, why = compared_points(sources, documents, count, ask_in, bar)
+            if why:
+                return replace(evidence, overview=kind, points=(), why=why)
+            if points:
+                return replace(evidence, overview=kind, points=tuple(points),
+                               context={**evidence.context, **context}, unstated=())
         points, context = summary_points(sources, documents, read_document, question_vector,
                                          count, topic=topic)
         return replace(evidence, overview=kind, points=tuple(points),
@@ -316,6 +326,42 @@ def summary_points(sources: list[str], documents: Mapping[str, DocumentMeta],
                                          date=meta.date))
     points = sorted(points, key=lambda p: (p.date or "", p.source, p.sentence.start))
     return points[:min(count or MAX_POINTS, MAX_POINTS)], context
+
+
+def compared_points(sources: list[str], documents: Mapping[str, DocumentMeta],
+                    count: int | None, ask_in: AskIn, bar: float
+                    ) -> tuple[list[ScoredSentence], dict, str | None]:
+    """What each named document says of what the comparison asks ("Compare what the 2015 and
+    2018 reports say about the launch date"): that asked of each document alone, as a question
+    of one fact is (`ask_in`: its passages, the prior, the judge, the look-alike check); the
+    best answering sentences of each (half the bar or more, near-duplicates left out) are the
+    points, in date then document order. A document none of whose sentences answers is left
+    out; when none answers in any (the best under LIST_GATE of the bar), the reason to decline.
+    Nothing, and no reason, when the comparison asks of them nothing in particular."""
+    each = count and max(1, -(-count // len(sources))) or PER_DOCUMENT
+    points, context, best = [], {}, None
+    for source in sources:
+        evidence = ask_in(source)
+        if evidence is None:
+            return [], {}, None
+        context.update(evidence.context)
+        ranked = [s for s in evidence.ranked if s.may_answer and s.sentence.kind in KINDS
+                  and not evidence.unstated]
+        if ranked and (best is None or ranked[0].score > best.score):
+            best = ranked[0]
+        picked: list[ScoredSentence] = []
+        for s in ranked:
+            if len(picked) == each or s.score < bar / 2:
+                break
+            if not any(T.near_duplicate(s.sentence.text, p.sentence.text) for p in picked):
+                picked.append(s)
+        points += picked
+    if best is None or best.score < LIST_GATE * bar:
+        told = f" (the best, {best.score:.2f}: “{shortened(best.sentence.text)}”)" if best else ""
+        return [], {}, (f"no sentence of {', '.join(f'“{documents[s].title}”' for s in sources)}"
+                        f" answers it{told}")
+    points = sorted(points, key=lambda p: (p.date or "", p.source, p.sentence.start))
+    return points[:min(count or MAX_POINTS, MAX_POINTS)], context, None
 
 
 def central(sentences: list[Sentence], vectors: np.ndarray, question_vector: np.ndarray,

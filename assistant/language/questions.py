@@ -155,6 +155,24 @@ def asks_for_timeline(question: str) -> bool:
     return bool(_TIMELINE.search(question))
 
 
+# what sources are asked to be compared on: "Compare what the 2015 and 2018 reports say about
+# the launch date" -> "the launch date"
+_SAY_ABOUT = re.compile(r"\b(?:say|says|said|write|writes|wrote|report|reports|reported|tell|"
+                        r"tells|told|state|states|stated)\s+(?:us\s+)?(?:about|on|of|regarding|"
+                        r"concerning)\s+(.+?)[\s?.!]*$", re.I)
+
+
+def compared_on(question: str, tokenize) -> str:
+    """What a comparison of sources asks each of them, as a question ("what the 2015 and 2018
+    reports say about when the bridge opens" -> "When the bridge opens?"), else the question
+    itself."""
+    m = _SAY_ABOUT.search(question)
+    if not m or not tokenize(m.group(1)):
+        return question
+    on = m.group(1).strip()
+    return f"{on[0].upper()}{on[1:]}?"
+
+
 def asks_yes_no(question: str) -> bool:
     """A question a plain "Yes." or "No." can lead the answer to ("Would it be the first...?")."""
     return bool(_YES_NO.match(question))
