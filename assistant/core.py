@@ -28,8 +28,7 @@ from .answering.judge import Judge, load_judge
 from .index import ChromaIndex, StoreConfig, SyncProgress, SyncReport
 from .answering.overview import plan
 from .answering.lookalike import marked
-from .language.questions import (TIMELINE, asks_for_timeline, compared_on, overview_kind,
-                                 search_text)
+from .language.questions import TIMELINE, asks_for_timeline, overview_kind, search_text
 from .language.terms import DocumentTerms, warm_up as warm_up_language
 from .retrieval import HybridRetriever
 from .text import tokenize
@@ -260,9 +259,8 @@ class Assistant:
         def wider():  # the sentences of a search four times as wide (a history's sources)
             return self.index.sentences_of([p.chunk_id for p in self.retriever.search(
                 topic, k=4 * self.config.passages, vector=vector, sources=sources)])
-        on = compared_on(q, tokenize)  # what a comparison asks each document it names
-        def ask_in(source):  # that, asked of one of them alone as a question of one fact
-            return self._evidence(on, frozenset({source}), overview=False) if on != q else None
+        def ask_in(source, question):  # a question of one fact, asked of one document alone
+            return self._evidence(question, frozenset({source}), overview=False)
         return plan(q, *wants, evidence, vector, documents, self.index.document_sentences, bar,
                     document_of=self._document_of, wider=wider, ask_in=ask_in)
 

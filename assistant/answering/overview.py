@@ -15,6 +15,8 @@ sentence the judge finds answering the question, in document and date order.
               section that holds most of that evidence instead, when it has a list's worth
               (a manual's steps, a table's rows; a list nested in a numbered clause is a list
               of its own); for a comparison, the section whose heading the question names;
+              for a comparison of what named documents "say about" one thing, that thing asked
+              of each document alone as a question of one fact (`compared_points`);
               for a list whose subject is every word of one document's title ("What changed
               in Go 1.16?" of "New module changes in Go 1.16"), that document part by part
               (its central sentences, each from a part not yet heard from while one is left)
@@ -41,7 +43,8 @@ import numpy as np
 from .. import text as T
 from ..language import facts as F
 from ..language.names import MONTH_RE, MONTHS
-from ..language.questions import COMPARE, SUMMARY, TIMELINE, asks_for_steps, search_text
+from ..language.questions import (COMPARE, SUMMARY, TIMELINE, asks_for_steps, compared_on,
+                                  search_text)
 from ..readers.base import SECTION_SEP
 from ..types import BODY, DocumentMeta, Sentence
 from .evidence import Evidence, ScoredSentence, shortened
@@ -63,9 +66,9 @@ MIN_WORDS = 6  # shorter sentences (labels, fragments) are not summary points
 # 0.217 / 0.261 / 0.261), among the sentences of a search four times as wide
 SPREAD = 0.15
 Wider = Callable[[], tuple[list[Sentence], np.ndarray]]  # the sentences of a wider search
-# the evidence for what a comparison asks each named document of ("say about the launch
-# date"), gathered and judged within that document alone; None when it asks of them nothing
-AskIn = Callable[[str], "Evidence | None"]
+# the evidence for a question of one fact asked of one document alone (source, question):
+# gathered, judged and look-alike-checked within it
+AskIn = Callable[[str, str], Evidence]
 
 _ALL = re.compile(r"\b(?:the|these|all|my|our|those) (?:documents|files|sources|articles|"
                   r"reports|texts|pages|notes|papers)\b|\beverything\b", re.I)
@@ -101,8 +104,10 @@ def plan(question: str, kind: str, count: int | None, evidence: Evidence,
                 f"{', '.join(sorted(set(_NUMBERED.findall(question))))}: "
                 f"{', '.join(f'“{documents[s].title}”' for s in sources)}"))
         topic = not (named or _ALL.search(question))
-        if kind == COMPARE and ask_in is not None:  # what each named document says of it
-            points, context, why = compared_points(sources, documents, count, ask_in, bar)
+        on = compared_on(question, T.tokenize)  # what a comparison asks each source
+        if kind == COMPARE and ask_in is not None and on != question:
+            points, context, why = compared_points(sources, documents, count,
+                                                   lambda s: ask_in(s, on), bar)
             if why:
                 return replace(evidence, overview=kind, points=(), why=why)
             if points:
@@ -329,21 +334,18 @@ def summary_points(sources: list[str], documents: Mapping[str, DocumentMeta],
 
 
 def compared_points(sources: list[str], documents: Mapping[str, DocumentMeta],
-                    count: int | None, ask_in: AskIn, bar: float
+                    count: int | None, ask_in: Callable[[str], Evidence], bar: float
                     ) -> tuple[list[ScoredSentence], dict, str | None]:
     """What each named document says of what the comparison asks ("Compare what the 2015 and
     2018 reports say about the launch date"): that asked of each document alone, as a question
     of one fact is (`ask_in`: its passages, the prior, the judge, the look-alike check); the
     best answering sentences of each (half the bar or more, near-duplicates left out) are the
     points, in date then document order. A document none of whose sentences answers is left
-    out; when none answers in any (the best under LIST_GATE of the bar), the reason to decline.
-    Nothing, and no reason, when the comparison asks of them nothing in particular."""
+    out; when none answers in any (the best under LIST_GATE of the bar), the reason to decline."""
     each = count and max(1, -(-count // len(sources))) or PER_DOCUMENT
     points, context, best = [], {}, None
     for source in sources:
         evidence = ask_in(source)
-        if evidence is None:
-            return [], {}, None
         context.update(evidence.context)
         ranked = [s for s in evidence.ranked if s.may_answer and s.sentence.kind in KINDS
                   and not evidence.unstated]
