@@ -14,6 +14,7 @@ from typing import Any, Callable, Iterator, Sequence
 
 from .backends import make_generator
 from .chat import ChatSession
+from .answering.citations import located
 from .answering.condense import condense
 from .config import Config
 from .corpus import Corpus
@@ -319,7 +320,7 @@ class Assistant:
             if isinstance(item, Answer):
                 timings = {"retrieve_s": t_retrieved - t0, "total_s": time.perf_counter() - t0,
                            "judge_s": evidence.judge_s, **item.timings}
-                yield _locate(_finish(item, q, standalone, timings), self.corpus)
+                yield located(_finish(item, q, standalone, timings), self.corpus.get)
             else:
                 yield item
 
@@ -385,19 +386,6 @@ def _warm_up(llm_warm_up: Callable[[], None] | None) -> None:
         log.exception("could not load the English pipeline (spaCy)")
     if llm_warm_up is not None:
         llm_warm_up()
-
-
-def _locate(answer: Answer, corpus: Corpus) -> Answer:
-    """Each citation's page (PDFs) and section heading, from its document."""
-    located = []
-    for c in answer.citations:
-        try:
-            doc = corpus.get(c.source)
-        except KeyError:
-            located.append(c)
-            continue
-        located.append(replace(c, page=doc.page_at(c.start), section=doc.section_at(c.start)))
-    return replace(answer, citations=tuple(located))
 
 
 def _finish(answer: Answer, question: str, standalone: str | None, timings: dict) -> Answer:

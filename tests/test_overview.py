@@ -5,7 +5,7 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from assistant.answering.overview import LEAD, REDUNDANT, central
+from assistant.answering.points import LEAD, REDUNDANT, central
 from assistant.language.questions import COMPARE, LIST, SUMMARY, overview_kind, search_text
 from assistant.text import tokenize
 from assistant.types import BODY, ROW, Sentence
@@ -673,7 +673,7 @@ def test_central_sentences_hear_from_each_part_of_a_document_before_a_second_of_
 
 
 def test_a_documents_parts_are_cut_below_the_title_every_section_shares():
-    from assistant.answering.overview import _parts
+    from assistant.answering.points import parts_of as _parts
 
     class Doc:
         sections = ((0, "Guide"), (10, "Guide › Fees"), (20, "Guide › Fees › Children"),
@@ -691,7 +691,7 @@ def test_a_list_takes_a_misfit_only_when_the_judge_is_sure_it_answers():
     sentence without the asked kind of fact is a point when the judge's own probability is at
     least SURE, and never when it states an amount of something else."""
     from assistant.answering.evidence import SURE, Evidence, ScoredSentence
-    from assistant.answering.overview import listed_points
+    from assistant.answering.points import listed_points
 
     texts = ["The fee for a boat is 40 euros a season.",
              "Members also pay two per cent of the club's repair costs.",

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from typing import Callable
 
 import numpy as np
 
@@ -20,7 +21,7 @@ from ..language import names as N
 from ..language.identify import language_of
 from ..language.questions import asks_yes_no
 from ..language.sentences import sentences
-from ..types import COMMENT, SentenceSupport
+from ..types import COMMENT, Answer, Document, SentenceSupport
 
 # cosine between sentence and its best cited item, under MiniLM; each embedder carries its own
 # (`semantic_floor`, matched on tune documents: python -m evals.semantic_floor)
@@ -229,3 +230,17 @@ def recite(sentence: str, cited: tuple[int, ...], items: dict[int, EvidenceItem]
             return replace(support, problems=(f"cited {list(cited) or 'nothing'}; "
                                               f"re-cited to [{number}]",))
     return None
+
+
+def located(answer: Answer, document_of: Callable[[str], Document]) -> Answer:
+    """Each citation with its page (PDFs) and section heading, from its document
+    (`document_of(source)`; a KeyError leaves a citation as it is)."""
+    out = []
+    for c in answer.citations:
+        try:
+            doc = document_of(c.source)
+        except KeyError:
+            out.append(c)
+            continue
+        out.append(replace(c, page=doc.page_at(c.start), section=doc.section_at(c.start)))
+    return replace(answer, citations=tuple(out))
