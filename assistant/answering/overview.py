@@ -95,8 +95,8 @@ def plan(question: str, kind: str, count: int | None, evidence: Evidence,
                 f"{', '.join(sorted(set(_NUMBERED.findall(question))))}: "
                 f"{', '.join(f'“{documents[s].title}”' for s in sources)}"))
         topic = not (named or _ALL.search(question))
-        on = compared_on(question, T.tokenize)  # what a comparison asks each source
-        if kind == COMPARE and ask_in is not None and on != question:
+        if kind == COMPARE and ask_in is not None and (  # what it asks of each source
+                on := compared_on(question, T.tokenize)) != question:
             points, context, why = compared_points(sources, documents, count,
                                                    lambda s: ask_in(s, on), bar)
             if why:
