@@ -58,7 +58,7 @@ _ENDS = re.compile(r"[.!?…][\"'”’»)\]]*\s*$")
 _OPENING = ("(", "[")
 # a stop right after a per cent sign (and its brackets), then a capital: a sentence's end
 _PERCENT_STOP = re.compile(r"(\s%[)\]]*[.!?])\s+(?=[A-ZÀ-ÞА-Я])")
-# a stop after a Markdown link's target, "[the proposal](/s/proposal). To set ...": syntok
+# a stop after a Markdown link's target, "[the guide](/doc/guide). To set ...": syntok
 # reads the target as one token and the stop after its bracket as none
 _LINK_STOP = re.compile(r"(\]\([^()\s]*\)[.!?])\s+(?=[A-ZÀ-ÞА-Я])")
 _MARKER = re.compile(r"[(\[](?:\d{1,3}|[a-zA-Z]|[ivxlcIVXLC]{1,5})[)\]]")  # "(B)", "(12)", "(iv)"
@@ -241,8 +241,8 @@ def _stops_cut(cut: list[tuple[int, int]], part: str) -> list[tuple[int, int]]:
     """syntok's sentences, cut again where a stop it does not see ends one: right after a per
     cent sign (syntok reads " %." as no stop: "Prices rose by 5 %. Then they fell." was one
     sentence, and a space before "%" is how Spanish, Italian, French and German write it), and
-    right after a Markdown link's target ("… change [proposal](/s/proposal). To set
-    expectations …" was one sentence: syntok reads "/s/proposal)." as one token). Brown's
+    right after a Markdown link's target ("… see [the guide](/doc/guide). To set
+    expectations …" was one sentence: syntok reads "/doc/guide)." as one token). Brown's
     paragraphs (`python -m evals.segmentation`) are cut the same with it and without it."""
     out: list[tuple[int, int]] = []
     for a, b in cut:

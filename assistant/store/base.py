@@ -21,7 +21,7 @@ SCHEMA = "12"  # bump when what is stored or embedded changes: old indexes are r
 # 10: a bracket after a sentence without a stop stays in it ("too big (maybe 1-2 %) but"),
 #     and a stop right after " %" ends a sentence ("by 5 %. Then")
 # 11: a headline taken for a text file's title loses its underline ("FAQ\n===" is "FAQ")
-# 12: a stop after a Markdown link's target ends a sentence ("[proposal](/s/p). To set")
+# 12: a stop after a Markdown link's target ends a sentence ("[guide](/doc/guide). To set")
 PAGE = 5000  # records per read or delete: far below SQLite's 32,766 query variables
 # Records per read that returns texts and metadata: the store's memory for such a read follows
 # its page (a read of every chunk of a 20 MB file: +154 MB of RSS in pages of 5,000, +40 MB in
