@@ -786,3 +786,34 @@ def test_a_comparison_of_what_named_sources_say_about_one_thing(tmp_path, real_e
     other = _asked(tmp_path, real_embedder, BRIDGE,
                    "Compare what the 2019 and 2022 articles say about the ferry timetable.")
     assert other.abstained, other.text
+
+
+def test_a_comparison_of_four_documents_hears_each_before_any_twice():
+    """Four named documents, two answering sentences each, six points at most: every
+    document's best comes before any document's second (the cut was by date, which dropped
+    the latest document's best)."""
+    from assistant.answering.evidence import Evidence, ScoredSentence
+    from assistant.answering.points import compared_points
+    from assistant.types import DocumentMeta
+
+    names = ["a.txt", "b.txt", "c.txt", "d.txt"]
+    documents = {n: DocumentMeta(source=n, title=n, date=f"202{i}-01-01")
+                 for i, n in enumerate(names)}
+
+    def ask_in(source):
+        i = names.index(source)
+        ranked = tuple(ScoredSentence(
+            Sentence(source, 100 * k, 100 * k + 40, [
+                f"The bridge in {source} was first planned to open in the spring of year {i}.",
+                f"Flooding at the site delayed the builders of {source} by {i + 3} months."][k],
+                     BODY, f"{source}-c"), 0.9 - 0.1 * k - 0.01 * i, 0.5, 0.0, None,
+            title=source, date=documents[source].date) for k in range(2))
+        return Evidence(question="When?", expects=None, passages=(), ranked=ranked,
+                        context={s.sentence.id: s.sentence for s in ranked})
+
+    points, _, why = compared_points(names, documents, None, ask_in, bar=0.3)
+    assert why is None and len(points) == 6
+    assert {p.source for p in points} == set(names)  # each document heard
+    seconds = [p.source for p in points if p.sentence.start == 100]
+    assert seconds == ["a.txt", "b.txt"]  # the two best seconds, in date order
+    assert [p.date for p in points] == sorted(p.date for p in points)

@@ -64,10 +64,11 @@ def compared_points(sources: list[str], documents: Mapping[str, DocumentMeta],
     2018 reports say about the launch date"): that asked of each document alone, as a question
     of one fact is (`ask_in`: its passages, the prior, the judge, the look-alike check); the
     best answering sentences of each (half the bar or more, near-duplicates left out) are the
-    points, in date then document order. A document none of whose sentences answers is left
-    out; when none answers in any (the best under LIST_GATE of the bar), the reason to decline."""
+    points, in date then document order; past MAX_POINTS, every document's best comes before
+    any one's second. A document none of whose sentences answers is left out; when none
+    answers in any (the best under LIST_GATE of the bar), the reason to decline."""
     each = count and max(1, -(-count // len(sources))) or PER_DOCUMENT
-    points, context, best = [], {}, None
+    picks, context, best = [], {}, None
     for source in sources:
         evidence = ask_in(source)
         context.update(evidence.context)
@@ -81,13 +82,16 @@ def compared_points(sources: list[str], documents: Mapping[str, DocumentMeta],
                 break
             if not any(T.near_duplicate(s.sentence.text, p.sentence.text) for p in picked):
                 picked.append(s)
-        points += picked
+        picks.append(picked)
     if best is None or best.score < LIST_GATE * bar:
         told = f" (the best, {best.score:.2f}: “{shortened(best.sentence.text)}”)" if best else ""
         return [], {}, (f"no sentence of {', '.join(f'“{documents[s].title}”' for s in sources)}"
                         f" answers it{told}")
-    points = sorted(points, key=lambda p: (p.date or "", p.source, p.sentence.start))
-    return points[:min(count or MAX_POINTS, MAX_POINTS)], context, None
+    # within the bound, every document's best point first, then each one's next, best first
+    flat = [(r, p) for picked in picks for r, p in enumerate(picked)]
+    order = sorted(range(len(flat)), key=lambda i: (flat[i][0], -flat[i][1].score))
+    points = [flat[i][1] for i in order[:min(count or MAX_POINTS, MAX_POINTS)]]
+    return sorted(points, key=lambda p: (p.date or "", p.source, p.sentence.start)), context, None
 
 
 def central(sentences: list[Sentence], vectors: np.ndarray, question_vector: np.ndarray,
