@@ -76,13 +76,7 @@ def compared_points(sources: list[str], documents: Mapping[str, DocumentMeta],
                   and not evidence.unstated]
         if ranked and (best is None or ranked[0].score > best.score):
             best = ranked[0]
-        picked: list[ScoredSentence] = []
-        for s in ranked:
-            if len(picked) == each or s.score < bar / 2:
-                break
-            if not any(T.near_duplicate(s.sentence.text, p.sentence.text) for p in picked):
-                picked.append(s)
-        picks.append(picked)
+        picks.append(answering(ranked, each, bar))
     if best is None or best.score < LIST_GATE * bar:
         told = f" (the best, {best.score:.2f}: “{shortened(best.sentence.text)}”)" if best else ""
         return [], {}, (f"no sentence of {', '.join(f'“{documents[s].title}”' for s in sources)}"
@@ -157,6 +151,13 @@ def listed_points(evidence: Evidence, n: int, bar: float) -> list[ScoredSentence
     ranked = [s for s in evidence.ranked if s.may_answer]
     if not ranked or ranked[0].score < LIST_GATE * bar:
         return []
+    return sorted(answering(ranked, n, bar), key=lambda p: (p.date or "", p.source,
+                                                             p.sentence.start))
+
+
+def answering(ranked: list[ScoredSentence], n: int, bar: float) -> list[ScoredSentence]:
+    """The first `n` of `ranked` (best first) that clear half the bar and can be a point (prose
+    or a row), near-duplicates of those already taken left out; best first."""
     picked: list[ScoredSentence] = []
     for s in ranked:
         if len(picked) == n or s.score < bar / 2:
@@ -165,7 +166,7 @@ def listed_points(evidence: Evidence, n: int, bar: float) -> list[ScoredSentence
                 T.near_duplicate(s.sentence.text, p.sentence.text) for p in picked):
             continue
         picked.append(s)
-    return sorted(picked, key=lambda p: (p.date or "", p.source, p.sentence.start))
+    return picked
 
 
 def unit(m: np.ndarray) -> np.ndarray:
